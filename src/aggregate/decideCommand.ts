@@ -1,0 +1,85 @@
+import { type AnyMachineSnapshot, transition } from 'xstate';
+import { isChronicleError } from '../errors/index.js';
+import type { Command, CommandEnvelope, DomainEvent } from '../messages/index.js';
+import type { Aggregate } from './defineAggregate.js';
+import { formatStateValue } from './formatStateValue.js';
+import { validatePayload } from './validatePayload.js';
+
+export type Decision =
+  | { readonly status: 'decided'; readonly events: readonly DomainEvent[]; readonly next: AnyMachineSnapshot }
+  | {
+      readonly status: 'rejected';
+      readonly code: string;
+      readonly message: string;
+      readonly details?: Readonly<Record<string, unknown>>;
+    };
+
+const rejected = (code: string, message: string, details?: Record<string, unknown>): Decision => ({
+  status: 'rejected',
+  code,
+  message,
+  ...(details ? { details } : {}),
+});
+
+/**
+ * Runs one command against an aggregate's current state, purely: validate the payload, decide,
+ * then walk every decided event through the machine in order. An event the state it meets does
+ * not accept rejects the whole command with INVALID_TRANSITION.
+ */
+export const decideCommand = (
+  aggregate: Aggregate,
+  current: { readonly snapshot: AnyMachineSnapshot; readonly version: number },
+  envelope: CommandEnvelope,
+): Decision => {
+  const definition = Object.hasOwn(aggregate.commands, envelope.type)
+    ? aggregate.commands[envelope.type]
+    : undefined;
+  if (!definition) {
+    return rejected('UNKNOWN_COMMAND', `aggregate "${aggregate.type}" has no command "${envelope.type}"`, {
+      known: Object.keys(aggregate.commands),
+    });
+  }
+  const payload = validatePayload(definition.schema, envelope.payload);
+  if (payload.status === 'invalid')
+    return rejected('VALIDATION', payload.message, { issues: payload.issues });
+
+  const command: Command = {
+    type: envelope.type,
+    data: payload.data,
+    metadata: {
+      commandId: envelope.commandId,
+      aggregateId: envelope.aggregateId,
+      correlationId: envelope.correlationId,
+      causationId: envelope.causationId,
+      issuedAt: envelope.issuedAt,
+      ...(envelope.issuedBy ? { issuedBy: envelope.issuedBy } : {}),
+    },
+  };
+  const { value, context } = current.snapshot;
+  let decided: readonly { type: string; data?: unknown }[];
+  try {
+    decided = definition.decide(command, { value, context, version: current.version });
+  } catch (error) {
+    if (isChronicleError(error)) {
+      const { details } = error as { details?: Record<string, unknown> };
+      return rejected(error.code, error.message, details);
+    }
+    throw error;
+  }
+
+  let next = current.snapshot;
+  const events: DomainEvent[] = [];
+  for (const raw of decided) {
+    const event: DomainEvent = { type: raw.type, data: raw.data ?? {} };
+    if (!next.can(event)) {
+      return rejected(
+        'INVALID_TRANSITION',
+        `${aggregate.type} in state ${formatStateValue(next.value)} does not accept ${event.type}`,
+        { state: next.value, event: event.type },
+      );
+    }
+    [next] = transition(aggregate.machine, next, event);
+    events.push(event);
+  }
+  return { status: 'decided', events, next };
+};

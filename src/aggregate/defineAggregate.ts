@@ -1,0 +1,99 @@
+import type { AnyStateMachine, ContextFrom, EventFromLogic, StateValue } from 'xstate';
+import type { z } from 'zod';
+import type { Command } from '../messages/index.js';
+import { assertPureMachine } from './assertPureMachine.js';
+import { machineHash } from './machineHash.js';
+
+/** What `decide` sees of the aggregate: the machine's state, its context and the stream version. */
+export type AggregateState<Context = unknown> = {
+  readonly value: StateValue;
+  readonly context: Context;
+  /** 0 when the stream has no events yet. */
+  readonly version: number;
+};
+
+export type CommandDefinition<
+  Schema extends z.ZodType,
+  Machine extends AnyStateMachine,
+  Type extends string,
+> = {
+  readonly schema: Schema;
+  /** Pure: returns the events the command causes, or throws a rejection (see `reject`). */
+  readonly decide: (
+    command: Command<Type, z.output<Schema>>,
+    state: AggregateState<ContextFrom<Machine>>,
+  ) => readonly EventFromLogic<Machine>[];
+};
+
+export type CommandDefinitions<Machine extends AnyStateMachine, Schemas extends Record<string, z.ZodType>> = {
+  readonly [Type in keyof Schemas & string]: CommandDefinition<Schemas[Type], Machine, Type>;
+};
+
+export type AggregateDefinition<
+  Type extends string,
+  Machine extends AnyStateMachine,
+  Schemas extends Record<string, z.ZodType>,
+> = {
+  /** The stream type, e.g. `order`. Lower-case letters, digits, `-` and `_`. */
+  readonly type: Type;
+  /** Evolve: a machine over domain events whose only actions are `assign`. */
+  readonly machine: Machine;
+  readonly commands: CommandDefinitions<Machine, Schemas>;
+  /** Take a snapshot every N events (default 100). */
+  readonly snapshotEvery?: number;
+};
+
+/** A defined aggregate, as the runtime uses it. Type details are erased where the runtime needs none. */
+export type Aggregate<Type extends string = string, Machine extends AnyStateMachine = AnyStateMachine> = {
+  readonly type: Type;
+  readonly machine: Machine;
+  readonly machineHash: string;
+  readonly snapshotEvery: number;
+  readonly commands: Readonly<
+    Record<
+      string,
+      {
+        readonly schema: z.ZodType;
+        readonly decide: (
+          command: Command,
+          state: AggregateState,
+        ) => readonly { type: string; data?: unknown }[];
+      }
+    >
+  >;
+};
+
+const typePattern = /^[a-z][a-z0-9_-]{0,62}$/;
+
+/**
+ * Defines an aggregate: its machine folds events (evolve), its commands decide new ones.
+ * @example
+ * export const order = defineAggregate({
+ *   type: 'order',
+ *   machine: orderMachine,
+ *   commands: { PlaceOrder: { schema: PlaceOrder, decide: (cmd) => [{ type: 'OrderPlaced', data: cmd.data }] } },
+ * });
+ */
+export const defineAggregate = <
+  const Type extends string,
+  Machine extends AnyStateMachine,
+  Schemas extends Record<string, z.ZodType>,
+>(
+  definition: AggregateDefinition<Type, Machine, Schemas>,
+): Aggregate<Type, Machine> => {
+  if (!typePattern.test(definition.type)) {
+    throw new TypeError(`aggregate type "${definition.type}" must match ${typePattern}`);
+  }
+  const snapshotEvery = definition.snapshotEvery ?? 100;
+  if (!Number.isInteger(snapshotEvery) || snapshotEvery < 1) {
+    throw new TypeError(`aggregate "${definition.type}": snapshotEvery must be a positive integer`);
+  }
+  assertPureMachine(definition.type, definition.machine);
+  return {
+    type: definition.type,
+    machine: definition.machine,
+    machineHash: machineHash(definition.machine),
+    snapshotEvery,
+    commands: definition.commands as unknown as Aggregate['commands'],
+  };
+};

@@ -1,0 +1,25 @@
+import { ChronicleError } from './chronicleError.js';
+
+/**
+ * A business answer, not a failure: thrown by `decide` (through `reject`) or by the runtime when a
+ * command is invalid. The worker completes the job with a `rejected` result carrying this code.
+ */
+export class CommandRejection extends ChronicleError {
+  override readonly name = 'CommandRejection';
+  constructor(
+    code: string,
+    message: string,
+    readonly details?: Readonly<Record<string, unknown>>,
+  ) {
+    super(code, message);
+  }
+}
+
+/**
+ * Rejects the command being decided with a domain code.
+ * @example
+ * if (state.context.quantity === 0) reject('EMPTY_ORDER', 'an order needs at least one item');
+ */
+export const reject = (code: string, message: string, details?: Record<string, unknown>): never => {
+  throw new CommandRejection(code, message, details);
+};

@@ -1,0 +1,46 @@
+import type { RecordedEvent } from './event.js';
+
+/** What a sender gives: the rest of the envelope is filled in by the client. */
+export type CommandRequest = {
+  readonly aggregateType: string;
+  readonly aggregateId: string;
+  readonly type: string;
+  readonly payload?: unknown;
+  /** Idempotency key: the same id is the same command, however often it is sent. Default: uuid v7. */
+  readonly commandId?: string;
+  readonly correlationId?: string;
+  readonly causationId?: string;
+  /** A command sent in reaction to an event: causation = that event, correlation = the event's. */
+  readonly causedBy?: Pick<RecordedEvent, 'eventId' | 'metadata'>;
+  readonly issuedBy?: string;
+};
+
+/** The command as it travels through the queue. */
+export type CommandEnvelope = {
+  readonly commandId: string;
+  readonly aggregateType: string;
+  readonly aggregateId: string;
+  readonly type: string;
+  readonly payload: unknown;
+  readonly correlationId: string;
+  readonly causationId: string;
+  readonly issuedAt: string;
+  readonly issuedBy?: string;
+  /** W3C trace context of the sending span. */
+  readonly traceparent?: string;
+  readonly tracestate?: string;
+};
+
+/** The command as `decide` sees it: validated data, plus the envelope fields as metadata. */
+export type Command<Type extends string = string, Data = unknown> = {
+  readonly type: Type;
+  readonly data: Data;
+  readonly metadata: {
+    readonly commandId: string;
+    readonly aggregateId: string;
+    readonly correlationId: string;
+    readonly causationId: string;
+    readonly issuedAt: string;
+    readonly issuedBy?: string;
+  };
+};

@@ -1,0 +1,3 @@
+export type * from './command.js';
+export type * from './commandResult.js';
+export type * from './event.js';

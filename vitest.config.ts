@@ -1,0 +1,33 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const alias = {
+  'chronicle/testing': fileURLToPath(new URL('./src/testing/index.ts', import.meta.url)),
+  chronicle: fileURLToPath(new URL('./src/index.ts', import.meta.url)),
+};
+
+export default defineConfig({
+  resolve: { alias },
+  test: {
+    projects: [
+      {
+        resolve: { alias },
+        test: { name: 'unit', include: ['{src,actors}/**/*.unit.spec.ts'], environment: 'node' },
+      },
+      {
+        resolve: { alias },
+        test: {
+          name: 'int',
+          include: ['test/**/*.{int,e2e}.spec.ts'],
+          environment: 'node',
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          // Integration files each get their own database and queue prefix, but the machine has two
+          // cores and several files spawn worker processes: two files at a time keeps timings sane.
+          maxWorkers: 2,
+          fileParallelism: true,
+        },
+      },
+    ],
+  },
+});
