@@ -1,0 +1,34 @@
+import { ChronicleError } from '../errors/index.js';
+
+export type ChronicleConfig = {
+  readonly databaseUrl: string;
+  readonly redisUrl: string;
+  /** Number of command shard queues. Fixed per deployment: changing it re-routes aggregates. */
+  readonly shards: number;
+  /** BullMQ key prefix: lets several deployments (or test runs) share one Redis. */
+  readonly queuePrefix: string;
+};
+
+export const defaultConfig: ChronicleConfig = {
+  databaseUrl: 'postgres://postgres@127.0.0.1:5432/chronicle',
+  redisUrl: 'redis://127.0.0.1:6379',
+  shards: 8,
+  queuePrefix: 'chronicle',
+};
+
+const positiveInt = (name: string, raw: string | undefined, fallback: number): number => {
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) {
+    throw new ChronicleError('CONFIGURATION', `${name} must be a positive integer, got "${raw}"`);
+  }
+  return value;
+};
+
+/** Reads the environment variables documented in docs/operations.md. */
+export const loadConfig = (env: NodeJS.ProcessEnv = process.env): ChronicleConfig => ({
+  databaseUrl: env.DATABASE_URL || defaultConfig.databaseUrl,
+  redisUrl: env.REDIS_URL || defaultConfig.redisUrl,
+  shards: positiveInt('CHRONICLE_SHARDS', env.CHRONICLE_SHARDS, defaultConfig.shards),
+  queuePrefix: env.CHRONICLE_QUEUE_PREFIX || defaultConfig.queuePrefix,
+});

@@ -1,0 +1,3 @@
+export * from './createOrm.js';
+export * from './ensureDatabase.js';
+export * from './migrate.js';

@@ -1,0 +1,2 @@
+export type * from './eventStore.js';
+export * from './postgres/index.js';

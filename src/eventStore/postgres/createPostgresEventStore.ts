@@ -1,0 +1,27 @@
+import type { Orm } from '../../db/index.js';
+import type { AcceptedResult } from '../../messages/index.js';
+import type { EventStore } from '../eventStore.js';
+import { appendToStream } from './appendToStream.js';
+import { readStream, streamVersion } from './readStream.js';
+import { readSnapshot, writeSnapshot } from './snapshots.js';
+import { query } from './sql.js';
+
+/** The PostgreSQL event store, on MikroORM's connection (plain SQL: it is the hot path). */
+export const createPostgresEventStore = (orm: Orm): EventStore => {
+  const knex = orm.em.getKnex();
+  return {
+    append: (request) => appendToStream(knex, request),
+    readStream: (stream, options) => readStream(knex, stream, options),
+    streamVersion: (stream) => streamVersion(knex, stream),
+    readSnapshot: (stream) => readSnapshot(knex, stream),
+    writeSnapshot: (snapshot) => writeSnapshot(knex, snapshot),
+    findCommandResult: async (commandId) => {
+      const [row] = await query<{ result: AcceptedResult }>(
+        knex,
+        'select result from es_commands where command_id = ?',
+        [commandId],
+      );
+      return row?.result;
+    },
+  };
+};

@@ -1,0 +1,3 @@
+export * from './appendToStream.js';
+export * from './createPostgresEventStore.js';
+export * from './sql.js';

@@ -1,0 +1,45 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { createOrm, migrate, type Orm } from '../../src/db/index.js';
+
+const serverUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/chronicle_test';
+
+export type TestDatabase = {
+  readonly url: string;
+  readonly name: string;
+  readonly orm: Orm;
+  drop(): Promise<void>;
+};
+
+const adminQuery = async (sql: string) => {
+  const url = new URL(serverUrl);
+  url.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: url.toString() });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+};
+
+/** A fresh, migrated database for one test file, so files run in parallel without sharing rows. */
+export const createTestDatabase = async (): Promise<TestDatabase> => {
+  const name = `chronicle_t_${randomBytes(5).toString('hex')}`;
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  await migrate(url.toString());
+  const orm = await createOrm(url.toString());
+  return {
+    url: url.toString(),
+    name,
+    orm,
+    drop: async () => {
+      await orm.close(true);
+      await adminQuery(`drop database if exists "${name}" with (force)`);
+    },
+  };
+};
+
+/** A unique BullMQ prefix per test file. */
+export const testQueuePrefix = () => `chronicle_t_${randomBytes(4).toString('hex')}`;
