@@ -1,4 +1,11 @@
+export * from './actorHost/index.js';
 export * from './aggregate/index.js';
+export * from './cli/index.js';
+export * from './commands/index.js';
+export * from './config/index.js';
+export * from './db/index.js';
 export * from './errors/index.js';
+export * from './eventStore/index.js';
 export type * from './messages/index.js';
+export * from './pods/index.js';
 export * from './tracing/index.js';

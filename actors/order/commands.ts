@@ -1,0 +1,59 @@
+import type { CommandDefinitions } from 'chronicle';
+import { z } from 'zod';
+import { paymentMethods, shippingUpdates } from './events.js';
+import type { orderMachine } from './machine.js';
+
+/** A command without payload accepts `{}` or nothing at all. */
+const NoPayload = z.strictObject({}).default({});
+
+export const PlaceOrder = z.strictObject({
+  customerId: z.string().min(1),
+  productId: z.string().min(1),
+  vendorId: z.string().min(1),
+  quantity: z.number().int().positive(),
+  totalPrice: z.number().nonnegative(),
+  paymentMethod: z.enum(paymentMethods),
+});
+export const InitiatePayment = NoPayload;
+export const ConfirmPayment = NoPayload;
+export const FailPayment = z.strictObject({ reason: z.string().min(1) });
+export const UpdateShippingStatus = z.strictObject({ status: z.enum(shippingUpdates) });
+export const CancelOrder = z.strictObject({ reason: z.string().min(1) });
+
+/** The payload schema of each command (their JSON Schema documents the HTTP API). */
+export const orderSchemas = {
+  PlaceOrder,
+  InitiatePayment,
+  ConfirmPayment,
+  FailPayment,
+  UpdateShippingStatus,
+  CancelOrder,
+};
+
+/** Lifecycle rules live in the machine; each decide only says which event the command causes. */
+export const orderCommands = {
+  PlaceOrder: {
+    schema: PlaceOrder,
+    decide: ({ data, metadata }) => [{ type: 'OrderPlaced', data: { ...data, placedAt: metadata.issuedAt } }],
+  },
+  InitiatePayment: {
+    schema: InitiatePayment,
+    decide: () => [{ type: 'OrderPaymentInitiated', data: {} }],
+  },
+  ConfirmPayment: {
+    schema: ConfirmPayment,
+    decide: () => [{ type: 'OrderPaid', data: {} }],
+  },
+  FailPayment: {
+    schema: FailPayment,
+    decide: ({ data }) => [{ type: 'OrderPaymentFailed', data: { reason: data.reason } }],
+  },
+  UpdateShippingStatus: {
+    schema: UpdateShippingStatus,
+    decide: ({ data }) => [{ type: 'OrderShippingStatusUpdated', data: { status: data.status } }],
+  },
+  CancelOrder: {
+    schema: CancelOrder,
+    decide: ({ data }) => [{ type: 'OrderCancelled', data: { reason: data.reason } }],
+  },
+} satisfies CommandDefinitions<typeof orderMachine, typeof orderSchemas>;

@@ -1,0 +1,135 @@
+import { assign, setup } from 'xstate';
+import type { OrderEvent, OrderPlacedData, PaymentStatus, ShippingStatus } from './events.js';
+
+export type OrderContext = {
+  /** What was ordered; null until OrderPlaced. */
+  readonly details: OrderPlacedData | null;
+  /** Mirrors the `payment` region, for read models; null until OrderPlaced. */
+  readonly paymentStatus: PaymentStatus | null;
+  /** Mirrors the `shipping` region (or CANCELLED), for read models; null until OrderPlaced. */
+  readonly shippingStatus: ShippingStatus | null;
+  readonly paymentAttempts: number;
+  readonly lastPaymentFailure: string | null;
+  readonly cancellationReason: string | null;
+};
+
+const initialContext: OrderContext = {
+  details: null,
+  paymentStatus: null,
+  shippingStatus: null,
+  paymentAttempts: 0,
+  lastPaymentFailure: null,
+  cancellationReason: null,
+};
+
+/**
+ * The order lifecycle over its events. Once placed, payment and shipping run as parallel regions:
+ * shipping leaves `waitingForPayment` on the same OrderPaid that moves payment to `paid`, so
+ * "ship only when paid" holds by structure. Shipping moves forward one step at a time
+ * (waitingForShipment → inTransit → delivered), and only the two states before the goods leave
+ * accept OrderCancelled.
+ *
+ * Failed payments: an attempt starts with OrderPaymentInitiated and ends with OrderPaid or
+ * OrderPaymentFailed, so a payment can fail only while an attempt is processing. After a failure
+ * the customer may retry: OrderPaymentInitiated starts a new attempt (status back to PENDING).
+ * Once paid, no payment event is accepted again. An order can be cancelled whatever its payment
+ * state (refunding a paid one is the payment aggregate's business) until it is in transit.
+ */
+export const orderMachine = setup({
+  types: { context: {} as OrderContext, events: {} as OrderEvent },
+  actions: {
+    recordCancellation: assign((_, params: { readonly reason: string }) => ({
+      shippingStatus: 'CANCELLED' as const,
+      cancellationReason: params.reason,
+    })),
+  },
+}).createMachine({
+  id: 'order',
+  context: initialContext,
+  initial: 'draft',
+  states: {
+    draft: {
+      on: {
+        OrderPlaced: {
+          target: 'placed',
+          actions: assign(({ event }) => ({
+            details: event.data,
+            paymentStatus: 'PENDING' as const,
+            shippingStatus: 'WAITING_FOR_PAYMENT' as const,
+          })),
+        },
+      },
+    },
+    placed: {
+      type: 'parallel',
+      states: {
+        payment: {
+          initial: 'pending',
+          states: {
+            pending: { on: { OrderPaymentInitiated: 'processing' } },
+            processing: {
+              entry: assign(({ context }) => ({
+                paymentStatus: 'PENDING' as const,
+                paymentAttempts: context.paymentAttempts + 1,
+              })),
+              on: {
+                OrderPaid: { target: 'paid', actions: assign({ paymentStatus: 'PAID' }) },
+                OrderPaymentFailed: {
+                  target: 'failed',
+                  actions: assign(({ event }) => ({
+                    paymentStatus: 'FAILED' as const,
+                    lastPaymentFailure: event.data.reason,
+                  })),
+                },
+              },
+            },
+            paid: {},
+            failed: { on: { OrderPaymentInitiated: 'processing' } },
+          },
+        },
+        shipping: {
+          initial: 'waitingForPayment',
+          states: {
+            waitingForPayment: {
+              on: {
+                OrderPaid: {
+                  target: 'waitingForShipment',
+                  actions: assign({ shippingStatus: 'WAITING_FOR_SHIPMENT' }),
+                },
+                OrderCancelled: {
+                  target: '#order.cancelled',
+                  actions: { type: 'recordCancellation', params: ({ event }) => event.data },
+                },
+              },
+            },
+            waitingForShipment: {
+              on: {
+                OrderShippingStatusUpdated: {
+                  guard: ({ event }) => event.data.status === 'IN_TRANSIT',
+                  target: 'inTransit',
+                  actions: assign({ shippingStatus: 'IN_TRANSIT' }),
+                },
+                OrderCancelled: {
+                  target: '#order.cancelled',
+                  actions: { type: 'recordCancellation', params: ({ event }) => event.data },
+                },
+              },
+            },
+            inTransit: {
+              on: {
+                OrderShippingStatusUpdated: {
+                  guard: ({ event }) => event.data.status === 'DELIVERED',
+                  target: 'delivered',
+                  actions: assign({ shippingStatus: 'DELIVERED' }),
+                },
+              },
+            },
+            delivered: {},
+          },
+        },
+      },
+    },
+    // Accepts nothing more, but is not `type: 'final'`: a final state would stop the live actor.
+    cancelled: {},
+  },
+});

@@ -1,0 +1,13 @@
+/** The pod kinds, each a `service.name` in traces and metrics. */
+export const chronicleServiceNames = [
+  'chronicle-api',
+  'chronicle-command-worker',
+  'chronicle-projection-worker',
+  'chronicle-snapshot-worker',
+] as const;
+
+export type ChronicleServiceName = (typeof chronicleServiceNames)[number];
+
+/** `OTEL_SERVICE_NAME`, when set and not blank, overrides the pod kind's name (standard OTel behaviour). */
+export const resolveServiceName = (serviceName: ChronicleServiceName): string =>
+  process.env.OTEL_SERVICE_NAME?.trim() || serviceName;

@@ -1,0 +1,56 @@
+import { LRUCache } from 'lru-cache';
+import type { AggregateActor } from '../aggregate/index.js';
+
+export type ActorCacheOptions = {
+  /** Live actors kept at most; the least recently used is passivated first. Default 10,000. */
+  readonly maxActors?: number;
+  /** An actor idle this long is passivated. Default 10 minutes. */
+  readonly idleMs?: number;
+};
+
+export type ActorCacheStats = { readonly size: number; readonly hits: number; readonly misses: number };
+
+/** Live aggregate actors, bounded by count and idle time. Passivation stops the actor. */
+export class ActorCache {
+  readonly #cache: LRUCache<string, AggregateActor>;
+  #hits = 0;
+  #misses = 0;
+
+  constructor(options: ActorCacheOptions = {}) {
+    this.#cache = new LRUCache<string, AggregateActor>({
+      max: options.maxActors ?? 10_000,
+      ttl: options.idleMs ?? 10 * 60_000,
+      updateAgeOnGet: true,
+      ttlAutopurge: true,
+      dispose: (actor) => actor.stop(),
+    });
+  }
+
+  static key(aggregateType: string, aggregateId: string): string {
+    return `${aggregateType}/${aggregateId}`;
+  }
+
+  get(key: string): AggregateActor | undefined {
+    const actor = this.#cache.get(key);
+    if (actor) this.#hits++;
+    else this.#misses++;
+    return actor;
+  }
+
+  set(key: string, actor: AggregateActor): void {
+    this.#cache.set(key, actor);
+  }
+
+  /** Drops an actor whose state can no longer be trusted (a failed fold, an unknown append). */
+  evict(key: string): void {
+    this.#cache.delete(key);
+  }
+
+  stats(): ActorCacheStats {
+    return { size: this.#cache.size, hits: this.#hits, misses: this.#misses };
+  }
+
+  clear(): void {
+    this.#cache.clear();
+  }
+}

@@ -1,0 +1,140 @@
+import { context, propagation } from '@opentelemetry/api';
+import { type AggregateActor, type AggregateRegistry, decideCommand } from '../aggregate/index.js';
+import { checkEnvelope } from '../commands/checkEnvelope.js';
+import { isChronicleError, TransientError } from '../errors/index.js';
+import type { EventStore } from '../eventStore/index.js';
+import type { CommandEnvelope, CommandResult, EventMetadata, RejectedResult } from '../messages/index.js';
+import { attr, withSpan } from '../tracing/index.js';
+import { ActorCache, type ActorCacheOptions } from './actorCache.js';
+import { hydrateActor } from './hydrateActor.js';
+
+export type ActorHostOptions = ActorCacheOptions & {
+  /** Times a command is decided again after another writer moved its stream. Default 5. */
+  readonly maxConflictRetries?: number;
+};
+
+const rejection = (envelope: CommandEnvelope, error: { code: string; message: string; details?: unknown }) =>
+  ({
+    status: 'rejected',
+    commandId: envelope.commandId,
+    code: error.code,
+    message: error.message,
+    ...(error.details ? { details: error.details as Record<string, unknown> } : {}),
+  }) satisfies RejectedResult;
+
+/**
+ * Runs commands against live aggregate actors. Keeps them in a bounded cache; on a miss hydrates
+ * from the latest snapshot plus later events; on an append conflict folds only the missing events
+ * and decides again. Callers serialise the commands of one aggregate (the shard queue does).
+ */
+export class ActorHost {
+  readonly cache: ActorCache;
+  readonly #maxConflictRetries: number;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly registry: AggregateRegistry,
+    options: ActorHostOptions = {},
+  ) {
+    this.cache = new ActorCache(options);
+    this.#maxConflictRetries = options.maxConflictRetries ?? 5;
+  }
+
+  async handle(envelope: CommandEnvelope): Promise<CommandResult> {
+    const invalid = checkEnvelope(envelope);
+    if (invalid) return invalid;
+    const aggregate = this.registry.find(envelope.aggregateType);
+    if (!aggregate) {
+      return rejection(envelope, {
+        code: 'UNKNOWN_AGGREGATE',
+        message: `no aggregate type "${envelope.aggregateType}"`,
+        details: { known: this.registry.types },
+      });
+    }
+    // a redelivered command (crash after commit, or sent again) answers with what it did the first time
+    const done = await this.store.findCommandResult(envelope.commandId);
+    if (done) return done;
+
+    const key = ActorCache.key(aggregate.type, envelope.aggregateId);
+    try {
+      let actor = this.cache.get(key) ?? (await this.#hydrate(envelope));
+      this.cache.set(key, actor);
+      for (let attempt = 0; ; attempt++) {
+        const decision = await withSpan('internal', 'decide', {}, () =>
+          decideCommand(aggregate, { snapshot: actor.snapshot, version: actor.version }, envelope),
+        );
+        if (decision.status === 'rejected') return rejection(envelope, decision);
+        try {
+          const outcome = await withSpan(
+            'internal',
+            'append',
+            { attributes: { [attr.eventCount]: decision.events.length } },
+            () =>
+              this.store.append({
+                streamType: aggregate.type,
+                streamId: envelope.aggregateId,
+                expectedVersion: actor.version,
+                events: decision.events,
+                metadata: eventMetadata(envelope),
+                command: { commandId: envelope.commandId, type: envelope.type },
+              }),
+          );
+          if (outcome.status === 'duplicate') this.cache.evict(key);
+          else actor.apply(outcome.result.events);
+          return outcome.result;
+        } catch (error) {
+          if (!isChronicleError(error, 'CONCURRENCY')) throw error;
+          if (attempt >= this.#maxConflictRetries) {
+            throw new TransientError(`${key}: still conflicting after ${attempt + 1} attempts`, { cause: error });
+          }
+          actor = await this.#catchUp(actor);
+        }
+      }
+    } catch (error) {
+      this.cache.evict(key);
+      throw error;
+    }
+  }
+
+  async #hydrate(envelope: CommandEnvelope): Promise<AggregateActor> {
+    const aggregate = this.registry.get(envelope.aggregateType);
+    return withSpan('internal', 'hydrate', {}, async (span) => {
+      const { actor, fromSnapshot, eventsFolded } = await hydrateActor(this.store, aggregate, envelope.aggregateId);
+      span.setAttributes({
+        [attr.aggregateVersion]: actor.version,
+        'chronicle.hydrate.from_snapshot': fromSnapshot,
+        'chronicle.hydrate.events': eventsFolded,
+      });
+      return actor;
+    });
+  }
+
+  /** Another writer moved the stream: fold only the events this actor has not seen. */
+  async #catchUp(actor: AggregateActor): Promise<AggregateActor> {
+    const missing = await this.store.readStream(
+      { streamType: actor.aggregate.type, streamId: actor.id },
+      { afterVersion: actor.version },
+    );
+    actor.apply(missing);
+    return actor;
+  }
+
+  stop(): void {
+    this.cache.clear();
+  }
+}
+
+/** Events carry their command's ids (causation = the command) and the appending span's context. */
+const eventMetadata = (envelope: CommandEnvelope): EventMetadata => {
+  const carrier: Record<string, string> = {};
+  propagation.inject(context.active(), carrier);
+  return {
+    commandId: envelope.commandId,
+    correlationId: envelope.correlationId,
+    causationId: envelope.commandId,
+    issuedAt: envelope.issuedAt,
+    ...(envelope.issuedBy ? { issuedBy: envelope.issuedBy } : {}),
+    ...(carrier.traceparent ? { traceparent: carrier.traceparent } : {}),
+    ...(carrier.tracestate ? { tracestate: carrier.tracestate } : {}),
+  };
+};

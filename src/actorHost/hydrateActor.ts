@@ -1,0 +1,26 @@
+import { type Aggregate, AggregateActor } from '../aggregate/index.js';
+import type { EventStore } from '../eventStore/index.js';
+
+export type Hydration = {
+  readonly actor: AggregateActor;
+  readonly fromSnapshot: boolean;
+  readonly eventsFolded: number;
+};
+
+/**
+ * Latest snapshot (only if taken by this very machine definition), then the events after it.
+ * A snapshot of another machine version is ignored and the whole stream is folded.
+ */
+export const hydrateActor = async (store: EventStore, aggregate: Aggregate, id: string): Promise<Hydration> => {
+  const stream = { streamType: aggregate.type, streamId: id };
+  const stored = await store.readSnapshot(stream);
+  const snapshot = stored?.machineHash === aggregate.machineHash ? stored : undefined;
+  const events = await store.readStream(stream, { afterVersion: snapshot?.version ?? 0 });
+  const actor = AggregateActor.hydrate(
+    aggregate,
+    id,
+    snapshot ? { state: snapshot.state, version: snapshot.version } : undefined,
+    events,
+  );
+  return { actor, fromSnapshot: snapshot !== undefined, eventsFolded: events.length };
+};

@@ -1,0 +1,3 @@
+export * from './actorCache.js';
+export * from './actorHost.js';
+export * from './hydrateActor.js';

@@ -1,0 +1,97 @@
+import { hydrateActor } from '../actorHost/index.js';
+import type { AggregateRegistry } from '../aggregate/index.js';
+import { createCommandClient } from '../commands/index.js';
+import type { ChronicleConfig } from '../config/index.js';
+import { createOrm, migrate } from '../db/index.js';
+import { createPostgresEventStore } from '../eventStore/index.js';
+import { CliUsageError, EXIT, printError, printJson } from './cliOutput.js';
+
+export const migrateCommand = async (config: ChronicleConfig): Promise<number> => {
+  const report = await migrate(config.databaseUrl);
+  printJson({
+    database: new URL(config.databaseUrl).pathname.slice(1),
+    created: report.database === 'created',
+    applied: report.applied,
+  });
+  return EXIT.ok;
+};
+
+export type SendArgs = {
+  readonly aggregateType: string;
+  readonly aggregateId: string;
+  readonly type: string;
+  readonly payload?: string;
+  readonly commandId?: string;
+  readonly wait: boolean;
+  readonly timeoutMs?: number;
+};
+
+const parsePayload = (raw: string | undefined): unknown => {
+  if (raw === undefined) return {};
+  try {
+    return JSON.parse(raw);
+  } catch (error) {
+    throw new CliUsageError(`--payload is not valid JSON: ${(error as Error).message}`);
+  }
+};
+
+export const sendCommand = async (config: ChronicleConfig, args: SendArgs): Promise<number> => {
+  const client = createCommandClient({ redisUrl: config.redisUrl, shards: config.shards, queuePrefix: config.queuePrefix });
+  try {
+    const request = {
+      aggregateType: args.aggregateType,
+      aggregateId: args.aggregateId,
+      type: args.type,
+      payload: parsePayload(args.payload),
+      ...(args.commandId ? { commandId: args.commandId } : {}),
+      issuedBy: 'cli',
+    };
+    const result = args.wait
+      ? await client.send(request, { wait: true, ...(args.timeoutMs ? { timeoutMs: args.timeoutMs } : {}) })
+      : await client.send(request);
+    printJson(result);
+    return result.status === 'rejected' ? EXIT.rejected : EXIT.ok;
+  } finally {
+    await client.close();
+  }
+};
+
+const withStore = async <T>(config: ChronicleConfig, fn: (store: ReturnType<typeof createPostgresEventStore>) => Promise<T>) => {
+  const orm = await createOrm(config.databaseUrl, { poolSize: 2 });
+  try {
+    return await fn(createPostgresEventStore(orm));
+  } finally {
+    await orm.close(true);
+  }
+};
+
+export const eventsCommand = (config: ChronicleConfig, streamType: string, streamId: string): Promise<number> =>
+  withStore(config, async (store) => {
+    const events = await store.readStream({ streamType, streamId });
+    for (const event of events) printJson(event);
+    if (events.length === 0) printError(`no events for ${streamType}/${streamId}`);
+    return events.length === 0 ? EXIT.rejected : EXIT.ok;
+  });
+
+export const stateCommand = (
+  config: ChronicleConfig,
+  registry: AggregateRegistry,
+  streamType: string,
+  streamId: string,
+): Promise<number> => {
+  const aggregate = registry.find(streamType);
+  if (!aggregate) {
+    printError(`unknown aggregate type "${streamType}" (known: ${registry.types.join(', ')})`);
+    return Promise.resolve(EXIT.rejected);
+  }
+  return withStore(config, async (store) => {
+    const { actor } = await hydrateActor(store, aggregate, streamId);
+    if (actor.version === 0) {
+      printError(`${streamType}/${streamId} does not exist (no events)`);
+      return EXIT.rejected;
+    }
+    printJson(actor.state);
+    actor.stop();
+    return EXIT.ok;
+  });
+};

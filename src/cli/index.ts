@@ -1,0 +1,2 @@
+export * from './cliOutput.js';
+export * from './runCli.js';

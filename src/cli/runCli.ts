@@ -1,0 +1,106 @@
+import { parseArgs } from 'node:util';
+import type { Aggregate } from '../aggregate/index.js';
+import { createAggregateRegistry } from '../aggregate/index.js';
+import { loadConfig } from '../config/index.js';
+import { isChronicleError } from '../errors/index.js';
+import { eventsCommand, migrateCommand, sendCommand, stateCommand } from './aggregateCommands.js';
+import { CliUsageError, EXIT, printError } from './cliOutput.js';
+
+export type PodKind = 'command' | 'projection' | 'snapshot' | 'api';
+
+/** What a deployment plugs into the CLI: its aggregates, its pods, and extra verbs. */
+export type CliDomain = {
+  readonly aggregates: readonly Aggregate[];
+  readonly pods: Partial<Record<PodKind, () => Promise<void>>>;
+  /** More verbs, e.g. `projections`, `snapshot`, `viz`: each gets the words after the verb. */
+  readonly verbs?: Readonly<Record<string, (args: string[]) => Promise<number>>>;
+};
+
+export const usage = `usage: chronicle <verb> [args]
+  migrate                                   apply pending migrations (creates the database if needed)
+  send <type> <id> <Command> [--payload JSON] [--command-id ID] [--wait] [--timeout-ms N]
+                                            enqueue a command; prints the result (exit 0 accepted, 2 rejected, 1 error)
+  events <type> <id>                        print a stream, one JSON event per line
+  state <type> <id>                         print {value, context, version} (exit 2 if it does not exist)
+  worker <command|projection|snapshot|api>  run a pod until SIGTERM/SIGINT
+environment: DATABASE_URL, REDIS_URL, CHRONICLE_SHARDS, CHRONICLE_QUEUE_PREFIX`;
+
+const positionals = (args: string[], count: number, names: string) => {
+  const found = args.filter((arg) => !arg.startsWith('--'));
+  if (found.length < count) throw new CliUsageError(`expected ${names}`);
+  return found;
+};
+
+const dispatch = async (verb: string | undefined, rest: string[], domain: CliDomain): Promise<number> => {
+  const config = loadConfig();
+  const registry = createAggregateRegistry(domain.aggregates);
+  switch (verb) {
+    case 'migrate':
+      return migrateCommand(config);
+    case 'send': {
+      const { values, positionals: words } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        options: {
+          payload: { type: 'string' },
+          'command-id': { type: 'string' },
+          wait: { type: 'boolean', default: false },
+          'timeout-ms': { type: 'string' },
+        },
+      });
+      const [aggregateType, aggregateId, type] = words;
+      if (!aggregateType || !aggregateId || !type) throw new CliUsageError('send <type> <id> <Command>');
+      const timeoutMs = values['timeout-ms'] ? Number(values['timeout-ms']) : undefined;
+      if (timeoutMs !== undefined && !(timeoutMs > 0)) throw new CliUsageError('--timeout-ms must be a positive number');
+      return sendCommand(config, {
+        aggregateType,
+        aggregateId,
+        type,
+        wait: values.wait,
+        ...(values.payload !== undefined ? { payload: values.payload } : {}),
+        ...(values['command-id'] ? { commandId: values['command-id'] } : {}),
+        ...(timeoutMs ? { timeoutMs } : {}),
+      });
+    }
+    case 'events': {
+      const [type, id] = positionals(rest, 2, 'events <type> <id>');
+      return eventsCommand(config, type as string, id as string);
+    }
+    case 'state': {
+      const [type, id] = positionals(rest, 2, 'state <type> <id>');
+      return stateCommand(config, registry, type as string, id as string);
+    }
+    case 'worker': {
+      const kind = rest[0] as PodKind | undefined;
+      const pod = kind ? domain.pods[kind] : undefined;
+      if (!pod) throw new CliUsageError(`worker <${Object.keys(domain.pods).join('|')}>`);
+      await pod();
+      return EXIT.ok;
+    }
+    case undefined:
+    case 'help':
+    case '--help':
+      process.stdout.write(`${usage}\n`);
+      return verb === undefined ? EXIT.error : EXIT.ok;
+    default: {
+      const extra = domain.verbs?.[verb];
+      if (!extra) throw new CliUsageError(`unknown verb "${verb}"`);
+      return extra(rest);
+    }
+  }
+};
+
+/** Runs one CLI invocation and returns its exit code; errors are printed, never thrown. */
+export const runCli = async (argv: readonly string[], domain: CliDomain): Promise<number> => {
+  const [verb, ...rest] = argv;
+  try {
+    return await dispatch(verb, rest, domain);
+  } catch (error) {
+    if (error instanceof CliUsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      printError(`${(error as Error).message}\n${usage}`);
+      return EXIT.error;
+    }
+    printError(isChronicleError(error) ? `${error.code}: ${error.message}` : ((error as Error).message ?? String(error)));
+    return EXIT.error;
+  }
+};

@@ -1,0 +1,27 @@
+import { context, propagation } from '@opentelemetry/api';
+import { v7 as uuidv7 } from 'uuid';
+import type { CommandEnvelope, CommandRequest } from '../messages/index.js';
+
+/**
+ * Fills in what the sender left out: a uuid v7 command id, correlation and causation (from the
+ * event that caused the command when `causedBy` is given, else the command itself), the time,
+ * and the active W3C trace context.
+ */
+export const buildEnvelope = (request: CommandRequest, now: Date = new Date()): CommandEnvelope => {
+  const commandId = request.commandId ?? uuidv7();
+  const carrier: Record<string, string> = {};
+  propagation.inject(context.active(), carrier);
+  return {
+    commandId,
+    aggregateType: request.aggregateType,
+    aggregateId: request.aggregateId,
+    type: request.type,
+    payload: request.payload ?? {},
+    correlationId: request.correlationId ?? request.causedBy?.metadata.correlationId ?? commandId,
+    causationId: request.causationId ?? request.causedBy?.eventId ?? commandId,
+    issuedAt: now.toISOString(),
+    ...(request.issuedBy ? { issuedBy: request.issuedBy } : {}),
+    ...(carrier.traceparent ? { traceparent: carrier.traceparent } : {}),
+    ...(carrier.tracestate ? { tracestate: carrier.tracestate } : {}),
+  };
+};

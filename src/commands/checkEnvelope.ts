@@ -1,0 +1,39 @@
+import type { CommandEnvelope, RejectedResult } from '../messages/index.js';
+import { isValidId, MAX_PAYLOAD_BYTES } from './limits.js';
+
+const AGGREGATE_ID = /^[A-Za-z0-9][A-Za-z0-9._~@-]{0,199}$/;
+
+/**
+ * The checks that need no domain knowledge, done before a command is enqueued and again when it is
+ * taken: ids well formed, payload an object and under the size limit.
+ */
+export const checkEnvelope = (envelope: CommandEnvelope): RejectedResult | undefined => {
+  const problem = (message: string, details?: Record<string, unknown>): RejectedResult => ({
+    status: 'rejected',
+    commandId: envelope.commandId,
+    code: 'VALIDATION',
+    message,
+    ...(details ? { details } : {}),
+  });
+  if (!isValidId(envelope.commandId)) {
+    return problem('commandId: 1-128 letters, digits, ".", "_", "~" or "-", not all digits');
+  }
+  if (typeof envelope.aggregateId !== 'string' || !AGGREGATE_ID.test(envelope.aggregateId)) {
+    return problem('aggregateId: 1-200 letters, digits, ".", "_", "~", "@" or "-"');
+  }
+  if (typeof envelope.aggregateType !== 'string' || envelope.aggregateType.length === 0) {
+    return problem('aggregateType: required');
+  }
+  if (typeof envelope.type !== 'string' || envelope.type.length === 0) return problem('type: required');
+  for (const key of ['correlationId', 'causationId'] as const) {
+    if (typeof envelope[key] !== 'string' || envelope[key].length > 200) return problem(`${key}: up to 200 characters`);
+  }
+  const size = Buffer.byteLength(JSON.stringify(envelope.payload ?? null));
+  if (size > MAX_PAYLOAD_BYTES) {
+    return problem(`payload: ${size} bytes exceeds the limit of ${MAX_PAYLOAD_BYTES}`, {
+      bytes: size,
+      limit: MAX_PAYLOAD_BYTES,
+    });
+  }
+  return undefined;
+};

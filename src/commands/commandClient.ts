@@ -1,0 +1,120 @@
+import { Queue, QueueEvents } from 'bullmq';
+import { Redis } from 'ioredis';
+import { ChronicleError } from '../errors/index.js';
+import type { CommandEnvelope, CommandRequest, CommandResult, RejectedResult } from '../messages/index.js';
+import { withSpan } from '../tracing/index.js';
+import { buildEnvelope } from './buildEnvelope.js';
+import { checkEnvelope } from './checkEnvelope.js';
+import { commandAttributes } from './commandAttributes.js';
+import { readCommandStatus, type CommandStatus } from './commandStatus.js';
+import { commandJobOptions } from './jobOptions.js';
+import { shardFor, shardQueueName } from './shardFor.js';
+
+export type CommandClientOptions = {
+  readonly redisUrl?: string;
+  /** Must match the workers' CHRONICLE_SHARDS. */
+  readonly shards?: number;
+  readonly queuePrefix?: string;
+};
+
+export type Enqueued = { readonly status: 'enqueued'; readonly commandId: string };
+
+export interface CommandClient {
+  /** Enqueues and waits for the answer (default timeout 30 s; a timeout throws TIMEOUT). */
+  send(request: CommandRequest, options: { wait: true; timeoutMs?: number }): Promise<CommandResult>;
+  /** Enqueues; resolves once the command is safely in Redis. Bad envelopes are rejected here. */
+  send(request: CommandRequest, options?: { wait?: false }): Promise<Enqueued | RejectedResult>;
+  send(
+    request: CommandRequest,
+    options?: { wait?: boolean; timeoutMs?: number },
+  ): Promise<CommandResult | Enqueued>;
+  status(commandId: string): Promise<CommandStatus>;
+  close(): Promise<void>;
+}
+
+/**
+ * The producer side: routes each command to its aggregate's shard queue, job id = command id, so
+ * sending the same command twice enqueues it once.
+ * @example
+ * const client = createCommandClient({ redisUrl: 'redis://127.0.0.1:6379' });
+ * const result = await client.send({ aggregateType: 'order', aggregateId: 'o-1', type: 'PlaceOrder', payload }, { wait: true });
+ */
+export const createCommandClient = (options: CommandClientOptions = {}): CommandClient => {
+  const shards = options.shards ?? Number(process.env.CHRONICLE_SHARDS ?? 8);
+  const prefix = options.queuePrefix ?? process.env.CHRONICLE_QUEUE_PREFIX ?? 'chronicle';
+  const connection = new Redis(options.redisUrl ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', {
+    maxRetriesPerRequest: null,
+  });
+  const queues = new Map<number, Queue>();
+  const events = new Map<number, QueueEvents>();
+  const queue = (shard: number) => {
+    let found = queues.get(shard);
+    if (!found) {
+      found = new Queue(shardQueueName(shard), { connection, prefix });
+      queues.set(shard, found);
+    }
+    return found;
+  };
+  const queueEvents = async (shard: number) => {
+    let found = events.get(shard);
+    if (!found) {
+      found = new QueueEvents(shardQueueName(shard), { connection: connection.duplicate(), prefix });
+      events.set(shard, found);
+      await found.waitUntilReady();
+    }
+    return found;
+  };
+
+  const enqueue = async (envelope: CommandEnvelope, shard: number) =>
+    queue(shard).add(envelope.type, envelope, commandJobOptions(envelope.commandId));
+
+  const send: CommandClient['send'] = (async (
+    request: CommandRequest,
+    sendOptions: { wait?: boolean; timeoutMs?: number } = {},
+  ) => {
+    const shard = shardFor(request.aggregateType, request.aggregateId, shards);
+    const draft = buildEnvelope(request);
+    return withSpan(
+      'producer',
+      `send ${request.type}`,
+      { attributes: commandAttributes(draft, shard, 'send') },
+      async () => {
+        // rebuilt inside the producer span, so the consumer's parent is this span
+        const envelope = { ...buildEnvelope(request), commandId: draft.commandId, issuedAt: draft.issuedAt };
+        const invalid = checkEnvelope(envelope);
+        if (invalid) return invalid;
+        if (!sendOptions.wait) {
+          await enqueue(envelope, shard);
+          return { status: 'enqueued', commandId: envelope.commandId } satisfies Enqueued;
+        }
+        const listener = await queueEvents(shard);
+        const job = await enqueue(envelope, shard);
+        const timeoutMs = sendOptions.timeoutMs ?? 30_000;
+        try {
+          return (await job.waitUntilFinished(listener, timeoutMs)) as CommandResult;
+        } catch (error) {
+          const message = (error as Error).message ?? String(error);
+          if (/timed out/i.test(message)) {
+            throw new ChronicleError(
+              'TIMEOUT',
+              `command ${envelope.commandId} got no answer within ${timeoutMs} ms; it stays queued`,
+            );
+          }
+          throw new ChronicleError('COMMAND_FAILED', `command ${envelope.commandId} failed: ${message}`, {
+            cause: error,
+          });
+        }
+      },
+    );
+  }) as CommandClient['send'];
+
+  return {
+    send,
+    status: (commandId) => readCommandStatus([...Array(shards).keys()].map(queue), commandId),
+    close: async () => {
+      await Promise.all([...events.values()].map((listener) => listener.close()));
+      await Promise.all([...queues.values()].map((q) => q.close()));
+      await connection.quit();
+    },
+  };
+};

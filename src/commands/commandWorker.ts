@@ -1,0 +1,120 @@
+import { ROOT_CONTEXT, propagation } from '@opentelemetry/api';
+import { type Job, Queue, UnrecoverableError, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import { ActorHost, type ActorHostOptions } from '../actorHost/index.js';
+import { type Aggregate, createAggregateRegistry } from '../aggregate/index.js';
+import type { ChronicleConfig } from '../config/index.js';
+import { createOrm, type Orm } from '../db/index.js';
+import { createPostgresEventStore } from '../eventStore/index.js';
+import type { CommandEnvelope, CommandResult } from '../messages/index.js';
+import { attr, withSpan } from '../tracing/index.js';
+import { commandAttributes } from './commandAttributes.js';
+import { type RetryPolicy, retryInPlace } from './retryInPlace.js';
+import { shardQueueName } from './shardFor.js';
+
+export type WorkerLogger = {
+  info(object: object, message?: string): void;
+  warn(object: object, message?: string): void;
+  error(object: object, message?: string): void;
+};
+
+const silent: WorkerLogger = { info() {}, warn() {}, error() {} };
+
+export type CommandWorkerOptions = {
+  readonly config: ChronicleConfig;
+  readonly aggregates: readonly Aggregate[];
+  readonly actors?: ActorHostOptions;
+  readonly retry?: RetryPolicy;
+  /** How long a job's lock lasts without renewal: a dead pod's command is taken over after this. */
+  readonly lockDurationMs?: number;
+  readonly logger?: WorkerLogger;
+  /** Called after each command, for metrics. */
+  readonly onProcessed?: (envelope: CommandEnvelope, outcome: CommandResult | { status: 'failed' }, job: Job) => void;
+};
+
+/**
+ * A command-worker pod's engine: one BullMQ worker per shard queue, each queue limited to one
+ * active job across all pods (global concurrency 1), so an aggregate's commands run one at a time
+ * in enqueue order wherever they run.
+ */
+export class CommandWorker {
+  private constructor(
+    private readonly workers: readonly Worker[],
+    readonly host: ActorHost,
+    private readonly orm: Orm,
+    private readonly connection: Redis,
+  ) {}
+
+  static async start(options: CommandWorkerOptions): Promise<CommandWorker> {
+    const { config } = options;
+    const logger = options.logger ?? silent;
+    const orm = await createOrm(config.databaseUrl);
+    const host = new ActorHost(createPostgresEventStore(orm), createAggregateRegistry(options.aggregates), options.actors);
+    const connection = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
+    const lockDuration = options.lockDurationMs ?? 15_000;
+    const workers: Worker[] = [];
+    for (let shard = 0; shard < config.shards; shard++) {
+      const name = shardQueueName(shard);
+      const queue = new Queue(name, { connection, prefix: config.queuePrefix });
+      await queue.setGlobalConcurrency(1);
+      await queue.close();
+      const process = async (job: Job<CommandEnvelope>) => {
+        const envelope = job.data;
+        const parent = propagation.extract(ROOT_CONTEXT, {
+          ...(envelope.traceparent ? { traceparent: envelope.traceparent } : {}),
+          ...(envelope.tracestate ? { tracestate: envelope.tracestate } : {}),
+        });
+        return withSpan(
+          'consumer',
+          `process ${envelope.type}`,
+          { parent, attributes: commandAttributes(envelope, shard, 'process') },
+          async (span) => {
+            const outcome = await retryInPlace(
+              () => host.handle(envelope),
+              options.retry,
+              (error, attempt, delayMs) =>
+                logger.warn(
+                  { commandId: envelope.commandId, attempt, delayMs: Math.round(delayMs), err: error },
+                  'command failed, retrying in place',
+                ),
+            );
+            if (outcome.status === 'failed') {
+              options.onProcessed?.(envelope, { status: 'failed' }, job);
+              const reason = (outcome.error as Error)?.message ?? String(outcome.error);
+              logger.error({ commandId: envelope.commandId, err: outcome.error }, 'command dead-lettered');
+              throw new UnrecoverableError(`after ${outcome.attempts} attempts: ${reason}`);
+            }
+            const result = outcome.value;
+            span.setAttribute(attr.outcome, result.status);
+            if (result.status === 'accepted') span.setAttribute(attr.aggregateVersion, result.version);
+            else span.setAttribute(attr.rejectionCode, result.code);
+            options.onProcessed?.(envelope, result, job);
+            return result;
+          },
+        );
+      };
+      const worker = new Worker<CommandEnvelope, CommandResult>(name, process, {
+        connection,
+        prefix: config.queuePrefix,
+        concurrency: 1,
+        lockDuration,
+        stalledInterval: Math.max(1_000, Math.floor(lockDuration / 2)),
+        maxStalledCount: 10,
+        autorun: true,
+      });
+      worker.on('error', (error) => logger.error({ err: error, queue: name }, 'worker error'));
+      workers.push(worker);
+    }
+    await Promise.all(workers.map((worker) => worker.waitUntilReady()));
+    logger.info({ shards: config.shards, prefix: config.queuePrefix }, 'command worker started');
+    return new CommandWorker(workers, host, orm, connection);
+  }
+
+  /** Finishes the commands in hand, then closes queues and connections. */
+  async stop(): Promise<void> {
+    await Promise.all(this.workers.map((worker) => worker.close()));
+    this.host.stop();
+    await this.orm.close(true);
+    await this.connection.quit();
+  }
+}

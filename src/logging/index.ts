@@ -1,0 +1,2 @@
+export * from './createLogger.js';
+export * from './withCorrelationBaggage.js';

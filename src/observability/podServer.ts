@@ -1,0 +1,155 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** A readiness probe: resolves true when the dependency is usable. Throwing or timing out = not ready. */
+export type ReadinessCheck = () => Promise<boolean>;
+
+/** Prometheus text for /metrics; the SDK side (otel/) provides it, so src/ never imports the SDK. */
+export type MetricsHandler = () => Promise<string>;
+
+export type PodServerOptions = {
+  /** Default: METRICS_PORT, else 9464; 0 picks a free port. */
+  readonly port?: number;
+  /** Default: every interface. */
+  readonly host?: string;
+  readonly checks: Readonly<Record<string, ReadinessCheck>>;
+  readonly metricsHandler?: MetricsHandler;
+  /** A check still pending after this long fails. Default 2000 ms. */
+  readonly checkTimeoutMs?: number;
+};
+
+export type CheckResult = { readonly status: 'pass' } | { readonly status: 'fail'; readonly reason: string };
+
+export type Readiness = {
+  readonly status: 'ready' | 'not_ready' | 'draining';
+  readonly checks: Readonly<Record<string, CheckResult>>;
+};
+
+export type PodServer = {
+  /** The bound port (useful with port 0). */
+  readonly port: number;
+  /** From now on /readyz answers 503 `draining`: call it first on SIGTERM so traffic moves away. */
+  setDraining(): void;
+  close(): Promise<void>;
+};
+
+export const DEFAULT_METRICS_PORT = 9464;
+const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
+
+/** METRICS_PORT as a port number (0 allowed), else the default; anything else is a configuration error. */
+export const metricsPortFromEnv = (): number => {
+  const raw = process.env.METRICS_PORT?.trim();
+  if (!raw) return DEFAULT_METRICS_PORT;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new Error(`METRICS_PORT must be a port number (0 for any free port); got "${raw}"`);
+  }
+  return port;
+};
+
+const runCheck = async (check: ReadinessCheck, timeoutMs: number): Promise<CheckResult> => {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<CheckResult>((resolve) => {
+    timer = setTimeout(() => resolve({ status: 'fail', reason: `timed out after ${timeoutMs} ms` }), timeoutMs);
+  });
+  const outcome = check().then(
+    (ok): CheckResult => (ok ? { status: 'pass' } : { status: 'fail', reason: 'check returned false' }),
+    (error: unknown): CheckResult => ({
+      status: 'fail',
+      reason: error instanceof Error ? error.message : String(error),
+    }),
+  );
+  try {
+    return await Promise.race([outcome, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+};
+
+/** Runs every check concurrently; ready only when all pass. */
+export const evaluateReadiness = async (
+  checks: Readonly<Record<string, ReadinessCheck>>,
+  timeoutMs: number,
+): Promise<Readiness> => {
+  const names = Object.keys(checks);
+  const results = await Promise.all(
+    names.map(async (name) => [name, await runCheck(checks[name] ?? (async () => false), timeoutMs)] as const),
+  );
+  const ready = results.every(([, result]) => result.status === 'pass');
+  return { status: ready ? 'ready' : 'not_ready', checks: Object.fromEntries(results) };
+};
+
+const send = (res: ServerResponse, status: number, contentType: string, body: string): void => {
+  res.writeHead(status, { 'content-type': contentType, 'cache-control': 'no-store' });
+  res.end(body);
+};
+
+const sendJson = (res: ServerResponse, status: number, body: unknown): void =>
+  send(res, status, 'application/json; charset=utf-8', JSON.stringify(body));
+
+/**
+ * The pod's own HTTP server (no framework): `/healthz` is 200 while the process runs, `/readyz` is
+ * 200 only when every check passes (503 otherwise, the JSON body names each check's result),
+ * `/metrics` serves the Prometheus text from `metricsHandler` (404 without one).
+ *
+ * @example
+ * const pod = await startPodServer({
+ *   checks: { postgres: () => pingPostgres(), redis: async () => (await redis.ping()) === 'PONG' },
+ *   metricsHandler: telemetry.metricsHandler,
+ * });
+ */
+export const startPodServer = async (options: PodServerOptions): Promise<PodServer> => {
+  const timeoutMs = options.checkTimeoutMs ?? 2_000;
+  let draining = false;
+
+  const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const path = new URL(req.url ?? '/', 'http://pod').pathname;
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.setHeader('allow', 'GET, HEAD');
+      return sendJson(res, 405, { error: 'method not allowed' });
+    }
+    switch (path) {
+      case '/healthz':
+        return sendJson(res, 200, { status: 'alive' });
+      case '/readyz': {
+        const readiness = await evaluateReadiness(options.checks, timeoutMs);
+        const body: Readiness = draining ? { ...readiness, status: 'draining' } : readiness;
+        return sendJson(res, body.status === 'ready' ? 200 : 503, body);
+      }
+      case '/metrics':
+        if (!options.metricsHandler) return sendJson(res, 404, { error: 'metrics are not enabled' });
+        return send(res, 200, PROMETHEUS_CONTENT_TYPE, await options.metricsHandler());
+      default:
+        return sendJson(res, 404, { error: 'not found' });
+    }
+  };
+
+  const server = createServer((req, res) => {
+    route(req, res).catch((error: unknown) => {
+      if (!res.headersSent) sendJson(res, 500, { error: error instanceof Error ? error.message : String(error) });
+      else res.destroy();
+    });
+  });
+  // Probes and scrapes are short: don't let idle keep-alive sockets hold close() up.
+  server.keepAliveTimeout = 5_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? metricsPortFromEnv(), options.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+
+  return {
+    port: (server.address() as AddressInfo).port,
+    setDraining: () => {
+      draining = true;
+    },
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeIdleConnections();
+      }),
+  };
+};

@@ -1,0 +1,36 @@
+export type Stoppable = { stop(): Promise<void> };
+
+export type PodLogger = { info(object: object, message?: string): void; error(object: object, message?: string): void };
+
+/**
+ * Keeps a pod running until SIGTERM or SIGINT, then stops it gracefully (finish the work in hand,
+ * release leases, close connections) and exits 0. A second signal, or a stop that takes longer
+ * than `graceMs`, exits 1 at once.
+ */
+export const runUntilSignal = (pod: Stoppable, logger: PodLogger, graceMs = 30_000): Promise<void> =>
+  new Promise((resolve) => {
+    let stopping = false;
+    const stop = async (signal: NodeJS.Signals) => {
+      if (stopping) {
+        logger.error({ signal }, 'second signal: exiting now');
+        process.exit(1);
+      }
+      stopping = true;
+      logger.info({ signal }, 'stopping');
+      const timer = setTimeout(() => {
+        logger.error({ graceMs }, 'graceful stop took too long: exiting');
+        process.exit(1);
+      }, graceMs);
+      timer.unref();
+      try {
+        await pod.stop();
+        logger.info({}, 'stopped');
+        resolve();
+      } catch (error) {
+        logger.error({ err: error }, 'stop failed');
+        process.exit(1);
+      }
+    };
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+  });

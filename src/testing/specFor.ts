@@ -1,0 +1,186 @@
+import type { AnyStateMachine, ContextFrom, EventFromLogic, StateValue } from 'xstate';
+import { AggregateActor } from '../aggregate/aggregateActor.js';
+import { type Decision, decideCommand } from '../aggregate/decideCommand.js';
+import type { Aggregate } from '../aggregate/defineAggregate.js';
+import { formatStateValue } from '../aggregate/formatStateValue.js';
+import type { CommandEnvelope } from '../messages/index.js';
+import { asStored, assertEqual, fail } from './specAssertions.js';
+
+/** The fixed envelope fields every spec command carries, unless a spec overrides them. */
+export const specDefaults = {
+  aggregateId: 'spec-aggregate-1',
+  commandId: 'spec-command-1',
+  issuedAt: '2025-01-01T12:00:00.000Z',
+  issuedBy: 'spec',
+} as const;
+
+export type SpecCommand = {
+  readonly type: string;
+  /** The payload, exactly as a sender would put it in the envelope. Default: `{}`. */
+  readonly data?: unknown;
+  /** Envelope fields to override (issuedAt, issuedBy, commandId…). */
+  readonly envelope?: Partial<Omit<CommandEnvelope, 'type' | 'payload' | 'aggregateType'>>;
+};
+
+export type ExpectedState<Context> = {
+  readonly value?: StateValue;
+  /** Only the keys given are compared. */
+  readonly context?: Partial<Context>;
+};
+
+export type SpecRejection = {
+  readonly code: string;
+  readonly message: string;
+  readonly details?: Readonly<Record<string, unknown>>;
+};
+
+export type SpecThen<Event, Context> = {
+  /** The command is accepted and decides exactly these events (compared as they would be stored). */
+  then(expected: readonly Event[]): SpecThen<Event, Context>;
+  /** The command is accepted, and the aggregate's state after its events matches. */
+  thenState(expected: ExpectedState<Context>): SpecThen<Event, Context>;
+  /** The command is rejected with this code (and a message containing or matching `message`). */
+  thenRejected(code: string, message?: string | RegExp): SpecRejection;
+  /** The raw decision, for anything the helpers above do not cover. */
+  readonly decision: Decision;
+};
+
+export type SpecGiven<Event, Context> = {
+  when(command: SpecCommand): SpecThen<Event, Context>;
+  /** The state the given events fold to. */
+  thenState(expected: ExpectedState<Context>): SpecGiven<Event, Context>;
+};
+
+export type AggregateSpec<Event, Context> = SpecGiven<Event, Context> & {
+  given(events: readonly Event[]): SpecGiven<Event, Context>;
+};
+
+/** Hydrates as the worker does (versions 1..n), but refuses a history the machine would not accept. */
+const hydrate = (aggregate: Aggregate, events: readonly unknown[]): AggregateActor => {
+  const actor = AggregateActor.hydrate(aggregate, specDefaults.aggregateId, undefined, []);
+  for (const [index, raw] of asStored(events).entries()) {
+    const event = raw as { type: string; data: unknown };
+    if (!actor.snapshot.can(event)) {
+      actor.stop();
+      fail(
+        `given event #${index + 1} (${event.type}) is not accepted by ${aggregate.type} in state ` +
+          `${formatStateValue(actor.snapshot.value)}: this history could not have been recorded`,
+      );
+    }
+    actor.apply([{ ...event, version: index + 1 }]);
+  }
+  return actor;
+};
+
+const matchState = (aggregate: Aggregate, actor: AggregateActor, expected: ExpectedState<unknown>): void => {
+  const { value, context } = asStored(actor.persisted()) as { value: StateValue; context: unknown };
+  if (expected.value !== undefined) {
+    assertEqual(value, expected.value, `${aggregate.type} is in state ${formatStateValue(value)}`);
+  }
+  if (expected.context !== undefined) {
+    const actual = context as Record<string, unknown>;
+    const keys = Object.keys(expected.context);
+    const picked = Object.fromEntries(keys.map((key) => [key, actual[key]]));
+    assertEqual(picked, asStored(expected.context), `${aggregate.type} context differs`);
+  }
+};
+
+const thenFor = (aggregate: Aggregate, history: readonly unknown[], command: SpecCommand) => {
+  const actor = hydrate(aggregate, history);
+  const envelope: CommandEnvelope = {
+    commandId: specDefaults.commandId,
+    aggregateType: aggregate.type,
+    aggregateId: specDefaults.aggregateId,
+    correlationId: specDefaults.commandId,
+    causationId: specDefaults.commandId,
+    issuedAt: specDefaults.issuedAt,
+    issuedBy: specDefaults.issuedBy,
+    ...command.envelope,
+    type: command.type,
+    payload: 'data' in command ? command.data : {},
+  };
+  const decision = decideCommand(aggregate, actor, envelope);
+  if (decision.status === 'decided') {
+    // Fold the decided events into the live actor, as the worker does after appending them.
+    actor.apply(asStored(decision.events).map((event, index) => ({ ...event, version: actor.version + index + 1 })));
+  }
+  actor.stop();
+
+  const accepted = (what: string): readonly unknown[] => {
+    if (decision.status === 'decided') return decision.events;
+    return fail(
+      `expected ${what}, but ${command.type} was rejected: ${decision.code}: ${decision.message}`,
+      { code: decision.code, message: decision.message },
+      what,
+    );
+  };
+
+  const spec: SpecThen<unknown, unknown> = {
+    decision,
+    // biome-ignore lint/suspicious/noThenProperty: given/when/then; a spec is never awaited (see below).
+    then(expected) {
+      if (typeof expected === 'function')
+        throw new TypeError('a spec is not a promise: call .then([...events]), do not await it');
+      const events = accepted('events');
+      assertEqual(asStored(events), asStored(expected), `${command.type} decided other events`);
+      return spec;
+    },
+    thenState(expected) {
+      accepted('an accepted command');
+      matchState(aggregate, actor, expected);
+      return spec;
+    },
+    thenRejected(code, message) {
+      if (decision.status === 'decided') {
+        return fail(`expected ${command.type} to be rejected with ${code}, but it was accepted`, decision.events, code);
+      }
+      const rejection: SpecRejection = {
+        code: decision.code,
+        message: decision.message,
+        ...(decision.details ? { details: decision.details } : {}),
+      };
+      assertEqual(decision.code, code, `${command.type} was rejected with another code: ${decision.message}`);
+      const matches =
+        message === undefined ||
+        (typeof message === 'string' ? decision.message.includes(message) : message.test(decision.message));
+      if (!matches) fail(`rejection message does not match`, decision.message, message);
+      return rejection;
+    },
+  };
+  return spec;
+};
+
+const givenFor = (aggregate: Aggregate, history: readonly unknown[]): SpecGiven<unknown, unknown> => {
+  const given: SpecGiven<unknown, unknown> = {
+    when: (command) => thenFor(aggregate, history, command),
+    thenState: (expected) => {
+      const actor = hydrate(aggregate, history);
+      actor.stop();
+      matchState(aggregate, actor, expected);
+      return given;
+    },
+  };
+  return given;
+};
+
+/**
+ * A given/when/then specification of an aggregate, run through the real runtime: the given events
+ * are folded by `AggregateActor.hydrate`/`apply` (versions 1..n), the command is decided by
+ * `decideCommand` from an envelope with fixed ids and time (`specDefaults`), and the decided events
+ * are folded into the same actor. Failures throw AssertionErrors with `actual` and `expected`.
+ * @example
+ * specFor(order)
+ *   .given([placed, { type: 'OrderPaymentInitiated', data: {} }])
+ *   .when({ type: 'ConfirmPayment' })
+ *   .then([{ type: 'OrderPaid', data: {} }])
+ *   .thenState({ context: { paymentStatus: 'PAID' } });
+ */
+export const specFor = <Machine extends AnyStateMachine>(
+  aggregate: Aggregate<string, Machine>,
+): AggregateSpec<EventFromLogic<Machine>, ContextFrom<Machine>> => {
+  const spec: AggregateSpec<unknown, unknown> = {
+    ...givenFor(aggregate, []),
+    given: (events) => givenFor(aggregate, events),
+  };
+  return spec as AggregateSpec<EventFromLogic<Machine>, ContextFrom<Machine>>;
+};

@@ -1,0 +1,3 @@
+import { runCommandWorkerPod } from './pods/commandWorkerPod.js';
+
+await runCommandWorkerPod();
