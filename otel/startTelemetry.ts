@@ -1,4 +1,5 @@
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { getBooleanFromEnv } from '@opentelemetry/core';
 import { NodeSDK, type NodeSDKConfiguration } from '@opentelemetry/sdk-node';
 import { NoopSpanProcessor } from '@opentelemetry/sdk-trace';
 import { createPrometheusMetrics, type PrometheusText } from './prometheusMetrics.js';
@@ -57,11 +58,13 @@ export const startTelemetry = (options: TelemetryOptions): Telemetry => {
   };
   const sdk = new NodeSDK(configuration);
   sdk.start();
+  // OTEL_SDK_DISABLED=true: the SDK registers nothing, so there is nothing to export or scrape.
+  const disabled = getBooleanFromEnv('OTEL_SDK_DISABLED');
   let stopping: Promise<void> | undefined;
   return {
     serviceName,
-    exportingTraces: traceExporter !== undefined,
-    metricsHandler: prometheus.metricsHandler,
+    exportingTraces: !disabled && traceExporter !== undefined,
+    metricsHandler: disabled ? async () => '' : prometheus.metricsHandler,
     shutdown: () => {
       stopping ??= sdk.shutdown();
       return stopping;

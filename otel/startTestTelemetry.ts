@@ -45,10 +45,15 @@ export const startTestTelemetry = (options: { readonly serviceName?: string } = 
   });
   const prometheus = createPrometheusMetrics();
   const meterProvider = new MeterProvider({ resource, readers: [prometheus.reader] });
-  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-  propagation.setGlobalPropagator(createPropagator());
-  trace.setGlobalTracerProvider(tracerProvider);
-  metrics.setGlobalMeterProvider(meterProvider);
+  const registered = [
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable()),
+    propagation.setGlobalPropagator(createPropagator()),
+    trace.setGlobalTracerProvider(tracerProvider),
+    metrics.setGlobalMeterProvider(meterProvider),
+  ];
+  if (registered.includes(false)) {
+    throw new Error('OpenTelemetry globals are already registered: shut the previous telemetry down first');
+  }
   return {
     exporter,
     spans: () => exporter.getFinishedSpans(),

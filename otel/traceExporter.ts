@@ -24,10 +24,13 @@ export const createTraceExporterFromEnv = (): SpanExporter | undefined => {
   const env = process.env;
   const exporters = (env.OTEL_TRACES_EXPORTER ?? '').split(',').map((name) => name.trim());
   if (exporters.includes('none')) return undefined;
-  const endpoint = nonBlank(env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) ?? nonBlank(env.OTEL_EXPORTER_OTLP_ENDPOINT);
+  const endpoint =
+    nonBlank(env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) ?? nonBlank(env.OTEL_EXPORTER_OTLP_ENDPOINT);
   if (endpoint === undefined) return undefined;
   const protocol =
-    nonBlank(env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL) ?? nonBlank(env.OTEL_EXPORTER_OTLP_PROTOCOL) ?? 'http/protobuf';
+    nonBlank(env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL) ??
+    nonBlank(env.OTEL_EXPORTER_OTLP_PROTOCOL) ??
+    'http/protobuf';
   if (!isOtlpTraceProtocol(protocol)) {
     throw new Error(
       `Unsupported OTLP traces protocol "${protocol}": use one of ${otlpTraceProtocols.join(', ')}`,

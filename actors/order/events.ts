@@ -5,7 +5,12 @@ export type PaymentMethod = (typeof paymentMethods)[number];
 /** PENDING until an attempt succeeds (PAID); FAILED after a failed attempt, until the next one. */
 export type PaymentStatus = 'PENDING' | 'PAID' | 'FAILED';
 
-export type ShippingStatus = 'WAITING_FOR_PAYMENT' | 'WAITING_FOR_SHIPMENT' | 'IN_TRANSIT' | 'DELIVERED' | 'CANCELLED';
+export type ShippingStatus =
+  | 'WAITING_FOR_PAYMENT'
+  | 'WAITING_FOR_SHIPMENT'
+  | 'IN_TRANSIT'
+  | 'DELIVERED'
+  | 'CANCELLED';
 
 /** The statuses a shipping update may set, in the order they must come. */
 export const shippingUpdates = ['IN_TRANSIT', 'DELIVERED'] as const;
@@ -28,7 +33,10 @@ export type OrderPaymentInitiated = {
   readonly data: Readonly<Record<string, never>>;
 };
 export type OrderPaid = { readonly type: 'OrderPaid'; readonly data: Readonly<Record<string, never>> };
-export type OrderPaymentFailed = { readonly type: 'OrderPaymentFailed'; readonly data: { readonly reason: string } };
+export type OrderPaymentFailed = {
+  readonly type: 'OrderPaymentFailed';
+  readonly data: { readonly reason: string };
+};
 export type OrderShippingStatusUpdated = {
   readonly type: 'OrderShippingStatusUpdated';
   readonly data: { readonly status: ShippingUpdate };

@@ -1,4 +1,4 @@
-import { assign, setup } from 'xstate';
+import { assign, setup, stateIn } from 'xstate';
 import type { OrderEvent, OrderPlacedData, PaymentStatus, ShippingStatus } from './events.js';
 
 export type OrderContext = {
@@ -24,10 +24,10 @@ const initialContext: OrderContext = {
 
 /**
  * The order lifecycle over its events. Once placed, payment and shipping run as parallel regions:
- * shipping leaves `waitingForPayment` on the same OrderPaid that moves payment to `paid`, so
- * "ship only when paid" holds by structure. Shipping moves forward one step at a time
- * (waitingForShipment → inTransit → delivered), and only the two states before the goods leave
- * accept OrderCancelled.
+ * only the payment region accepts OrderPaid, and shipping leaves `waitingForPayment` as soon as
+ * payment is `paid` (an eventless transition guarded by `stateIn`), so "ship only when paid"
+ * holds. Shipping moves forward one step at a time (waitingForShipment → inTransit → delivered),
+ * and only the two states before the goods leave accept OrderCancelled.
  *
  * Failed payments: an attempt starts with OrderPaymentInitiated and ends with OrderPaid or
  * OrderPaymentFailed, so a payment can fail only while an attempt is processing. After a failure
@@ -37,6 +37,7 @@ const initialContext: OrderContext = {
  */
 export const orderMachine = setup({
   types: { context: {} as OrderContext, events: {} as OrderEvent },
+  guards: { isPaid: stateIn('#order.placed.payment.paid') },
   actions: {
     recordCancellation: assign((_, params: { readonly reason: string }) => ({
       shippingStatus: 'CANCELLED' as const,
@@ -91,11 +92,12 @@ export const orderMachine = setup({
           initial: 'waitingForPayment',
           states: {
             waitingForPayment: {
+              always: {
+                guard: 'isPaid',
+                target: 'waitingForShipment',
+                actions: assign({ shippingStatus: 'WAITING_FOR_SHIPMENT' }),
+              },
               on: {
-                OrderPaid: {
-                  target: 'waitingForShipment',
-                  actions: assign({ shippingStatus: 'WAITING_FOR_SHIPMENT' }),
-                },
                 OrderCancelled: {
                   target: '#order.cancelled',
                   actions: { type: 'recordCancellation', params: ({ event }) => event.data },

@@ -12,8 +12,14 @@ export type PaymentAuthorized = {
   readonly type: 'PaymentAuthorized';
   readonly data: { readonly authorizationCode: string };
 };
-export type PaymentDeclined = { readonly type: 'PaymentDeclined'; readonly data: { readonly reason: string } };
-export type PaymentCaptured = { readonly type: 'PaymentCaptured'; readonly data: { readonly amount: number } };
+export type PaymentDeclined = {
+  readonly type: 'PaymentDeclined';
+  readonly data: { readonly reason: string };
+};
+export type PaymentCaptured = {
+  readonly type: 'PaymentCaptured';
+  readonly data: { readonly amount: number };
+};
 export type PaymentRefunded = {
   readonly type: 'PaymentRefunded';
   readonly data: { readonly amount: number; readonly reason: string };

@@ -7,4 +7,8 @@ export type * from './events.js';
 export * from './machine.js';
 
 /** A payment for an order: authorize, capture, refund (partially, at most what was captured). */
-export const payment = defineAggregate({ type: 'payment', machine: paymentMachine, commands: paymentCommands });
+export const payment = defineAggregate({
+  type: 'payment',
+  machine: paymentMachine,
+  commands: paymentCommands,
+});

@@ -21,7 +21,9 @@ export const paymentMachine = setup({
   initial: 'none',
   states: {
     none: {
-      on: { PaymentRequested: { target: 'requested', actions: assign({ request: ({ event }) => event.data }) } },
+      on: {
+        PaymentRequested: { target: 'requested', actions: assign({ request: ({ event }) => event.data }) },
+      },
     },
     requested: {
       on: {
@@ -29,11 +31,19 @@ export const paymentMachine = setup({
           target: 'authorized',
           actions: assign({ authorizationCode: ({ event }) => event.data.authorizationCode }),
         },
-        PaymentDeclined: { target: 'declined', actions: assign({ declineReason: ({ event }) => event.data.reason }) },
+        PaymentDeclined: {
+          target: 'declined',
+          actions: assign({ declineReason: ({ event }) => event.data.reason }),
+        },
       },
     },
     authorized: {
-      on: { PaymentCaptured: { target: 'captured', actions: assign({ captured: ({ event }) => event.data.amount }) } },
+      on: {
+        PaymentCaptured: {
+          target: 'captured',
+          actions: assign({ captured: ({ event }) => event.data.amount }),
+        },
+      },
     },
     declined: {},
     captured: {

@@ -40,6 +40,9 @@ export class AggregateActor {
   ): AggregateActor {
     const snapshot = start ? aggregate.machine.resolveState(start.state as never) : undefined;
     const actor = createActor(aggregate.machine, snapshot ? { snapshot } : {});
+    // apply() reports a failed fold as FOLD_FAILED; without an error observer XState would also
+    // rethrow that error from a timer, an uncaught exception that takes the whole process down.
+    actor.subscribe({ error: () => {} });
     actor.start();
     const live = new AggregateActor(aggregate, id, actor, start?.version ?? 0);
     live.apply(events);

@@ -1,10 +1,18 @@
 import { createHash } from 'node:crypto';
 import type { AnyStateMachine } from 'xstate';
 
-/** Functions hash by their source; assign() wrappers by the assigner they hold. */
+/**
+ * Functions hash by their source; assign() wrappers by the assigner they hold; higher-order guards
+ * (stateIn, not, and, or), whose wrappers all share one source, by their arguments.
+ */
 const replacer = (_key: string, value: unknown): unknown => {
   if (typeof value !== 'function') return value;
-  const assignment = (value as { assignment?: unknown }).assignment;
+  const { assignment, stateValue, guards } = value as {
+    assignment?: unknown;
+    stateValue?: unknown;
+    guards?: unknown;
+  };
+  if (stateValue !== undefined || guards !== undefined) return { guard: value.name, stateValue, guards };
   if (assignment === undefined) return value.toString();
   return typeof assignment === 'function'
     ? `assign:${assignment.toString()}`

@@ -25,8 +25,6 @@ export type CommandWorkerOptions = {
   readonly aggregates: readonly Aggregate[];
   readonly actors?: ActorHostOptions;
   readonly retry?: RetryPolicy;
-  /** How long a job's lock lasts without renewal: a dead pod's command is taken over after this. */
-  readonly lockDurationMs?: number;
   readonly logger?: WorkerLogger;
   /** Called after each command, for metrics. */
   readonly onProcessed?: (envelope: CommandEnvelope, outcome: CommandResult | { status: 'failed' }, job: Job) => void;
@@ -51,7 +49,7 @@ export class CommandWorker {
     const orm = await createOrm(config.databaseUrl);
     const host = new ActorHost(createPostgresEventStore(orm), createAggregateRegistry(options.aggregates), options.actors);
     const connection = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
-    const lockDuration = options.lockDurationMs ?? 15_000;
+    const lockDuration = config.commandLockMs;
     const workers: Worker[] = [];
     for (let shard = 0; shard < config.shards; shard++) {
       const name = shardQueueName(shard);

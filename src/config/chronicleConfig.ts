@@ -7,6 +7,8 @@ export type ChronicleConfig = {
   readonly shards: number;
   /** BullMQ key prefix: lets several deployments (or test runs) share one Redis. */
   readonly queuePrefix: string;
+  /** A command job's lock: a dead pod's command is taken over this long after it died. */
+  readonly commandLockMs: number;
 };
 
 export const defaultConfig: ChronicleConfig = {
@@ -14,6 +16,7 @@ export const defaultConfig: ChronicleConfig = {
   redisUrl: 'redis://127.0.0.1:6379',
   shards: 8,
   queuePrefix: 'chronicle',
+  commandLockMs: 15_000,
 };
 
 const positiveInt = (name: string, raw: string | undefined, fallback: number): number => {
@@ -31,4 +34,5 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): ChronicleConfi
   redisUrl: env.REDIS_URL || defaultConfig.redisUrl,
   shards: positiveInt('CHRONICLE_SHARDS', env.CHRONICLE_SHARDS, defaultConfig.shards),
   queuePrefix: env.CHRONICLE_QUEUE_PREFIX || defaultConfig.queuePrefix,
+  commandLockMs: positiveInt('CHRONICLE_COMMAND_LOCK_MS', env.CHRONICLE_COMMAND_LOCK_MS, defaultConfig.commandLockMs),
 });

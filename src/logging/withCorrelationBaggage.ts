@@ -13,11 +13,13 @@ export const getCorrelationId = (ctx: Context = context.active()): string | unde
 /**
  * Runs `fn` in the active context plus a baggage entry `chronicle.correlation_id = correlationId`
  * (replacing any previous one; other baggage entries are kept). Logs written inside carry it as
- * `correlation_id`. Call it where a command or an event starts being processed.
+ * `correlation_id`, and trace context injected inside carries it on. Call it where a command or an
+ * event starts being processed, inside the consumer span: a span started with an explicit `parent`
+ * context takes that context's baggage, not the active one's.
  *
  * @example
- * await withCorrelationBaggage(envelope.correlationId, () =>
- *   withSpan('consumer', 'command process', { attributes }, () => handle(envelope)),
+ * await withSpan('consumer', 'command process', { parent: extracted, attributes }, () =>
+ *   withCorrelationBaggage(envelope.correlationId, () => handle(envelope)),
  * );
  */
 export const withCorrelationBaggage = <T>(correlationId: string, fn: () => T): T => {

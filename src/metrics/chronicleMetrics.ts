@@ -92,7 +92,11 @@ const reportProjectionLag = async (
 
 const createInstruments = (meter: Meter): Instruments => {
   const histogram = (name: string, description: string) =>
-    meter.createHistogram(name, { description, unit: 'ms', advice: { explicitBucketBoundaries: millisecondBuckets } });
+    meter.createHistogram(name, {
+      description,
+      unit: 'ms',
+      advice: { explicitBucketBoundaries: millisecondBuckets },
+    });
   const instruments: Instruments = {
     commandsProcessed: meter.createCounter(metricName.commandsProcessed, {
       description: 'Commands processed, by command type and outcome (accepted, rejected, failed)',
@@ -100,7 +104,10 @@ const createInstruments = (meter: Meter): Instruments => {
     }),
     commandDuration: histogram(metricName.commandDuration, 'Command latency, from enqueue to result'),
     commandQueueWait: histogram(metricName.commandQueueWait, 'Time a command waited in its queue'),
-    hydrationDuration: histogram(metricName.hydrationDuration, 'Time to hydrate an actor (snapshot + events)'),
+    hydrationDuration: histogram(
+      metricName.hydrationDuration,
+      'Time to hydrate an actor (snapshot + events)',
+    ),
     eventsAppended: meter.createCounter(metricName.eventsAppended, {
       description: 'Events appended to the event store',
       unit: '{event}',
@@ -147,7 +154,8 @@ const createInstruments = (meter: Meter): Instruments => {
     result.observe(size);
   });
   meter.addBatchObservableCallback(
-    (result) => reportProjectionLag(result, instruments.projectionLagEvents, instruments.projectionLagSeconds),
+    (result) =>
+      reportProjectionLag(result, instruments.projectionLagEvents, instruments.projectionLagSeconds),
     [instruments.projectionLagEvents, instruments.projectionLagSeconds],
   );
   return instruments;
@@ -186,13 +194,20 @@ export const recordQueueWait = (input: { readonly commandType: string; readonly 
 };
 
 /** An actor was hydrated (snapshot plus the events after it) in `durationMs`. */
-export const recordHydration = (input: { readonly aggregateType: string; readonly durationMs: number }): void => {
+export const recordHydration = (input: {
+  readonly aggregateType: string;
+  readonly durationMs: number;
+}): void => {
   instruments().hydrationDuration.record(input.durationMs, { [attr.aggregateType]: input.aggregateType });
 };
 
 /** `count` events were appended to streams of `aggregateType`. */
-export const recordEventsAppended = (input: { readonly aggregateType: string; readonly count: number }): void => {
-  if (input.count > 0) instruments().eventsAppended.add(input.count, { [attr.aggregateType]: input.aggregateType });
+export const recordEventsAppended = (input: {
+  readonly aggregateType: string;
+  readonly count: number;
+}): void => {
+  if (input.count > 0)
+    instruments().eventsAppended.add(input.count, { [attr.aggregateType]: input.aggregateType });
 };
 
 /** An append lost an optimistic-concurrency race. */
@@ -206,7 +221,9 @@ export const recordActorCacheLookup = (input: {
   readonly result: 'hit' | 'miss';
 }): void => {
   const { actorCacheHits, actorCacheMisses } = instruments();
-  (input.result === 'hit' ? actorCacheHits : actorCacheMisses).add(1, { [attr.aggregateType]: input.aggregateType });
+  (input.result === 'hit' ? actorCacheHits : actorCacheMisses).add(1, {
+    [attr.aggregateType]: input.aggregateType,
+  });
 };
 
 /** A snapshot of a stream of `aggregateType` was written. */
@@ -229,6 +246,11 @@ export const observeActorCacheSize = (read: () => number): Unregister => {
 /**
  * Registers a source of projection lag, read at each collection; keep it cheap (return the lag the
  * projection loop last measured). Returns the function that unregisters it.
+ *
+ * Under cumulative temporality (Prometheus) the SDK keeps exporting the last value of a
+ * (projection, partition) series that a callback stops observing, so a pod that releases a
+ * partition's lease should keep reporting that partition (e.g. from the shared checkpoint table)
+ * rather than let a stale lag linger.
  */
 export const observeProjectionLag = (read: ProjectionLagSource): Unregister => {
   projectionLagSources.add(read);

@@ -50,7 +50,10 @@ export const metricsPortFromEnv = (): number => {
 const runCheck = async (check: ReadinessCheck, timeoutMs: number): Promise<CheckResult> => {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<CheckResult>((resolve) => {
-    timer = setTimeout(() => resolve({ status: 'fail', reason: `timed out after ${timeoutMs} ms` }), timeoutMs);
+    timer = setTimeout(
+      () => resolve({ status: 'fail', reason: `timed out after ${timeoutMs} ms` }),
+      timeoutMs,
+    );
   });
   const outcome = check().then(
     (ok): CheckResult => (ok ? { status: 'pass' } : { status: 'fail', reason: 'check returned false' }),
@@ -73,7 +76,9 @@ export const evaluateReadiness = async (
 ): Promise<Readiness> => {
   const names = Object.keys(checks);
   const results = await Promise.all(
-    names.map(async (name) => [name, await runCheck(checks[name] ?? (async () => false), timeoutMs)] as const),
+    names.map(
+      async (name) => [name, await runCheck(checks[name] ?? (async () => false), timeoutMs)] as const,
+    ),
   );
   const ready = results.every(([, result]) => result.status === 'pass');
   return { status: ready ? 'ready' : 'not_ready', checks: Object.fromEntries(results) };
@@ -126,7 +131,8 @@ export const startPodServer = async (options: PodServerOptions): Promise<PodServ
 
   const server = createServer((req, res) => {
     route(req, res).catch((error: unknown) => {
-      if (!res.headersSent) sendJson(res, 500, { error: error instanceof Error ? error.message : String(error) });
+      if (!res.headersSent)
+        sendJson(res, 500, { error: error instanceof Error ? error.message : String(error) });
       else res.destroy();
     });
   });

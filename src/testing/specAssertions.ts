@@ -10,9 +10,10 @@ export const asStored = <T>(value: T): T => (value === undefined ? value : JSON.
  */
 export const assertEqual = (actual: unknown, expected: unknown, message: string): void => {
   if (isDeepStrictEqual(actual, expected)) return;
-  throw new AssertionError({ message, actual, expected, operator: 'deepStrictEqual' });
+  throw new AssertionError({ message, actual, expected, operator: 'specFor' });
 };
 
-export const fail = (message: string, actual?: unknown, expected?: unknown): never => {
-  throw new AssertionError({ message, actual, expected, operator: 'fail' });
+/** Fails a spec; with `actual` and `expected` when a diff helps. */
+export const fail = (message: string, ...diff: [actual: unknown, expected: unknown] | []): never => {
+  throw new AssertionError({ message, actual: diff[0], expected: diff[1], operator: 'specFor' });
 };

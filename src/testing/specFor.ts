@@ -102,17 +102,15 @@ const thenFor = (aggregate: Aggregate, history: readonly unknown[], command: Spe
   const decision = decideCommand(aggregate, actor, envelope);
   if (decision.status === 'decided') {
     // Fold the decided events into the live actor, as the worker does after appending them.
-    actor.apply(asStored(decision.events).map((event, index) => ({ ...event, version: actor.version + index + 1 })));
+    actor.apply(
+      asStored(decision.events).map((event, index) => ({ ...event, version: actor.version + index + 1 })),
+    );
   }
   actor.stop();
 
   const accepted = (what: string): readonly unknown[] => {
     if (decision.status === 'decided') return decision.events;
-    return fail(
-      `expected ${what}, but ${command.type} was rejected: ${decision.code}: ${decision.message}`,
-      { code: decision.code, message: decision.message },
-      what,
-    );
+    return fail(`expected ${what}, but ${command.type} was rejected: ${decision.code}: ${decision.message}`);
   };
 
   const spec: SpecThen<unknown, unknown> = {
@@ -132,7 +130,8 @@ const thenFor = (aggregate: Aggregate, history: readonly unknown[], command: Spe
     },
     thenRejected(code, message) {
       if (decision.status === 'decided') {
-        return fail(`expected ${command.type} to be rejected with ${code}, but it was accepted`, decision.events, code);
+        const events = JSON.stringify(decision.events);
+        return fail(`expected ${command.type} to be rejected with ${code}, but it decided ${events}`);
       }
       const rejection: SpecRejection = {
         code: decision.code,

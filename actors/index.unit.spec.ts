@@ -1,0 +1,20 @@
+import { createAggregateRegistry, machineHash } from 'chronicle';
+import { describe, expect, it } from 'vitest';
+import { aggregates, order, payment, product, user } from './index.js';
+
+describe('the sample domain', () => {
+  it('registers every aggregate once, by type', () => {
+    const registry = createAggregateRegistry(aggregates);
+    expect(registry.types).toEqual(['order', 'payment', 'user', 'product']);
+    expect(registry.get('order')).toBe(order);
+    expect([payment, user, product].map((aggregate) => registry.get(aggregate.type))).toEqual([
+      payment,
+      user,
+      product,
+    ]);
+  });
+
+  it('stamps each aggregate with the hash of its machine', () => {
+    for (const aggregate of aggregates) expect(aggregate.machineHash).toBe(machineHash(aggregate.machine));
+  });
+});

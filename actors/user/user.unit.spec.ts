@@ -1,0 +1,63 @@
+import { specDefaults, specFor } from 'chronicle/testing';
+import { describe, it } from 'vitest';
+import type { UserEvent } from './events.js';
+import { user } from './index.js';
+
+const registered: UserEvent = {
+  type: 'UserRegistered',
+  data: { email: 'ada@example.com', name: 'Ada', registeredAt: '2025-01-01T09:00:00.000Z' },
+};
+
+const spec = specFor(user);
+
+describe('user', () => {
+  it('registers with a lower-cased email', () => {
+    spec
+      .when({ type: 'RegisterUser', data: { email: 'Ada@Example.com', name: 'Ada' } })
+      .then([
+        {
+          type: 'UserRegistered',
+          data: { email: 'ada@example.com', name: 'Ada', registeredAt: specDefaults.issuedAt },
+        },
+      ])
+      .thenState({ value: 'active', context: { email: 'ada@example.com' } });
+  });
+
+  it('rejects an invalid email, naming the field', () => {
+    spec
+      .when({ type: 'RegisterUser', data: { email: 'not-an-email', name: 'Ada' } })
+      .thenRejected('VALIDATION', 'email');
+  });
+
+  it('changes its email, recording the previous one', () => {
+    spec
+      .given([registered])
+      .when({ type: 'ChangeEmail', data: { email: 'ada@lovelace.org' } })
+      .then([
+        { type: 'UserEmailChanged', data: { email: 'ada@lovelace.org', previousEmail: 'ada@example.com' } },
+      ])
+      .thenState({ context: { email: 'ada@lovelace.org' } });
+  });
+
+  it('rejects a change to the same email, whatever its case', () => {
+    spec
+      .given([registered])
+      .when({ type: 'ChangeEmail', data: { email: 'ADA@example.com' } })
+      .thenRejected('EMAIL_UNCHANGED');
+  });
+
+  it('accepts nothing once deactivated', () => {
+    const deactivated: UserEvent = {
+      type: 'UserDeactivated',
+      data: { reason: 'left', deactivatedAt: '2025-02-01T00:00:00.000Z' },
+    };
+    spec
+      .given([registered])
+      .when({ type: 'DeactivateUser', data: { reason: 'left' } })
+      .then([{ type: 'UserDeactivated', data: { reason: 'left', deactivatedAt: specDefaults.issuedAt } }]);
+    spec
+      .given([registered, deactivated])
+      .when({ type: 'ChangeEmail', data: { email: 'new@example.com' } })
+      .thenRejected('INVALID_TRANSITION', 'user in state deactivated does not accept UserEmailChanged');
+  });
+});

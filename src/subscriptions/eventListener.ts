@@ -1,0 +1,74 @@
+import pg from 'pg';
+import { EVENTS_CHANNEL } from '../eventStore/index.js';
+import { type SubscriptionLogger, silentLogger } from './subscriptionLogger.js';
+import { sleep } from './wakeup.js';
+
+/** Notifications of appended events; the payload is the stream type. */
+export type EventNotifications = {
+  onEvents(listener: (streamType: string) => void): () => void;
+  close(): Promise<void>;
+};
+
+/**
+ * LISTENs on `chronicle_events` over its own connection (a pooled connection cannot hold a LISTEN).
+ * Reconnects with backoff when the connection drops; meanwhile subscriptions fall back to polling,
+ * and after a reconnect listeners are woken once, for whatever was missed.
+ */
+export const listenForEvents = async (
+  databaseUrl: string,
+  logger: SubscriptionLogger = silentLogger,
+): Promise<EventNotifications> => {
+  const listeners = new Set<(streamType: string) => void>();
+  const emit = (streamType: string) => {
+    for (const listener of listeners) listener(streamType);
+  };
+  const closing = new AbortController();
+  let client: pg.Client | undefined;
+
+  const connect = async (): Promise<void> => {
+    const next = new pg.Client({ connectionString: databaseUrl, keepAlive: true });
+    next.on('notification', (message) => emit(message.payload ?? ''));
+    const lost = (error?: unknown) => {
+      if (client !== next) return;
+      client = undefined;
+      logger.warn({ err: error }, 'event listener connection lost; polling until it is back');
+      void next.end().catch(() => {});
+      void reconnect();
+    };
+    next.on('error', lost);
+    next.on('end', () => lost());
+    await next.connect();
+    await next.query(`listen ${EVENTS_CHANNEL}`);
+    client = next;
+  };
+
+  const reconnect = async (): Promise<void> => {
+    for (let attempt = 1; !closing.signal.aborted; attempt++) {
+      await sleep(Math.min(30_000, 250 * 2 ** attempt), closing.signal);
+      if (closing.signal.aborted) return;
+      try {
+        await connect();
+        logger.info({ attempt }, 'event listener reconnected');
+        emit('');
+        return;
+      } catch (error) {
+        logger.warn({ err: error, attempt }, 'event listener reconnect failed');
+      }
+    }
+  };
+
+  await connect();
+  return {
+    onEvents: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    close: async () => {
+      closing.abort();
+      listeners.clear();
+      const current = client;
+      client = undefined;
+      await current?.end().catch(() => {});
+    },
+  };
+};

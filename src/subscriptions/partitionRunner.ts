@@ -1,0 +1,131 @@
+import type { Knex } from '@mikro-orm/postgresql';
+import type { Checkpoint } from './checkpoint.js';
+import { type FailureRecord, readCheckpoint, recordFailure } from './checkpointStore.js';
+import { isTransientError } from './isTransientError.js';
+import { processBatch } from './processBatch.js';
+import { EventHandlingError, type SubscriptionDefinition } from './subscriptionDefinition.js';
+import type { SubscriptionLogger } from './subscriptionLogger.js';
+import { backoffDelay, type SubscriptionSettings } from './subscriptionSettings.js';
+import { sleep, type Wakeup } from './wakeup.js';
+
+export type BatchInfo = { readonly subscription: string; readonly partition: number; readonly count: number };
+
+export type RunnerContext = {
+  readonly knex: Knex;
+  readonly settings: SubscriptionSettings;
+  readonly wakeup: Wakeup;
+  readonly logger: SubscriptionLogger;
+  readonly onBatch?: (info: BatchInfo) => void;
+};
+
+/** Why a runner ended: asked to, its lease went to another worker, or its partition failed for good. */
+export type RunnerExit = 'stopped' | 'lease-lost' | 'failed';
+
+const failureOf = (error: unknown): FailureRecord => {
+  const message = error instanceof Error ? error.message : String(error);
+  if (!(error instanceof EventHandlingError)) return { message };
+  const { event } = error;
+  return {
+    message,
+    eventId: event.eventId,
+    eventType: event.type,
+    streamType: event.streamType,
+    streamId: event.streamId,
+    version: event.version,
+    globalPosition: event.globalPosition,
+  };
+};
+
+/** Runs one leased partition: batches in order, waits for notifications, backs off on failure. */
+export class PartitionRunner {
+  readonly #abort = new AbortController();
+  readonly done: Promise<RunnerExit>;
+
+  constructor(
+    private readonly context: RunnerContext,
+    readonly definition: SubscriptionDefinition,
+    readonly partition: number,
+  ) {
+    this.done = this.#run();
+  }
+
+  /** Lets the batch in hand finish, then ends. */
+  stop(): Promise<RunnerExit> {
+    this.#abort.abort();
+    return this.done;
+  }
+
+  async #run(): Promise<RunnerExit> {
+    const { knex, settings, wakeup, logger } = this.context;
+    const { signal } = this.#abort;
+    const target = {
+      definition: this.definition,
+      partition: this.partition,
+      owner: settings.workerId,
+      leaseTtlMs: settings.leaseTtlMs,
+    };
+    const where = { subscription: this.definition.name, partition: this.partition };
+    let from: Checkpoint | undefined;
+    let limit = settings.batchSize;
+    let blockedDelay = 0;
+    let troubles = 0;
+    while (!signal.aborted) {
+      try {
+        if (!from) {
+          const row = await readCheckpoint(knex, this.definition.name, this.partition);
+          if (!row || row.owner !== settings.workerId) return 'lease-lost';
+          if (row.status === 'failed') return 'failed';
+          from = row.checkpoint;
+        }
+        const seen = wakeup.generation;
+        const outcome = await processBatch(knex, target, from, limit);
+        switch (outcome.status) {
+          case 'handled':
+          case 'idle': {
+            from = outcome.next;
+            limit = settings.batchSize;
+            troubles = 0;
+            if (outcome.status === 'handled') {
+              this.context.onBatch?.({ ...where, count: outcome.count });
+              if (outcome.full) continue;
+            }
+            // held back by an open transaction that may never notify: look again soon
+            blockedDelay = outcome.blocked ? Math.min(settings.pollIntervalMs, Math.max(25, blockedDelay * 2)) : 0;
+            await wakeup.wait(seen, blockedDelay || settings.pollIntervalMs, signal);
+            continue;
+          }
+          case 'stale':
+            from = undefined;
+            limit = settings.batchSize;
+            continue;
+          case 'failed': {
+            const { error } = outcome;
+            // commit the events before the failing one, so the checkpoint stops right at it
+            if (error instanceof EventHandlingError && error.index > 0) {
+              limit = error.index;
+              continue;
+            }
+            if (isTransientError(error)) throw error;
+            const recorded = await recordFailure(knex, { ...where, name: this.definition.name, owner: settings.workerId }, failureOf(error), settings.maxAttempts);
+            if (recorded.status === 'lease-lost') return 'lease-lost';
+            if (recorded.status === 'stopped') {
+              logger.error({ ...where, err: error, attempts: recorded.attempts }, 'partition stopped: retry it once fixed');
+              return 'failed';
+            }
+            logger.warn({ ...where, err: error, attempts: recorded.attempts }, 'batch failed; retrying');
+            await sleep(backoffDelay(settings, recorded.attempts), signal);
+            continue;
+          }
+          default:
+            return outcome satisfies never;
+        }
+      } catch (error) {
+        // infrastructure trouble (database unreachable): retry in place, never counted against events
+        troubles++;
+        logger.warn({ ...where, err: error, troubles }, 'subscription read failed; retrying');
+        await sleep(backoffDelay(settings, troubles), signal);
+      }
+    }
+    return 'stopped';
+  }
+}

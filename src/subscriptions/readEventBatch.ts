@@ -1,0 +1,96 @@
+import type { Knex } from '@mikro-orm/postgresql';
+import { query } from '../eventStore/index.js';
+import { type EventRow, eventColumns, rowToEvent } from '../eventStore/postgres/rowToEvent.js';
+import type { RecordedEvent } from '../messages/index.js';
+import { type Checkpoint, compareCheckpoints } from './checkpoint.js';
+import { type EventFilter, filterParams } from './eventFilter.js';
+import { type PartitionRef, partitionOfStreamSql } from './partitionSql.js';
+
+export type BatchRequest = {
+  readonly after: Checkpoint;
+  readonly filter: EventFilter;
+  readonly partition: PartitionRef;
+  readonly limit: number;
+};
+
+export type EventBatch = {
+  /** In (transaction_id, global_position) order: per stream, in version order. */
+  readonly events: readonly RecordedEvent[];
+  /**
+   * The checkpoint to store once these events are handled: the last event when the batch is full,
+   * else the newest position below the horizon (the query saw every matching event up to it).
+   */
+  readonly next: Checkpoint;
+  readonly full: boolean;
+  /** Committed events wait above the horizon, held back by an older transaction still open. */
+  readonly blocked: boolean;
+};
+
+type BatchRow = Partial<EventRow> & {
+  tail_transaction_id: string;
+  tail_position: string;
+  blocked: boolean;
+};
+
+/*
+ * Identity values are taken at insert, not at commit: reading by global_position alone would skip
+ * events whose transaction commits late. Every transaction below the snapshot's xmin has ended, so
+ * rows below it can no longer appear: that is the horizon. One statement = one snapshot, so the
+ * batch, the tail and the blocked flag all agree on it.
+ */
+const batchSql = `
+  with horizon as (select pg_snapshot_xmin(pg_current_snapshot()) as xmin),
+  tail as (
+    select e.transaction_id, e.global_position from es_events e, horizon h
+    where e.transaction_id < h.xmin
+    order by e.transaction_id desc, e.global_position desc limit 1
+  ),
+  batch as (
+    select e.transaction_id as order_transaction_id, ${eventColumns}
+    from es_events e, horizon h
+    where (e.transaction_id, e.global_position) > (?::xid8, ?::bigint)
+      and e.transaction_id < h.xmin
+      and (?::text[] is null or e.type = any(?::text[]))
+      and (?::text[] is null or e.stream_type = any(?::text[]))
+      and (?::int = 1 or ${partitionOfStreamSql('e.stream_id')} = ?::int)
+    order by e.transaction_id, e.global_position
+    limit ?
+  )
+  select b.*, t.transaction_id::text as tail_transaction_id, t.global_position as tail_position,
+    exists (select 1 from es_events e, horizon h where e.transaction_id >= h.xmin) as blocked
+  from tail t left join batch b on true
+  order by b.order_transaction_id, b.global_position`;
+
+/** Reads the next batch of committed events after a checkpoint, never past an open transaction. */
+export const readEventBatch = async (
+  db: Knex | Knex.Transaction,
+  { after, filter, partition, limit }: BatchRequest,
+): Promise<EventBatch> => {
+  const [eventTypes, streamTypes] = filterParams(filter);
+  const rows = await query<BatchRow>(db, batchSql, [
+    after.transactionId,
+    after.globalPosition,
+    eventTypes,
+    eventTypes,
+    streamTypes,
+    streamTypes,
+    partition.count,
+    partition.count,
+    partition.index,
+    limit,
+  ]);
+  const [first] = rows;
+  // no row at all: nothing below the horizon yet
+  if (!first) return { events: [], next: after, full: false, blocked: false };
+  const events = rows.filter((row) => row.global_position != null).map((row) => rowToEvent(row as EventRow));
+  const last = events.at(-1);
+  const full = events.length >= limit;
+  const tail = { transactionId: first.tail_transaction_id, globalPosition: Number(first.tail_position) };
+  const next =
+    full && last
+      ? { transactionId: last.transactionId, globalPosition: last.globalPosition }
+      : compareCheckpoints(tail, after) > 0
+        ? tail
+        : after;
+  return { events, next, full, blocked: first.blocked };
+};

@@ -1,0 +1,56 @@
+import type { Knex } from '@mikro-orm/postgresql';
+import { ChronicleError } from '../errors/index.js';
+import type { RecordedEvent } from '../messages/index.js';
+import type { EventFilter } from './eventFilter.js';
+
+export type BatchContext = { readonly subscription: string; readonly partition: number };
+
+/** A checkpointed, partitioned consumer of the event stream: what a SubscriptionHost runs. */
+export type SubscriptionDefinition = {
+  /** Checkpoints are stored under this name. */
+  readonly name: string;
+  /** Streams are spread over partitions by a hash of their id; each partition is read in order. */
+  readonly partitions: number;
+  readonly filter: EventFilter;
+  /**
+   * Handles one batch inside the transaction that then moves the checkpoint: both commit or
+   * neither does. Throw an EventHandlingError to name the event that failed.
+   */
+  readonly handleBatch: (
+    events: readonly RecordedEvent[],
+    tx: Knex.Transaction,
+    context: BatchContext,
+  ) => Promise<void>;
+  /** Runs first in every batch transaction (a rebuild points `search_path` at its shadow tables). */
+  readonly prepareTransaction?: (tx: Knex.Transaction) => Promise<void>;
+};
+
+const namePattern = /^[a-z][a-z0-9_.:-]{0,99}$/;
+
+export const assertSubscriptionDefinition = (definition: SubscriptionDefinition): void => {
+  if (!namePattern.test(definition.name)) {
+    throw new ChronicleError('CONFIGURATION', `subscription name "${definition.name}" must match ${namePattern}`);
+  }
+  const { partitions } = definition;
+  if (!Number.isInteger(partitions) || partitions < 1 || partitions > 1024) {
+    throw new ChronicleError('CONFIGURATION', `${definition.name}: partitions must be an integer in 1..1024`);
+  }
+};
+
+/** A handler failed on `event`, the `index`-th of its batch: the events before it succeeded. */
+export class EventHandlingError extends ChronicleError {
+  override readonly name = 'EventHandlingError';
+  constructor(
+    readonly event: RecordedEvent,
+    readonly index: number,
+    cause: unknown,
+  ) {
+    super(
+      'EVENT_HANDLING',
+      `${event.type} ${event.eventId} (${event.streamType}/${event.streamId} v${event.version}): ${
+        cause instanceof Error ? cause.message : String(cause)
+      }`,
+      { cause },
+    );
+  }
+}

@@ -1,0 +1,161 @@
+import type { Knex } from '@mikro-orm/postgresql';
+import type { EventNotifications } from './eventListener.js';
+import {
+  activePartitionCount,
+  claimPartitions,
+  ensurePartitions,
+  heartbeat,
+  leaveSubscription,
+  releasePartitions,
+  renewLeases,
+} from './leaseStore.js';
+import { type BatchInfo, PartitionRunner } from './partitionRunner.js';
+import { assertSubscriptionDefinition, type SubscriptionDefinition } from './subscriptionDefinition.js';
+import { type SubscriptionLogger, silentLogger } from './subscriptionLogger.js';
+import type { SubscriptionSettings } from './subscriptionSettings.js';
+import { Wakeup } from './wakeup.js';
+
+export type SubscriptionHostOptions = {
+  readonly knex: Knex;
+  readonly subscriptions: readonly SubscriptionDefinition[];
+  readonly settings: SubscriptionSettings;
+  /** Wakes runners as soon as events are appended; without it they poll. */
+  readonly notifications?: EventNotifications;
+  readonly logger?: SubscriptionLogger;
+  readonly onBatch?: (info: BatchInfo) => void;
+};
+
+/**
+ * Runs a worker's share of each subscription's partitions. Every third of the lease time it
+ * renews its leases, counts the live workers of each subscription, gives back partitions beyond its
+ * fair share (ceil(active / workers)) and claims free or expired ones up to that share.
+ */
+export class SubscriptionHost {
+  readonly #runners = new Map<string, PartitionRunner>();
+  readonly #wakeup = new Wakeup();
+  readonly #logger: SubscriptionLogger;
+  readonly #subscriptions: SubscriptionDefinition[] = [];
+  #timer: NodeJS.Timeout | undefined;
+  #ticking: Promise<void> = Promise.resolve();
+  #stopped = false;
+  #unlisten: (() => void) | undefined;
+
+  private constructor(private readonly options: SubscriptionHostOptions) {
+    this.#logger = options.logger ?? silentLogger;
+  }
+
+  static async start(options: SubscriptionHostOptions): Promise<SubscriptionHost> {
+    const host = new SubscriptionHost(options);
+    for (const definition of options.subscriptions) {
+      assertSubscriptionDefinition(definition);
+      const layout = await ensurePartitions(options.knex, definition.name, definition.partitions);
+      if (layout.status === 'mismatch') {
+        host.#logger.error(
+          { subscription: definition.name, stored: layout.stored, defined: definition.partitions },
+          'stored checkpoints have another partition count: not running it until it is rebuilt',
+        );
+        continue;
+      }
+      host.#subscriptions.push(definition);
+    }
+    host.#unlisten = options.notifications?.onEvents(() => host.#wakeup.notify());
+    await host.#tick();
+    host.#schedule();
+    return host;
+  }
+
+  get workerId(): string {
+    return this.options.settings.workerId;
+  }
+
+  /** The partitions this host runs now, per subscription. */
+  owned(): Record<string, number[]> {
+    const owned: Record<string, number[]> = {};
+    for (const runner of this.#runners.values()) {
+      (owned[runner.definition.name] ??= []).push(runner.partition);
+    }
+    for (const list of Object.values(owned)) list.sort((a, b) => a - b);
+    return owned;
+  }
+
+  /** Wakes every runner now (tests, or a caller that knows events arrived). */
+  wake(): void {
+    this.#wakeup.notify();
+  }
+
+  /** Finishes the batches in hand, gives every lease back, leaves the worker lists. */
+  async stop(): Promise<void> {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+    this.#unlisten?.();
+    await this.#ticking;
+    await Promise.all([...this.#runners.values()].map((runner) => runner.stop()));
+    this.#runners.clear();
+    const { knex, settings } = this.options;
+    for (const definition of this.#subscriptions) {
+      await releasePartitions(knex, definition.name, settings.workerId);
+      await leaveSubscription(knex, definition.name, settings.workerId);
+    }
+  }
+
+  #schedule(): void {
+    if (this.#stopped) return;
+    this.#timer = setTimeout(() => {
+      this.#ticking = this.#tick().finally(() => this.#schedule());
+    }, Math.max(50, Math.floor(this.options.settings.leaseTtlMs / 3)));
+  }
+
+  async #tick(): Promise<void> {
+    for (const definition of this.#subscriptions) {
+      if (this.#stopped) return;
+      try {
+        await this.#balance(definition);
+      } catch (error) {
+        this.#logger.warn({ subscription: definition.name, err: error }, 'lease renewal failed; trying again');
+      }
+    }
+  }
+
+  async #balance(definition: SubscriptionDefinition): Promise<void> {
+    const { knex, settings } = this.options;
+    const { name } = definition;
+    const { workerId, leaseTtlMs } = settings;
+    const workers = await heartbeat(knex, name, workerId, leaseTtlMs);
+    const held = await renewLeases(knex, name, workerId, leaseTtlMs);
+    for (const [key, runner] of this.#runners) {
+      if (runner.definition.name === name && !held.includes(runner.partition)) {
+        this.#logger.warn({ subscription: name, partition: runner.partition }, 'lease lost');
+        this.#runners.delete(key);
+        void runner.stop();
+      }
+    }
+    const share = Math.ceil((await activePartitionCount(knex, name)) / Math.max(1, workers));
+    const surplus = held.slice(share);
+    if (surplus.length > 0) {
+      await Promise.all(surplus.map((partition) => this.#runners.get(`${name}#${partition}`)?.stop()));
+      for (const partition of surplus) this.#runners.delete(`${name}#${partition}`);
+      await releasePartitions(knex, name, workerId, surplus);
+      this.#logger.info({ subscription: name, partitions: surplus }, 'released partitions to other workers');
+    }
+    const claimed = await claimPartitions(knex, name, workerId, leaseTtlMs, share - (held.length - surplus.length));
+    if (claimed.length > 0) this.#logger.info({ subscription: name, partitions: claimed }, 'claimed partitions');
+    for (const partition of [...held.slice(0, share), ...claimed]) this.#run(definition, partition);
+  }
+
+  #run(definition: SubscriptionDefinition, partition: number): void {
+    const key = `${definition.name}#${partition}`;
+    if (this.#stopped || this.#runners.has(key)) return;
+    const { knex, settings, onBatch } = this.options;
+    const runner = new PartitionRunner(
+      { knex, settings, wakeup: this.#wakeup, logger: this.#logger, ...(onBatch ? { onBatch } : {}) },
+      definition,
+      partition,
+    );
+    this.#runners.set(key, runner);
+    void runner.done.then((exit) => {
+      if (this.#runners.get(key) === runner) this.#runners.delete(key);
+      if (exit !== 'stopped') this.#logger.info({ subscription: definition.name, partition, exit }, 'partition runner ended');
+    });
+  }
+}

@@ -1,0 +1,101 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { query } from '../../src/eventStore/index.js';
+import type { RecordedEvent } from '../../src/messages/index.js';
+import { SubscriptionHost } from '../../src/subscriptions/index.js';
+import { createTestDatabase, type TestDatabase } from '../support/testDatabase.js';
+import { appendHeld, collecting, deferred, fastSettings, waitFor } from './support.js';
+
+const event = (n: number) => ({ type: 'Happened', data: { n } });
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('subscriptions: reading the stream without skipping events', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(() => db.drop());
+
+  it('does not move past an open transaction, and delivers its events once it commits', async () => {
+    const knex = db.orm.em.getKnex();
+    const { definition, delivered } = collecting('gap-one');
+    const host = await SubscriptionHost.start({ knex, subscriptions: [definition], settings: fastSettings('w1') });
+    try {
+      await appendHeld(knex, 'before', 0, [event(1), event(2)]);
+      await waitFor(() => delivered.length === 2, { what: 'the first events' });
+
+      // given a writer that has inserted its events (lower positions) but not committed
+      const inserted = deferred();
+      const release = deferred();
+      const held = appendHeld(knex, 'held', 0, [event(1), event(2)], async () => {
+        inserted.resolve();
+        await release.promise;
+      });
+      await inserted.promise;
+      // when later writers append and commit
+      for (const id of ['after-1', 'after-2', 'after-3']) await appendHeld(knex, id, 0, [event(1), event(2)]);
+      await sleep(400); // eight polls and the notifications of three commits
+
+      // then nothing after the open transaction is delivered, nor is the checkpoint past it
+      expect(delivered.map((e) => e.streamId)).toEqual(['before', 'before']);
+      const [checkpoint] = await query<{ global_position: string }>(
+        knex,
+        `select global_position from es_checkpoints where subscription = 'gap-one'`,
+      );
+      expect(Number(checkpoint?.global_position)).toBe(delivered[1]?.globalPosition);
+
+      // when it commits, everything arrives, each event once
+      release.resolve();
+      await held;
+      await waitFor(() => delivered.length >= 10, { what: 'all ten events' });
+      await sleep(200);
+      expect(delivered).toHaveLength(10);
+      expect(new Set(delivered.map((e) => e.eventId)).size).toBe(10);
+      expect(delivered.slice(2, 4).map((e) => e.streamId)).toEqual(['held', 'held']);
+      // the held events took lower positions than events committed before them: a reader going by
+      // global_position alone would have passed over them
+      const heldMax = Math.max(...delivered.filter((e) => e.streamId === 'held').map((e) => e.globalPosition));
+      const laterMin = Math.min(...delivered.filter((e) => e.streamId.startsWith('after')).map((e) => e.globalPosition));
+      expect(heldMax).toBeLessThan(laterMin);
+    } finally {
+      await host.stop();
+    }
+  });
+
+  it('with many concurrent writers and random delays, delivers every event exactly once, in stream order', async () => {
+    const knex = db.orm.em.getKnex();
+    const { definition, delivered } = collecting('gap-many', 3, ['many']);
+    // two hosts share the three partitions, as two pods would
+    const hosts = await Promise.all(
+      ['a', 'b'].map((id) => SubscriptionHost.start({ knex, subscriptions: [definition], settings: fastSettings(id) })),
+    );
+    try {
+      const writers = 12;
+      const appendsPerWriter = 8;
+      let total = 0;
+      await Promise.all(
+        Array.from({ length: writers }, async (_, w) => {
+          let version = 0;
+          for (let a = 0; a < appendsPerWriter; a++) {
+            const count = 1 + ((w + a) % 3);
+            const events = Array.from({ length: count }, (_, i) => event(version + i + 1));
+            await appendHeld(knex, `writer-${w}`, version, events, () => sleep(Math.random() * 40), 'many');
+            version += count;
+            total += count;
+            await sleep(Math.random() * 10);
+          }
+        }),
+      );
+      await waitFor(() => delivered.length >= total, { what: `${total} events`, timeoutMs: 30_000 });
+      await sleep(300);
+      expect(delivered).toHaveLength(total);
+      expect(new Set(delivered.map((e) => e.eventId)).size).toBe(total);
+      const byStream = new Map<string, RecordedEvent[]>();
+      for (const e of delivered) byStream.set(e.streamId, [...(byStream.get(e.streamId) ?? []), e]);
+      for (const events of byStream.values()) {
+        expect(events.map((e) => e.version)).toEqual(events.map((_, i) => i + 1));
+      }
+    } finally {
+      await Promise.all(hosts.map((host) => host.stop()));
+    }
+  });
+});

@@ -1,0 +1,83 @@
+import type { Knex } from '@mikro-orm/postgresql';
+import { appendToStream } from '../../src/eventStore/index.js';
+import type { DomainEvent, RecordedEvent } from '../../src/messages/index.js';
+import {
+  defaultSubscriptionSettings,
+  type SubscriptionDefinition,
+  type SubscriptionSettings,
+} from '../../src/subscriptions/index.js';
+
+/** Polls `check` until it returns a value other than undefined/false, or fails after `timeoutMs`. */
+export const waitFor = async <T>(
+  check: () => Promise<T | undefined | false> | T | undefined | false,
+  { timeoutMs = 20_000, everyMs = 25, what = 'condition' } = {},
+): Promise<T> => {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+};
+
+export const fastSettings = (workerId: string, overrides: Partial<SubscriptionSettings> = {}): SubscriptionSettings => ({
+  ...defaultSubscriptionSettings(),
+  workerId,
+  batchSize: 5,
+  pollIntervalMs: 50,
+  leaseTtlMs: 1_500,
+  backoffInitialMs: 10,
+  backoffMaxMs: 100,
+  ...overrides,
+});
+
+/** A subscription that records what it is given, in order, in memory. */
+export const collecting = (name: string, partitions = 1, streamTypes?: readonly string[]) => {
+  const delivered: RecordedEvent[] = [];
+  const definition: SubscriptionDefinition = {
+    name,
+    partitions,
+    filter: streamTypes ? { streamTypes } : {},
+    handleBatch: async (events) => {
+      delivered.push(...events);
+    },
+  };
+  return { definition, delivered };
+};
+
+const metadata = (commandId: string) => ({ commandId, correlationId: commandId, causationId: commandId });
+
+let commands = 0;
+
+/** Appends through a transaction of our own, so a test can keep it open (`hold`) before it commits. */
+export const appendHeld = async (
+  knex: Knex,
+  streamId: string,
+  expectedVersion: number,
+  events: readonly DomainEvent[],
+  hold: () => Promise<void> = async () => {},
+  streamType = 'thing',
+): Promise<void> => {
+  const commandId = `cmd-${process.pid}-${++commands}`;
+  await knex.transaction(async (tx) => {
+    // appendToStream opens a savepoint inside our transaction: its rows commit with ours
+    await appendToStream(tx, {
+      streamType,
+      streamId,
+      expectedVersion,
+      events,
+      metadata: metadata(commandId),
+      command: { commandId, type: 'Do' },
+    });
+    await hold();
+  });
+};
+
+export const deferred = () => {
+  let resolve: () => void = () => {};
+  const promise = new Promise<void>((done) => {
+    resolve = done;
+  });
+  return { promise, resolve };
+};

@@ -1,0 +1,56 @@
+import { createAggregateRegistry } from '../../src/aggregate/index.js';
+import { type CommandClient, CommandWorker, createCommandClient } from '../../src/commands/index.js';
+import type { ChronicleConfig } from '../../src/config/index.js';
+import { aggregates } from '../../actors/index.js';
+import { createTestDatabase, type TestDatabase, testQueuePrefix } from './testDatabase.js';
+
+export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+export type CommandPath = {
+  readonly db: TestDatabase;
+  readonly config: ChronicleConfig;
+  readonly client: CommandClient;
+  /** Environment for a pod process that joins this test's database and queues. */
+  readonly podEnv: Record<string, string>;
+  startWorker(): Promise<CommandWorker>;
+  close(): Promise<void>;
+};
+
+export const registry = createAggregateRegistry(aggregates);
+
+/** A fresh database and queue prefix, a client on them, and in-process workers on demand. */
+export const createCommandPath = async (overrides: Partial<ChronicleConfig> = {}): Promise<CommandPath> => {
+  const db = await createTestDatabase();
+  const config: ChronicleConfig = {
+    databaseUrl: db.url,
+    redisUrl: REDIS_URL,
+    shards: 4,
+    queuePrefix: testQueuePrefix(),
+    commandLockMs: 3_000,
+    ...overrides,
+  };
+  const client = createCommandClient(config);
+  const workers: CommandWorker[] = [];
+  return {
+    db,
+    config,
+    client,
+    podEnv: {
+      DATABASE_URL: config.databaseUrl,
+      REDIS_URL: config.redisUrl,
+      CHRONICLE_SHARDS: String(config.shards),
+      CHRONICLE_QUEUE_PREFIX: config.queuePrefix,
+      CHRONICLE_COMMAND_LOCK_MS: String(config.commandLockMs),
+    },
+    startWorker: async () => {
+      const worker = await CommandWorker.start({ config, aggregates, retry: { attempts: 3, baseDelayMs: 20 } });
+      workers.push(worker);
+      return worker;
+    },
+    close: async () => {
+      await client.close();
+      await Promise.all(workers.map((worker) => worker.stop()));
+      await db.drop();
+    },
+  };
+};
