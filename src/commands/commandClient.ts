@@ -46,7 +46,7 @@ export const createCommandClient = (options: CommandClientOptions = {}): Command
     maxRetriesPerRequest: null,
   });
   const queues = new Map<number, Queue>();
-  const events = new Map<number, QueueEvents>();
+  const events = new Map<number, Promise<QueueEvents>>();
   const queue = (shard: number) => {
     let found = queues.get(shard);
     if (!found) {
@@ -55,12 +55,23 @@ export const createCommandClient = (options: CommandClientOptions = {}): Command
     }
     return found;
   };
-  const queueEvents = async (shard: number) => {
+  /**
+   * One listener per shard, made on first use. It reads the event stream from the stream's end as it
+   * was when made, not from "$" once connected, so no event between the two is lost; a job that
+   * finished even earlier is caught by waitUntilFinished's own state check.
+   */
+  const queueEvents = (shard: number) => {
     let found = events.get(shard);
     if (!found) {
-      found = new QueueEvents(shardQueueName(shard), { connection: connection.duplicate(), prefix });
+      found = (async () => {
+        const name = shardQueueName(shard);
+        const [last] = await connection.xrevrange(`${prefix}:${name}:events`, '+', '-', 'COUNT', 1);
+        const listener = new QueueEvents(name, { connection: connection.duplicate(), prefix, lastEventId: last?.[0] ?? '0-0' });
+        listener.setMaxListeners(0); // one listener per waiting send
+        await listener.waitUntilReady();
+        return listener;
+      })();
       events.set(shard, found);
-      await found.waitUntilReady();
     }
     return found;
   };
@@ -87,8 +98,9 @@ export const createCommandClient = (options: CommandClientOptions = {}): Command
           await enqueue(envelope, shard);
           return { status: 'enqueued', commandId: envelope.commandId } satisfies Enqueued;
         }
-        const listener = await queueEvents(shard);
+        // enqueue before any other await: a caller's commands reach the queue in the order sent
         const job = await enqueue(envelope, shard);
+        const listener = await queueEvents(shard);
         const timeoutMs = sendOptions.timeoutMs ?? 30_000;
         try {
           return (await job.waitUntilFinished(listener, timeoutMs)) as CommandResult;
@@ -112,7 +124,7 @@ export const createCommandClient = (options: CommandClientOptions = {}): Command
     send,
     status: (commandId) => readCommandStatus([...Array(shards).keys()].map(queue), commandId),
     close: async () => {
-      await Promise.all([...events.values()].map((listener) => listener.close()));
+      await Promise.all([...events.values()].map(async (listener) => (await listener).close()));
       await Promise.all([...queues.values()].map((q) => q.close()));
       await connection.quit();
     },

@@ -6,7 +6,7 @@ import { createTestDatabase, type TestDatabase } from '../support/testDatabase.j
 import { appendHeld, collecting, deferred, fastSettings, waitFor } from './support.js';
 
 const event = (n: number) => ({ type: 'Happened', data: { n } });
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 describe('subscriptions: reading the stream without skipping events', () => {
   let db: TestDatabase;

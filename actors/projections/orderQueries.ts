@@ -1,0 +1,120 @@
+import type { Knex } from '@mikro-orm/postgresql';
+import { z } from 'zod';
+import { query } from '../../src/eventStore/index.js';
+import { type QueryResult, withQuery } from '../../src/queries/index.js';
+import type { PaymentStatus, ShippingStatus } from '../order/index.js';
+
+const paymentStatuses = ['PENDING', 'PAID', 'FAILED'] as const satisfies readonly PaymentStatus[];
+const shippingStatuses = [
+  'WAITING_FOR_PAYMENT',
+  'WAITING_FOR_SHIPMENT',
+  'IN_TRANSIT',
+  'DELIVERED',
+  'CANCELLED',
+] as const satisfies readonly ShippingStatus[];
+
+export const ListOrdersQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(100).default(10),
+  offset: z.coerce.number().int().min(0).default(0),
+  paymentStatus: z.enum(paymentStatuses).optional(),
+  shippingStatus: z.enum(shippingStatuses).optional(),
+});
+
+export type OrderRow = {
+  readonly orderId: string;
+  readonly customerId: string;
+  readonly paymentStatus: PaymentStatus;
+  readonly shippingStatus: ShippingStatus;
+  readonly totalPrice: number;
+  readonly quantity: number;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly version: number;
+};
+
+export type OrdersPage = {
+  readonly orders: readonly OrderRow[];
+  readonly total: number;
+  readonly limit: number;
+  readonly offset: number;
+};
+
+type Row = {
+  order_id: string;
+  customer_id: string;
+  payment_status: PaymentStatus;
+  shipping_status: ShippingStatus;
+  total_price: string;
+  quantity: number;
+  created_at: Date;
+  updated_at: Date;
+  version: number;
+  total: string;
+};
+
+/** Orders, newest first, from orders_view; `limit` 1..100 (default 10), filtered by either status. */
+export const listOrders = (db: Knex, input: unknown): Promise<QueryResult<OrdersPage>> =>
+  withQuery(ListOrdersQuery, input, async ({ limit, offset, paymentStatus, shippingStatus }) => {
+    const rows = await query<Row>(
+      db,
+      `select *, count(*) over () as total from orders_view
+       where (?::text is null or payment_status = ?) and (?::text is null or shipping_status = ?)
+       order by created_at desc, order_id limit ? offset ?`,
+      [paymentStatus ?? null, paymentStatus ?? null, shippingStatus ?? null, shippingStatus ?? null, limit, offset],
+    );
+    const [first] = rows;
+    // past the last page there is no row to carry the count
+    const total = first
+      ? Number(first.total)
+      : Number(
+          (
+            await query<{ total: string }>(
+              db,
+              `select count(*) as total from orders_view
+               where (?::text is null or payment_status = ?) and (?::text is null or shipping_status = ?)`,
+              [paymentStatus ?? null, paymentStatus ?? null, shippingStatus ?? null, shippingStatus ?? null],
+            )
+          )[0]?.total ?? 0,
+        );
+    const orders = rows.map(
+      (row): OrderRow => ({
+        orderId: row.order_id,
+        customerId: row.customer_id,
+        paymentStatus: row.payment_status,
+        shippingStatus: row.shipping_status,
+        totalPrice: Number(row.total_price),
+        quantity: row.quantity,
+        createdAt: new Date(row.created_at).toISOString(),
+        updatedAt: new Date(row.updated_at).toISOString(),
+        version: row.version,
+      }),
+    );
+    return { status: 'ok', data: { orders, total, limit, offset } };
+  });
+
+export type OrderTotals = {
+  readonly totalOrders: number;
+  readonly totalAmount: number;
+  readonly byShippingStatus: Readonly<Record<ShippingStatus, { readonly orders: number; readonly amount: number }>>;
+};
+
+/** Totals from order_totals: every status present, zero when no order is in it. */
+export const getOrderTotals = async (db: Knex): Promise<QueryResult<OrderTotals>> => {
+  const rows = await query<{ shipping_status: ShippingStatus; orders: string; amount: string }>(
+    db,
+    'select shipping_status, orders, amount from order_totals',
+  );
+  const byShippingStatus = Object.fromEntries(shippingStatuses.map((status) => [status, { orders: 0, amount: 0 }])) as Record<
+    ShippingStatus,
+    { orders: number; amount: number }
+  >;
+  let totalOrders = 0;
+  let totalAmount = 0;
+  for (const row of rows) {
+    const bucket = { orders: Number(row.orders), amount: Number(row.amount) };
+    byShippingStatus[row.shipping_status] = bucket;
+    totalOrders += bucket.orders;
+    totalAmount += bucket.amount;
+  }
+  return { status: 'ok', data: { totalOrders, totalAmount: Math.round(totalAmount * 100) / 100, byShippingStatus } };
+};

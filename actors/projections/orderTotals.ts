@@ -1,0 +1,57 @@
+import type { Knex } from '@mikro-orm/postgresql';
+import { AggregateActor } from '../../src/aggregate/index.js';
+import { query } from '../../src/eventStore/index.js';
+import { defineProjection } from '../../src/projections/index.js';
+import { type OrderContext, order } from '../order/index.js';
+import { orderEventTypes, type RecordedOrderEvent } from './orderEvents.js';
+
+type Bucket = { readonly status: string; readonly amount: number };
+
+const bucketOf = (context: OrderContext): Bucket | undefined =>
+  context.details && context.shippingStatus
+    ? { status: context.shippingStatus, amount: context.details.totalPrice }
+    : undefined;
+
+const add = async (tx: Knex.Transaction, bucket: Bucket, sign: 1 | -1) => {
+  await query(
+    tx,
+    `insert into order_totals (shipping_status, orders, amount) values (?, ?, ?)
+     on conflict (shipping_status) do update
+       set orders = order_totals.orders + excluded.orders, amount = order_totals.amount + excluded.amount`,
+    [bucket.status, sign, sign * bucket.amount],
+  );
+};
+
+/**
+ * Orders and their amount per shipping status (the totals are the sums). An event moves its order
+ * from the bucket it was in to the one it is in now; both come from folding the order's stream with
+ * the order machine itself, so the counts follow the domain's rules. Counters are not idempotent:
+ * they rely on the checkpoint committing with them (exactly once). One partition: every event
+ * touches the same few rows.
+ */
+export const orderTotals = defineProjection<RecordedOrderEvent>({
+  name: 'order_totals',
+  events: orderEventTypes,
+  tables: ['order_totals'],
+  handle: async (event, tx) => {
+    const prior = await query<{ version: number; type: string; data: unknown }>(
+      tx,
+      'select version, type, data from es_events where stream_type = ? and stream_id = ? and version < ? order by version',
+      [event.streamType, event.streamId, event.version],
+    );
+    const actor = AggregateActor.hydrate(order, event.streamId, undefined, prior);
+    try {
+      const before = bucketOf(actor.state.context as OrderContext);
+      actor.apply([event]);
+      const after = bucketOf(actor.state.context as OrderContext);
+      if (before?.status === after?.status && before?.amount === after?.amount) return;
+      if (before) await add(tx, before, -1);
+      if (after) await add(tx, after, 1);
+    } finally {
+      actor.stop();
+    }
+  },
+  reset: async (tx) => {
+    await tx.raw('delete from order_totals');
+  },
+});

@@ -1,0 +1,134 @@
+import type { Knex } from '@mikro-orm/postgresql';
+import { ChronicleError } from '../errors/index.js';
+import { query } from '../eventStore/index.js';
+import { type Checkpoint, ensurePartitions, readEventBatch, type SubscriptionDefinition } from '../subscriptions/index.js';
+import type { Projection } from './defineProjection.js';
+
+/** Where a rebuild builds, and the names it uses. Identifiers are checked by defineProjection. */
+export type Shadow = {
+  readonly subscription: string;
+  readonly schema: string;
+  readonly retiredSchema: string;
+  readonly liveSchema: string;
+  readonly owner: string;
+};
+
+export const shadowNames = (projection: Projection) => ({
+  subscription: `${projection.name}:rebuild`,
+  schema: `chronicle_rebuild_${projection.name}`,
+  retiredSchema: `chronicle_retired_${projection.name}`,
+});
+
+/** Unqualified table names in the handler now resolve to the shadow copies. */
+export const useShadow = async (tx: Knex.Transaction, shadow: Pick<Shadow, 'schema' | 'liveSchema'>) => {
+  await query(tx, `set local search_path to "${shadow.schema}", "${shadow.liveSchema}"`);
+};
+
+// one rebuild of a projection at a time, and never while its swap runs
+const lockRebuild = (tx: Knex.Transaction, name: string) =>
+  query(tx, `select pg_advisory_xact_lock(hashtext('chronicle.rebuild'), hashtext(?))`, [name]);
+
+export type ShadowSetup = { readonly status: 'ready'; readonly shadow: Shadow } | { readonly status: 'busy'; readonly owner: string };
+
+/** Empty copies of the live tables in a fresh shadow schema, and shadow checkpoints at the start, held by `owner`. */
+export const createShadow = async (
+  db: Knex,
+  projection: Projection,
+  owner: string,
+  leaseTtlMs: number,
+): Promise<ShadowSetup> =>
+  db.transaction(async (tx) => {
+    const names = shadowNames(projection);
+    await lockRebuild(tx, projection.name);
+    const [running] = await query<{ owner: string }>(
+      tx,
+      'select owner from es_checkpoints where subscription = ? and lease_expires_at > now() limit 1',
+      [names.subscription],
+    );
+    if (running) return { status: 'busy', owner: running.owner };
+    const [schema] = await query<{ name: string }>(tx, 'select current_schema() as name');
+    const shadow: Shadow = { ...names, liveSchema: schema?.name ?? 'public', owner };
+    await query(tx, `drop schema if exists "${shadow.schema}" cascade`);
+    await query(tx, `create schema "${shadow.schema}"`);
+    for (const table of projection.tables) {
+      await query(tx, `create table "${shadow.schema}"."${table}" (like "${shadow.liveSchema}"."${table}" including all)`);
+    }
+    await query(tx, 'delete from es_checkpoints where subscription = ?', [shadow.subscription]);
+    await query(tx, 'delete from es_subscription_workers where subscription = ?', [shadow.subscription]);
+    await ensurePartitions(tx, shadow.subscription, projection.partitions);
+    await query(
+      tx,
+      `update es_checkpoints set owner = ?, lease_expires_at = now() + ? * interval '1 millisecond' where subscription = ?`,
+      [owner, leaseTtlMs, shadow.subscription],
+    );
+    await useShadow(tx, shadow);
+    await projection.reset(tx);
+    return { status: 'ready', shadow };
+  });
+
+type ShadowRow = { partition: number; owner: string | null; transaction_id: string; global_position: string };
+
+/**
+ * The swap, in one transaction: hold off the live partitions (after their batches in flight), let
+ * the shadow catch up with the last few events, move the live tables out and the shadow ones in,
+ * and make the shadow checkpoints the live ones. Readers wait only for the renames.
+ * Returns how many events the final catch-up handled.
+ */
+export const swapShadow = async (
+  db: Knex,
+  projection: Projection,
+  shadow: Shadow,
+  definition: SubscriptionDefinition,
+): Promise<number> =>
+  db.transaction(async (tx) => {
+    await lockRebuild(tx, projection.name);
+    const rows = await query<ShadowRow>(
+      tx,
+      `select partition, owner, transaction_id::text as transaction_id, global_position
+       from es_checkpoints where subscription = ? order by partition for update`,
+      [shadow.subscription],
+    );
+    if (rows.length !== projection.partitions || rows.some((row) => row.owner && row.owner !== shadow.owner)) {
+      throw new ChronicleError('REBUILD_SUPERSEDED', `${projection.name}: another rebuild took over the shadow`);
+    }
+    await query(tx, 'select partition from es_checkpoints where subscription = ? order by partition for update', [
+      projection.name,
+    ]);
+    await useShadow(tx, shadow);
+    let handled = 0;
+    for (const row of rows) {
+      let from: Checkpoint = { transactionId: row.transaction_id, globalPosition: Number(row.global_position) };
+      const partition = { index: row.partition, count: projection.partitions };
+      for (let full = true; full; ) {
+        const batch = await readEventBatch(tx, { after: from, filter: definition.filter, partition, limit: 1_000 });
+        await definition.handleBatch(batch.events, tx, { subscription: shadow.subscription, partition: row.partition });
+        handled += batch.events.length;
+        from = batch.next;
+        full = batch.full;
+      }
+      await query(
+        tx,
+        'update es_checkpoints set transaction_id = ?::xid8, global_position = ? where subscription = ? and partition = ?',
+        [from.transactionId, from.globalPosition, shadow.subscription, row.partition],
+      );
+    }
+    await query(tx, `create schema if not exists "${shadow.retiredSchema}"`);
+    for (const table of projection.tables) {
+      await query(tx, `alter table "${shadow.liveSchema}"."${table}" set schema "${shadow.retiredSchema}"`);
+      await query(tx, `alter table "${shadow.schema}"."${table}" set schema "${shadow.liveSchema}"`);
+      // no cascade: a view on the old table fails the swap loudly instead of vanishing
+      await query(tx, `drop table "${shadow.retiredSchema}"."${table}"`);
+    }
+    await query(tx, `drop schema "${shadow.retiredSchema}"`);
+    await query(tx, `drop schema "${shadow.schema}"`);
+    await query(tx, 'delete from es_checkpoints where subscription = ?', [projection.name]);
+    await query(
+      tx,
+      `update es_checkpoints
+       set subscription = ?, owner = null, lease_expires_at = null, attempts = 0, last_error = null, updated_at = now()
+       where subscription = ?`,
+      [projection.name, shadow.subscription],
+    );
+    await query(tx, 'delete from es_subscription_workers where subscription = ?', [shadow.subscription]);
+    return handled;
+  });

@@ -1,0 +1,47 @@
+import type { Knex } from '@mikro-orm/postgresql';
+import { z } from 'zod';
+import { query } from '../eventStore/index.js';
+import type { RecordedEvent } from '../messages/index.js';
+import { readEventBatch, startOfStream, wholeStream } from '../subscriptions/index.js';
+import { invalid, type QueryResult, withQuery } from './queryResult.js';
+
+export const EventFeedQuery = z.strictObject({
+  /** The `next` of the previous page (a global position); 0 or absent: from the start. */
+  after: z.coerce.number().int().min(0).default(0),
+  type: z.string().min(1).optional(),
+  aggregateType: z.string().min(1).optional(),
+  limit: z.coerce.number().int().min(1).max(1_000).default(100),
+});
+
+export type EventFeedPage = {
+  readonly events: readonly RecordedEvent[];
+  /** Pass as `after` for the next page; equal to `after` when nothing new has committed. */
+  readonly next: number;
+};
+
+/**
+ * A page of the global event feed, in commit-safe order: (transaction_id, global_position), only
+ * committed events below the horizon, so a client paging with `next` never misses a late commit.
+ * Positions therefore need not increase within a page. `after` names an event; its transaction id
+ * is looked up, so clients only keep a number.
+ */
+export const eventFeed = (db: Knex, input: unknown): Promise<QueryResult<EventFeedPage>> =>
+  withQuery(EventFeedQuery, input, async ({ after, type, aggregateType, limit }) => {
+    let from = startOfStream;
+    if (after > 0) {
+      const [row] = await query<{ transaction_id: string }>(
+        db,
+        'select transaction_id::text as transaction_id from es_events where global_position = ?',
+        [after],
+      );
+      if (!row) return invalid('after', `no event at position ${after}; pass the \`next\` of a previous page`);
+      from = { transactionId: row.transaction_id, globalPosition: after };
+    }
+    const batch = await readEventBatch(db, {
+      after: from,
+      filter: { ...(type ? { eventTypes: [type] } : {}), ...(aggregateType ? { streamTypes: [aggregateType] } : {}) },
+      partition: wholeStream,
+      limit,
+    });
+    return { status: 'ok', data: { events: batch.events, next: batch.next.globalPosition } };
+  });

@@ -1,0 +1,3 @@
+export * from './aggregateStateAt.js';
+export * from './eventFeed.js';
+export * from './queryResult.js';

@@ -1,0 +1,73 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { projections } from '../../actors/projections/index.js';
+import { createPostgresEventStore, query } from '../../src/eventStore/index.js';
+import { projectionStatus } from '../../src/projections/index.js';
+import { createTestDatabase, type TestDatabase } from '../support/testDatabase.js';
+import { waitFor } from '../subscriptions/support.js';
+import {
+  appendOrders,
+  foldOrdersView,
+  foldOrderTotals,
+  readOrdersView,
+  readOrderTotals,
+} from './support/orderHistories.js';
+import { type SpawnedWorker, spawnProjectionWorker } from './support/spawnWorker.js';
+
+const range = (from: number, count: number) => Array.from({ length: count }, (_, i) => from + i);
+
+describe('projections: exactly once through a crash', () => {
+  let db: TestDatabase;
+  const workers: SpawnedWorker[] = [];
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(async () => {
+    for (const worker of workers) worker.child.kill('SIGKILL');
+    await db.drop();
+  });
+
+  const caughtUp = async () => {
+    const status = await projectionStatus(db.orm.em.getKnex(), projections);
+    return status.length === 5 && status.every((partition) => partition.lag.events === 0);
+  };
+
+  it('given a worker killed (SIGKILL) mid-batch and another started, orders_view and order_totals equal a fold of the events', async () => {
+    const knex = db.orm.em.getKnex();
+    const store = createPostgresEventStore(db.orm);
+    const appended = await appendOrders(store, range(0, 600));
+    expect(appended).toBeGreaterThan(1_500);
+
+    const first = spawnProjectionWorker(db.url, 'doomed', { CHRONICLE_SUBSCRIPTION_BATCH_SIZE: '7' });
+    workers.push(first);
+    // kill it while it is working through the backlog: some checkpoints moved, far from all
+    await waitFor(
+      async () => {
+        const [row] = await query<{ moved: string }>(
+          knex,
+          `select count(*) filter (where global_position > 0) as moved from es_checkpoints`,
+        );
+        return Number(row?.moved ?? 0) >= 3;
+      },
+      { what: 'the first worker to make progress', timeoutMs: 30_000, everyMs: 5 },
+    );
+    const killed = await first.kill('SIGKILL');
+    expect(killed.signal).toBe('SIGKILL');
+    expect(await caughtUp()).toBe(false);
+
+    // events keep coming while no worker runs
+    await appendOrders(store, range(600, 100));
+    const second = spawnProjectionWorker(db.url, 'survivor', { CHRONICLE_SUBSCRIPTION_BATCH_SIZE: '50' });
+    workers.push(second);
+    // the dead worker's leases expire, the new one takes them over and catches up
+    await waitFor(caughtUp, { what: 'the projections to catch up', timeoutMs: 40_000, everyMs: 100 });
+
+    expect(await readOrdersView(knex)).toEqual(await foldOrdersView(knex));
+    expect(await readOrderTotals(knex)).toEqual(await foldOrderTotals(knex));
+
+    // SIGTERM: it finishes the batch in hand, gives its leases back and exits 0
+    const stopped = await second.kill('SIGTERM');
+    expect(stopped, second.output()).toEqual({ code: 0, signal: null });
+    const owned = await query(knex, 'select * from es_checkpoints where owner is not null');
+    expect(owned).toEqual([]);
+  });
+});
