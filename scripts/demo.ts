@@ -23,7 +23,11 @@ console.log(report.applied.length ? `applied ${report.applied.join(', ')}` : 'sc
 
 step(`starting a command worker (${config.shards} shard queues on ${config.redisUrl})`);
 const worker = await CommandWorker.start({ config, aggregates });
-const client = createCommandClient({ redisUrl: config.redisUrl, shards: config.shards, queuePrefix: config.queuePrefix });
+const client = createCommandClient({
+  redisUrl: config.redisUrl,
+  shards: config.shards,
+  queuePrefix: config.queuePrefix,
+});
 
 const orderId = `order-${randomUUID().slice(0, 8)}`;
 const commands = [
@@ -50,7 +54,10 @@ try {
   step(`sending commands to ${order.type}/${orderId}`);
   for (const command of commands) {
     const started = performance.now();
-    const result = await client.send({ aggregateType: order.type, aggregateId: orderId, ...command }, { wait: true });
+    const result = await client.send(
+      { aggregateType: order.type, aggregateId: orderId, ...command },
+      { wait: true },
+    );
     const took = `${(performance.now() - started).toFixed(1)} ms`;
     console.log(
       result.status === 'accepted'

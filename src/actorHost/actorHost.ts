@@ -4,6 +4,14 @@ import { checkEnvelope } from '../commands/checkEnvelope.js';
 import { isChronicleError, TransientError } from '../errors/index.js';
 import type { EventStore } from '../eventStore/index.js';
 import type { CommandEnvelope, CommandResult, EventMetadata, RejectedResult } from '../messages/index.js';
+import {
+  observeActorCacheSize,
+  recordActorCacheLookup,
+  recordConcurrencyConflict,
+  recordEventsAppended,
+  recordHydration,
+  type Unregister,
+} from '../metrics/index.js';
 import { attr, withSpan } from '../tracing/index.js';
 import { ActorCache, type ActorCacheOptions } from './actorCache.js';
 import { hydrateActor } from './hydrateActor.js';
@@ -30,6 +38,7 @@ const rejection = (envelope: CommandEnvelope, error: { code: string; message: st
 export class ActorHost {
   readonly cache: ActorCache;
   readonly #maxConflictRetries: number;
+  readonly #unobserve: Unregister;
 
   constructor(
     private readonly store: EventStore,
@@ -38,6 +47,7 @@ export class ActorHost {
   ) {
     this.cache = new ActorCache(options);
     this.#maxConflictRetries = options.maxConflictRetries ?? 5;
+    this.#unobserve = observeActorCacheSize(() => this.cache.stats().size);
   }
 
   async handle(envelope: CommandEnvelope): Promise<CommandResult> {
@@ -57,7 +67,9 @@ export class ActorHost {
 
     const key = ActorCache.key(aggregate.type, envelope.aggregateId);
     try {
-      let actor = this.cache.get(key) ?? (await this.#hydrate(envelope));
+      const cached = this.cache.get(key);
+      recordActorCacheLookup({ aggregateType: aggregate.type, result: cached ? 'hit' : 'miss' });
+      let actor = cached ?? (await this.#hydrate(envelope));
       this.cache.set(key, actor);
       for (let attempt = 0; ; attempt++) {
         const decision = await withSpan('internal', 'decide', {}, () =>
@@ -80,12 +92,18 @@ export class ActorHost {
               }),
           );
           if (outcome.status === 'duplicate') this.cache.evict(key);
-          else actor.apply(outcome.result.events);
+          else {
+            actor.apply(outcome.result.events);
+            recordEventsAppended({ aggregateType: aggregate.type, count: outcome.result.events.length });
+          }
           return outcome.result;
         } catch (error) {
           if (!isChronicleError(error, 'CONCURRENCY')) throw error;
+          recordConcurrencyConflict({ aggregateType: aggregate.type });
           if (attempt >= this.#maxConflictRetries) {
-            throw new TransientError(`${key}: still conflicting after ${attempt + 1} attempts`, { cause: error });
+            throw new TransientError(`${key}: still conflicting after ${attempt + 1} attempts`, {
+              cause: error,
+            });
           }
           actor = await this.#catchUp(actor);
         }
@@ -99,12 +117,18 @@ export class ActorHost {
   async #hydrate(envelope: CommandEnvelope): Promise<AggregateActor> {
     const aggregate = this.registry.get(envelope.aggregateType);
     return withSpan('internal', 'hydrate', {}, async (span) => {
-      const { actor, fromSnapshot, eventsFolded } = await hydrateActor(this.store, aggregate, envelope.aggregateId);
+      const started = performance.now();
+      const { actor, fromSnapshot, eventsFolded } = await hydrateActor(
+        this.store,
+        aggregate,
+        envelope.aggregateId,
+      );
       span.setAttributes({
         [attr.aggregateVersion]: actor.version,
         'chronicle.hydrate.from_snapshot': fromSnapshot,
         'chronicle.hydrate.events': eventsFolded,
       });
+      recordHydration({ aggregateType: aggregate.type, durationMs: performance.now() - started });
       return actor;
     });
   }
@@ -120,6 +144,7 @@ export class ActorHost {
   }
 
   stop(): void {
+    this.#unobserve();
     this.cache.clear();
   }
 }

@@ -11,7 +11,11 @@ export type Hydration = {
  * Latest snapshot (only if taken by this very machine definition), then the events after it.
  * A snapshot of another machine version is ignored and the whole stream is folded.
  */
-export const hydrateActor = async (store: EventStore, aggregate: Aggregate, id: string): Promise<Hydration> => {
+export const hydrateActor = async (
+  store: EventStore,
+  aggregate: Aggregate,
+  id: string,
+): Promise<Hydration> => {
   const stream = { streamType: aggregate.type, streamId: id };
   const stored = await store.readSnapshot(stream);
   const snapshot = stored?.machineHash === aggregate.machineHash ? stored : undefined;

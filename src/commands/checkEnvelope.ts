@@ -26,7 +26,8 @@ export const checkEnvelope = (envelope: CommandEnvelope): RejectedResult | undef
   }
   if (typeof envelope.type !== 'string' || envelope.type.length === 0) return problem('type: required');
   for (const key of ['correlationId', 'causationId'] as const) {
-    if (typeof envelope[key] !== 'string' || envelope[key].length > 200) return problem(`${key}: up to 200 characters`);
+    if (typeof envelope[key] !== 'string' || envelope[key].length > 200)
+      return problem(`${key}: up to 200 characters`);
   }
   const size = Buffer.byteLength(JSON.stringify(envelope.payload ?? null));
   if (size > MAX_PAYLOAD_BYTES) {

@@ -6,7 +6,7 @@ import { withSpan } from '../tracing/index.js';
 import { buildEnvelope } from './buildEnvelope.js';
 import { checkEnvelope } from './checkEnvelope.js';
 import { commandAttributes } from './commandAttributes.js';
-import { readCommandStatus, type CommandStatus } from './commandStatus.js';
+import { type CommandStatus, readCommandStatus } from './commandStatus.js';
 import { commandJobOptions } from './jobOptions.js';
 import { shardFor, shardQueueName } from './shardFor.js';
 
@@ -66,7 +66,11 @@ export const createCommandClient = (options: CommandClientOptions = {}): Command
       found = (async () => {
         const name = shardQueueName(shard);
         const [last] = await connection.xrevrange(`${prefix}:${name}:events`, '+', '-', 'COUNT', 1);
-        const listener = new QueueEvents(name, { connection: connection.duplicate(), prefix, lastEventId: last?.[0] ?? '0-0' });
+        const listener = new QueueEvents(name, {
+          connection: connection.duplicate(),
+          prefix,
+          lastEventId: last?.[0] ?? '0-0',
+        });
         listener.setMaxListeners(0); // one listener per waiting send
         await listener.waitUntilReady();
         return listener;

@@ -4,11 +4,19 @@ import type { CommandResult } from '../messages/index.js';
 export type CommandStatus =
   | { readonly status: 'queued' | 'running'; readonly commandId: string }
   | { readonly status: 'done'; readonly commandId: string; readonly result: CommandResult }
-  | { readonly status: 'failed'; readonly commandId: string; readonly reason: string; readonly failedAt?: string }
+  | {
+      readonly status: 'failed';
+      readonly commandId: string;
+      readonly reason: string;
+      readonly failedAt?: string;
+    }
   | { readonly status: 'unknown'; readonly commandId: string };
 
 /** Looks a command up in the shard queues (a command id does not say which shard holds it). */
-export const readCommandStatus = async (queues: readonly Queue[], commandId: string): Promise<CommandStatus> => {
+export const readCommandStatus = async (
+  queues: readonly Queue[],
+  commandId: string,
+): Promise<CommandStatus> => {
   const jobs = await Promise.all(queues.map((queue) => queue.getJob(commandId)));
   const job = jobs.find((found) => found !== undefined);
   if (!job) return { status: 'unknown', commandId };

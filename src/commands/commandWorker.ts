@@ -1,4 +1,4 @@
-import { ROOT_CONTEXT, propagation } from '@opentelemetry/api';
+import { propagation, ROOT_CONTEXT } from '@opentelemetry/api';
 import { type Job, Queue, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { ActorHost, type ActorHostOptions } from '../actorHost/index.js';
@@ -6,19 +6,16 @@ import { type Aggregate, createAggregateRegistry } from '../aggregate/index.js';
 import type { ChronicleConfig } from '../config/index.js';
 import { createOrm, type Orm } from '../db/index.js';
 import { createPostgresEventStore } from '../eventStore/index.js';
+import { createLogger, type Logger, withCorrelationBaggage } from '../logging/index.js';
 import type { CommandEnvelope, CommandResult } from '../messages/index.js';
+import { recordCommandProcessed, recordQueueWait } from '../metrics/index.js';
+import type { ReadinessCheck } from '../observability/index.js';
 import { attr, withSpan } from '../tracing/index.js';
 import { commandAttributes } from './commandAttributes.js';
 import { type RetryPolicy, retryInPlace } from './retryInPlace.js';
 import { shardQueueName } from './shardFor.js';
 
-export type WorkerLogger = {
-  info(object: object, message?: string): void;
-  warn(object: object, message?: string): void;
-  error(object: object, message?: string): void;
-};
-
-const silent: WorkerLogger = { info() {}, warn() {}, error() {} };
+export type WorkerLogger = Pick<Logger, 'info' | 'warn' | 'error'>;
 
 export type CommandWorkerOptions = {
   readonly config: ChronicleConfig;
@@ -26,8 +23,6 @@ export type CommandWorkerOptions = {
   readonly actors?: ActorHostOptions;
   readonly retry?: RetryPolicy;
   readonly logger?: WorkerLogger;
-  /** Called after each command, for metrics. */
-  readonly onProcessed?: (envelope: CommandEnvelope, outcome: CommandResult | { status: 'failed' }, job: Job) => void;
 };
 
 /**
@@ -45,9 +40,13 @@ export class CommandWorker {
 
   static async start(options: CommandWorkerOptions): Promise<CommandWorker> {
     const { config } = options;
-    const logger = options.logger ?? silent;
+    const logger = options.logger ?? createLogger('command-worker');
     const orm = await createOrm(config.databaseUrl);
-    const host = new ActorHost(createPostgresEventStore(orm), createAggregateRegistry(options.aggregates), options.actors);
+    const host = new ActorHost(
+      createPostgresEventStore(orm),
+      createAggregateRegistry(options.aggregates),
+      options.actors,
+    );
     const connection = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
     const lockDuration = config.commandLockMs;
     const workers: Worker[] = [];
@@ -66,29 +65,40 @@ export class CommandWorker {
           'consumer',
           `process ${envelope.type}`,
           { parent, attributes: commandAttributes(envelope, shard, 'process') },
-          async (span) => {
-            const outcome = await retryInPlace(
-              () => host.handle(envelope),
-              options.retry,
-              (error, attempt, delayMs) =>
-                logger.warn(
-                  { commandId: envelope.commandId, attempt, delayMs: Math.round(delayMs), err: error },
-                  'command failed, retrying in place',
-                ),
-            );
-            if (outcome.status === 'failed') {
-              options.onProcessed?.(envelope, { status: 'failed' }, job);
-              const reason = (outcome.error as Error)?.message ?? String(outcome.error);
-              logger.error({ commandId: envelope.commandId, err: outcome.error }, 'command dead-lettered');
-              throw new UnrecoverableError(`after ${outcome.attempts} attempts: ${reason}`);
-            }
-            const result = outcome.value;
-            span.setAttribute(attr.outcome, result.status);
-            if (result.status === 'accepted') span.setAttribute(attr.aggregateVersion, result.version);
-            else span.setAttribute(attr.rejectionCode, result.code);
-            options.onProcessed?.(envelope, result, job);
-            return result;
-          },
+          (span) =>
+            withCorrelationBaggage(envelope.correlationId, async () => {
+              if (job.processedOn)
+                recordQueueWait({ commandType: envelope.type, waitMs: job.processedOn - job.timestamp });
+              const outcome = await retryInPlace(
+                () => host.handle(envelope),
+                options.retry,
+                (error, attempt, delayMs) =>
+                  logger.warn(
+                    { commandId: envelope.commandId, attempt, delayMs: Math.round(delayMs), err: error },
+                    'command failed, retrying in place',
+                  ),
+              );
+              if (outcome.status === 'failed') {
+                recordCommandProcessed({
+                  commandType: envelope.type,
+                  outcome: 'failed',
+                  latencyMs: Date.now() - job.timestamp,
+                });
+                const reason = (outcome.error as Error)?.message ?? String(outcome.error);
+                logger.error({ commandId: envelope.commandId, err: outcome.error }, 'command dead-lettered');
+                throw new UnrecoverableError(`after ${outcome.attempts} attempts: ${reason}`);
+              }
+              const result = outcome.value;
+              span.setAttribute(attr.outcome, result.status);
+              if (result.status === 'accepted') span.setAttribute(attr.aggregateVersion, result.version);
+              else span.setAttribute(attr.rejectionCode, result.code);
+              recordCommandProcessed({
+                commandType: envelope.type,
+                outcome: result.status,
+                latencyMs: Date.now() - job.timestamp,
+              });
+              return result;
+            }),
         );
       };
       const worker = new Worker<CommandEnvelope, CommandResult>(name, process, {
@@ -106,6 +116,18 @@ export class CommandWorker {
     await Promise.all(workers.map((worker) => worker.waitUntilReady()));
     logger.info({ shards: config.shards, prefix: config.queuePrefix }, 'command worker started');
     return new CommandWorker(workers, host, orm, connection);
+  }
+
+  /** Ready while PostgreSQL and Redis answer and every shard worker is running. */
+  readinessChecks(): Record<string, ReadinessCheck> {
+    return {
+      postgres: async () => {
+        await this.orm.em.getKnex().raw('select 1');
+        return true;
+      },
+      redis: async () => (await this.connection.ping()) === 'PONG',
+      workers: async () => this.workers.every((worker) => worker.isRunning()),
+    };
   }
 
   /** Finishes the commands in hand, then closes queues and connections. */

@@ -27,7 +27,12 @@ describe('per-aggregate order across two worker processes', () => {
     for (let k = 0; k < COMMANDS_PER_ORDER; k++) {
       for (let o = 0; o < ORDERS; o++) {
         const id = `order-${o}`;
-        sends.push(path.client.send(k === 0 ? placeOrder(id) : paymentAttempt(id, k), { wait: true, timeoutMs: 90_000 }));
+        sends.push(
+          path.client.send(k === 0 ? placeOrder(id) : paymentAttempt(id, k), {
+            wait: true,
+            timeoutMs: 90_000,
+          }),
+        );
       }
     }
     const results = await Promise.all(sends);
@@ -36,7 +41,13 @@ describe('per-aggregate order across two worker processes', () => {
     expect(rejected).toEqual([]);
 
     const knex = path.db.orm.em.getKnex();
-    const streams = await query<{ stream_id: string; n: string; max: number; types: string[]; reasons: string[] }>(
+    const streams = await query<{
+      stream_id: string;
+      n: string;
+      max: number;
+      types: string[];
+      reasons: string[];
+    }>(
       knex,
       `select stream_id, count(*) as n, max(version) as max,
               array_agg(type order by version) as types,

@@ -59,7 +59,12 @@ describe('projections: exactly once through a crash', () => {
     const second = spawnProjectionWorker(db.url, 'survivor', { CHRONICLE_SUBSCRIPTION_BATCH_SIZE: '50' });
     workers.push(second);
     // the dead worker's leases expire, the new one takes them over and catches up
-    await waitFor(caughtUp, { what: 'the projections to catch up', timeoutMs: 40_000, everyMs: 100 });
+    await waitFor(caughtUp, { what: 'the projections to catch up', timeoutMs: 40_000, everyMs: 100 }).catch(
+      async (error) => {
+        console.log(JSON.stringify(await projectionStatus(knex, projections), null, 1), second.output());
+        throw error;
+      },
+    );
 
     expect(await readOrdersView(knex)).toEqual(await foldOrdersView(knex));
     expect(await readOrderTotals(knex)).toEqual(await foldOrderTotals(knex));

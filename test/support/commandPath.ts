@@ -1,7 +1,7 @@
+import { aggregates } from '../../actors/index.js';
 import { createAggregateRegistry } from '../../src/aggregate/index.js';
 import { type CommandClient, CommandWorker, createCommandClient } from '../../src/commands/index.js';
 import type { ChronicleConfig } from '../../src/config/index.js';
-import { aggregates } from '../../actors/index.js';
 import { createTestDatabase, type TestDatabase, testQueuePrefix } from './testDatabase.js';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -41,9 +41,14 @@ export const createCommandPath = async (overrides: Partial<ChronicleConfig> = {}
       CHRONICLE_SHARDS: String(config.shards),
       CHRONICLE_QUEUE_PREFIX: config.queuePrefix,
       CHRONICLE_COMMAND_LOCK_MS: String(config.commandLockMs),
+      METRICS_PORT: '0',
     },
     startWorker: async () => {
-      const worker = await CommandWorker.start({ config, aggregates, retry: { attempts: 3, baseDelayMs: 20 } });
+      const worker = await CommandWorker.start({
+        config,
+        aggregates,
+        retry: { attempts: 3, baseDelayMs: 20 },
+      });
       workers.push(worker);
       return worker;
     },

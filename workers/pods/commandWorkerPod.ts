@@ -1,9 +1,10 @@
-import { CommandWorker, loadConfig, runUntilSignal } from 'chronicle';
+import { CommandWorker, loadConfig } from 'chronicle';
 import { aggregates } from '../../actors/index.js';
+import { runPod } from './runPod.js';
 
-/** The command-worker pod: runs until SIGTERM/SIGINT, finishing the command in hand. */
-export const runCommandWorkerPod = async (): Promise<void> => {
-  const logger = { info: console.log, warn: console.warn, error: console.error };
-  const worker = await CommandWorker.start({ config: loadConfig(), aggregates, logger });
-  await runUntilSignal(worker, logger);
-};
+/** The command-worker pod: one worker per shard queue, until SIGTERM/SIGINT. */
+export const runCommandWorkerPod = (): Promise<void> =>
+  runPod('chronicle-command-worker', async (logger) => {
+    const worker = await CommandWorker.start({ config: loadConfig(), aggregates, logger });
+    return { checks: worker.readinessChecks(), stop: () => worker.stop() };
+  });
