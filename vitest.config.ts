@@ -21,6 +21,8 @@ export default defineConfig({
           include: ['test/**/*.{int,e2e}.spec.ts'],
           environment: 'node',
           testTimeout: 120_000,
+          // in-process workers stay quiet; spawned pods log at info (test/support/processes.ts)
+          env: { LOG_LEVEL: 'silent' },
           hookTimeout: 120_000,
           // Integration files each get their own database and queue prefix, but the machine has two
           // cores and several files spawn worker processes: two files at a time keeps timings sane.

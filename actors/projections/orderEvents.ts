@@ -12,3 +12,8 @@ export const orderEventTypes = [
   'OrderShippingStatusUpdated',
   'OrderCancelled',
 ] as const satisfies readonly OrderEvent['type'][];
+
+// orders_view checks each row's version, so every order event must reach it: the build fails if one is missing
+type Unlisted = Exclude<OrderEvent['type'], (typeof orderEventTypes)[number]>;
+const everyOrderEventListed: [Unlisted] extends [never] ? true : Unlisted = true;
+void everyOrderEventListed;

@@ -60,7 +60,14 @@ export const listOrders = (db: Knex, input: unknown): Promise<QueryResult<Orders
       `select *, count(*) over () as total from orders_view
        where (?::text is null or payment_status = ?) and (?::text is null or shipping_status = ?)
        order by created_at desc, order_id limit ? offset ?`,
-      [paymentStatus ?? null, paymentStatus ?? null, shippingStatus ?? null, shippingStatus ?? null, limit, offset],
+      [
+        paymentStatus ?? null,
+        paymentStatus ?? null,
+        shippingStatus ?? null,
+        shippingStatus ?? null,
+        limit,
+        offset,
+      ],
     );
     const [first] = rows;
     // past the last page there is no row to carry the count
@@ -95,7 +102,9 @@ export const listOrders = (db: Knex, input: unknown): Promise<QueryResult<Orders
 export type OrderTotals = {
   readonly totalOrders: number;
   readonly totalAmount: number;
-  readonly byShippingStatus: Readonly<Record<ShippingStatus, { readonly orders: number; readonly amount: number }>>;
+  readonly byShippingStatus: Readonly<
+    Record<ShippingStatus, { readonly orders: number; readonly amount: number }>
+  >;
 };
 
 /** Totals from order_totals: every status present, zero when no order is in it. */
@@ -104,10 +113,9 @@ export const getOrderTotals = async (db: Knex): Promise<QueryResult<OrderTotals>
     db,
     'select shipping_status, orders, amount from order_totals',
   );
-  const byShippingStatus = Object.fromEntries(shippingStatuses.map((status) => [status, { orders: 0, amount: 0 }])) as Record<
-    ShippingStatus,
-    { orders: number; amount: number }
-  >;
+  const byShippingStatus = Object.fromEntries(
+    shippingStatuses.map((status) => [status, { orders: 0, amount: 0 }]),
+  ) as Record<ShippingStatus, { orders: number; amount: number }>;
   let totalOrders = 0;
   let totalAmount = 0;
   for (const row of rows) {
@@ -116,5 +124,8 @@ export const getOrderTotals = async (db: Knex): Promise<QueryResult<OrderTotals>
     totalOrders += bucket.orders;
     totalAmount += bucket.amount;
   }
-  return { status: 'ok', data: { totalOrders, totalAmount: Math.round(totalAmount * 100) / 100, byShippingStatus } };
+  return {
+    status: 'ok',
+    data: { totalOrders, totalAmount: Math.round(totalAmount * 100) / 100, byShippingStatus },
+  };
 };

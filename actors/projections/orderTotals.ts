@@ -12,14 +12,24 @@ const bucketOf = (context: OrderContext): Bucket | undefined =>
     ? { status: context.shippingStatus, amount: context.details.totalPrice }
     : undefined;
 
-const add = async (tx: Knex.Transaction, bucket: Bucket, sign: 1 | -1) => {
+const add = async (tx: Knex.Transaction, bucket: Bucket) => {
   await query(
     tx,
-    `insert into order_totals (shipping_status, orders, amount) values (?, ?, ?)
+    `insert into order_totals (shipping_status, orders, amount) values (?, 1, ?)
      on conflict (shipping_status) do update
-       set orders = order_totals.orders + excluded.orders, amount = order_totals.amount + excluded.amount`,
-    [bucket.status, sign, sign * bucket.amount],
+       set orders = order_totals.orders + 1, amount = order_totals.amount + excluded.amount`,
+    [bucket.status, bucket.amount],
   );
+};
+
+// an update, not an upsert: the check on `orders` would refuse the proposed -1 row before any conflict
+const remove = async (tx: Knex.Transaction, bucket: Bucket) => {
+  const rows = await query(
+    tx,
+    'update order_totals set orders = orders - 1, amount = amount - ? where shipping_status = ? returning orders',
+    [bucket.amount, bucket.status],
+  );
+  if (rows.length === 0) throw new Error(`order_totals has no ${bucket.status} order to move`);
 };
 
 /**
@@ -45,8 +55,8 @@ export const orderTotals = defineProjection<RecordedOrderEvent>({
       actor.apply([event]);
       const after = bucketOf(actor.state.context as OrderContext);
       if (before?.status === after?.status && before?.amount === after?.amount) return;
-      if (before) await add(tx, before, -1);
-      if (after) await add(tx, after, 1);
+      if (before) await remove(tx, before);
+      if (after) await add(tx, after);
     } finally {
       actor.stop();
     }

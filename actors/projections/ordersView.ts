@@ -32,23 +32,38 @@ const place = async (event: Extract<RecordedOrderEvent, { type: 'OrderPlaced' }>
   await tx.raw(
     `insert into orders_view (order_id, customer_id, payment_status, shipping_status, total_price, quantity,
        created_at, updated_at, version)
-     values (?, ?, 'PENDING', 'WAITING_FOR_PAYMENT', ?, ?, ?, ?, ?)
-     on conflict (order_id) do nothing`,
-    [event.streamId, data.customerId, data.totalPrice, data.quantity, event.recordedAt, event.recordedAt, event.version],
+     values (?, ?, 'PENDING', 'WAITING_FOR_PAYMENT', ?, ?, ?, ?, ?)`,
+    [
+      event.streamId,
+      data.customerId,
+      data.totalPrice,
+      data.quantity,
+      event.recordedAt,
+      event.recordedAt,
+      event.version,
+    ],
   );
 };
 
 const update = async (event: Exclude<RecordedOrderEvent, { type: 'OrderPlaced' }>, tx: Knex.Transaction) => {
   const { set, params } = changeOf(event);
-  // `version < ?`: an event already applied (a replay over a live row) changes nothing
+  // the row must stand at the version just before: every order event comes here, once, in order
   const updated = await tx.raw<{ rowCount: number }>(
-    `update orders_view set ${set}, updated_at = ?, version = ? where order_id = ? and version < ?`,
-    [...params, event.recordedAt, event.version, event.streamId, event.version] as Knex.RawBinding[],
+    `update orders_view set ${set}, updated_at = ?, version = ? where order_id = ? and version = ?`,
+    [...params, event.recordedAt, event.version, event.streamId, event.version - 1] as Knex.RawBinding[],
   );
   if (updated.rowCount > 0) return;
-  const found = await tx.raw<{ rowCount: number }>('select 1 from orders_view where order_id = ?', [event.streamId]);
-  // never a silent skip: an event for an order this view has not seen placed is an error
-  if (found.rowCount === 0) throw new Error(`orders_view has no order ${event.streamId} to apply ${event.type} to`);
+  const found = await tx.raw<{ rows: { version: number }[] }>(
+    'select version from orders_view where order_id = ?',
+    [event.streamId],
+  );
+  const version = found.rows[0]?.version;
+  // never a silent skip (nor a silent double): a gap or a repeat stops the partition, visibly
+  throw new Error(
+    version === undefined
+      ? `orders_view has no order ${event.streamId} to apply ${event.type} (v${event.version}) to`
+      : `orders_view has order ${event.streamId} at v${version}; ${event.type} is v${event.version}`,
+  );
 };
 
 /** One row per order: its payment and shipping status, what it costs, when it changed. */

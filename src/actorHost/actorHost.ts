@@ -71,11 +71,20 @@ export class ActorHost {
       recordActorCacheLookup({ aggregateType: aggregate.type, result: cached ? 'hit' : 'miss' });
       let actor = cached ?? (await this.#hydrate(envelope));
       this.cache.set(key, actor);
+      // a cached actor may be behind (another pod ran this aggregate's last commands)
+      let mayBeStale = cached !== undefined;
       for (let attempt = 0; ; attempt++) {
         const decision = await withSpan('internal', 'decide', {}, () =>
           decideCommand(aggregate, { snapshot: actor.snapshot, version: actor.version }, envelope),
         );
-        if (decision.status === 'rejected') return rejection(envelope, decision);
+        if (decision.status === 'rejected') {
+          // an append would catch a stale acceptance; a stale rejection must be checked here
+          if (mayBeStale && (await this.#catchUp(actor)) > 0) {
+            mayBeStale = false;
+            continue;
+          }
+          return rejection(envelope, decision);
+        }
         try {
           const outcome = await withSpan(
             'internal',
@@ -105,7 +114,8 @@ export class ActorHost {
               cause: error,
             });
           }
-          actor = await this.#catchUp(actor);
+          await this.#catchUp(actor);
+          mayBeStale = false;
         }
       }
     } catch (error) {
@@ -133,14 +143,14 @@ export class ActorHost {
     });
   }
 
-  /** Another writer moved the stream: fold only the events this actor has not seen. */
-  async #catchUp(actor: AggregateActor): Promise<AggregateActor> {
+  /** Another writer moved the stream: fold only the events this actor has not seen; returns how many. */
+  async #catchUp(actor: AggregateActor): Promise<number> {
     const missing = await this.store.readStream(
       { streamType: actor.aggregate.type, streamId: actor.id },
       { afterVersion: actor.version },
     );
     actor.apply(missing);
-    return actor;
+    return missing.length;
   }
 
   stop(): void {

@@ -1,5 +1,5 @@
 import { type AnyMachineSnapshot, transition } from 'xstate';
-import { isChronicleError } from '../errors/index.js';
+import { isCommandRejection } from '../errors/index.js';
 import type { Command, CommandEnvelope, DomainEvent } from '../messages/index.js';
 import type { Aggregate } from './defineAggregate.js';
 import { formatStateValue } from './formatStateValue.js';
@@ -60,10 +60,8 @@ export const decideCommand = (
   try {
     decided = definition.decide(command, { value, context, version: current.version });
   } catch (error) {
-    if (isChronicleError(error)) {
-      const { details } = error as { details?: Record<string, unknown> };
-      return rejected(error.code, error.message, details);
-    }
+    // only a rejection is an answer; any other error is a bug or an outage and must surface
+    if (isCommandRejection(error)) return rejected(error.code, error.message, error.details);
     throw error;
   }
 

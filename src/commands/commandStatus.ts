@@ -17,19 +17,21 @@ export const readCommandStatus = async (
   queues: readonly Queue[],
   commandId: string,
 ): Promise<CommandStatus> => {
-  const jobs = await Promise.all(queues.map((queue) => queue.getJob(commandId)));
-  const job = jobs.find((found) => found !== undefined);
-  if (!job) return { status: 'unknown', commandId };
-  const state = await job.getState();
-  if (state === 'completed') return { status: 'done', commandId, result: job.returnvalue as CommandResult };
-  if (state === 'failed') {
-    return {
-      status: 'failed',
-      commandId,
-      reason: job.failedReason,
-      ...(job.finishedOn ? { failedAt: new Date(job.finishedOn).toISOString() } : {}),
-    };
-  }
+  const states = await Promise.all(queues.map((queue) => queue.getJobState(commandId)));
+  const index = states.findIndex((state) => state !== 'unknown');
+  const state = states[index];
+  const queue = queues[index];
+  if (!queue || !state) return { status: 'unknown', commandId };
   if (state === 'active') return { status: 'running', commandId };
-  return { status: 'queued', commandId };
+  if (state !== 'completed' && state !== 'failed') return { status: 'queued', commandId };
+  // read after the state: a finished job's hash holds its result
+  const job = await queue.getJob(commandId);
+  if (!job) return { status: 'unknown', commandId };
+  if (state === 'completed') return { status: 'done', commandId, result: job.returnvalue as CommandResult };
+  return {
+    status: 'failed',
+    commandId,
+    reason: job.failedReason,
+    ...(job.finishedOn ? { failedAt: new Date(job.finishedOn).toISOString() } : {}),
+  };
 };

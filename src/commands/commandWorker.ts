@@ -5,7 +5,7 @@ import { ActorHost, type ActorHostOptions } from '../actorHost/index.js';
 import { type Aggregate, createAggregateRegistry } from '../aggregate/index.js';
 import type { ChronicleConfig } from '../config/index.js';
 import { createOrm, type Orm } from '../db/index.js';
-import { createPostgresEventStore } from '../eventStore/index.js';
+import { createPostgresEventStore, type EventStore } from '../eventStore/index.js';
 import { createLogger, type Logger, withCorrelationBaggage } from '../logging/index.js';
 import type { CommandEnvelope, CommandResult } from '../messages/index.js';
 import { recordCommandProcessed, recordQueueWait } from '../metrics/index.js';
@@ -23,6 +23,8 @@ export type CommandWorkerOptions = {
   readonly actors?: ActorHostOptions;
   readonly retry?: RetryPolicy;
   readonly logger?: WorkerLogger;
+  /** Decorates the event store (instrumentation, fault injection in tests). */
+  readonly decorateStore?: (store: EventStore) => EventStore;
 };
 
 /**
@@ -42,8 +44,9 @@ export class CommandWorker {
     const { config } = options;
     const logger = options.logger ?? createLogger('command-worker');
     const orm = await createOrm(config.databaseUrl);
+    const store = createPostgresEventStore(orm);
     const host = new ActorHost(
-      createPostgresEventStore(orm),
+      options.decorateStore ? options.decorateStore(store) : store,
       createAggregateRegistry(options.aggregates),
       options.actors,
     );

@@ -1,4 +1,4 @@
-import { ChronicleError } from './chronicleError.js';
+import { ChronicleError, isChronicleError } from './chronicleError.js';
 
 /**
  * A business answer, not a failure: thrown by `decide` (through `reject`) or by the runtime when a
@@ -14,6 +14,10 @@ export class CommandRejection extends ChronicleError {
     super(code, message);
   }
 }
+
+/** By name as well as class: works across duplicated package copies. */
+export const isCommandRejection = (error: unknown): error is CommandRejection =>
+  error instanceof CommandRejection || (isChronicleError(error) && error.name === 'CommandRejection');
 
 /**
  * Rejects the command being decided with a domain code.

@@ -3,9 +3,8 @@ import { ChronicleError } from '../errors/index.js';
 import type { DomainEvent, RecordedEvent } from '../messages/index.js';
 
 /** The stored form of each event of a domain union: `RecordedOf<OrderEvent>`. */
-export type RecordedOf<Event extends DomainEvent> = Event extends DomainEvent<infer Type, infer Data>
-  ? RecordedEvent<Type, Data>
-  : never;
+export type RecordedOf<Event extends DomainEvent> =
+  Event extends DomainEvent<infer Type, infer Data> ? RecordedEvent<Type, Data> : never;
 
 export type ProjectionDefinition<Event extends RecordedEvent> = {
   /** Checkpoints are kept under this name; also names the shadow schema of a rebuild. */
@@ -53,14 +52,17 @@ const tablePattern = /^[a-z_][a-z0-9_]{0,62}$/;
  *   reset: async (tx) => { await tx.raw('truncate orders_view') },
  * });
  */
-export const defineProjection = <Event extends RecordedEvent>(definition: ProjectionDefinition<Event>): Projection => {
+export const defineProjection = <Event extends RecordedEvent>(
+  definition: ProjectionDefinition<Event>,
+): Projection => {
   const fail = (message: string) => {
     throw new ChronicleError('CONFIGURATION', `projection "${definition.name}": ${message}`);
   };
   if (!namePattern.test(definition.name)) fail(`its name must match ${namePattern}`);
   if (definition.events.length === 0) fail('it must handle at least one event type');
   const partitions = definition.partitions ?? 1;
-  if (!Number.isInteger(partitions) || partitions < 1 || partitions > 1024) fail('partitions must be in 1..1024');
+  if (!Number.isInteger(partitions) || partitions < 1 || partitions > 1024)
+    fail('partitions must be in 1..1024');
   for (const table of definition.tables ?? []) {
     if (!tablePattern.test(table)) fail(`table "${table}" must be a plain lower-case name`);
   }

@@ -1,6 +1,11 @@
 import type { Knex } from '@mikro-orm/postgresql';
 import { query } from '../eventStore/index.js';
-import { type Checkpoint, type EventFilter, filterParams, partitionOfStreamSql } from '../subscriptions/index.js';
+import {
+  type Checkpoint,
+  type EventFilter,
+  filterParams,
+  partitionOfStreamSql,
+} from '../subscriptions/index.js';
 import type { Projection } from './defineProjection.js';
 
 export type PartitionFailure = {
@@ -78,9 +83,12 @@ const neverRun = (subscription: string, partition: number, partitions: number): 
 const stateOf = (row: Row): PartitionState => {
   const error = row.last_error ?? { message: 'unknown', at: '' };
   if (row.status === 'failed') return { state: 'failed', attempts: row.attempts, error };
-  if (!row.owner || !row.lease_live || !row.lease_expires_at) return { state: 'unowned', lastOwner: row.owner };
+  if (!row.owner || !row.lease_live || !row.lease_expires_at)
+    return { state: 'unowned', lastOwner: row.owner };
   const lease = { owner: row.owner, leaseExpiresAt: new Date(row.lease_expires_at).toISOString() };
-  return row.attempts > 0 ? { state: 'retrying', ...lease, attempts: row.attempts, error } : { state: 'running', ...lease };
+  return row.attempts > 0
+    ? { state: 'retrying', ...lease, attempts: row.attempts, error }
+    : { state: 'running', ...lease };
 };
 
 /**
@@ -101,8 +109,14 @@ export const subscriptionStatus = async (
     [name],
   );
   // never run yet: its partitions, from the start of the stream, waiting for a worker
-  const rows = stored.length > 0 ? stored : Array.from({ length: partitions }, (_, partition) => neverRun(name, partition, partitions));
-  const [head] = await query<{ head: string | null }>(db, 'select max(global_position) as head from es_events');
+  const rows =
+    stored.length > 0
+      ? stored
+      : Array.from({ length: partitions }, (_, partition) => neverRun(name, partition, partitions));
+  const [head] = await query<{ head: string | null }>(
+    db,
+    'select max(global_position) as head from es_events',
+  );
   const [eventTypes, streamTypes] = filterParams(filter);
   return Promise.all(
     rows.map(async (row): Promise<PartitionStatus> => {
@@ -131,9 +145,14 @@ export const subscriptionStatus = async (
 };
 
 /** The status of each projection's partitions, in the order given. */
-export const projectionStatus = async (db: Knex, projections: readonly Projection[]): Promise<PartitionStatus[]> => {
+export const projectionStatus = async (
+  db: Knex,
+  projections: readonly Projection[],
+): Promise<PartitionStatus[]> => {
   const all = await Promise.all(
-    projections.map((projection) => subscriptionStatus(db, projection.name, { eventTypes: projection.events }, projection.partitions)),
+    projections.map((projection) =>
+      subscriptionStatus(db, projection.name, { eventTypes: projection.events }, projection.partitions),
+    ),
   );
   return all.flat();
 };

@@ -1,5 +1,9 @@
 import type { Knex } from '@mikro-orm/postgresql';
-import { EventHandlingError, eventTraceContext, type SubscriptionDefinition } from '../subscriptions/index.js';
+import {
+  EventHandlingError,
+  eventTraceContext,
+  type SubscriptionDefinition,
+} from '../subscriptions/index.js';
 import { attr, withSpan } from '../tracing/index.js';
 import type { Projection } from './defineProjection.js';
 

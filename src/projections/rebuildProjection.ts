@@ -8,8 +8,8 @@ import {
   sleep,
 } from '../subscriptions/index.js';
 import type { Projection } from './defineProjection.js';
-import { projectionSubscription } from './projectionSubscription.js';
 import { type PartitionFailure, subscriptionStatus } from './projectionStatus.js';
+import { projectionSubscription } from './projectionSubscription.js';
 import { resetProjection } from './resetProjection.js';
 import { createShadow, swapShadow, useShadow } from './shadowTables.js';
 

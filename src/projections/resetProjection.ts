@@ -10,9 +10,11 @@ import type { Projection } from './defineProjection.js';
  */
 export const resetProjection = async (db: Knex, projection: Projection): Promise<void> => {
   await db.transaction(async (tx) => {
-    await query(tx, 'select partition from es_checkpoints where subscription = ? order by partition for update', [
-      projection.name,
-    ]);
+    await query(
+      tx,
+      'select partition from es_checkpoints where subscription = ? order by partition for update',
+      [projection.name],
+    );
     await projection.reset(tx);
     // the runners waiting on these rows find them gone and claim the new ones at their next round
     await query(tx, 'delete from es_checkpoints where subscription = ?', [projection.name]);

@@ -45,7 +45,10 @@ export const runProjectionWorker = async (options: ProjectionWorkerOptions): Pro
   const { config } = options;
   const logger = options.logger ?? silentLogger;
   const settings = options.settings ?? subscriptionSettingsFromEnv();
-  const projections = selectProjections(options.projections, options.only ?? process.env.CHRONICLE_PROJECTIONS);
+  const projections = selectProjections(
+    options.projections,
+    options.only ?? process.env.CHRONICLE_PROJECTIONS,
+  );
   const orm = await createOrm(config.databaseUrl);
   const knex = orm.em.getKnex();
   const notifications = await listenForEvents(config.databaseUrl, logger);
@@ -70,7 +73,10 @@ export const runProjectionWorker = async (options: ProjectionWorkerOptions): Pro
   const lagTimer = setInterval(() => void refreshLag(), options.lagEveryMs ?? 10_000);
   lagTimer.unref();
   const unobserve = observeProjectionLag(() => lag);
-  logger.info({ workerId: settings.workerId, projections: projections.map((p) => p.name) }, 'projection worker started');
+  logger.info(
+    { workerId: settings.workerId, projections: projections.map((p) => p.name) },
+    'projection worker started',
+  );
   return {
     workerId: settings.workerId,
     owned: () => host.owned(),

@@ -21,7 +21,10 @@ export const selectProjections = (projections: readonly Projection[], names?: st
   return wanted.map((name) => {
     const projection = byName.get(name);
     if (!projection) {
-      throw new ChronicleError('CONFIGURATION', `no projection "${name}"; known: ${[...byName.keys()].join(', ')}`);
+      throw new ChronicleError(
+        'CONFIGURATION',
+        `no projection "${name}"; known: ${[...byName.keys()].join(', ')}`,
+      );
     }
     return projection;
   });

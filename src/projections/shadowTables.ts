@@ -1,7 +1,12 @@
 import type { Knex } from '@mikro-orm/postgresql';
 import { ChronicleError } from '../errors/index.js';
 import { query } from '../eventStore/index.js';
-import { type Checkpoint, ensurePartitions, readEventBatch, type SubscriptionDefinition } from '../subscriptions/index.js';
+import {
+  type Checkpoint,
+  ensurePartitions,
+  readEventBatch,
+  type SubscriptionDefinition,
+} from '../subscriptions/index.js';
 import type { Projection } from './defineProjection.js';
 
 /** Where a rebuild builds, and the names it uses. Identifiers are checked by defineProjection. */
@@ -28,7 +33,9 @@ export const useShadow = async (tx: Knex.Transaction, shadow: Pick<Shadow, 'sche
 const lockRebuild = (tx: Knex.Transaction, name: string) =>
   query(tx, `select pg_advisory_xact_lock(hashtext('chronicle.rebuild'), hashtext(?))`, [name]);
 
-export type ShadowSetup = { readonly status: 'ready'; readonly shadow: Shadow } | { readonly status: 'busy'; readonly owner: string };
+export type ShadowSetup =
+  | { readonly status: 'ready'; readonly shadow: Shadow }
+  | { readonly status: 'busy'; readonly owner: string };
 
 /** Empty copies of the live tables in a fresh shadow schema, and shadow checkpoints at the start, held by `owner`. */
 export const createShadow = async (
@@ -51,7 +58,10 @@ export const createShadow = async (
     await query(tx, `drop schema if exists "${shadow.schema}" cascade`);
     await query(tx, `create schema "${shadow.schema}"`);
     for (const table of projection.tables) {
-      await query(tx, `create table "${shadow.schema}"."${table}" (like "${shadow.liveSchema}"."${table}" including all)`);
+      await query(
+        tx,
+        `create table "${shadow.schema}"."${table}" (like "${shadow.liveSchema}"."${table}" including all)`,
+      );
     }
     await query(tx, 'delete from es_checkpoints where subscription = ?', [shadow.subscription]);
     await query(tx, 'delete from es_subscription_workers where subscription = ?', [shadow.subscription]);
@@ -88,20 +98,39 @@ export const swapShadow = async (
        from es_checkpoints where subscription = ? order by partition for update`,
       [shadow.subscription],
     );
-    if (rows.length !== projection.partitions || rows.some((row) => row.owner && row.owner !== shadow.owner)) {
-      throw new ChronicleError('REBUILD_SUPERSEDED', `${projection.name}: another rebuild took over the shadow`);
+    if (
+      rows.length !== projection.partitions ||
+      rows.some((row) => row.owner && row.owner !== shadow.owner)
+    ) {
+      throw new ChronicleError(
+        'REBUILD_SUPERSEDED',
+        `${projection.name}: another rebuild took over the shadow`,
+      );
     }
-    await query(tx, 'select partition from es_checkpoints where subscription = ? order by partition for update', [
-      projection.name,
-    ]);
+    await query(
+      tx,
+      'select partition from es_checkpoints where subscription = ? order by partition for update',
+      [projection.name],
+    );
     await useShadow(tx, shadow);
     let handled = 0;
     for (const row of rows) {
-      let from: Checkpoint = { transactionId: row.transaction_id, globalPosition: Number(row.global_position) };
+      let from: Checkpoint = {
+        transactionId: row.transaction_id,
+        globalPosition: Number(row.global_position),
+      };
       const partition = { index: row.partition, count: projection.partitions };
       for (let full = true; full; ) {
-        const batch = await readEventBatch(tx, { after: from, filter: definition.filter, partition, limit: 1_000 });
-        await definition.handleBatch(batch.events, tx, { subscription: shadow.subscription, partition: row.partition });
+        const batch = await readEventBatch(tx, {
+          after: from,
+          filter: definition.filter,
+          partition,
+          limit: 1_000,
+        });
+        await definition.handleBatch(batch.events, tx, {
+          subscription: shadow.subscription,
+          partition: row.partition,
+        });
         handled += batch.events.length;
         from = batch.next;
         full = batch.full;

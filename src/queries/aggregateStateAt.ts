@@ -34,16 +34,24 @@ export const aggregateStateAt = (
 ): Promise<QueryResult<AggregateStateAt>> =>
   withQuery(AggregateStateQuery, input, async ({ aggregateType, aggregateId, version }) => {
     const aggregate = registry.find(aggregateType);
-    if (!aggregate) return invalid('aggregateType', `no aggregate type "${aggregateType}"; known: ${registry.types.join(', ')}`);
+    if (!aggregate)
+      return invalid(
+        'aggregateType',
+        `no aggregate type "${aggregateType}"; known: ${registry.types.join(', ')}`,
+      );
     const stream = { streamType: aggregateType, streamId: aggregateId };
     const headVersion = await store.streamVersion(stream);
     if (headVersion === 0) return notFound(`${aggregateType}/${aggregateId} has no events`);
     const target = version ?? headVersion;
-    if (target > headVersion) return invalid('version', `${aggregateType}/${aggregateId} is at version ${headVersion}`);
+    if (target > headVersion)
+      return invalid('version', `${aggregateType}/${aggregateId} is at version ${headVersion}`);
     const stored = await store.readSnapshot(stream);
     const snapshot =
       stored && stored.machineHash === aggregate.machineHash && stored.version <= target ? stored : undefined;
-    const events = await store.readStream(stream, { afterVersion: snapshot?.version ?? 0, toVersion: target });
+    const events = await store.readStream(stream, {
+      afterVersion: snapshot?.version ?? 0,
+      toVersion: target,
+    });
     const actor = AggregateActor.hydrate(
       aggregate,
       aggregateId,
@@ -54,7 +62,15 @@ export const aggregateStateAt = (
       const { value, context } = actor.persisted();
       return {
         status: 'ok',
-        data: { aggregateType, aggregateId, version: actor.version, headVersion, value, context, fromSnapshot: !!snapshot },
+        data: {
+          aggregateType,
+          aggregateId,
+          version: actor.version,
+          headVersion,
+          value,
+          context,
+          fromSnapshot: !!snapshot,
+        },
       };
     } finally {
       actor.stop();

@@ -34,12 +34,16 @@ export const eventFeed = (db: Knex, input: unknown): Promise<QueryResult<EventFe
         'select transaction_id::text as transaction_id from es_events where global_position = ?',
         [after],
       );
-      if (!row) return invalid('after', `no event at position ${after}; pass the \`next\` of a previous page`);
+      if (!row)
+        return invalid('after', `no event at position ${after}; pass the \`next\` of a previous page`);
       from = { transactionId: row.transaction_id, globalPosition: after };
     }
     const batch = await readEventBatch(db, {
       after: from,
-      filter: { ...(type ? { eventTypes: [type] } : {}), ...(aggregateType ? { streamTypes: [aggregateType] } : {}) },
+      filter: {
+        ...(type ? { eventTypes: [type] } : {}),
+        ...(aggregateType ? { streamTypes: [aggregateType] } : {}),
+      },
       partition: wholeStream,
       limit,
     });

@@ -26,6 +26,7 @@ export const withQuery = async <Schema extends z.ZodType, Data>(
   run: (parsed: z.output<Schema>) => Promise<QueryResult<Data>>,
 ): Promise<QueryResult<Data>> => {
   const parsed = validatePayload(schema, input ?? {});
-  if (parsed.status === 'invalid') return { status: 'invalid', message: parsed.message, issues: parsed.issues };
+  if (parsed.status === 'invalid')
+    return { status: 'invalid', message: parsed.message, issues: parsed.issues };
   return run(parsed.data as z.output<Schema>);
 };

@@ -49,7 +49,12 @@ export const lockCheckpoint = async (tx: Knex.Transaction, name: string, partiti
  */
 export const advanceCheckpoint = async (
   db: Db,
-  target: { readonly name: string; readonly partition: number; readonly owner: string; readonly ttlMs: number },
+  target: {
+    readonly name: string;
+    readonly partition: number;
+    readonly owner: string;
+    readonly ttlMs: number;
+  },
   from: Checkpoint,
   to: Checkpoint,
 ): Promise<boolean> => {
@@ -61,7 +66,16 @@ export const advanceCheckpoint = async (
      where subscription = ? and partition = ? and owner = ? and status = 'active'
        and transaction_id = ?::xid8 and global_position = ?
      returning partition`,
-    [to.transactionId, to.globalPosition, target.ttlMs, target.name, target.partition, target.owner, from.transactionId, from.globalPosition],
+    [
+      to.transactionId,
+      to.globalPosition,
+      target.ttlMs,
+      target.name,
+      target.partition,
+      target.owner,
+      from.transactionId,
+      from.globalPosition,
+    ],
   );
   return rows.length === 1;
 };
@@ -100,7 +114,15 @@ export const recordFailure = async (
          updated_at = now()
      where subscription = ? and partition = ? and owner = ? and status = 'active'
      returning attempts, status`,
-    [JSON.stringify(failure), maxAttempts, maxAttempts, maxAttempts, target.name, target.partition, target.owner],
+    [
+      JSON.stringify(failure),
+      maxAttempts,
+      maxAttempts,
+      maxAttempts,
+      target.name,
+      target.partition,
+      target.owner,
+    ],
   );
   if (!row) return { status: 'lease-lost' };
   return { status: row.status === 'failed' ? 'stopped' : 'retrying', attempts: row.attempts };

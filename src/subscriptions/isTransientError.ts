@@ -9,9 +9,13 @@ export const isTransientError = (error: unknown): boolean => {
     seen.add(current);
     const code = (current as { code?: unknown }).code;
     if (typeof code === 'string' && /^(08|53|57P0|40001|40P01)/.test(code)) return true;
-    if (typeof code === 'string' && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE'].includes(code)) return true;
+    if (typeof code === 'string' && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE'].includes(code))
+      return true;
     const message = (current as { message?: unknown }).message;
-    if (typeof message === 'string' && /Connection terminated|Knex: Timeout acquiring a connection/.test(message))
+    if (
+      typeof message === 'string' &&
+      /Connection terminated|Knex: Timeout acquiring a connection/.test(message)
+    )
       return true;
   }
   return false;

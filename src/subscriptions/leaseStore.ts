@@ -9,7 +9,11 @@ export type PartitionLayout =
   | { readonly status: 'mismatch'; readonly stored: readonly number[] };
 
 /** Creates the checkpoint rows of a new subscription; refuses a layout that changed since. */
-export const ensurePartitions = async (db: Db, name: string, partitions: number): Promise<PartitionLayout> => {
+export const ensurePartitions = async (
+  db: Db,
+  name: string,
+  partitions: number,
+): Promise<PartitionLayout> => {
   await query(
     db,
     `insert into es_checkpoints (subscription, partition, partitions)
@@ -38,7 +42,9 @@ export const heartbeat = async (db: Db, name: string, workerId: string, ttlMs: n
      on conflict (subscription, worker_id) do update set expires_at = excluded.expires_at`,
     [name, workerId, ttlMs],
   );
-  await query(db, 'delete from es_subscription_workers where subscription = ? and expires_at < now()', [name]);
+  await query(db, 'delete from es_subscription_workers where subscription = ? and expires_at < now()', [
+    name,
+  ]);
   const [row] = await query<{ live: string }>(
     db,
     'select count(*) as live from es_subscription_workers where subscription = ?',
@@ -48,11 +54,19 @@ export const heartbeat = async (db: Db, name: string, workerId: string, ttlMs: n
 };
 
 export const leaveSubscription = async (db: Db, name: string, workerId: string): Promise<void> => {
-  await query(db, 'delete from es_subscription_workers where subscription = ? and worker_id = ?', [name, workerId]);
+  await query(db, 'delete from es_subscription_workers where subscription = ? and worker_id = ?', [
+    name,
+    workerId,
+  ]);
 };
 
 /** Extends this worker's leases; returns the partitions it still holds. */
-export const renewLeases = async (db: Db, name: string, workerId: string, ttlMs: number): Promise<number[]> => {
+export const renewLeases = async (
+  db: Db,
+  name: string,
+  workerId: string,
+  ttlMs: number,
+): Promise<number[]> => {
   const rows = await query<{ partition: number }>(
     db,
     `update es_checkpoints set lease_expires_at = now() + ? * interval '1 millisecond'

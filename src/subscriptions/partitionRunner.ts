@@ -90,7 +90,9 @@ export class PartitionRunner {
               if (outcome.full) continue;
             }
             // held back by an open transaction that may never notify: look again soon
-            blockedDelay = outcome.blocked ? Math.min(settings.pollIntervalMs, Math.max(25, blockedDelay * 2)) : 0;
+            blockedDelay = outcome.blocked
+              ? Math.min(settings.pollIntervalMs, Math.max(25, blockedDelay * 2))
+              : 0;
             await wakeup.wait(seen, blockedDelay || settings.pollIntervalMs, signal);
             continue;
           }
@@ -106,10 +108,18 @@ export class PartitionRunner {
               continue;
             }
             if (isTransientError(error)) throw error;
-            const recorded = await recordFailure(knex, { ...where, name: this.definition.name, owner: settings.workerId }, failureOf(error), settings.maxAttempts);
+            const recorded = await recordFailure(
+              knex,
+              { ...where, name: this.definition.name, owner: settings.workerId },
+              failureOf(error),
+              settings.maxAttempts,
+            );
             if (recorded.status === 'lease-lost') return 'lease-lost';
             if (recorded.status === 'stopped') {
-              logger.error({ ...where, err: error, attempts: recorded.attempts }, 'partition stopped: retry it once fixed');
+              logger.error(
+                { ...where, err: error, attempts: recorded.attempts },
+                'partition stopped: retry it once fixed',
+              );
               return 'failed';
             }
             logger.warn({ ...where, err: error, attempts: recorded.attempts }, 'batch failed; retrying');

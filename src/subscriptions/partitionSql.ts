@@ -4,7 +4,8 @@
  * valid through upgrades. The modulo comes before `abs`, so the bigint can never overflow.
  * Takes one parameter: the partition count.
  */
-export const partitionOfStreamSql = (streamIdColumn: string) => `abs(hashtextextended(${streamIdColumn}, 0) % ?::int)`;
+export const partitionOfStreamSql = (streamIdColumn: string) =>
+  `abs(hashtextextended(${streamIdColumn}, 0) % ?::int)`;
 
 export type PartitionRef = { readonly index: number; readonly count: number };
 

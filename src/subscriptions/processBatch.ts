@@ -12,7 +12,13 @@ export type BatchTarget = {
 };
 
 export type BatchOutcome =
-  | { readonly status: 'handled'; readonly count: number; readonly next: Checkpoint; readonly full: boolean; readonly blocked: boolean }
+  | {
+      readonly status: 'handled';
+      readonly count: number;
+      readonly next: Checkpoint;
+      readonly full: boolean;
+      readonly blocked: boolean;
+    }
   | { readonly status: 'idle'; readonly next: Checkpoint; readonly blocked: boolean }
   /** The row changed under us (lease taken, reset, rebuilt, stopped): re-read it before going on. */
   | { readonly status: 'stale' }
@@ -49,7 +55,12 @@ export const processBatch = async (
     }
     await knex.transaction(async (tx) => {
       const row = await lockCheckpoint(tx, definition.name, partition);
-      if (!row || row.owner !== owner || row.status !== 'active' || compareCheckpoints(row.checkpoint, from) !== 0)
+      if (
+        !row ||
+        row.owner !== owner ||
+        row.status !== 'active' ||
+        compareCheckpoints(row.checkpoint, from) !== 0
+      )
         throw new Stale();
       await definition.prepareTransaction?.(tx);
       await definition.handleBatch(batch.events, tx, { subscription: definition.name, partition });

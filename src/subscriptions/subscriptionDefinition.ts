@@ -29,7 +29,10 @@ const namePattern = /^[a-z][a-z0-9_.:-]{0,99}$/;
 
 export const assertSubscriptionDefinition = (definition: SubscriptionDefinition): void => {
   if (!namePattern.test(definition.name)) {
-    throw new ChronicleError('CONFIGURATION', `subscription name "${definition.name}" must match ${namePattern}`);
+    throw new ChronicleError(
+      'CONFIGURATION',
+      `subscription name "${definition.name}" must match ${namePattern}`,
+    );
   }
   const { partitions } = definition;
   if (!Number.isInteger(partitions) || partitions < 1 || partitions > 1024) {

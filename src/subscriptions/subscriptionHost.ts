@@ -72,7 +72,7 @@ export class SubscriptionHost {
   owned(): Record<string, number[]> {
     const owned: Record<string, number[]> = {};
     for (const runner of this.#runners.values()) {
-      (owned[runner.definition.name] ??= []).push(runner.partition);
+      owned[runner.definition.name] = [...(owned[runner.definition.name] ?? []), runner.partition];
     }
     for (const list of Object.values(owned)) list.sort((a, b) => a - b);
     return owned;
@@ -101,9 +101,12 @@ export class SubscriptionHost {
 
   #schedule(): void {
     if (this.#stopped) return;
-    this.#timer = setTimeout(() => {
-      this.#ticking = this.#tick().finally(() => this.#schedule());
-    }, Math.max(50, Math.floor(this.options.settings.leaseTtlMs / 3)));
+    this.#timer = setTimeout(
+      () => {
+        this.#ticking = this.#tick().finally(() => this.#schedule());
+      },
+      Math.max(50, Math.floor(this.options.settings.leaseTtlMs / 3)),
+    );
   }
 
   async #tick(): Promise<void> {
@@ -112,7 +115,10 @@ export class SubscriptionHost {
       try {
         await this.#balance(definition);
       } catch (error) {
-        this.#logger.warn({ subscription: definition.name, err: error }, 'lease renewal failed; trying again');
+        this.#logger.warn(
+          { subscription: definition.name, err: error },
+          'lease renewal failed; trying again',
+        );
       }
     }
   }
@@ -138,8 +144,15 @@ export class SubscriptionHost {
       await releasePartitions(knex, name, workerId, surplus);
       this.#logger.info({ subscription: name, partitions: surplus }, 'released partitions to other workers');
     }
-    const claimed = await claimPartitions(knex, name, workerId, leaseTtlMs, share - (held.length - surplus.length));
-    if (claimed.length > 0) this.#logger.info({ subscription: name, partitions: claimed }, 'claimed partitions');
+    const claimed = await claimPartitions(
+      knex,
+      name,
+      workerId,
+      leaseTtlMs,
+      share - (held.length - surplus.length),
+    );
+    if (claimed.length > 0)
+      this.#logger.info({ subscription: name, partitions: claimed }, 'claimed partitions');
     for (const partition of [...held.slice(0, share), ...claimed]) this.#run(definition, partition);
   }
 
@@ -155,7 +168,8 @@ export class SubscriptionHost {
     this.#runners.set(key, runner);
     void runner.done.then((exit) => {
       if (this.#runners.get(key) === runner) this.#runners.delete(key);
-      if (exit !== 'stopped') this.#logger.info({ subscription: definition.name, partition, exit }, 'partition runner ended');
+      if (exit !== 'stopped')
+        this.#logger.info({ subscription: definition.name, partition, exit }, 'partition runner ended');
     });
   }
 }

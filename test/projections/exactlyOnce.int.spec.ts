@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projections } from '../../actors/projections/index.js';
 import { createPostgresEventStore, query } from '../../src/eventStore/index.js';
 import { projectionStatus } from '../../src/projections/index.js';
-import { createTestDatabase, type TestDatabase } from '../support/testDatabase.js';
 import { waitFor } from '../subscriptions/support.js';
+import { createTestDatabase, type TestDatabase } from '../support/testDatabase.js';
 import {
   appendOrders,
   foldOrdersView,
@@ -39,16 +39,18 @@ describe('projections: exactly once through a crash', () => {
 
     const first = spawnProjectionWorker(db.url, 'doomed', { CHRONICLE_SUBSCRIPTION_BATCH_SIZE: '7' });
     workers.push(first);
-    // kill it while it is working through the backlog: some checkpoints moved, far from all
+    // kill it in the middle of a batch transaction, once some checkpoints have moved
     await waitFor(
       async () => {
-        const [row] = await query<{ moved: string }>(
+        const [row] = await query<{ moved: string; open: string }>(
           knex,
-          `select count(*) filter (where global_position > 0) as moved from es_checkpoints`,
+          `select (select count(*) from es_checkpoints where global_position > 0) as moved,
+             (select count(*) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()
+                and backend_type = 'client backend' and xact_start is not null) as open`,
         );
-        return Number(row?.moved ?? 0) >= 3;
+        return Number(row?.moved ?? 0) >= 3 && Number(row?.open ?? 0) > 0;
       },
-      { what: 'the first worker to make progress', timeoutMs: 30_000, everyMs: 5 },
+      { what: 'the first worker to be mid-batch', timeoutMs: 30_000, everyMs: 2 },
     );
     const killed = await first.kill('SIGKILL');
     expect(killed.signal).toBe('SIGKILL');
@@ -59,12 +61,7 @@ describe('projections: exactly once through a crash', () => {
     const second = spawnProjectionWorker(db.url, 'survivor', { CHRONICLE_SUBSCRIPTION_BATCH_SIZE: '50' });
     workers.push(second);
     // the dead worker's leases expire, the new one takes them over and catches up
-    await waitFor(caughtUp, { what: 'the projections to catch up', timeoutMs: 40_000, everyMs: 100 }).catch(
-      async (error) => {
-        console.log(JSON.stringify(await projectionStatus(knex, projections), null, 1), second.output());
-        throw error;
-      },
-    );
+    await waitFor(caughtUp, { what: 'the projections to catch up', timeoutMs: 40_000, everyMs: 100 });
 
     expect(await readOrdersView(knex)).toEqual(await foldOrdersView(knex));
     expect(await readOrderTotals(knex)).toEqual(await foldOrderTotals(knex));

@@ -18,7 +18,11 @@ describe('subscriptions: reading the stream without skipping events', () => {
   it('does not move past an open transaction, and delivers its events once it commits', async () => {
     const knex = db.orm.em.getKnex();
     const { definition, delivered } = collecting('gap-one');
-    const host = await SubscriptionHost.start({ knex, subscriptions: [definition], settings: fastSettings('w1') });
+    const host = await SubscriptionHost.start({
+      knex,
+      subscriptions: [definition],
+      settings: fastSettings('w1'),
+    });
     try {
       await appendHeld(knex, 'before', 0, [event(1), event(2)]);
       await waitFor(() => delivered.length === 2, { what: 'the first events' });
@@ -53,8 +57,12 @@ describe('subscriptions: reading the stream without skipping events', () => {
       expect(delivered.slice(2, 4).map((e) => e.streamId)).toEqual(['held', 'held']);
       // the held events took lower positions than events committed before them: a reader going by
       // global_position alone would have passed over them
-      const heldMax = Math.max(...delivered.filter((e) => e.streamId === 'held').map((e) => e.globalPosition));
-      const laterMin = Math.min(...delivered.filter((e) => e.streamId.startsWith('after')).map((e) => e.globalPosition));
+      const heldMax = Math.max(
+        ...delivered.filter((e) => e.streamId === 'held').map((e) => e.globalPosition),
+      );
+      const laterMin = Math.min(
+        ...delivered.filter((e) => e.streamId.startsWith('after')).map((e) => e.globalPosition),
+      );
       expect(heldMax).toBeLessThan(laterMin);
     } finally {
       await host.stop();
@@ -66,7 +74,9 @@ describe('subscriptions: reading the stream without skipping events', () => {
     const { definition, delivered } = collecting('gap-many', 3, ['many']);
     // two hosts share the three partitions, as two pods would
     const hosts = await Promise.all(
-      ['a', 'b'].map((id) => SubscriptionHost.start({ knex, subscriptions: [definition], settings: fastSettings(id) })),
+      ['a', 'b'].map((id) =>
+        SubscriptionHost.start({ knex, subscriptions: [definition], settings: fastSettings(id) }),
+      ),
     );
     try {
       const writers = 12;

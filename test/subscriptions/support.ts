@@ -21,7 +21,10 @@ export const waitFor = async <T>(
   }
 };
 
-export const fastSettings = (workerId: string, overrides: Partial<SubscriptionSettings> = {}): SubscriptionSettings => ({
+export const fastSettings = (
+  workerId: string,
+  overrides: Partial<SubscriptionSettings> = {},
+): SubscriptionSettings => ({
   ...defaultSubscriptionSettings(),
   workerId,
   batchSize: 5,

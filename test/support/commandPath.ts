@@ -1,6 +1,11 @@
 import { aggregates } from '../../actors/index.js';
 import { createAggregateRegistry } from '../../src/aggregate/index.js';
-import { type CommandClient, CommandWorker, createCommandClient } from '../../src/commands/index.js';
+import {
+  type CommandClient,
+  CommandWorker,
+  type CommandWorkerOptions,
+  createCommandClient,
+} from '../../src/commands/index.js';
 import type { ChronicleConfig } from '../../src/config/index.js';
 import { createTestDatabase, type TestDatabase, testQueuePrefix } from './testDatabase.js';
 
@@ -12,7 +17,7 @@ export type CommandPath = {
   readonly client: CommandClient;
   /** Environment for a pod process that joins this test's database and queues. */
   readonly podEnv: Record<string, string>;
-  startWorker(): Promise<CommandWorker>;
+  startWorker(options?: Partial<CommandWorkerOptions>): Promise<CommandWorker>;
   close(): Promise<void>;
 };
 
@@ -43,11 +48,12 @@ export const createCommandPath = async (overrides: Partial<ChronicleConfig> = {}
       CHRONICLE_COMMAND_LOCK_MS: String(config.commandLockMs),
       METRICS_PORT: '0',
     },
-    startWorker: async () => {
+    startWorker: async (options = {}) => {
       const worker = await CommandWorker.start({
         config,
         aggregates,
         retry: { attempts: 3, baseDelayMs: 20 },
+        ...options,
       });
       workers.push(worker);
       return worker;

@@ -1,9 +1,9 @@
+import type { Knex } from '@mikro-orm/postgresql';
 import { order } from '../../../actors/order/index.js';
 import { AggregateActor } from '../../../src/aggregate/index.js';
 import type { EventStore } from '../../../src/eventStore/index.js';
 import { query } from '../../../src/eventStore/index.js';
 import type { DomainEvent, RecordedEvent } from '../../../src/messages/index.js';
-import type { Knex } from '@mikro-orm/postgresql';
 
 const candidates: readonly DomainEvent[] = [
   { type: 'OrderPaymentInitiated', data: {} },
@@ -90,7 +90,13 @@ export type ExpectedOrder = {
 };
 
 const byStream = async (knex: Knex) => {
-  const rows = await query<{ stream_id: string; version: number; type: string; data: unknown; recorded_at: Date }>(
+  const rows = await query<{
+    stream_id: string;
+    version: number;
+    type: string;
+    data: unknown;
+    recorded_at: Date;
+  }>(
     knex,
     `select stream_id, version, type, data, recorded_at from es_events where stream_type = 'order' order by stream_id, version`,
   );
@@ -144,9 +150,11 @@ export const readOrdersView = async (knex: Knex): Promise<ExpectedOrder[]> => {
 export const foldOrderTotals = async (knex: Knex) => {
   const totals: Record<string, { orders: number; amount: number }> = {};
   for (const row of await foldOrdersView(knex)) {
-    const bucket = (totals[row.shipping_status] ??= { orders: 0, amount: 0 });
-    bucket.orders += 1;
-    bucket.amount = Math.round((bucket.amount + row.total_price) * 100) / 100;
+    const bucket = totals[row.shipping_status] ?? { orders: 0, amount: 0 };
+    totals[row.shipping_status] = {
+      orders: bucket.orders + 1,
+      amount: Math.round((bucket.amount + row.total_price) * 100) / 100,
+    };
   }
   return totals;
 };

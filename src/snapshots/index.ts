@@ -1,0 +1,6 @@
+export * from './runSnapshotWorker.js';
+export * from './snapshotAggregate.js';
+export * from './snapshotSubscription.js';
+export * from './snapshotSweepScheduler.js';
+export * from './snapshotsDue.js';
+export * from './sweepSnapshots.js';

@@ -1,0 +1,46 @@
+import type { AggregateRegistry } from '../aggregate/index.js';
+import type { EventStore } from '../eventStore/index.js';
+import { eventTraceContext, type SubscriptionDefinition } from '../subscriptions/index.js';
+import { snapshotAggregate, type SnapshotResult } from './snapshotAggregate.js';
+import { type StreamHead, snapshotsDue } from './snapshotsDue.js';
+
+export type SnapshotSubscriptionOptions = {
+  readonly store: EventStore;
+  readonly registry: AggregateRegistry;
+  /** Default `snapshots`. */
+  readonly name?: string;
+  /** Default 2: snapshot workers share the streams by partition, like projections. */
+  readonly partitions?: number;
+  readonly onSnapshot?: (result: SnapshotResult) => void;
+};
+
+/**
+ * The snapshot worker's reading of the event stream: for each batch, the newest version of every
+ * stream in it; the streams past their policy are hydrated and snapshotted. Writes are idempotent
+ * (the newest snapshot wins), so a batch redone after a crash does no harm.
+ */
+export const snapshotSubscription = (options: SnapshotSubscriptionOptions): SubscriptionDefinition => ({
+  name: options.name ?? 'snapshots',
+  partitions: options.partitions ?? 2,
+  filter: { streamTypes: options.registry.types },
+  handleBatch: async (events, tx) => {
+    const heads = new Map<string, StreamHead & { readonly event: (typeof events)[number] }>();
+    for (const event of events) {
+      const key = `${event.streamType}/${event.streamId}`;
+      const known = heads.get(key);
+      if (!known || known.version < event.version) {
+        heads.set(key, { streamType: event.streamType, streamId: event.streamId, version: event.version, event });
+      }
+    }
+    for (const head of await snapshotsDue(tx, options.registry, [...heads.values()])) {
+      const { event } = heads.get(`${head.streamType}/${head.streamId}`) ?? {};
+      const result = await snapshotAggregate(
+        options.store,
+        options.registry.get(head.streamType),
+        head.streamId,
+        event ? eventTraceContext(event) : undefined,
+      );
+      options.onSnapshot?.(result);
+    }
+  },
+});

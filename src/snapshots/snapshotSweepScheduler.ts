@@ -1,0 +1,46 @@
+import { Queue, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { SubscriptionLogger } from '../subscriptions/index.js';
+import type { SweepResult } from './sweepSnapshots.js';
+
+export const SNAPSHOT_SWEEP_QUEUE = 'snapshot-sweep';
+const SCHEDULER_ID = 'snapshot-sweep';
+
+export type SnapshotSweeper = { close(): Promise<void> };
+
+/**
+ * The periodic sweep as a BullMQ job scheduler: every pod upserts the same scheduler (idempotent),
+ * so one sweep job runs per interval across the deployment, on whichever pod takes it.
+ */
+export const startSnapshotSweep = async (options: {
+  readonly redisUrl: string;
+  readonly prefix: string;
+  readonly everyMs: number;
+  readonly sweep: () => Promise<SweepResult>;
+  readonly logger: SubscriptionLogger;
+}): Promise<SnapshotSweeper> => {
+  const connection = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
+  const queue = new Queue(SNAPSHOT_SWEEP_QUEUE, { connection, prefix: options.prefix });
+  await queue.upsertJobScheduler(
+    SCHEDULER_ID,
+    { every: options.everyMs },
+    { name: 'sweep', data: {}, opts: { removeOnComplete: 50, removeOnFail: 50 } },
+  );
+  const worker = new Worker(
+    SNAPSHOT_SWEEP_QUEUE,
+    async () => {
+      const result = await options.sweep();
+      if (result.taken > 0) options.logger.info({ ...result }, 'snapshot sweep');
+      return result;
+    },
+    { connection, prefix: options.prefix, concurrency: 1 },
+  );
+  worker.on('failed', (_job, error) => options.logger.warn({ err: error }, 'snapshot sweep failed'));
+  return {
+    close: async () => {
+      await worker.close();
+      await queue.close();
+      await connection.quit().catch(() => {});
+    },
+  };
+};

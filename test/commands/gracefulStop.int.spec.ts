@@ -1,0 +1,59 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { query } from '../../src/eventStore/index.js';
+import type { CommandResult } from '../../src/messages/index.js';
+import { type CommandPath, createCommandPath } from '../support/commandPath.js';
+import { paymentAttempt, placeOrder } from '../support/orderCommands.js';
+import { type PodProcess, startPod } from '../support/processes.js';
+
+describe('a command worker told to stop', () => {
+  let path: CommandPath;
+  const pods: PodProcess[] = [];
+  beforeAll(async () => {
+    path = await createCommandPath();
+  });
+  afterAll(async () => {
+    await Promise.all(pods.map((pod) => pod.kill('SIGKILL')));
+    await path.close();
+  });
+
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    it(`on ${signal}, finishes the command in hand, exits 0, and leaves the rest queued for the next pod`, async () => {
+      const first = startPod('workers/command-worker.ts', path.podEnv);
+      pods.push(first);
+      await first.waitFor(/command worker started/);
+      let answered = 0;
+      const sends: Promise<CommandResult>[] = [];
+      for (let k = 0; k < 30; k++) {
+        for (let o = 0; o < 20; o++) {
+          const id = `${signal}-${o}`;
+          sends.push(
+            path.client
+              .send(k === 0 ? placeOrder(id) : paymentAttempt(id, k), { wait: true, timeoutMs: 60_000 })
+              .then((result) => {
+                answered++;
+                return result;
+              }),
+          );
+        }
+      }
+      while (answered < 50) await sleep(5);
+      expect(await first.kill(signal)).toBe(0);
+      expect(first.output()).toMatch(/"msg":"stopped"/);
+      const answeredByFirst = answered;
+
+      const second = startPod('workers/command-worker.ts', path.podEnv);
+      pods.push(second);
+      const results = await Promise.all(sends);
+      expect(answeredByFirst).toBeLessThan(600);
+      expect(results.filter((result) => result.status !== 'accepted')).toEqual([]);
+      const [row] = await query<{ n: string }>(
+        path.db.orm.em.getKnex(),
+        'select count(*) as n from es_events where stream_id like ?',
+        [`${signal}-%`],
+      );
+      expect(Number(row?.n)).toBe(600);
+      await second.kill('SIGTERM');
+    });
+  }
+});
