@@ -1,0 +1,77 @@
+import { Queue, QueueEvents, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { benchEnvironment, REDIS_URL } from './benchEnvironment.js';
+import { type LoadFigures, measureLoad } from './stats.js';
+
+/** The machine's raw speed, measured in the same run: one-row INSERT transactions. */
+export const insertBaseline = async (operations: number, concurrency: number): Promise<LoadFigures> => {
+  const env = await benchEnvironment('insert');
+  const pool = new pg.Pool({ connectionString: env.databaseUrl, max: concurrency });
+  await pool.query(
+    'create table bench_rows (id bigint generated always as identity primary key, data jsonb not null)',
+  );
+  try {
+    return await measureLoad(operations, concurrency, async (index) => {
+      const client = await pool.connect();
+      try {
+        await client.query('begin');
+        await client.query('insert into bench_rows (data) values ($1)', [JSON.stringify({ index })]);
+        await client.query('commit');
+      } finally {
+        client.release();
+      }
+    });
+  } finally {
+    await pool.end();
+    await env.drop();
+  }
+};
+
+/**
+ * A BullMQ no-op job loop on as many queues as Chronicle has shards, each at global concurrency 1:
+ * add a job, a worker completes it at once, the caller waits for the answer.
+ */
+export const bullmqBaseline = async (
+  operations: number,
+  concurrency: number,
+  queues: number,
+): Promise<LoadFigures> => {
+  const env = await benchEnvironment('bullmq');
+  const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+  const names = Array.from({ length: queues }, (_, i) => `noop-${i}`);
+  const producers = names.map((name) => new Queue(name, { connection, prefix: env.queuePrefix }));
+  await Promise.all(producers.map((queue) => queue.setGlobalConcurrency(1)));
+  const listeners = names.map((name) => {
+    const events = new QueueEvents(name, { connection: connection.duplicate(), prefix: env.queuePrefix });
+    events.setMaxListeners(0);
+    return events;
+  });
+  const workers = names.map(
+    (name) =>
+      new Worker(name, async () => ({ ok: true }), { connection, prefix: env.queuePrefix, concurrency: 1 }),
+  );
+  await Promise.all([...listeners, ...workers].map((part) => part.waitUntilReady()));
+  try {
+    return await measureLoad(operations, concurrency, async (index) => {
+      const shard = index % queues;
+      const job = await (producers[shard] as Queue).add(
+        'noop',
+        { index },
+        { jobId: `noop-${index}`, removeOnComplete: true },
+      );
+      await job.waitUntilFinished(listeners[shard] as QueueEvents, 30_000);
+    });
+  } finally {
+    await Promise.all(workers.map((worker) => worker.close()));
+    await Promise.all(listeners.map((events) => events.close()));
+    await Promise.all(
+      producers.map(async (queue) => {
+        await queue.obliterate({ force: true });
+        await queue.close();
+      }),
+    );
+    await connection.quit();
+    await env.drop();
+  }
+};

@@ -1,0 +1,74 @@
+import { aggregates } from '../actors/index.js';
+import { CommandWorker, createCommandClient } from '../src/commands/index.js';
+import type { ChronicleConfig } from '../src/config/index.js';
+import { benchEnvironment, REDIS_URL } from './benchEnvironment.js';
+import { type LoadFigures, measureLoad } from './stats.js';
+
+export const BENCH_SHARDS = 8;
+
+/**
+ * End to end: client -> BullMQ -> actor -> PostgreSQL -> result, with the worker in this process.
+ * Each caller drives its own orders through a long payment history (start, fail, start, ...), so
+ * every command is a real decide + append on a live actor.
+ */
+export const commandThroughput = async (operations: number, concurrency: number): Promise<LoadFigures> => {
+  const env = await benchEnvironment('commands');
+  const config: ChronicleConfig = {
+    databaseUrl: env.databaseUrl,
+    redisUrl: REDIS_URL,
+    shards: BENCH_SHARDS,
+    queuePrefix: env.queuePrefix,
+    commandLockMs: 15_000,
+  };
+  const worker = await CommandWorker.start({
+    config,
+    aggregates,
+    logger: { info() {}, warn() {}, error() {} },
+  });
+  const client = createCommandClient(config);
+  const orders = concurrency * 4;
+  const sent = new Array<number>(orders).fill(0);
+  try {
+    for (let o = 0; o < orders; o++) {
+      await client.send(
+        {
+          aggregateType: 'order',
+          aggregateId: `bench-${o}`,
+          type: 'PlaceOrder',
+          payload: {
+            customerId: 'c',
+            productId: 'p',
+            vendorId: 'v',
+            quantity: 1,
+            totalPrice: 10,
+            paymentMethod: 'CARD',
+          },
+        },
+        { wait: true },
+      );
+    }
+    return await measureLoad(operations, concurrency, async (index) => {
+      // sends of one order are enqueued in call order and run in that order, so the history stays valid
+      const order = index % orders;
+      const n = (sent[order] ?? 0) + 1;
+      sent[order] = n;
+      const result = await client.send(
+        n % 2 === 1
+          ? { aggregateType: 'order', aggregateId: `bench-${order}`, type: 'InitiatePayment' }
+          : {
+              aggregateType: 'order',
+              aggregateId: `bench-${order}`,
+              type: 'FailPayment',
+              payload: { reason: `#${n}` },
+            },
+        { wait: true },
+      );
+      if (result.status !== 'accepted')
+        throw new Error(`bench command rejected: ${result.code} ${result.message}`);
+    });
+  } finally {
+    await client.close();
+    await worker.stop();
+    await env.drop();
+  }
+};

@@ -1,0 +1,98 @@
+import { order } from '../actors/index.js';
+import { hydrateActor } from '../src/actorHost/index.js';
+import { AggregateActor } from '../src/aggregate/index.js';
+import { createOrm } from '../src/db/index.js';
+import { createPostgresEventStore } from '../src/eventStore/index.js';
+import { benchEnvironment } from './benchEnvironment.js';
+
+const placed = {
+  type: 'OrderPlaced',
+  data: {
+    customerId: 'c',
+    productId: 'p',
+    vendorId: 'v',
+    quantity: 1,
+    totalPrice: 1,
+    paymentMethod: 'CARD',
+    placedAt: '2026-01-01T00:00:00.000Z',
+  },
+};
+
+const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
+
+/** Hydrating a 10,000-event order: from events alone, and from a snapshot 50 events behind the head. */
+export const hydrationBench = async (events = 10_000, runs = 5) => {
+  const env = await benchEnvironment('hydrate');
+  const orm = await createOrm(env.databaseUrl);
+  const store = createPostgresEventStore(orm);
+  const stream = { streamType: 'order', streamId: 'long' };
+  try {
+    const history = [placed];
+    for (let i = 1; history.length < events; i++) {
+      history.push(
+        i % 2 === 1
+          ? ({ type: 'OrderPaymentInitiated', data: {} } as never)
+          : ({ type: 'OrderPaymentFailed', data: { reason: `#${i}` } } as never),
+      );
+    }
+    const metadata = { commandId: 'seed', correlationId: 'seed', causationId: 'seed' };
+    for (let at = 0; at < history.length; at += 1000) {
+      await store.append({
+        ...stream,
+        expectedVersion: at,
+        events: history.slice(at, at + 1000),
+        metadata,
+        command: { commandId: `seed-${at}`, type: 'Seed' },
+      });
+    }
+    const timeIt = async (fn: () => Promise<unknown>) => {
+      const samples: number[] = [];
+      for (let run = 0; run < runs; run++) {
+        const t0 = performance.now();
+        await fn();
+        samples.push(performance.now() - t0);
+      }
+      return Number(median(samples).toFixed(2));
+    };
+    const withoutSnapshotMs = await timeIt(() => hydrateActor(store, order, 'long'));
+    // fold in memory only, to split database read from fold
+    const all = await store.readStream(stream);
+    const foldOnlyMs = await timeIt(async () => AggregateActor.hydrate(order, 'long', undefined, all));
+    const upTo = AggregateActor.hydrate(order, 'long', undefined, all.slice(0, events - 50));
+    await store.writeSnapshot({
+      ...stream,
+      version: events - 50,
+      machineHash: order.machineHash,
+      state: JSON.parse(JSON.stringify(upTo.persisted())),
+    });
+    const withSnapshotMs = await timeIt(() => hydrateActor(store, order, 'long'));
+    return {
+      events,
+      withoutSnapshotMs,
+      foldOnlyMs,
+      withSnapshotMs,
+      snapshotSpeedup: Number((withoutSnapshotMs / withSnapshotMs).toFixed(1)),
+    };
+  } finally {
+    await orm.close(true);
+    await env.drop();
+  }
+};
+
+/** Heap held per live actor: N order actors hydrated from a short history and kept, like the cache does. */
+export const memoryPerActor = (actors = 10_000) => {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) return { actors, bytesPerActor: null, note: 'run with --expose-gc' };
+  const history = [placed, { type: 'OrderPaymentInitiated', data: {} }, { type: 'OrderPaid', data: {} }].map(
+    (e, i) => ({ ...e, version: i + 1 }),
+  );
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  const live: AggregateActor[] = [];
+  for (let i = 0; i < actors; i++) live.push(AggregateActor.hydrate(order, `m-${i}`, undefined, history));
+  gc();
+  const after = process.memoryUsage().heapUsed;
+  const bytesPerActor = Math.round((after - before) / actors);
+  for (const actor of live) actor.stop();
+  return { actors, bytesPerActor };
+};

@@ -1,0 +1,50 @@
+/**
+ * `npm run bench`: every benchmark, each beside a raw baseline measured in the same run, so the
+ * figures read as ratios (the machines are shared and noisy). Results: bench/results/*.json.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { bullmqBaseline, insertBaseline } from './baselines.js';
+import { BENCH_SHARDS, commandThroughput } from './commandThroughput.js';
+import { hydrationBench, memoryPerActor } from './hydration.js';
+import { ratio } from './stats.js';
+
+const only = process.argv.slice(2);
+const wanted = (name: string) => only.length === 0 || only.includes(name);
+const resultsDir = new URL('./results/', import.meta.url);
+mkdirSync(resultsDir, { recursive: true });
+const save = (name: string, figures: unknown) => {
+  const body = { name, measuredAt: new Date().toISOString(), node: process.version, figures };
+  writeFileSync(new URL(`${name}.json`, resultsDir), `${JSON.stringify(body, null, 2)}\n`);
+  console.log(`\n${name}\n${JSON.stringify(figures, null, 2)}`);
+};
+
+const OPS = Number(process.env.BENCH_OPS ?? 2000);
+
+if (wanted('commands')) {
+  const figures: Record<string, unknown> = {};
+  for (const concurrency of [1, 16]) {
+    const insert = await insertBaseline(OPS, concurrency);
+    const bullmq = await bullmqBaseline(OPS, concurrency, BENCH_SHARDS);
+    const chronicle = await commandThroughput(OPS, concurrency);
+    figures[`concurrency${concurrency}`] = {
+      chronicle,
+      baselineInsertTransaction: insert,
+      baselineBullmqNoop: bullmq,
+      throughputVsBullmqNoop: ratio(chronicle.perSecond, bullmq.perSecond),
+      throughputVsInsert: ratio(chronicle.perSecond, insert.perSecond),
+      p50VsBullmqNoop: ratio(chronicle.p50Ms, bullmq.p50Ms),
+    };
+  }
+  save('commands', figures);
+}
+
+if (wanted('hydration')) {
+  save('hydration', { ...(await hydrationBench()), memory: memoryPerActor() });
+}
+
+if (wanted('projections')) {
+  const { benchProjections } = await import('./projections.js');
+  save('projections', await benchProjections());
+}
+
+process.exit(0);

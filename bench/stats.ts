@@ -1,0 +1,53 @@
+/** Small statistics for benchmark samples. */
+export const percentile = (sortedMs: readonly number[], p: number): number => {
+  if (sortedMs.length === 0) return Number.NaN;
+  const index = Math.min(sortedMs.length - 1, Math.max(0, Math.ceil((p / 100) * sortedMs.length) - 1));
+  return sortedMs[index] as number;
+};
+
+export type LoadFigures = {
+  readonly operations: number;
+  readonly concurrency: number;
+  readonly seconds: number;
+  readonly perSecond: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+};
+
+const round = (value: number, digits = 2) => Number(value.toFixed(digits));
+
+/**
+ * Runs `operations` calls of `op` with `concurrency` callers in flight, each caller sequential, and
+ * measures throughput and per-call latency.
+ */
+export const measureLoad = async (
+  operations: number,
+  concurrency: number,
+  op: (index: number) => Promise<unknown>,
+): Promise<LoadFigures> => {
+  const latencies: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < operations) {
+        const index = next++;
+        const t0 = performance.now();
+        await op(index);
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  return {
+    operations,
+    concurrency,
+    seconds: round(seconds, 3),
+    perSecond: round(operations / seconds, 1),
+    p50Ms: round(percentile(latencies, 50)),
+    p99Ms: round(percentile(latencies, 99)),
+  };
+};
+
+export const ratio = (value: number, baseline: number): number => round(value / baseline, 3);

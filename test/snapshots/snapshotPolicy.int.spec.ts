@@ -1,0 +1,167 @@
+import { Queue } from 'bullmq';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assign, setup } from 'xstate';
+import { hydrateActor } from '../../src/actorHost/index.js';
+import { AggregateActor, createAggregateRegistry, defineAggregate } from '../../src/aggregate/index.js';
+import { takeSnapshot } from '../../src/cli/projectionCommands.js';
+import { defaultConfig } from '../../src/config/index.js';
+import { createPostgresEventStore, type EventStore, query } from '../../src/eventStore/index.js';
+import { runSnapshotWorker, type SnapshotWorker, sweepSnapshots } from '../../src/snapshots/index.js';
+import { fastSettings, waitFor } from '../subscriptions/support.js';
+import { createTestDatabase, type TestDatabase, testQueuePrefix } from '../support/testDatabase.js';
+
+type Added = { type: 'Added'; data: { n: number } };
+
+const counterMachine = (fold: (total: number, n: number) => number) =>
+  setup({ types: { context: {} as { total: number; count: number }, events: {} as Added } }).createMachine({
+    id: 'counter',
+    context: { total: 0, count: 0 },
+    initial: 'counting',
+    states: {
+      counting: {
+        on: {
+          Added: {
+            actions: assign(({ context, event }) => ({
+              total: fold(context.total, event.data.n),
+              count: context.count + 1,
+            })),
+          },
+        },
+      },
+    },
+  });
+
+const counter = defineAggregate({
+  type: 'counter',
+  machine: counterMachine((total, n) => total + n),
+  commands: {},
+  snapshotEvery: 5,
+});
+
+let appended = 0;
+const add = async (store: EventStore, id: string, from: number, count: number) => {
+  const commandId = `add-${++appended}`;
+  await store.append({
+    streamType: 'counter',
+    streamId: id,
+    expectedVersion: from,
+    events: Array.from({ length: count }, (_, i) => ({ type: 'Added', data: { n: from + i + 1 } })),
+    metadata: { commandId, correlationId: commandId, causationId: commandId },
+    command: { commandId, type: 'Add' },
+  });
+  return from + count;
+};
+
+describe('snapshots: policy, machine changes, sweep', () => {
+  let db: TestDatabase;
+  let store: EventStore;
+  let worker: SnapshotWorker | undefined;
+  const prefix = testQueuePrefix();
+  const config = () => ({ ...defaultConfig, databaseUrl: db.url, queuePrefix: prefix });
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    store = createPostgresEventStore(db.orm);
+  });
+  afterAll(async () => {
+    await worker?.stop();
+    await db.drop();
+  });
+
+  it('takes a snapshot once a stream passes its last one by N events; hydrating from it equals folding all events', async () => {
+    worker = await runSnapshotWorker({
+      config: config(),
+      aggregates: [counter],
+      settings: fastSettings('snapshotter'),
+      sweepEveryMs: 600_000,
+    });
+    const stream = { streamType: 'counter', streamId: 'c1' };
+    let version = await add(store, 'c1', 0, 3);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await store.readSnapshot(stream)).toBeUndefined();
+
+    version = await add(store, 'c1', version, 4);
+    const first = await waitFor(() => store.readSnapshot(stream), { what: 'a snapshot at version 7' });
+    expect(first).toMatchObject({ version: 7, machineHash: counter.machineHash });
+
+    version = await add(store, 'c1', version, 2);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect((await store.readSnapshot(stream))?.version).toBe(7);
+    version = await add(store, 'c1', version, 3);
+    const second = await waitFor(async () => {
+      const snapshot = await store.readSnapshot(stream);
+      return snapshot?.version === 12 && snapshot;
+    });
+
+    const all = await store.readStream(stream);
+    const folded = AggregateActor.hydrate(counter, 'c1', undefined, all);
+    const restored = AggregateActor.hydrate(
+      counter,
+      'c1',
+      { state: second.state, version: second.version },
+      await store.readStream(stream, { afterVersion: second.version }),
+    );
+    expect(restored.persisted()).toEqual(folded.persisted());
+    expect(restored.version).toBe(folded.version);
+    expect(folded.persisted().context).toEqual({ total: 78, count: 12 });
+    await worker.stop();
+    worker = undefined;
+  });
+
+  it('ignores a snapshot of another machine definition, and the sweep replaces it', async () => {
+    const changed = defineAggregate({
+      type: 'counter',
+      machine: counterMachine((total, n) => total + 2 * n),
+      commands: {},
+      snapshotEvery: 5,
+    });
+    expect(changed.machineHash).not.toBe(counter.machineHash);
+    const stale = await hydrateActor(store, changed, 'c1');
+    expect(stale.fromSnapshot).toBe(false);
+    expect(stale.actor.persisted().context).toEqual({ total: 156, count: 12 });
+
+    const knex = db.orm.em.getKnex();
+    expect(await sweepSnapshots(knex, store, createAggregateRegistry([changed]))).toEqual({ scanned: 1, taken: 1 });
+    const fresh = await hydrateActor(store, changed, 'c1');
+    expect(fresh.fromSnapshot).toBe(true);
+    expect(fresh.actor.persisted()).toEqual(stale.actor.persisted());
+    // and the first definition now ignores the new snapshot in turn
+    expect((await hydrateActor(store, counter, 'c1')).fromSnapshot).toBe(false);
+  });
+
+  it('the scheduled sweep (a BullMQ job scheduler) catches streams the stream reading missed', async () => {
+    const knex = db.orm.em.getKnex();
+    await add(store, 'missed', 0, 6);
+    // the reading has passed these events already (as if a worker had skipped them)
+    await query(
+      knex,
+      `update es_checkpoints set (transaction_id, global_position) =
+         (select transaction_id, global_position from es_events order by transaction_id desc, global_position desc limit 1)
+       where subscription = 'snapshots'`,
+    );
+    worker = await runSnapshotWorker({
+      config: config(),
+      aggregates: [counter],
+      settings: fastSettings('sweeper'),
+      sweepEveryMs: 200,
+    });
+    const queue = new Queue('snapshot-sweep', { connection: { url: defaultConfig.redisUrl }, prefix });
+    try {
+      expect((await queue.getJobSchedulers()).map((scheduler) => scheduler.key)).toEqual(['snapshot-sweep']);
+    } finally {
+      await queue.close();
+    }
+    const snapshot = await waitFor(() => store.readSnapshot({ streamType: 'counter', streamId: 'missed' }), {
+      what: 'the sweep to snapshot the missed stream',
+    });
+    expect(snapshot.version).toBe(6);
+  });
+
+  it('snapshot <type> <id> takes one now', async () => {
+    const context = { orm: db.orm, projections: [], aggregates: [counter] };
+    await add(store, 'c9', 0, 2);
+    expect(await takeSnapshot(context, 'counter', 'c9')).toMatchObject({ status: 'taken', version: 2 });
+    expect(await takeSnapshot(context, 'counter', 'c9')).toEqual({ status: 'current', version: 2 });
+    expect(await takeSnapshot(context, 'counter', 'nobody')).toMatchObject({ status: 'empty' });
+    expect(await takeSnapshot(context, 'nope', 'x')).toMatchObject({ status: 'unknown', known: ['counter'] });
+  });
+});
