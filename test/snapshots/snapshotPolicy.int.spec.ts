@@ -12,7 +12,7 @@ import { createTestDatabase, type TestDatabase, testQueuePrefix } from '../suppo
 
 type Added = { type: 'Added'; data: { n: number } };
 
-const counterMachine = (fold: (total: number, n: number) => number) =>
+const counterMachine = (double: boolean) =>
   setup({ types: { context: {} as { total: number; count: number }, events: {} as Added } }).createMachine({
     id: 'counter',
     context: { total: 0, count: 0 },
@@ -20,11 +20,11 @@ const counterMachine = (fold: (total: number, n: number) => number) =>
     states: {
       counting: {
         on: {
+          // two versions of the definition, as a deployment would change it: the hash follows the source
           Added: {
-            actions: assign(({ context, event }) => ({
-              total: fold(context.total, event.data.n),
-              count: context.count + 1,
-            })),
+            actions: double
+              ? assign(({ context, event }) => ({ total: context.total + 2 * event.data.n, count: context.count + 1 }))
+              : assign(({ context, event }) => ({ total: context.total + event.data.n, count: context.count + 1 })),
           },
         },
       },
@@ -33,7 +33,7 @@ const counterMachine = (fold: (total: number, n: number) => number) =>
 
 const counter = defineAggregate({
   type: 'counter',
-  machine: counterMachine((total, n) => total + n),
+  machine: counterMachine(false),
   commands: {},
   snapshotEvery: 5,
 });
@@ -110,7 +110,7 @@ describe('snapshots: policy, machine changes, sweep', () => {
   it('ignores a snapshot of another machine definition, and the sweep replaces it', async () => {
     const changed = defineAggregate({
       type: 'counter',
-      machine: counterMachine((total, n) => total + 2 * n),
+      machine: counterMachine(true),
       commands: {},
       snapshotEvery: 5,
     });

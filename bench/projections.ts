@@ -1,0 +1,137 @@
+/**
+ * Projection catch-up throughput: orders_view over 100,000 events with 1 and 4 partitions, beside
+ * two baselines from the same run and database: a plain keyset `select` scan of the same rows, and
+ * the commit-safe subscription read alone (no handler, no checkpoint).
+ */
+import type { Knex } from '@mikro-orm/postgresql';
+import { ordersView } from '../actors/projections/index.js';
+import { createOrm } from '../src/db/index.js';
+import { query } from '../src/eventStore/index.js';
+import { type Projection, projectionSubscription, resetProjection } from '../src/projections/index.js';
+import {
+  defaultSubscriptionSettings,
+  readEventBatch,
+  startOfStream,
+  SubscriptionHost,
+  wholeStream,
+} from '../src/subscriptions/index.js';
+import { benchEnvironment } from './benchEnvironment.js';
+import { ratio } from './stats.js';
+
+const EVENTS = Number(process.env.BENCH_PROJECTION_EVENTS ?? 100_000);
+const BATCH = 500;
+
+type Figures = { readonly events: number; readonly seconds: number; readonly perSecond: number };
+const figures = (events: number, startedAt: number): Figures => {
+  const seconds = (performance.now() - startedAt) / 1000;
+  return { events, seconds: Number(seconds.toFixed(3)), perSecond: Math.round(events / seconds) };
+};
+
+const lifecycle = [
+  ['OrderPaymentInitiated', {}],
+  ['OrderPaid', {}],
+  ['OrderShippingStatusUpdated', { status: 'IN_TRANSIT' }],
+  ['OrderShippingStatusUpdated', { status: 'DELIVERED' }],
+] as const;
+
+/** Orders of five events each, written in transactions of 1,000 orders (as fast as SQL allows). */
+const seed = async (knex: Knex, events: number): Promise<number> => {
+  const orders = Math.ceil(events / 5);
+  for (let from = 0; from < orders; from += 1_000) {
+    const rows = [];
+    for (let n = from; n < Math.min(orders, from + 1_000); n++) {
+      const placed = { customerId: `c-${n % 97}`, productId: 'p', vendorId: 'v', quantity: 1 + (n % 3) };
+      const data = { ...placed, totalPrice: 10 + (n % 50), paymentMethod: 'CARD', placedAt: '2026-01-01T00:00:00Z' };
+      rows.push({ stream_id: `o-${n}`, version: 1, type: 'OrderPlaced', data });
+      lifecycle.forEach(([type, body], i) => rows.push({ stream_id: `o-${n}`, version: i + 2, type, data: body }));
+    }
+    await knex.transaction((tx) =>
+      query(
+        tx,
+        `insert into es_events (stream_type, stream_id, version, event_id, type, data, metadata)
+         select 'order', e.stream_id, e.version, gen_random_uuid(), e.type, e.data, '{}'::jsonb
+         from jsonb_to_recordset(?::jsonb) as e(stream_id text, version int, type text, data jsonb)`,
+        [JSON.stringify(rows)],
+      ),
+    );
+  }
+  return orders * 5;
+};
+
+const selectScan = async (knex: Knex, total: number): Promise<Figures> => {
+  const started = performance.now();
+  let after = 0;
+  for (let read = 0; read < total; ) {
+    const rows = await query<{ global_position: string }>(
+      knex,
+      'select * from es_events where global_position > ? order by global_position limit ?',
+      [after, BATCH],
+    );
+    if (rows.length === 0) break;
+    read += rows.length;
+    after = Number(rows.at(-1)?.global_position);
+  }
+  return figures(total, started);
+};
+
+const subscriptionRead = async (knex: Knex, total: number): Promise<Figures> => {
+  const started = performance.now();
+  let after = startOfStream;
+  for (let full = true; full; ) {
+    const batch = await readEventBatch(knex, { after, filter: {}, partition: wholeStream, limit: BATCH });
+    after = batch.next;
+    full = batch.full;
+  }
+  return figures(total, started);
+};
+
+/** From an empty read model to caught up, with `partitions` runners in one host. */
+const catchUp = async (knex: Knex, projection: Projection, total: number): Promise<Figures> => {
+  await resetProjection(knex, projection);
+  let handled = 0;
+  let done: () => void = () => {};
+  const finished = new Promise<void>((resolve) => {
+    done = resolve;
+  });
+  const started = performance.now();
+  const host = await SubscriptionHost.start({
+    knex,
+    subscriptions: [projectionSubscription(projection)],
+    settings: { ...defaultSubscriptionSettings(), workerId: 'bench', batchSize: BATCH, pollIntervalMs: 50 },
+    onBatch: ({ count }) => {
+      handled += count;
+      if (handled >= total) done();
+    },
+  });
+  await finished;
+  const result = figures(total, started);
+  await host.stop();
+  return result;
+};
+
+export const benchProjections = async () => {
+  const env = await benchEnvironment('projections');
+  const orm = await createOrm(env.databaseUrl, { poolSize: 8 });
+  const knex = orm.em.getKnex();
+  try {
+    const total = await seed(knex, EVENTS);
+    await query(knex, 'vacuum analyze es_events');
+    const baselineSelectScan = await selectScan(knex, total);
+    const subscriptionReadOnly = await subscriptionRead(knex, total);
+    const onePartition = await catchUp(knex, { ...ordersView, partitions: 1 }, total);
+    const fourPartitions = await catchUp(knex, { ...ordersView, partitions: 4 }, total);
+    return {
+      projection: 'orders_view',
+      batchSize: BATCH,
+      baselineSelectScan,
+      subscriptionReadOnly,
+      onePartition,
+      fourPartitions,
+      onePartitionVsSelectScan: ratio(onePartition.perSecond, baselineSelectScan.perSecond),
+      fourVsOnePartition: ratio(fourPartitions.perSecond, onePartition.perSecond),
+    };
+  } finally {
+    await orm.close(true);
+    await env.drop();
+  }
+};

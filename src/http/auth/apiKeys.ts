@@ -1,0 +1,59 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
+import { ChronicleError } from '../../errors/index.js';
+import type { Principal } from './principal.js';
+
+export const ApiKeyEntry = z.strictObject({
+  key: z.string().min(16, 'API keys need at least 16 characters'),
+  roles: z.array(z.string().min(1)),
+  /** Names the principal in logs and `issuedBy`; default: the start of the key's hash. */
+  name: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,64}$/)
+    .optional(),
+  /** Requests per window for this key, instead of the default. */
+  rateLimit: z.number().int().positive().optional(),
+});
+export type ApiKeyEntry = z.infer<typeof ApiKeyEntry>;
+
+/** CHRONICLE_API_KEYS: `[{"key":"...","roles":["read"]}]`; anything malformed stops the pod. */
+export const parseApiKeys = (raw: string | undefined): ApiKeyEntry[] => {
+  if (!raw?.trim()) return [];
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    throw new ChronicleError('CONFIGURATION', 'CHRONICLE_API_KEYS is not valid JSON');
+  }
+  const parsed = z.array(ApiKeyEntry).safeParse(json);
+  if (!parsed.success) {
+    // never echo the keys themselves
+    const where = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+    throw new ChronicleError('CONFIGURATION', `CHRONICLE_API_KEYS: ${where}`);
+  }
+  return parsed.data;
+};
+
+const digest = (key: string) => createHash('sha256').update(key).digest();
+
+export type ApiKeyLookup = (presented: string) => Principal | undefined;
+
+/** Compares digests in constant time, so response timing says nothing about a key's prefix. */
+export const createApiKeyLookup = (entries: readonly ApiKeyEntry[]): ApiKeyLookup => {
+  const keys = entries.map((entry) => {
+    const hash = digest(entry.key);
+    const principal: Principal = {
+      id: `key:${entry.name ?? hash.toString('hex').slice(0, 12)}`,
+      via: 'api-key',
+      roles: [...entry.roles],
+      ...(entry.rateLimit ? { rateLimit: entry.rateLimit } : {}),
+    };
+    return { hash, principal };
+  });
+  return (presented) => {
+    const hash = digest(presented);
+    let found: Principal | undefined;
+    for (const key of keys) if (timingSafeEqual(key.hash, hash)) found = key.principal;
+    return found;
+  };
+};
