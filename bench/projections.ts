@@ -38,7 +38,7 @@ const lifecycle = [
 const seed = async (knex: Knex, events: number): Promise<number> => {
   const orders = Math.ceil(events / 5);
   for (let from = 0; from < orders; from += 1_000) {
-    const rows = [];
+    const rows: { stream_id: string; version: number; type: string; data: unknown }[] = [];
     for (let n = from; n < Math.min(orders, from + 1_000); n++) {
       const placed = { customerId: `c-${n % 97}`, productId: 'p', vendorId: 'v', quantity: 1 + (n % 3) };
       const data = { ...placed, totalPrice: 10 + (n % 50), paymentMethod: 'CARD', placedAt: '2026-01-01T00:00:00Z' };

@@ -46,7 +46,10 @@ export class Migration20261123000001EventStore extends Migration {
         stream_id text not null,
         command_type text not null,
         status text not null check (status in ('accepted')),
-        result jsonb not null,
+        -- the events it appended are versions first_version..last_version of its stream
+        -- (none when first_version > last_version): its result is rebuilt from them
+        first_version integer not null,
+        last_version integer not null,
         recorded_at timestamptz not null default now()
       )`);
     this.addSql('create index es_commands_stream on es_commands (stream_type, stream_id)');

@@ -1,6 +1,7 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isChronicleError } from '../../src/errors/index.js';
-import { createPostgresEventStore, type EventStore } from '../../src/eventStore/index.js';
+import { createPostgresEventStore, EVENTS_CHANNEL, type EventStore } from '../../src/eventStore/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase.js';
 
 const metadata = { commandId: 'c', correlationId: 'c', causationId: 'c' };
@@ -96,5 +97,22 @@ describe('event store: append', () => {
       state: { value: 'x', context: {} },
     });
     expect(await store.readSnapshot(stream)).toMatchObject({ version: 2, machineHash: 'h1', state });
+  });
+
+  it('notifies listeners in the append transaction, with the stream type', async () => {
+    const listener = new pg.Client({ connectionString: db.url });
+    await listener.connect();
+    await listener.query(`listen ${EVENTS_CHANNEL}`);
+    const notified = new Promise<pg.Notification>((resolve) => listener.once('notification', resolve));
+    await store.append({
+      streamType: 'product',
+      streamId: 'p-1',
+      expectedVersion: 0,
+      events: [{ type: 'ProductCreated', data: {} }],
+      metadata: { ...metadata, commandId: 'cmd-notify' },
+      command: { commandId: 'cmd-notify', type: 'CreateProduct' },
+    });
+    expect(await notified).toMatchObject({ channel: EVENTS_CHANNEL, payload: 'product' });
+    await listener.end();
   });
 });

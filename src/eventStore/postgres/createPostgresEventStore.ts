@@ -1,10 +1,9 @@
 import type { Orm } from '../../db/index.js';
-import type { AcceptedResult } from '../../messages/index.js';
 import type { EventStore } from '../eventStore.js';
 import { appendToStream } from './appendToStream.js';
 import { readStream, streamVersion } from './readStream.js';
 import { readSnapshot, writeSnapshot } from './snapshots.js';
-import { query } from './sql.js';
+import { findCommandResult } from './findCommandResult.js';
 
 /** The PostgreSQL event store, on MikroORM's connection (plain SQL: it is the hot path). */
 export const createPostgresEventStore = (orm: Orm): EventStore => {
@@ -15,13 +14,6 @@ export const createPostgresEventStore = (orm: Orm): EventStore => {
     streamVersion: (stream) => streamVersion(knex, stream),
     readSnapshot: (stream) => readSnapshot(knex, stream),
     writeSnapshot: (snapshot) => writeSnapshot(knex, snapshot),
-    findCommandResult: async (commandId) => {
-      const [row] = await query<{ result: AcceptedResult }>(
-        knex,
-        'select result from es_commands where command_id = ?',
-        [commandId],
-      );
-      return row?.result;
-    },
+    findCommandResult: (commandId) => findCommandResult(knex, commandId),
   };
 };

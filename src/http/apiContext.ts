@@ -1,0 +1,37 @@
+import type { Knex } from '@mikro-orm/postgresql';
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Aggregate, AggregateRegistry } from '../aggregate/index.js';
+import type { CommandClient } from '../commands/index.js';
+import type { ChronicleConfig } from '../config/index.js';
+import type { EventStore } from '../eventStore/index.js';
+import type { Logger } from '../logging/index.js';
+import type { MetricsHandler, ReadinessCheck } from '../observability/index.js';
+import type { Projection } from '../projections/index.js';
+import type { Wakeup } from '../subscriptions/index.js';
+import type { ApiSettings } from './apiSettings.js';
+import type { ReadModelRoute } from './readModelRoute.js';
+
+/** What the routes share: the pod's connections and its domain. Built once by createApiServer. */
+export type ApiContext = {
+  readonly config: ChronicleConfig;
+  readonly settings: ApiSettings;
+  readonly aggregates: readonly Aggregate[];
+  readonly registry: AggregateRegistry;
+  readonly projections: readonly Projection[];
+  readonly readModels: readonly ReadModelRoute[];
+  readonly knex: Knex;
+  readonly store: EventStore;
+  readonly client: CommandClient;
+  /** The command shard queues, for dead letters and stats. */
+  readonly queues: readonly Queue[];
+  readonly redis: Redis;
+  /** Notified on every `chronicle_events` notification: live streams wait on it. */
+  readonly wakeup: Wakeup;
+  /** Aborts when the server closes: live streams end on it. */
+  readonly closing: AbortSignal;
+  readonly logger: Logger;
+  readonly checks: Readonly<Record<string, ReadinessCheck>>;
+  readonly isDraining: () => boolean;
+  readonly metricsHandler?: MetricsHandler;
+};

@@ -1,0 +1,65 @@
+import { ChronicleError } from '../errors/index.js';
+import { type AuthSettings, parseApiKeys } from './auth/index.js';
+
+/** How the API pod behaves; `apiSettingsFromEnv` reads it, tests build it directly. */
+export type ApiSettings = {
+  /** PORT (0 = any free port). Default 8080. */
+  readonly port: number;
+  /** HOST. Default 0.0.0.0. */
+  readonly host: string;
+  readonly auth: AuthSettings;
+  /** Requests per principal (or per address, before sign-in) per window. */
+  readonly rateLimit: { readonly max: number; readonly windowMs: number };
+  /** `?wait=true` waits at most this long (default 10 s), and no caller may ask for more than the cap. */
+  readonly commandWait: { readonly defaultMs: number; readonly maxMs: number };
+  /** Live streams: a comment line this often keeps proxies from closing idle ones; a cap per pod. */
+  readonly stream: { readonly heartbeatMs: number; readonly pollMs: number; readonly maxConnections: number };
+};
+
+const intFrom = (env: NodeJS.ProcessEnv, name: string, fallback: number, min = 1): number => {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) {
+    throw new ChronicleError('CONFIGURATION', `${name} must be an integer >= ${min}, got "${raw}"`);
+  }
+  return value;
+};
+
+/**
+ * PORT, HOST, CHRONICLE_API_KEYS, CHRONICLE_JWT_SECRET, CHRONICLE_JWKS_URL, CHRONICLE_JWT_ISSUER,
+ * CHRONICLE_JWT_AUDIENCE, CHRONICLE_RATE_LIMIT_MAX, CHRONICLE_RATE_LIMIT_WINDOW_MS,
+ * CHRONICLE_COMMAND_WAIT_MS, CHRONICLE_COMMAND_WAIT_MAX_MS, CHRONICLE_STREAM_HEARTBEAT_MS,
+ * CHRONICLE_STREAM_POLL_MS, CHRONICLE_STREAM_MAX_CONNECTIONS (see docs/http-api.md).
+ */
+export const apiSettingsFromEnv = (env: NodeJS.ProcessEnv = process.env): ApiSettings => {
+  const port = intFrom(env, 'PORT', 8080, 0);
+  if (port > 65_535) throw new ChronicleError('CONFIGURATION', `PORT must be a port number, got ${port}`);
+  const maxWaitMs = intFrom(env, 'CHRONICLE_COMMAND_WAIT_MAX_MS', 30_000);
+  return {
+    port,
+    host: env.HOST?.trim() || '0.0.0.0',
+    auth: {
+      apiKeys: parseApiKeys(env.CHRONICLE_API_KEYS),
+      jwt: {
+        ...(env.CHRONICLE_JWT_SECRET ? { secret: env.CHRONICLE_JWT_SECRET } : {}),
+        ...(env.CHRONICLE_JWKS_URL ? { jwksUrl: env.CHRONICLE_JWKS_URL } : {}),
+        ...(env.CHRONICLE_JWT_ISSUER ? { issuer: env.CHRONICLE_JWT_ISSUER } : {}),
+        ...(env.CHRONICLE_JWT_AUDIENCE ? { audience: env.CHRONICLE_JWT_AUDIENCE } : {}),
+      },
+    },
+    rateLimit: {
+      max: intFrom(env, 'CHRONICLE_RATE_LIMIT_MAX', 600),
+      windowMs: intFrom(env, 'CHRONICLE_RATE_LIMIT_WINDOW_MS', 60_000),
+    },
+    commandWait: {
+      defaultMs: Math.min(maxWaitMs, intFrom(env, 'CHRONICLE_COMMAND_WAIT_MS', 10_000)),
+      maxMs: maxWaitMs,
+    },
+    stream: {
+      heartbeatMs: intFrom(env, 'CHRONICLE_STREAM_HEARTBEAT_MS', 15_000),
+      pollMs: intFrom(env, 'CHRONICLE_STREAM_POLL_MS', 1_000),
+      maxConnections: intFrom(env, 'CHRONICLE_STREAM_MAX_CONNECTIONS', 200),
+    },
+  };
+};

@@ -1,0 +1,50 @@
+import type { FastifyInstance } from 'fastify';
+import { type ErrorBody, isHttpError } from './httpError.js';
+
+type Answer = { readonly status: number; readonly body: ErrorBody; readonly headers?: Readonly<Record<string, string>> };
+
+/** Fastify's own request errors, by their code. */
+const fastifyErrors: Readonly<Record<string, { status: number; code: string }>> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'PAYLOAD_TOO_LARGE' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'INVALID_REQUEST' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: 'MALFORMED_JSON' },
+  FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: 'MALFORMED_JSON' },
+};
+
+/** Maps any error to a status and `{ code, message }`; unexpected ones say nothing of their insides. */
+export const answerFor = (error: unknown): Answer => {
+  if (isHttpError(error)) {
+    return { status: error.statusCode, body: error.body(), ...(error.headers ? { headers: error.headers } : {}) };
+  }
+  const { code, statusCode, message } = error as { code?: string; statusCode?: number; message?: string };
+  const known = code ? fastifyErrors[code] : undefined;
+  if (known) return { status: known.status, body: { code: known.code, message: message ?? known.code } };
+  // JSON.parse errors from the body parser carry a 400 and a SyntaxError name
+  if (statusCode === 400 && error instanceof SyntaxError) {
+    return { status: 400, body: { code: 'MALFORMED_JSON', message: `the body is not valid JSON: ${message}` } };
+  }
+  if (statusCode && statusCode >= 400 && statusCode < 500) {
+    return { status: statusCode, body: { code: 'INVALID_REQUEST', message: message ?? 'invalid request' } };
+  }
+  return { status: 500, body: { code: 'INTERNAL', message: 'internal error; the server log has the details' } };
+};
+
+/** Every error, and every unknown route, answers JSON `{ code, message }`; never a stack trace. */
+export const registerErrorHandling = (app: FastifyInstance): void => {
+  app.setErrorHandler((error, request, reply) => {
+    const answer = answerFor(error);
+    if (answer.status >= 500) request.log.error({ err: error }, 'request failed');
+    reply
+      .code(answer.status)
+      .headers(answer.headers ?? {})
+      .type('application/json; charset=utf-8')
+      .send(answer.body);
+  });
+  app.setNotFoundHandler((request, reply) => {
+    reply
+      .code(404)
+      .type('application/json; charset=utf-8')
+      .send({ code: 'NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}` });
+  });
+};

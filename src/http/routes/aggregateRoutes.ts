@@ -1,0 +1,100 @@
+import { z } from 'zod';
+import { activeStatePaths } from '../../machines/index.js';
+import { type AggregateStateAt, aggregateStateAt, EventFeedQuery, eventFeed } from '../../queries/index.js';
+import type { ApiContext } from '../apiContext.js';
+import { notFound } from '../httpError.js';
+import { type ApiRoute, defineRoute, json } from '../route.js';
+import { queryAnswer } from './queryAnswer.js';
+import { AggregateType, StreamParams } from './schemas.js';
+
+/** The state as the visualiser wants it: with the active state paths (leaves last) to light. */
+const withActivePaths = (state: AggregateStateAt) => ({ ...state, activePaths: activeStatePaths(state.value) });
+
+const knownType = (ctx: ApiContext, type: string) => {
+  if (!ctx.registry.find(type)) throw notFound(`no aggregate type "${type}"; known: ${ctx.registry.types.join(', ')}`);
+};
+
+export const aggregateRoutes = (ctx: ApiContext): ApiRoute[] => [
+  defineRoute({
+    method: 'GET',
+    url: '/v1/aggregates/:type/:id',
+    access: 'read',
+    tag: 'aggregates',
+    summary: "An aggregate's current state: state value, context, version",
+    params: StreamParams,
+    responses: { 200: 'its state and active state paths', 404: 'no such aggregate' },
+    handler: async ({ params }) => {
+      knownType(ctx, params.type);
+      const result = await aggregateStateAt(ctx.store, ctx.registry, { aggregateType: params.type, aggregateId: params.id });
+      return queryAnswer(result, withActivePaths);
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    url: '/v1/aggregates/:type/:id/at/:version',
+    access: 'read',
+    tag: 'aggregates',
+    summary: 'Time travel: the state right after event `version`',
+    params: StreamParams.extend({ version: z.coerce.number().int().min(1).max(2_147_483_647) }),
+    responses: { 200: 'its state at that version', 400: 'past the head version', 404: 'no such aggregate' },
+    handler: async ({ params }) => {
+      knownType(ctx, params.type);
+      const result = await aggregateStateAt(ctx.store, ctx.registry, {
+        aggregateType: params.type,
+        aggregateId: params.id,
+        version: params.version,
+      });
+      return queryAnswer(result, withActivePaths);
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    url: '/v1/aggregates/:type/:id/events',
+    access: 'read',
+    tag: 'aggregates',
+    summary: "An aggregate's events in version order, from `fromVersion`",
+    params: StreamParams,
+    query: z.strictObject({
+      fromVersion: z.coerce.number().int().min(1).max(2_147_483_647).default(1),
+      limit: z.coerce.number().int().min(1).max(1_000).default(1_000),
+    }),
+    responses: { 200: '{ events, version }: version is the stream head', 404: 'no such aggregate' },
+    handler: async ({ params, query }) => {
+      knownType(ctx, params.type);
+      const stream = { streamType: params.type, streamId: params.id };
+      const version = await ctx.store.streamVersion(stream);
+      if (version === 0) throw notFound(`${params.type}/${params.id} has no events`);
+      const events = await ctx.store.readStream(stream, {
+        afterVersion: query.fromVersion - 1,
+        toVersion: query.fromVersion - 1 + query.limit,
+      });
+      return json(200, { aggregateType: params.type, aggregateId: params.id, version, events });
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    url: '/v1/snapshots/:type/:id',
+    access: 'read',
+    tag: 'aggregates',
+    summary: "An aggregate's latest snapshot",
+    params: StreamParams,
+    responses: { 200: 'the snapshot; `current` says whether this machine version can use it', 404: 'none' },
+    handler: async ({ params }) => {
+      const aggregate = ctx.registry.find(params.type);
+      if (!aggregate) throw notFound(`no aggregate type "${params.type}"`);
+      const snapshot = await ctx.store.readSnapshot({ streamType: params.type, streamId: params.id });
+      if (!snapshot) throw notFound(`no snapshot of ${params.type}/${params.id}`);
+      return json(200, { ...snapshot, current: snapshot.machineHash === aggregate.machineHash });
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    url: '/v1/events',
+    access: 'read',
+    tag: 'events',
+    summary: 'The global event feed, in commit-safe order; page with `after` = the previous `next`',
+    query: EventFeedQuery.extend({ aggregateType: AggregateType.optional() }),
+    responses: { 200: '{ events, next }' },
+    handler: async ({ query }) => queryAnswer(await eventFeed(ctx.knex, query)),
+  }),
+];

@@ -1,0 +1,88 @@
+import { z } from 'zod';
+import { startOfStream } from '../../subscriptions/index.js';
+import type { ApiContext } from '../apiContext.js';
+import { badRequest, HttpError } from '../httpError.js';
+import { type ApiRoute, defineRoute } from '../route.js';
+import { writeEventStream } from '../stream/eventStream.js';
+import { decodePosition } from '../stream/positionToken.js';
+import { streamTail } from '../stream/streamTail.js';
+import { AggregateId, AggregateType } from './schemas.js';
+
+const StreamQuery = z.strictObject({
+  aggregateType: AggregateType.optional(),
+  aggregateId: AggregateId.optional(),
+  /** An event type. */
+  type: z.string().min(1).max(200).optional(),
+  /** A position token (an SSE id) to start after; `Last-Event-ID` wins when both are sent. */
+  after: z.string().max(50).optional(),
+  /** Without a position: `now` (default) sends only new events, `start` the whole history. */
+  from: z.enum(['now', 'start']).default('now'),
+});
+
+export const streamRoute = (ctx: ApiContext): ApiRoute => {
+  /** This server's open live streams, so there is a cap. */
+  const open = new Set<AbortController>();
+  return defineRoute({
+    method: 'GET',
+    url: '/v1/stream',
+    access: 'read',
+    tag: 'events',
+    summary: 'Live events as Server-Sent Events; resumable with Last-Event-ID (`<transactionId>-<globalPosition>`)',
+    query: StreamQuery,
+    produces: 'text/event-stream',
+    traced: false,
+    responses: { 200: 'an endless text/event-stream; each event: id = position token, data = the event as JSON' },
+    handler: async ({ query, request, reply }) => {
+      const header = request.headers['last-event-id'];
+      const token = (typeof header === 'string' && header.length > 0 ? header : undefined) ?? query.after;
+      const resumeAfter = token === undefined ? undefined : decodePosition(token);
+      if (token !== undefined && !resumeAfter) {
+        throw badRequest('Last-Event-ID / after: expected a position token "<transactionId>-<globalPosition>"');
+      }
+      if (open.size >= ctx.settings.stream.maxConnections) {
+        throw new HttpError(503, 'TOO_MANY_STREAMS', 'this pod serves its maximum of live streams; retry later', undefined, {
+          'retry-after': '5',
+        });
+      }
+      const after = resumeAfter ?? (query.from === 'start' ? startOfStream : await streamTail(ctx.knex));
+      const controller = new AbortController();
+      const stop = () => controller.abort();
+      open.add(controller);
+      ctx.closing.addEventListener('abort', stop, { once: true });
+      reply.hijack();
+      const res = reply.raw;
+      res.on('close', stop);
+      res.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-store',
+        connection: 'keep-alive',
+        // proxies (nginx) must not buffer a stream
+        'x-accel-buffering': 'no',
+      });
+      res.write('retry: 2000\n\n');
+      try {
+        await writeEventStream(res, {
+          db: ctx.knex,
+          wakeup: ctx.wakeup,
+          filter: {
+            ...(query.aggregateType ? { aggregateType: query.aggregateType } : {}),
+            ...(query.aggregateId ? { aggregateId: query.aggregateId } : {}),
+            ...(query.type ? { eventType: query.type } : {}),
+          },
+          after,
+          signal: controller.signal,
+          pollMs: ctx.settings.stream.pollMs,
+          heartbeatMs: ctx.settings.stream.heartbeatMs,
+        });
+      } catch (error) {
+        // headers are gone: all that is left is to end the stream; the client resumes from its last id
+        request.log.warn({ err: error }, 'live stream failed');
+      } finally {
+        open.delete(controller);
+        ctx.closing.removeEventListener('abort', stop);
+        res.end();
+      }
+      return { status: 'hijacked' };
+    },
+  });
+};

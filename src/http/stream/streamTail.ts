@@ -1,0 +1,10 @@
+import type { Knex } from '@mikro-orm/postgresql';
+import { type Checkpoint, readEventBatch, startOfStream, wholeStream } from '../../subscriptions/index.js';
+
+/**
+ * Where "from now" starts: the newest committed event below the horizon. A batch of zero events
+ * still reports that tail (readEventBatch computes it in the same snapshot), so every event
+ * committed after this call, or held back above the horizon, is still ahead of it.
+ */
+export const streamTail = async (db: Knex): Promise<Checkpoint> =>
+  (await readEventBatch(db, { after: startOfStream, filter: {}, partition: wholeStream, limit: 0 })).next;
