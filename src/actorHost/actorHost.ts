@@ -61,10 +61,6 @@ export class ActorHost {
         details: { known: this.registry.types },
       });
     }
-    // a redelivered command (crash after commit, or sent again) answers with what it did the first time
-    const done = await this.store.findCommandResult(envelope.commandId);
-    if (done) return done;
-
     const key = ActorCache.key(aggregate.type, envelope.aggregateId);
     try {
       const cached = this.cache.get(key);
@@ -83,7 +79,9 @@ export class ActorHost {
             mayBeStale = false;
             continue;
           }
-          return rejection(envelope, decision);
+          // a command that ran before (redelivered after a crash, or sent again) may be rejected by
+          // the state it produced: its first answer stands. An accepted one is caught by the append.
+          return (await this.store.findCommandResult(envelope.commandId)) ?? rejection(envelope, decision);
         }
         try {
           const outcome = await withSpan(

@@ -37,10 +37,13 @@ const parameters = (schema: ApiRoute['params'], where: 'path' | 'query') => {
 };
 
 const operation = (route: ApiRoute) => {
-  const common: Record<number, string> = {
-    ...(route.access === 'public' ? {} : { 401: 'no or invalid credentials', 403: 'missing role', 429: 'rate limited (Retry-After)' }),
-    ...(route.params || route.query || route.body ? { 400: 'invalid request (bad ids, unknown fields, malformed JSON)' } : {}),
-  };
+  const common: Record<number, string> = {};
+  if (route.params || route.query || route.body) common[400] = 'invalid request (bad ids, unknown fields, malformed JSON)';
+  if (route.access !== 'public') {
+    common[401] = 'no or invalid credentials';
+    common[403] = 'missing role';
+    common[429] = 'rate limited (Retry-After)';
+  }
   const responses = Object.fromEntries(
     Object.entries({ ...common, ...route.responses }).map(([status, description]) => [
       status,

@@ -23,7 +23,12 @@ export const SendCommandBody = z.strictObject({
   causationId: z.string().min(1).max(200).optional(),
 });
 
-const rejected = (result: Pick<RejectedResult, 'code' | 'message' | 'details' | 'commandId'>): never => {
+type Rejection = Pick<RejectedResult, 'code' | 'message'> & {
+  readonly commandId?: string;
+  readonly details?: Readonly<Record<string, unknown>>;
+};
+
+const rejected = (result: Rejection): never => {
   throw new HttpError(rejectionStatus(result.code), result.code, result.message, {
     ...(result.commandId ? { commandId: result.commandId } : {}),
     ...result.details,

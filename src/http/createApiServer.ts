@@ -1,0 +1,157 @@
+import type { AddressInfo } from 'node:net';
+import rateLimit from '@fastify/rate-limit';
+import { type FastifyBaseLogger, type FastifyInstance, fastify } from 'fastify';
+import { Redis } from 'ioredis';
+import { type Aggregate, createAggregateRegistry } from '../aggregate/index.js';
+import { createCommandClient, MAX_PAYLOAD_BYTES } from '../commands/index.js';
+import type { ChronicleConfig } from '../config/index.js';
+import { createOrm } from '../db/index.js';
+import { createPostgresEventStore } from '../eventStore/index.js';
+import { createLogger, type Logger } from '../logging/index.js';
+import type { MetricsHandler } from '../observability/index.js';
+import type { Projection } from '../projections/index.js';
+import { listenForEvents, Wakeup } from '../subscriptions/index.js';
+import type { ApiContext } from './apiContext.js';
+import type { ApiSettings } from './apiSettings.js';
+import { createAuthenticator, principalOf, registerAuthHooks } from './auth/index.js';
+import { registerErrorHandling } from './errorHandler.js';
+import { HttpError } from './httpError.js';
+import { openApiRoute } from './openapiRoute.js';
+import type { ReadModelRoute } from './readModelRoute.js';
+import { registerRoutes } from './registerRoutes.js';
+import type { ApiRoute } from './route.js';
+import { aggregateRoutes } from './routes/aggregateRoutes.js';
+import { commandRoutes } from './routes/commandRoutes.js';
+import { machineRoutes } from './routes/machineRoutes.js';
+import { operationsRoutes } from './routes/operationsRoutes.js';
+import { projectionRoutes } from './routes/projectionRoutes.js';
+import { readModelRoutes } from './routes/readModelRoutes.js';
+import { streamRoute } from './routes/streamRoute.js';
+import { uiRoutes } from './routes/uiRoutes.js';
+import { openShardQueues } from './shardQueues.js';
+
+export type ApiServerOptions = {
+  readonly config: ChronicleConfig;
+  readonly settings: ApiSettings;
+  /** Described by /v1/machines, folded by the state routes, checked before commands are enqueued. */
+  readonly aggregates: readonly Aggregate[];
+  readonly projections?: readonly Projection[];
+  readonly readModels?: readonly ReadModelRoute[];
+  readonly logger?: Logger;
+  /** Serves /metrics (the SDK side gives it; src/ never imports the SDK). */
+  readonly metricsHandler?: MetricsHandler;
+};
+
+export type ApiServer = {
+  readonly app: FastifyInstance;
+  /** Listens on settings.port and settings.host; returns the bound port. */
+  listen(): Promise<number>;
+  /** /readyz answers 503 `draining` from now on. */
+  setDraining(): void;
+  /** Ends live streams, waits for requests in flight, closes every connection. */
+  close(): Promise<void>;
+};
+
+/**
+ * The HTTP API of Chronicle as a fastify app, on its own connections (PostgreSQL, Redis, LISTEN).
+ * @example
+ * const server = await createApiServer({ config: loadConfig(), settings: apiSettingsFromEnv(), aggregates });
+ * await server.listen();
+ */
+export const createApiServer = async (options: ApiServerOptions): Promise<ApiServer> => {
+  const { config, settings } = options;
+  const logger = options.logger ?? createLogger('chronicle-api');
+  const orm = await createOrm(config.databaseUrl);
+  const knex = orm.em.getKnex();
+  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
+  const queues = openShardQueues(config, redis);
+  const client = createCommandClient(config);
+  const notifications = await listenForEvents(config.databaseUrl, logger);
+  const wakeup = new Wakeup();
+  notifications.onEvents(() => wakeup.notify());
+  const closing = new AbortController();
+  let draining = false;
+  const ctx: ApiContext = {
+    config,
+    settings,
+    aggregates: options.aggregates,
+    registry: createAggregateRegistry(options.aggregates),
+    projections: options.projections ?? [],
+    readModels: options.readModels ?? [],
+    knex,
+    store: createPostgresEventStore(orm),
+    client,
+    queues,
+    redis,
+    wakeup,
+    closing: closing.signal,
+    logger,
+    checks: {
+      postgres: async () => (await knex.raw('select 1'), true),
+      redis: async () => (await redis.ping()) === 'PONG',
+    },
+    isDraining: () => draining,
+    ...(options.metricsHandler ? { metricsHandler: options.metricsHandler } : {}),
+  };
+
+  const authenticator = createAuthenticator(settings.auth);
+  if (!authenticator.configured) logger.warn('no API keys, JWT secret or JWKS URL: every /v1 route answers 401');
+  const baseLogger: FastifyBaseLogger = logger;
+  const app: FastifyInstance = fastify({
+    loggerInstance: baseLogger,
+    disableRequestLogging: true,
+    bodyLimit: MAX_PAYLOAD_BYTES,
+    return503OnClosing: true,
+  });
+  registerErrorHandling(app);
+  registerAuthHooks(app, authenticator);
+  await app.register(rateLimit, {
+    global: true,
+    redis,
+    nameSpace: `${config.queuePrefix}:rate-limit:`,
+    timeWindow: settings.rateLimit.windowMs,
+    max: (request) => principalOf(request)?.rateLimit ?? settings.rateLimit.max,
+    // the principal was read in onRequest, before this hook; refused callers count by address
+    keyGenerator: (request) => principalOf(request)?.id ?? `ip:${request.ip}`,
+    allowList: (request) => (request.routeOptions.config?.access ?? 'public') === 'public',
+    errorResponseBuilder: (_request, context) =>
+      new HttpError(429, 'RATE_LIMITED', `rate limit of ${context.max} requests per ${context.after} window reached`, undefined, {
+        'retry-after': String(Math.max(1, Math.ceil(context.ttl / 1000))),
+      }),
+  });
+
+  const routes: ApiRoute[] = [
+    ...commandRoutes(ctx),
+    ...aggregateRoutes(ctx),
+    streamRoute(ctx),
+    ...readModelRoutes(ctx),
+    ...projectionRoutes(ctx),
+    ...machineRoutes(ctx),
+    ...operationsRoutes(ctx),
+    ...uiRoutes(),
+  ];
+  routes.push(openApiRoute(() => routes));
+  registerRoutes(app, routes);
+  // live streams never end by themselves: end them first, or close() would wait for them forever
+  app.addHook('preClose', async () => closing.abort());
+  app.addHook('onClose', async () => {
+    await notifications.close();
+    await client.close();
+    await Promise.all(queues.map((queue) => queue.close()));
+    await redis.quit();
+    await orm.close(true);
+  });
+  await app.ready();
+
+  return {
+    app,
+    listen: async () => {
+      await app.listen({ port: settings.port, host: settings.host });
+      return (app.server.address() as AddressInfo).port;
+    },
+    setDraining: () => {
+      draining = true;
+    },
+    close: () => app.close(),
+  };
+};
