@@ -11,8 +11,8 @@ import { type Projection, projectionSubscription, resetProjection } from '../src
 import {
   defaultSubscriptionSettings,
   readEventBatch,
-  startOfStream,
   SubscriptionHost,
+  startOfStream,
   wholeStream,
 } from '../src/subscriptions/index.js';
 import { benchEnvironment } from './benchEnvironment.js';
@@ -41,9 +41,16 @@ const seed = async (knex: Knex, events: number): Promise<number> => {
     const rows: { stream_id: string; version: number; type: string; data: unknown }[] = [];
     for (let n = from; n < Math.min(orders, from + 1_000); n++) {
       const placed = { customerId: `c-${n % 97}`, productId: 'p', vendorId: 'v', quantity: 1 + (n % 3) };
-      const data = { ...placed, totalPrice: 10 + (n % 50), paymentMethod: 'CARD', placedAt: '2026-01-01T00:00:00Z' };
+      const data = {
+        ...placed,
+        totalPrice: 10 + (n % 50),
+        paymentMethod: 'CARD',
+        placedAt: '2026-01-01T00:00:00Z',
+      };
       rows.push({ stream_id: `o-${n}`, version: 1, type: 'OrderPlaced', data });
-      lifecycle.forEach(([type, body], i) => rows.push({ stream_id: `o-${n}`, version: i + 2, type, data: body }));
+      for (const [i, [type, body]] of lifecycle.entries()) {
+        rows.push({ stream_id: `o-${n}`, version: i + 2, type, data: body });
+      }
     }
     await knex.transaction((tx) =>
       query(

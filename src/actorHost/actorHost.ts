@@ -65,7 +65,7 @@ export class ActorHost {
     try {
       const cached = this.cache.get(key);
       recordActorCacheLookup({ aggregateType: aggregate.type, result: cached ? 'hit' : 'miss' });
-      let actor = cached ?? (await this.#hydrate(envelope));
+      const actor = cached ?? (await this.#hydrate(envelope));
       this.cache.set(key, actor);
       // a cached actor may be behind (another pod ran this aggregate's last commands)
       let mayBeStale = cached !== undefined;

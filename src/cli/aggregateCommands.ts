@@ -36,7 +36,11 @@ const parsePayload = (raw: string | undefined): unknown => {
 };
 
 export const sendCommand = async (config: ChronicleConfig, args: SendArgs): Promise<number> => {
-  const client = createCommandClient({ redisUrl: config.redisUrl, shards: config.shards, queuePrefix: config.queuePrefix });
+  const client = createCommandClient({
+    redisUrl: config.redisUrl,
+    shards: config.shards,
+    queuePrefix: config.queuePrefix,
+  });
   try {
     const request = {
       aggregateType: args.aggregateType,
@@ -56,7 +60,10 @@ export const sendCommand = async (config: ChronicleConfig, args: SendArgs): Prom
   }
 };
 
-const withStore = async <T>(config: ChronicleConfig, fn: (store: ReturnType<typeof createPostgresEventStore>) => Promise<T>) => {
+const withStore = async <T>(
+  config: ChronicleConfig,
+  fn: (store: ReturnType<typeof createPostgresEventStore>) => Promise<T>,
+) => {
   const orm = await createOrm(config.databaseUrl, { poolSize: 2 });
   try {
     return await fn(createPostgresEventStore(orm));
@@ -65,7 +72,11 @@ const withStore = async <T>(config: ChronicleConfig, fn: (store: ReturnType<type
   }
 };
 
-export const eventsCommand = (config: ChronicleConfig, streamType: string, streamId: string): Promise<number> =>
+export const eventsCommand = (
+  config: ChronicleConfig,
+  streamType: string,
+  streamId: string,
+): Promise<number> =>
   withStore(config, async (store) => {
     const events = await store.readStream({ streamType, streamId });
     for (const event of events) printJson(event);

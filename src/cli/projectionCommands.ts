@@ -5,10 +5,10 @@ import {
   findProjection,
   type PartitionStatus,
   type Projection,
+  projectionStatus,
   type RebuildOptions,
   type RebuildResult,
   type RetryResult,
-  projectionStatus,
   rebuildProjection,
   retryProjection,
 } from '../projections/index.js';
@@ -21,7 +21,11 @@ export type ProjectionCliContext = {
   readonly aggregates?: readonly Aggregate[];
 };
 
-export type UnknownName = { readonly status: 'unknown'; readonly name: string; readonly known: readonly string[] };
+export type UnknownName = {
+  readonly status: 'unknown';
+  readonly name: string;
+  readonly known: readonly string[];
+};
 
 const unknownProjection = (context: ProjectionCliContext, name: string): UnknownName => ({
   status: 'unknown',

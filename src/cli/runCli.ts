@@ -51,7 +51,8 @@ const dispatch = async (verb: string | undefined, rest: string[], domain: CliDom
       const [aggregateType, aggregateId, type] = words;
       if (!aggregateType || !aggregateId || !type) throw new CliUsageError('send <type> <id> <Command>');
       const timeoutMs = values['timeout-ms'] ? Number(values['timeout-ms']) : undefined;
-      if (timeoutMs !== undefined && !(timeoutMs > 0)) throw new CliUsageError('--timeout-ms must be a positive number');
+      if (timeoutMs !== undefined && !(timeoutMs > 0))
+        throw new CliUsageError('--timeout-ms must be a positive number');
       return sendCommand(config, {
         aggregateType,
         aggregateId,
@@ -100,7 +101,11 @@ export const runCli = async (argv: readonly string[], domain: CliDomain): Promis
       printError(`${(error as Error).message}\n${usage}`);
       return EXIT.error;
     }
-    printError(isChronicleError(error) ? `${error.code}: ${error.message}` : ((error as Error).message ?? String(error)));
+    printError(
+      isChronicleError(error)
+        ? `${error.code}: ${error.message}`
+        : ((error as Error).message ?? String(error)),
+    );
     return EXIT.error;
   }
 };

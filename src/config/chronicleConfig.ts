@@ -34,5 +34,9 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): ChronicleConfi
   redisUrl: env.REDIS_URL || defaultConfig.redisUrl,
   shards: positiveInt('CHRONICLE_SHARDS', env.CHRONICLE_SHARDS, defaultConfig.shards),
   queuePrefix: env.CHRONICLE_QUEUE_PREFIX || defaultConfig.queuePrefix,
-  commandLockMs: positiveInt('CHRONICLE_COMMAND_LOCK_MS', env.CHRONICLE_COMMAND_LOCK_MS, defaultConfig.commandLockMs),
+  commandLockMs: positiveInt(
+    'CHRONICLE_COMMAND_LOCK_MS',
+    env.CHRONICLE_COMMAND_LOCK_MS,
+    defaultConfig.commandLockMs,
+  ),
 });

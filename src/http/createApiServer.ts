@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import rateLimit from '@fastify/rate-limit';
-import { type FastifyBaseLogger, type FastifyInstance, fastify } from 'fastify';
+import { type FastifyBaseLogger, type FastifyInstance, fastify, LogController } from 'fastify';
 import { Redis } from 'ioredis';
 import { type Aggregate, createAggregateRegistry } from '../aggregate/index.js';
 import { createCommandClient, MAX_PAYLOAD_BYTES } from '../commands/index.js';
@@ -87,7 +87,10 @@ export const createApiServer = async (options: ApiServerOptions): Promise<ApiSer
     closing: closing.signal,
     logger,
     checks: {
-      postgres: async () => (await knex.raw('select 1'), true),
+      postgres: async () => {
+        await knex.raw('select 1');
+        return true;
+      },
       redis: async () => (await redis.ping()) === 'PONG',
     },
     isDraining: () => draining,
@@ -95,11 +98,13 @@ export const createApiServer = async (options: ApiServerOptions): Promise<ApiSer
   };
 
   const authenticator = createAuthenticator(settings.auth);
-  if (!authenticator.configured) logger.warn('no API keys, JWT secret or JWKS URL: every /v1 route answers 401');
+  if (!authenticator.configured)
+    logger.warn('no API keys, JWT secret or JWKS URL: every /v1 route answers 401');
   const baseLogger: FastifyBaseLogger = logger;
   const app: FastifyInstance = fastify({
     loggerInstance: baseLogger,
-    disableRequestLogging: true,
+    // a line per request is the spans' job; errors are still logged by the error handler
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: MAX_PAYLOAD_BYTES,
     return503OnClosing: true,
   });
@@ -115,9 +120,15 @@ export const createApiServer = async (options: ApiServerOptions): Promise<ApiSer
     keyGenerator: (request) => principalOf(request)?.id ?? `ip:${request.ip}`,
     allowList: (request) => (request.routeOptions.config?.access ?? 'public') === 'public',
     errorResponseBuilder: (_request, context) =>
-      new HttpError(429, 'RATE_LIMITED', `rate limit of ${context.max} requests per ${context.after} window reached`, undefined, {
-        'retry-after': String(Math.max(1, Math.ceil(context.ttl / 1000))),
-      }),
+      new HttpError(
+        429,
+        'RATE_LIMITED',
+        `rate limit of ${context.max} requests per ${context.after} window reached`,
+        undefined,
+        {
+          'retry-after': String(Math.max(1, Math.ceil(context.ttl / 1000))),
+        },
+      ),
   });
 
   const routes: ApiRoute[] = [

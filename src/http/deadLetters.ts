@@ -54,7 +54,10 @@ export const countDeadLetters = async (queues: readonly Queue[]): Promise<number
  * Puts a dead letter back in its queue. It goes to the end of the shard queue: commands of its
  * aggregate sent since it failed have already run, so it may now be rejected where it once fitted.
  */
-export const retryDeadLetter = async (queues: readonly Queue[], commandId: string): Promise<DeadLetterRetry> => {
+export const retryDeadLetter = async (
+  queues: readonly Queue[],
+  commandId: string,
+): Promise<DeadLetterRetry> => {
   for (const queue of queues) {
     const job = await queue.getJob(commandId);
     if (!job) continue;

@@ -1,7 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { type ErrorBody, isHttpError } from './httpError.js';
 
-type Answer = { readonly status: number; readonly body: ErrorBody; readonly headers?: Readonly<Record<string, string>> };
+type Answer = {
+  readonly status: number;
+  readonly body: ErrorBody;
+  readonly headers?: Readonly<Record<string, string>>;
+};
 
 /** Fastify's own request errors, by their code. */
 const fastifyErrors: Readonly<Record<string, { status: number; code: string }>> = {
@@ -15,19 +19,29 @@ const fastifyErrors: Readonly<Record<string, { status: number; code: string }>> 
 /** Maps any error to a status and `{ code, message }`; unexpected ones say nothing of their insides. */
 export const answerFor = (error: unknown): Answer => {
   if (isHttpError(error)) {
-    return { status: error.statusCode, body: error.body(), ...(error.headers ? { headers: error.headers } : {}) };
+    return {
+      status: error.statusCode,
+      body: error.body(),
+      ...(error.headers ? { headers: error.headers } : {}),
+    };
   }
   const { code, statusCode, message } = error as { code?: string; statusCode?: number; message?: string };
   const known = code ? fastifyErrors[code] : undefined;
   if (known) return { status: known.status, body: { code: known.code, message: message ?? known.code } };
   // JSON.parse errors from the body parser carry a 400 and a SyntaxError name
   if (statusCode === 400 && error instanceof SyntaxError) {
-    return { status: 400, body: { code: 'MALFORMED_JSON', message: `the body is not valid JSON: ${message}` } };
+    return {
+      status: 400,
+      body: { code: 'MALFORMED_JSON', message: `the body is not valid JSON: ${message}` },
+    };
   }
   if (statusCode && statusCode >= 400 && statusCode < 500) {
     return { status: statusCode, body: { code: 'INVALID_REQUEST', message: message ?? 'invalid request' } };
   }
-  return { status: 500, body: { code: 'INTERNAL', message: 'internal error; the server log has the details' } };
+  return {
+    status: 500,
+    body: { code: 'INTERNAL', message: 'internal error; the server log has the details' },
+  };
 };
 
 /** Every error, and every unknown route, answers JSON `{ code, message }`; never a stack trace. */

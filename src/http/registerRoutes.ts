@@ -49,13 +49,18 @@ export const registerRoutes = (app: FastifyInstance, routes: readonly ApiRoute[]
         if (route.traced === false) return send(reply, await handle(route, request, reply));
         const parent = propagation.extract(ROOT_CONTEXT, request.headers);
         const attributes = { [httpAttr.requestMethod]: route.method, [httpAttr.route]: route.url };
-        const result = await withSpan('server', `${route.method} ${route.url}`, { parent, attributes }, async (span) => {
-          const principal = principalOf(request);
-          if (principal) span.setAttribute(httpAttr.principal, principal.id);
-          const answer = await handle(route, request, reply);
-          if (answer.status !== 'hijacked') span.setAttribute(httpAttr.responseStatusCode, answer.status);
-          return answer;
-        });
+        const result = await withSpan(
+          'server',
+          `${route.method} ${route.url}`,
+          { parent, attributes },
+          async (span) => {
+            const principal = principalOf(request);
+            if (principal) span.setAttribute(httpAttr.principal, principal.id);
+            const answer = await handle(route, request, reply);
+            if (answer.status !== 'hijacked') span.setAttribute(httpAttr.responseStatusCode, answer.status);
+            return answer;
+          },
+        );
         send(reply, result);
       },
     });

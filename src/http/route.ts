@@ -55,7 +55,11 @@ export type ApiRoute = Omit<RouteDefinition<z.ZodType, z.ZodType, z.ZodType>, 'h
 };
 
 /** Declares a route; its schemas type the handler's input. */
-export const defineRoute = <P extends z.ZodType = Empty, Q extends z.ZodType = Empty, B extends z.ZodType = Empty>(
+export const defineRoute = <
+  P extends z.ZodType = Empty,
+  Q extends z.ZodType = Empty,
+  B extends z.ZodType = Empty,
+>(
   route: RouteDefinition<P, Q, B>,
 ): ApiRoute => route as unknown as ApiRoute;
 

@@ -21,8 +21,13 @@ export const readStats = async (db: Knex, queues: readonly Queue[]): Promise<Sto
     db,
     'select stream_type, count(*) as streams, coalesce(sum(version), 0) as events from es_streams group by stream_type order by stream_type',
   );
-  const [head] = await query<{ head: string | null }>(db, 'select max(global_position) as head from es_events');
-  const counts = await Promise.all(queues.map((queue) => queue.getJobCounts('waiting', 'prioritized', 'active')));
+  const [head] = await query<{ head: string | null }>(
+    db,
+    'select max(global_position) as head from es_events',
+  );
+  const counts = await Promise.all(
+    queues.map((queue) => queue.getJobCounts('waiting', 'prioritized', 'active')),
+  );
   const aggregates = Object.fromEntries(
     rows.map((row) => [row.stream_type, { streams: Number(row.streams), events: Number(row.events) }]),
   );

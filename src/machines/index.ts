@@ -1,4 +1,6 @@
 export * from './activeStatePaths.js';
 export * from './describeMachine.js';
 export type * from './machineDescription.js';
+export * from './renderSvg.js';
 export * from './toMermaid.js';
+export * from './vizCommand.js';

@@ -27,7 +27,9 @@ const transitionLabel = (transition: DescribedTransition): string => {
 };
 
 const finalLines = (states: readonly DescribedState[], indent: string): string[] =>
-  states.filter((state) => state.type === 'final').map((state) => `${indent}${mermaidIdOf(state.path)} --> [*]`);
+  states
+    .filter((state) => state.type === 'final')
+    .map((state) => `${indent}${mermaidIdOf(state.path)} --> [*]`);
 
 const stateLines = (state: DescribedState, indent: string): string[] => {
   const id = mermaidIdOf(state.path);

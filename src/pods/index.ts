@@ -1,1 +1,1 @@
-export * from "./runUntilSignal.js";
+export * from './runUntilSignal.js';

@@ -1,6 +1,9 @@
 export type Stoppable = { stop(): Promise<void> };
 
-export type PodLogger = { info(object: object, message?: string): void; error(object: object, message?: string): void };
+export type PodLogger = {
+  info(object: object, message?: string): void;
+  error(object: object, message?: string): void;
+};
 
 /**
  * Keeps a pod running until SIGTERM or SIGINT, then stops it gracefully (finish the work in hand,

@@ -1,4 +1,5 @@
 export * from './defineProjection.js';
+export * from './projectionLagGauge.js';
 export * from './projectionStatus.js';
 export * from './projectionSubscription.js';
 export * from './rebuildProjection.js';

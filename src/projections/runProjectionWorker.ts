@@ -1,7 +1,7 @@
 import type { ChronicleConfig } from '../config/index.js';
 import { createOrm } from '../db/index.js';
-import { observeProjectionLag, type ProjectionLag } from '../metrics/index.js';
 import {
+  type EventNotifications,
   listenForEvents,
   SubscriptionHost,
   type SubscriptionLogger,
@@ -10,7 +10,7 @@ import {
   subscriptionSettingsFromEnv,
 } from '../subscriptions/index.js';
 import type { Projection } from './defineProjection.js';
-import { projectionStatus } from './projectionStatus.js';
+import { reportProjectionLag } from './projectionLagGauge.js';
 import { projectionSubscription } from './projectionSubscription.js';
 import { selectProjections } from './selectProjections.js';
 
@@ -51,42 +51,34 @@ export const runProjectionWorker = async (options: ProjectionWorkerOptions): Pro
   );
   const orm = await createOrm(config.databaseUrl);
   const knex = orm.em.getKnex();
-  const notifications = await listenForEvents(config.databaseUrl, logger);
-  const host = await SubscriptionHost.start({
-    knex,
-    subscriptions: projections.map((projection) => projectionSubscription(projection)),
-    settings,
-    notifications,
-    logger,
-  });
-  // the gauges report every partition from the shared table, so a released partition's lag stays true
-  let lag: ProjectionLag[] = [];
-  const refreshLag = async () => {
-    try {
-      const statuses = await projectionStatus(knex, projections);
-      lag = statuses.map((s) => ({ projection: s.name, partition: s.partition, ...s.lag }));
-    } catch (error) {
-      logger.warn({ err: error }, 'projection lag refresh failed');
-    }
-  };
-  await refreshLag();
-  const lagTimer = setInterval(() => void refreshLag(), options.lagEveryMs ?? 10_000);
-  lagTimer.unref();
-  const unobserve = observeProjectionLag(() => lag);
-  logger.info(
-    { workerId: settings.workerId, projections: projections.map((p) => p.name) },
-    'projection worker started',
-  );
-  return {
-    workerId: settings.workerId,
-    owned: () => host.owned(),
-    stop: async () => {
-      clearInterval(lagTimer);
-      unobserve();
-      await host.stop();
-      await notifications.close();
-      await orm.close(true);
-      logger.info({ workerId: settings.workerId }, 'projection worker stopped');
-    },
-  };
+  let notifications: EventNotifications | undefined;
+  try {
+    notifications = await listenForEvents(config.databaseUrl, logger);
+    const host = await SubscriptionHost.start({
+      knex,
+      subscriptions: projections.map((projection) => projectionSubscription(projection)),
+      settings,
+      notifications,
+      logger,
+    });
+    const stopLag = await reportProjectionLag(knex, projections, options.lagEveryMs ?? 10_000, logger);
+    const names = projections.map((projection) => projection.name);
+    logger.info({ workerId: settings.workerId, projections: names }, 'projection worker started');
+    const listener = notifications;
+    return {
+      workerId: settings.workerId,
+      owned: () => host.owned(),
+      stop: async () => {
+        stopLag();
+        await host.stop();
+        await listener.close();
+        await orm.close(true);
+        logger.info({ workerId: settings.workerId }, 'projection worker stopped');
+      },
+    };
+  } catch (error) {
+    await notifications?.close();
+    await orm.close(true);
+    throw error;
+  }
 };

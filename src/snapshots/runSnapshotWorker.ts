@@ -3,6 +3,7 @@ import type { ChronicleConfig } from '../config/index.js';
 import { createOrm } from '../db/index.js';
 import { createPostgresEventStore } from '../eventStore/index.js';
 import {
+  type EventNotifications,
   listenForEvents,
   SubscriptionHost,
   type SubscriptionLogger,
@@ -10,8 +11,8 @@ import {
   silentLogger,
   subscriptionSettingsFromEnv,
 } from '../subscriptions/index.js';
-import { startSnapshotSweep } from './snapshotSweepScheduler.js';
 import { snapshotSubscription } from './snapshotSubscription.js';
+import { startSnapshotSweep } from './snapshotSweepScheduler.js';
 import { sweepSnapshots } from './sweepSnapshots.js';
 
 export type SnapshotWorkerOptions = {
@@ -51,32 +52,45 @@ export const runSnapshotWorker = async (options: SnapshotWorkerOptions): Promise
   const orm = await createOrm(config.databaseUrl);
   const knex = orm.em.getKnex();
   const store = createPostgresEventStore(orm);
-  const notifications = await listenForEvents(config.databaseUrl, logger);
-  const host = await SubscriptionHost.start({
-    knex,
-    subscriptions: [
-      snapshotSubscription({ store, registry, ...(options.partitions ? { partitions: options.partitions } : {}) }),
-    ],
-    settings,
-    notifications,
-    logger,
-  });
-  const sweeper = await startSnapshotSweep({
-    redisUrl: config.redisUrl,
-    prefix: config.queuePrefix,
-    everyMs: options.sweepEveryMs ?? sweepEveryFromEnv(),
-    sweep: () => sweepSnapshots(knex, store, registry),
-    logger,
-  });
-  logger.info({ workerId: settings.workerId, aggregates: registry.types }, 'snapshot worker started');
-  return {
-    workerId: settings.workerId,
-    stop: async () => {
-      await sweeper.close();
-      await host.stop();
-      await notifications.close();
-      await orm.close(true);
-      logger.info({ workerId: settings.workerId }, 'snapshot worker stopped');
-    },
-  };
+  let notifications: EventNotifications | undefined;
+  let host: SubscriptionHost | undefined;
+  try {
+    notifications = await listenForEvents(config.databaseUrl, logger);
+    const subscription = snapshotSubscription({
+      store,
+      registry,
+      ...(options.partitions ? { partitions: options.partitions } : {}),
+    });
+    host = await SubscriptionHost.start({
+      knex,
+      subscriptions: [subscription],
+      settings,
+      notifications,
+      logger,
+    });
+    const sweeper = await startSnapshotSweep({
+      redisUrl: config.redisUrl,
+      prefix: config.queuePrefix,
+      everyMs: options.sweepEveryMs ?? sweepEveryFromEnv(),
+      sweep: () => sweepSnapshots(knex, store, registry),
+      logger,
+    });
+    logger.info({ workerId: settings.workerId, aggregates: registry.types }, 'snapshot worker started');
+    const [running, listener] = [host, notifications];
+    return {
+      workerId: settings.workerId,
+      stop: async () => {
+        await sweeper.close();
+        await running.stop();
+        await listener.close();
+        await orm.close(true);
+        logger.info({ workerId: settings.workerId }, 'snapshot worker stopped');
+      },
+    };
+  } catch (error) {
+    await host?.stop();
+    await notifications?.close();
+    await orm.close(true);
+    throw error;
+  }
 };

@@ -31,7 +31,10 @@ export const snapshotAggregate = (
   withSpan(
     'internal',
     'snapshot take',
-    { attributes: { [attr.aggregateType]: aggregate.type, [attr.aggregateId]: id }, ...(parent ? { parent } : {}) },
+    {
+      attributes: { [attr.aggregateType]: aggregate.type, [attr.aggregateId]: id },
+      ...(parent ? { parent } : {}),
+    },
     async (span) => {
       const { actor, fromSnapshot, eventsFolded } = await hydrateActor(store, aggregate, id);
       try {

@@ -1,7 +1,7 @@
 import type { AggregateRegistry } from '../aggregate/index.js';
 import type { EventStore } from '../eventStore/index.js';
 import { eventTraceContext, type SubscriptionDefinition } from '../subscriptions/index.js';
-import { snapshotAggregate, type SnapshotResult } from './snapshotAggregate.js';
+import { type SnapshotResult, snapshotAggregate } from './snapshotAggregate.js';
 import { type StreamHead, snapshotsDue } from './snapshotsDue.js';
 
 export type SnapshotSubscriptionOptions = {
@@ -29,7 +29,12 @@ export const snapshotSubscription = (options: SnapshotSubscriptionOptions): Subs
       const key = `${event.streamType}/${event.streamId}`;
       const known = heads.get(key);
       if (!known || known.version < event.version) {
-        heads.set(key, { streamType: event.streamType, streamId: event.streamId, version: event.version, event });
+        heads.set(key, {
+          streamType: event.streamType,
+          streamId: event.streamId,
+          version: event.version,
+          event,
+        });
       }
     }
     for (const head of await snapshotsDue(tx, options.registry, [...heads.values()])) {

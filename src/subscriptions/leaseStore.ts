@@ -64,7 +64,12 @@ export const leaveSubscription = async (db: Db, name: string, workerId: string):
  * Extends this worker's leases; returns the partitions it still holds. A row locked by one of its
  * own batches in flight is skipped, not waited for: that batch renews it when it commits.
  */
-export const renewLeases = async (db: Db, name: string, workerId: string, ttlMs: number): Promise<number[]> => {
+export const renewLeases = async (
+  db: Db,
+  name: string,
+  workerId: string,
+  ttlMs: number,
+): Promise<number[]> => {
   const rows = await query<{ partition: number }>(
     db,
     `with held as (

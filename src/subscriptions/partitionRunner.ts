@@ -101,29 +101,14 @@ export class PartitionRunner {
             limit = settings.batchSize;
             continue;
           case 'failed': {
-            const { error } = outcome;
             // commit the events before the failing one, so the checkpoint stops right at it
-            if (error instanceof EventHandlingError && error.index > 0) {
-              limit = error.index;
+            if (outcome.error instanceof EventHandlingError && outcome.error.index > 0) {
+              limit = outcome.error.index;
               continue;
             }
-            if (isTransientError(error)) throw error;
-            const recorded = await recordFailure(
-              knex,
-              { ...where, name: this.definition.name, owner: settings.workerId },
-              failureOf(error),
-              settings.maxAttempts,
-            );
-            if (recorded.status === 'lease-lost') return 'lease-lost';
-            if (recorded.status === 'stopped') {
-              logger.error(
-                { ...where, err: error, attempts: recorded.attempts },
-                'partition stopped: retry it once fixed',
-              );
-              return 'failed';
-            }
-            logger.warn({ ...where, err: error, attempts: recorded.attempts }, 'batch failed; retrying');
-            await sleep(backoffDelay(settings, recorded.attempts), signal);
+            if (isTransientError(outcome.error)) throw outcome.error;
+            const exit = await this.#failed(outcome.error);
+            if (exit) return exit;
             continue;
           }
           default:
@@ -137,5 +122,24 @@ export class PartitionRunner {
       }
     }
     return 'stopped';
+  }
+
+  /** Counts a failed attempt; backs off, or ends the runner when the partition stopped or moved away. */
+  async #failed(error: unknown): Promise<RunnerExit | undefined> {
+    const { knex, settings, logger } = this.context;
+    const where = { subscription: this.definition.name, partition: this.partition };
+    const target = { name: this.definition.name, partition: this.partition, owner: settings.workerId };
+    const recorded = await recordFailure(knex, target, failureOf(error), settings.maxAttempts);
+    if (recorded.status === 'lease-lost') return 'lease-lost';
+    if (recorded.status === 'stopped') {
+      logger.error(
+        { ...where, err: error, attempts: recorded.attempts },
+        'partition stopped: retry it once fixed',
+      );
+      return 'failed';
+    }
+    logger.warn({ ...where, err: error, attempts: recorded.attempts }, 'batch failed; retrying');
+    await sleep(backoffDelay(settings, recorded.attempts), this.#abort.signal);
+    return undefined;
   }
 }

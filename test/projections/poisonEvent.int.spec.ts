@@ -86,7 +86,11 @@ describe('projections: a poison event', () => {
     expect([...handled].sort()).toEqual([1, 2]);
 
     broken = false;
-    expect(await projectionsRetry(context, 'stomach')).toEqual({ status: 'resumed', name: 'stomach', partitions: [0] });
+    expect(await projectionsRetry(context, 'stomach')).toEqual({
+      status: 'resumed',
+      name: 'stomach',
+      partitions: [0],
+    });
     await waitFor(() => handled.size === 5, { what: 'the rest to be handled' });
     const [running] = await waitFor(async () => {
       const status = await projectionsStatus(context);

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aggregates, order } from '../../actors/index.js';
-import { getOrderTotals, listOrders, orderTotals, ordersView } from '../../actors/projections/index.js';
+import { getOrderTotals, listOrders, ordersView, orderTotals } from '../../actors/projections/index.js';
 import { createAggregateRegistry } from '../../src/aggregate/index.js';
 import { defaultConfig } from '../../src/config/index.js';
 import { createPostgresEventStore, type EventStore } from '../../src/eventStore/index.js';
-import { projectionStatus, type ProjectionWorker, runProjectionWorker } from '../../src/projections/index.js';
+import { type ProjectionWorker, projectionStatus, runProjectionWorker } from '../../src/projections/index.js';
 import { aggregateStateAt, eventFeed } from '../../src/queries/index.js';
 import { snapshotAggregate } from '../../src/snapshots/index.js';
 import { fastSettings, waitFor } from '../subscriptions/support.js';
@@ -19,14 +19,19 @@ describe('queries for the HTTP API', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     store = createPostgresEventStore(db.orm);
-    await appendOrders(store, Array.from({ length: 40 }, (_, i) => i));
+    await appendOrders(
+      store,
+      Array.from({ length: 40 }, (_, i) => i),
+    );
     worker = await runProjectionWorker({
       config: { ...defaultConfig, databaseUrl: db.url },
       projections: [ordersView, orderTotals],
       settings: fastSettings('queries'),
     });
     await waitFor(async () =>
-      (await projectionStatus(db.orm.em.getKnex(), [ordersView, orderTotals])).every((p) => p.lag.events === 0),
+      (await projectionStatus(db.orm.em.getKnex(), [ordersView, orderTotals])).every(
+        (p) => p.lag.events === 0,
+      ),
     );
   });
   afterAll(async () => {
@@ -52,9 +57,18 @@ describe('queries for the HTTP API', () => {
 
   it('refuses bad input with a message naming the field', async () => {
     const knex = db.orm.em.getKnex();
-    expect(await listOrders(knex, { limit: 0 })).toMatchObject({ status: 'invalid', issues: [{ path: 'limit' }] });
-    expect(await listOrders(knex, { limit: '101' })).toMatchObject({ status: 'invalid', issues: [{ path: 'limit' }] });
-    expect(await listOrders(knex, { offset: '-1' })).toMatchObject({ status: 'invalid', issues: [{ path: 'offset' }] });
+    expect(await listOrders(knex, { limit: 0 })).toMatchObject({
+      status: 'invalid',
+      issues: [{ path: 'limit' }],
+    });
+    expect(await listOrders(knex, { limit: '101' })).toMatchObject({
+      status: 'invalid',
+      issues: [{ path: 'limit' }],
+    });
+    expect(await listOrders(knex, { offset: '-1' })).toMatchObject({
+      status: 'invalid',
+      issues: [{ path: 'offset' }],
+    });
     const bad = await listOrders(knex, { shippingStatus: 'LOST', colour: 'red' });
     expect(bad.status).toBe('invalid');
     if (bad.status === 'invalid') expect(bad.message).toMatch(/shippingStatus.*|colour/);
@@ -69,7 +83,9 @@ describe('queries for the HTTP API', () => {
       all.reduce((sum, o) => sum + o.total_price, 0),
       6,
     );
-    expect(totals.data.byShippingStatus.DELIVERED.orders).toBe(all.filter((o) => o.shipping_status === 'DELIVERED').length);
+    expect(totals.data.byShippingStatus.DELIVERED.orders).toBe(
+      all.filter((o) => o.shipping_status === 'DELIVERED').length,
+    );
   });
 
   it('pages through the global feed in commit-safe order: every event once', async () => {
@@ -83,13 +99,21 @@ describe('queries for the HTTP API', () => {
       if (page.data.events.length === 0) break;
       after = page.data.next;
     }
-    const [count] = await knex.raw<{ rows: { n: string }[] }>('select count(*) as n from es_events').then((r) => r.rows);
+    const [count] = await knex
+      .raw<{ rows: { n: string }[] }>('select count(*) as n from es_events')
+      .then((r) => r.rows);
     expect(seen).toHaveLength(Number(count?.n));
     expect(new Set(seen).size).toBe(seen.length);
     const placed = await eventFeed(knex, { type: 'OrderPlaced', aggregateType: 'order', limit: 100 });
     expect(placed.status === 'ok' && placed.data.events.every((e) => e.type === 'OrderPlaced')).toBe(true);
-    expect(await eventFeed(knex, { after: 999_999 })).toMatchObject({ status: 'invalid', issues: [{ path: 'after' }] });
-    expect(await eventFeed(knex, { limit: 5000 })).toMatchObject({ status: 'invalid', issues: [{ path: 'limit' }] });
+    expect(await eventFeed(knex, { after: 999_999 })).toMatchObject({
+      status: 'invalid',
+      issues: [{ path: 'after' }],
+    });
+    expect(await eventFeed(knex, { limit: 5000 })).toMatchObject({
+      status: 'invalid',
+      issues: [{ path: 'limit' }],
+    });
   });
 
   it('travels in time: the state of an aggregate at a version', async () => {
@@ -101,24 +125,42 @@ describe('queries for the HTTP API', () => {
       .then((result) => result.rows);
     if (!long) throw new Error('no order with three events');
     const { stream_id: id, version: head } = long;
-    const first = await aggregateStateAt(store, registry, { aggregateType: 'order', aggregateId: id, version: '1' });
-    expect(first).toMatchObject({ status: 'ok', data: { version: 1, headVersion: head, fromSnapshot: false } });
-    if (first.status === 'ok') expect((first.data.context as { paymentStatus: string }).paymentStatus).toBe('PENDING');
+    const first = await aggregateStateAt(store, registry, {
+      aggregateType: 'order',
+      aggregateId: id,
+      version: '1',
+    });
+    expect(first).toMatchObject({
+      status: 'ok',
+      data: { version: 1, headVersion: head, fromSnapshot: false },
+    });
+    if (first.status === 'ok')
+      expect((first.data.context as { paymentStatus: string }).paymentStatus).toBe('PENDING');
 
     await snapshotAggregate(store, order, id);
     const now = await aggregateStateAt(store, registry, { aggregateType: 'order', aggregateId: id });
     expect(now).toMatchObject({ status: 'ok', data: { version: head, fromSnapshot: true } });
-    const past = await aggregateStateAt(store, registry, { aggregateType: 'order', aggregateId: id, version: 1 });
+    const past = await aggregateStateAt(store, registry, {
+      aggregateType: 'order',
+      aggregateId: id,
+      version: 1,
+    });
     expect(past).toEqual(first);
 
-    expect(await aggregateStateAt(store, registry, { aggregateType: 'order', aggregateId: id, version: head + 1 })).toMatchObject({
+    expect(
+      await aggregateStateAt(store, registry, { aggregateType: 'order', aggregateId: id, version: head + 1 }),
+    ).toMatchObject({
       status: 'invalid',
       issues: [{ path: 'version' }],
     });
-    expect(await aggregateStateAt(store, registry, { aggregateType: 'order', aggregateId: 'nobody' })).toMatchObject({
+    expect(
+      await aggregateStateAt(store, registry, { aggregateType: 'order', aggregateId: 'nobody' }),
+    ).toMatchObject({
       status: 'not-found',
     });
-    expect(await aggregateStateAt(store, registry, { aggregateType: 'ghost', aggregateId: id })).toMatchObject({
+    expect(
+      await aggregateStateAt(store, registry, { aggregateType: 'ghost', aggregateId: id }),
+    ).toMatchObject({
       status: 'invalid',
       issues: [{ path: 'aggregateType' }],
     });

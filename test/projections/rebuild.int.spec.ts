@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { orderTotals, ordersView } from '../../actors/projections/index.js';
+import { ordersView, orderTotals } from '../../actors/projections/index.js';
 import { projectionsRebuild } from '../../src/cli/projectionCommands.js';
 import { defaultConfig } from '../../src/config/index.js';
 import { createPostgresEventStore, query } from '../../src/eventStore/index.js';
-import { projectionStatus, type ProjectionWorker, runProjectionWorker } from '../../src/projections/index.js';
+import { type ProjectionWorker, projectionStatus, runProjectionWorker } from '../../src/projections/index.js';
 import { fastSettings, waitFor } from '../subscriptions/support.js';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase.js';
 import {
@@ -29,7 +29,9 @@ describe('projections: rebuild', () => {
   });
 
   const caughtUp = async () =>
-    (await projectionStatus(db.orm.em.getKnex(), projections)).every((partition) => partition.lag.events === 0);
+    (await projectionStatus(db.orm.em.getKnex(), projections)).every(
+      (partition) => partition.lag.events === 0,
+    );
 
   it('builds shadow tables while the live ones keep serving, swaps them in, and equals the live projection', async () => {
     const knex = db.orm.em.getKnex();

@@ -23,8 +23,14 @@ const counterMachine = (double: boolean) =>
           // two versions of the definition, as a deployment would change it: the hash follows the source
           Added: {
             actions: double
-              ? assign(({ context, event }) => ({ total: context.total + 2 * event.data.n, count: context.count + 1 }))
-              : assign(({ context, event }) => ({ total: context.total + event.data.n, count: context.count + 1 })),
+              ? assign(({ context, event }) => ({
+                  total: context.total + 2 * event.data.n,
+                  count: context.count + 1,
+                }))
+              : assign(({ context, event }) => ({
+                  total: context.total + event.data.n,
+                  count: context.count + 1,
+                })),
           },
         },
       },
@@ -120,7 +126,10 @@ describe('snapshots: policy, machine changes, sweep', () => {
     expect(stale.actor.persisted().context).toEqual({ total: 156, count: 12 });
 
     const knex = db.orm.em.getKnex();
-    expect(await sweepSnapshots(knex, store, createAggregateRegistry([changed]))).toEqual({ scanned: 1, taken: 1 });
+    expect(await sweepSnapshots(knex, store, createAggregateRegistry([changed]))).toEqual({
+      scanned: 1,
+      taken: 1,
+    });
     const fresh = await hydrateActor(store, changed, 'c1');
     expect(fresh.fromSnapshot).toBe(true);
     expect(fresh.actor.persisted()).toEqual(stale.actor.persisted());

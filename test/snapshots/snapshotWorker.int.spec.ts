@@ -39,7 +39,10 @@ describe('snapshot worker pod', () => {
     const knex = db.orm.em.getKnex();
     await waitFor(
       async () => {
-        const owned = await query(knex, `select 1 from es_checkpoints where subscription = 'snapshots' and owner = 'snap-pod'`);
+        const owned = await query(
+          knex,
+          `select 1 from es_checkpoints where subscription = 'snapshots' and owner = 'snap-pod'`,
+        );
         // the log line comes once the pod is up and its signal handlers are in place
         return owned.length === 2 && output.includes('snapshot worker started');
       },

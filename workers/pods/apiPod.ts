@@ -2,8 +2,8 @@ import { createLogger, loadConfig, runUntilSignal } from 'chronicle';
 import { z } from 'zod';
 import { aggregates } from '../../actors/index.js';
 import { getOrderTotals, ListOrdersQuery, listOrders, projections } from '../../actors/projections/index.js';
-import { apiSettingsFromEnv, createApiServer, type ReadModelRoute } from '../../src/http/index.js';
 import { startTelemetry } from '../../otel/index.js';
+import { apiSettingsFromEnv, createApiServer, type ReadModelRoute } from '../../src/http/index.js';
 
 const paymentStatuses: readonly string[] = ListOrdersQuery.shape.paymentStatus.unwrap().options;
 const shippingStatuses: readonly string[] = ListOrdersQuery.shape.shippingStatus.unwrap().options;
@@ -22,7 +22,10 @@ const orderReadModels: readonly ReadModelRoute[] = [
     run: (db, query) => {
       const { status, ...rest } = query as z.output<typeof OrdersQuery>;
       if (status === undefined) return listOrders(db, rest);
-      return listOrders(db, { ...rest, [paymentStatuses.includes(status) ? 'paymentStatus' : 'shippingStatus']: status });
+      return listOrders(db, {
+        ...rest,
+        [paymentStatuses.includes(status) ? 'paymentStatus' : 'shippingStatus']: status,
+      });
     },
   },
   {

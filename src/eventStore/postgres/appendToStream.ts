@@ -11,7 +11,8 @@ import { query } from './sql.js';
 export const EVENTS_CHANNEL = 'chronicle_events';
 
 const isUniqueViolation = (error: unknown, constraint: string) =>
-  (error as { code?: string }).code === '23505' && (error as { constraint?: string }).constraint === constraint;
+  (error as { code?: string }).code === '23505' &&
+  (error as { constraint?: string }).constraint === constraint;
 
 type AppendRow = Partial<EventRow> & { head_version: number | null; notified: string };
 

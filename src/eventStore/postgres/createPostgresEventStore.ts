@@ -1,9 +1,9 @@
 import type { Orm } from '../../db/index.js';
 import type { EventStore } from '../eventStore.js';
 import { appendToStream } from './appendToStream.js';
+import { findCommandResult } from './findCommandResult.js';
 import { readStream, streamVersion } from './readStream.js';
 import { readSnapshot, writeSnapshot } from './snapshots.js';
-import { findCommandResult } from './findCommandResult.js';
 
 /** The PostgreSQL event store, on MikroORM's connection (plain SQL: it is the hot path). */
 export const createPostgresEventStore = (orm: Orm): EventStore => {

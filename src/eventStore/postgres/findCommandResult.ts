@@ -6,7 +6,10 @@ import { query } from './sql.js';
 type CommandRow = { stream_type: string; stream_id: string; first_version: number; last_version: number };
 
 /** A recorded command's result, rebuilt from the events it appended: the same answer every time. */
-export const findCommandResult = async (knex: Knex, commandId: string): Promise<AcceptedResult | undefined> => {
+export const findCommandResult = async (
+  knex: Knex,
+  commandId: string,
+): Promise<AcceptedResult | undefined> => {
   const [command] = await query<CommandRow>(
     knex,
     'select stream_type, stream_id, first_version, last_version from es_commands where command_id = ?',

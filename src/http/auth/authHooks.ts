@@ -35,9 +35,15 @@ export const registerAuthHooks = (app: FastifyInstance, authenticator: Authentic
     if (access === 'public') return payload;
     const state = states.get(request) ?? { status: 'anonymous' };
     if (state.status === 'anonymous') {
-      throw new HttpError(401, 'UNAUTHENTICATED', 'send an API key (x-api-key) or a bearer token', undefined, {
-        'www-authenticate': 'Bearer',
-      });
+      throw new HttpError(
+        401,
+        'UNAUTHENTICATED',
+        'send an API key (x-api-key) or a bearer token',
+        undefined,
+        {
+          'www-authenticate': 'Bearer',
+        },
+      );
     }
     if (state.status === 'rejected') {
       throw new HttpError(401, 'INVALID_CREDENTIALS', state.message, undefined, {
@@ -45,7 +51,11 @@ export const registerAuthHooks = (app: FastifyInstance, authenticator: Authentic
       });
     }
     if (!allows(access, state.principal)) {
-      throw new HttpError(403, 'FORBIDDEN', `${state.principal.id} lacks the role this route needs (${access})`);
+      throw new HttpError(
+        403,
+        'FORBIDDEN',
+        `${state.principal.id} lacks the role this route needs (${access})`,
+      );
     }
     return payload;
   });

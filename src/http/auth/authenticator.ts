@@ -28,7 +28,9 @@ export const createAuthenticator = (settings: AuthSettings): Authenticator => {
       const apiKey = headers['x-api-key'];
       if (typeof apiKey === 'string' && apiKey.length > 0) {
         const principal = lookupKey(apiKey);
-        return principal ? { status: 'authenticated', principal } : { status: 'rejected', message: 'unknown API key' };
+        return principal
+          ? { status: 'authenticated', principal }
+          : { status: 'rejected', message: 'unknown API key' };
       }
       const authorization = headers.authorization;
       if (!authorization) return { status: 'anonymous' };

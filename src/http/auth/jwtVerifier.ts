@@ -49,7 +49,10 @@ export const createJwtVerifier = (settings: JwtSettings): JwtVerifier | undefine
             : { payload: undefined };
       if (!payload) return { status: 'invalid', message: `tokens signed with ${alg} are not accepted` };
       if (!payload.sub) return { status: 'invalid', message: 'the token has no subject (sub)' };
-      return { status: 'valid', principal: { id: `jwt:${payload.sub}`, via: 'jwt', roles: rolesOf(payload) } };
+      return {
+        status: 'valid',
+        principal: { id: `jwt:${payload.sub}`, via: 'jwt', roles: rolesOf(payload) },
+      };
     } catch (error) {
       // jose's messages name the failed check (expired, bad signature), never secret material
       return { status: 'invalid', message: `invalid token: ${(error as Error).message}` };

@@ -12,8 +12,7 @@ const errorSchema: JsonSchema = {
   },
 };
 
-const security = (access: Access) =>
-  access === 'public' ? [] : [{ bearerAuth: [] }, { apiKey: [] }];
+const security = (access: Access) => (access === 'public' ? [] : [{ bearerAuth: [] }, { apiKey: [] }]);
 
 const roleNote: Record<Access, string> = {
   public: 'No credentials.',
@@ -38,7 +37,8 @@ const parameters = (schema: ApiRoute['params'], where: 'path' | 'query') => {
 
 const operation = (route: ApiRoute) => {
   const common: Record<number, string> = {};
-  if (route.params || route.query || route.body) common[400] = 'invalid request (bad ids, unknown fields, malformed JSON)';
+  if (route.params || route.query || route.body)
+    common[400] = 'invalid request (bad ids, unknown fields, malformed JSON)';
   if (route.access !== 'public') {
     common[401] = 'no or invalid credentials';
     common[403] = 'missing role';
@@ -69,7 +69,10 @@ const operation = (route: ApiRoute) => {
 };
 
 /** The OpenAPI 3.1 document of the routes, generated from the very schemas that validate them. */
-export const buildOpenApi = (routes: readonly ApiRoute[], info: { title: string; version: string }): JsonSchema => {
+export const buildOpenApi = (
+  routes: readonly ApiRoute[],
+  info: { title: string; version: string },
+): JsonSchema => {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {
     if (route.hidden) continue;
@@ -78,7 +81,10 @@ export const buildOpenApi = (routes: readonly ApiRoute[], info: { title: string;
   }
   return {
     openapi: '3.1.0',
-    info: { ...info, description: 'Chronicle: commands, reads, live events and machines over HTTP. See docs/http-api.md.' },
+    info: {
+      ...info,
+      description: 'Chronicle: commands, reads, live events and machines over HTTP. See docs/http-api.md.',
+    },
     paths,
     components: {
       schemas: { Error: errorSchema },

@@ -8,10 +8,14 @@ import { queryAnswer } from './queryAnswer.js';
 import { AggregateType, StreamParams } from './schemas.js';
 
 /** The state as the visualiser wants it: with the active state paths (leaves last) to light. */
-const withActivePaths = (state: AggregateStateAt) => ({ ...state, activePaths: activeStatePaths(state.value) });
+const withActivePaths = (state: AggregateStateAt) => ({
+  ...state,
+  activePaths: activeStatePaths(state.value),
+});
 
 const knownType = (ctx: ApiContext, type: string) => {
-  if (!ctx.registry.find(type)) throw notFound(`no aggregate type "${type}"; known: ${ctx.registry.types.join(', ')}`);
+  if (!ctx.registry.find(type))
+    throw notFound(`no aggregate type "${type}"; known: ${ctx.registry.types.join(', ')}`);
 };
 
 export const aggregateRoutes = (ctx: ApiContext): ApiRoute[] => [
@@ -25,7 +29,10 @@ export const aggregateRoutes = (ctx: ApiContext): ApiRoute[] => [
     responses: { 200: 'its state and active state paths', 404: 'no such aggregate' },
     handler: async ({ params }) => {
       knownType(ctx, params.type);
-      const result = await aggregateStateAt(ctx.store, ctx.registry, { aggregateType: params.type, aggregateId: params.id });
+      const result = await aggregateStateAt(ctx.store, ctx.registry, {
+        aggregateType: params.type,
+        aggregateId: params.id,
+      });
       return queryAnswer(result, withActivePaths);
     },
   }),

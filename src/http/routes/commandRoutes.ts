@@ -42,7 +42,11 @@ const pending = (commandId: string): RouteResult =>
 const checkCommand = (ctx: ApiContext, body: z.output<typeof SendCommandBody>): void => {
   const aggregate = ctx.registry.find(body.aggregateType);
   if (!aggregate) {
-    rejected({ code: 'UNKNOWN_AGGREGATE', message: `no aggregate type "${body.aggregateType}"`, details: { known: ctx.registry.types } });
+    rejected({
+      code: 'UNKNOWN_AGGREGATE',
+      message: `no aggregate type "${body.aggregateType}"`,
+      details: { known: ctx.registry.types },
+    });
     return;
   }
   const command = Object.hasOwn(aggregate.commands, body.type) ? aggregate.commands[body.type] : undefined;
@@ -55,12 +59,20 @@ const checkCommand = (ctx: ApiContext, body: z.output<typeof SendCommandBody>): 
     return;
   }
   const payload = validatePayload(command.schema, body.payload ?? {});
-  if (payload.status === 'invalid') rejected({ code: 'VALIDATION', message: payload.message, details: { issues: payload.issues } });
+  if (payload.status === 'invalid')
+    rejected({ code: 'VALIDATION', message: payload.message, details: { issues: payload.issues } });
 };
 
-const answer = (result: CommandResult): RouteResult => (result.status === 'accepted' ? json(200, result) : rejected(result));
+const answer = (result: CommandResult): RouteResult =>
+  result.status === 'accepted' ? json(200, result) : rejected(result);
 
-const send = async (ctx: ApiContext, principal: Principal, body: z.output<typeof SendCommandBody>, wait: boolean, timeoutMs: number) => {
+const send = async (
+  ctx: ApiContext,
+  principal: Principal,
+  body: z.output<typeof SendCommandBody>,
+  wait: boolean,
+  timeoutMs: number,
+) => {
   // the id is fixed here, so a wait that times out can still name the command
   const commandId = body.commandId ?? uuidv7();
   const request: CommandRequest = { ...body, commandId, payload: body.payload ?? {}, issuedBy: principal.id };
@@ -100,10 +112,20 @@ export const commandRoutes = (ctx: ApiContext): ApiRoute[] => [
     },
     handler: async ({ body, query, principal }) => {
       if (!principal || !canSend(principal, body.aggregateType)) {
-        throw new HttpError(403, 'FORBIDDEN', `${principal?.id ?? 'caller'} may not send commands to "${body.aggregateType}"`);
+        throw new HttpError(
+          403,
+          'FORBIDDEN',
+          `${principal?.id ?? 'caller'} may not send commands to "${body.aggregateType}"`,
+        );
       }
       checkCommand(ctx, body);
-      return send(ctx, principal, body, query.wait ?? false, query.timeoutMs ?? ctx.settings.commandWait.defaultMs);
+      return send(
+        ctx,
+        principal,
+        body,
+        query.wait ?? false,
+        query.timeoutMs ?? ctx.settings.commandWait.defaultMs,
+      );
     },
   }),
   defineRoute({

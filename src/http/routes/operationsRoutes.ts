@@ -46,7 +46,11 @@ export const operationsRoutes = (ctx: ApiContext): ApiRoute[] => [
         case 'not-found':
           throw notFound(`no command ${params.commandId}`);
         case 'not-failed':
-          throw new HttpError(409, 'NOT_FAILED', `command ${params.commandId} is ${outcome.state}, not failed`);
+          throw new HttpError(
+            409,
+            'NOT_FAILED',
+            `command ${params.commandId} is ${outcome.state}, not failed`,
+          );
         default:
           return outcome satisfies never;
       }

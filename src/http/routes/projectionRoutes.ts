@@ -82,7 +82,12 @@ export const projectionRoutes = (ctx: ApiContext): ApiRoute[] => {
       summary: 'Rebuild a projection (reset + replay); runs in the background unless ?wait=true',
       params: NameParams,
       query: z.strictObject({ wait: Flag.optional() }),
-      responses: { 200: 'rebuilt (wait=true)', 202: 'started', 409: 'a rebuild is already running', 500: 'the replay failed' },
+      responses: {
+        200: 'rebuilt (wait=true)',
+        202: 'started',
+        409: 'a rebuild is already running',
+        500: 'the replay failed',
+      },
       handler: async ({ params, query, request }) => {
         const projection = find(params.name);
         if (rebuilds.has(projection.name)) {
@@ -95,13 +100,15 @@ export const projectionRoutes = (ctx: ApiContext): ApiRoute[] => {
         if (!query.wait) {
           running.then(
             (result) => request.log.info({ result }, 'projection rebuild ended'),
-            (error: unknown) => request.log.error({ err: error, projection: projection.name }, 'projection rebuild failed'),
+            (error: unknown) =>
+              request.log.error({ err: error, projection: projection.name }, 'projection rebuild failed'),
           );
           return json(202, { name: projection.name, status: 'started' });
         }
         const result = await running;
         const status = rebuildStatus(result);
-        if (result.status === 'busy') throw new HttpError(409, 'REBUILD_RUNNING', `${result.name} is being rebuilt by ${result.owner}`);
+        if (result.status === 'busy')
+          throw new HttpError(409, 'REBUILD_RUNNING', `${result.name} is being rebuilt by ${result.owner}`);
         if (result.status === 'failed') throw new HttpError(500, 'REBUILD_FAILED', result.error.message);
         return json(status, result);
       },

@@ -3,7 +3,10 @@ import { HttpError } from '../httpError.js';
 import { json, type RouteResult } from '../route.js';
 
 /** A query helper's answer as HTTP: 200 with the data, 400 for bad input, 404 for nothing there. */
-export const queryAnswer = <Data>(result: QueryResult<Data>, map: (data: Data) => unknown = (d) => d): RouteResult => {
+export const queryAnswer = <Data>(
+  result: QueryResult<Data>,
+  map: (data: Data) => unknown = (d) => d,
+): RouteResult => {
   switch (result.status) {
     case 'ok':
       return json(200, map(result.data));

@@ -2,7 +2,9 @@ import { z } from 'zod';
 import { isValidId } from '../../commands/index.js';
 
 /** As defineAggregate requires. */
-export const AggregateType = z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/, 'an aggregate type: a-z, 0-9, "_" or "-"');
+export const AggregateType = z
+  .string()
+  .regex(/^[a-z][a-z0-9_-]{0,62}$/, 'an aggregate type: a-z, 0-9, "_" or "-"');
 /** As checkEnvelope requires: letters, digits, `.`, `_`, `~`, `@`, `-`, at most 200. */
 export const AggregateId = z
   .string()
@@ -10,7 +12,9 @@ export const AggregateId = z
 export const CommandId = z
   .string()
   .refine(isValidId, '1-128 letters, digits, ".", "_", "~" or "-", not all digits');
-export const CommandType = z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,99}$/, 'a command name, e.g. PlaceOrder');
+export const CommandType = z
+  .string()
+  .regex(/^[A-Za-z][A-Za-z0-9_]{0,99}$/, 'a command name, e.g. PlaceOrder');
 export const ProjectionName = z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'a projection name');
 export const Flag = z.enum(['true', 'false']).transform((value) => value === 'true');
 

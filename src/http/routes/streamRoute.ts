@@ -27,22 +27,33 @@ export const streamRoute = (ctx: ApiContext): ApiRoute => {
     url: '/v1/stream',
     access: 'read',
     tag: 'events',
-    summary: 'Live events as Server-Sent Events; resumable with Last-Event-ID (`<transactionId>-<globalPosition>`)',
+    summary:
+      'Live events as Server-Sent Events; resumable with Last-Event-ID (`<transactionId>-<globalPosition>`)',
     query: StreamQuery,
     produces: 'text/event-stream',
     traced: false,
-    responses: { 200: 'an endless text/event-stream; each event: id = position token, data = the event as JSON' },
+    responses: {
+      200: 'an endless text/event-stream; each event: id = position token, data = the event as JSON',
+    },
     handler: async ({ query, request, reply }) => {
       const header = request.headers['last-event-id'];
       const token = (typeof header === 'string' && header.length > 0 ? header : undefined) ?? query.after;
       const resumeAfter = token === undefined ? undefined : decodePosition(token);
       if (token !== undefined && !resumeAfter) {
-        throw badRequest('Last-Event-ID / after: expected a position token "<transactionId>-<globalPosition>"');
+        throw badRequest(
+          'Last-Event-ID / after: expected a position token "<transactionId>-<globalPosition>"',
+        );
       }
       if (open.size >= ctx.settings.stream.maxConnections) {
-        throw new HttpError(503, 'TOO_MANY_STREAMS', 'this pod serves its maximum of live streams; retry later', undefined, {
-          'retry-after': '5',
-        });
+        throw new HttpError(
+          503,
+          'TOO_MANY_STREAMS',
+          'this pod serves its maximum of live streams; retry later',
+          undefined,
+          {
+            'retry-after': '5',
+          },
+        );
       }
       const after = resumeAfter ?? (query.from === 'start' ? startOfStream : await streamTail(ctx.knex));
       const controller = new AbortController();

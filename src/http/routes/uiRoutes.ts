@@ -55,7 +55,11 @@ const serve = async (name: string): Promise<RouteResult> => {
     status: 200,
     body: await content,
     contentType: asset.type,
-    headers: { 'content-security-policy': CSP, 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' },
+    headers: {
+      'content-security-policy': CSP,
+      'cache-control': 'no-cache',
+      'x-content-type-options': 'nosniff',
+    },
   };
 };
 

@@ -1,7 +1,13 @@
 import type { ServerResponse } from 'node:http';
 import type { Knex } from '@mikro-orm/postgresql';
 import type { RecordedEvent } from '../../messages/index.js';
-import { type Checkpoint, checkpointOf, readEventBatch, type Wakeup, wholeStream } from '../../subscriptions/index.js';
+import {
+  type Checkpoint,
+  checkpointOf,
+  readEventBatch,
+  type Wakeup,
+  wholeStream,
+} from '../../subscriptions/index.js';
 import { encodePosition } from './positionToken.js';
 
 export type StreamFilter = {
@@ -34,7 +40,8 @@ const drained = (res: ServerResponse, signal: AbortSignal) =>
     signal.addEventListener('abort', done, { once: true });
   });
 
-const frame = (event: RecordedEvent) => `id: ${encodePosition(checkpointOf(event))}\ndata: ${JSON.stringify(event)}\n\n`;
+const frame = (event: RecordedEvent) =>
+  `id: ${encodePosition(checkpointOf(event))}\ndata: ${JSON.stringify(event)}\n\n`;
 
 /**
  * Writes Server-Sent Events to `res` until `signal` aborts: every committed event after `after`
@@ -65,7 +72,8 @@ export const writeEventStream = async (res: ServerResponse, options: EventStream
     for (const event of batch.events) {
       if (signal.aborted) return;
       // the batch query has no stream-id filter: events of other aggregates are passed over here
-      if (filter.aggregateId === undefined || event.streamId === filter.aggregateId) await write(frame(event));
+      if (filter.aggregateId === undefined || event.streamId === filter.aggregateId)
+        await write(frame(event));
     }
     position = batch.next;
     if (batch.full) continue;

@@ -1,0 +1,83 @@
+import { SignJWT } from 'jose';
+import { describe, expect, it } from 'vitest';
+import { parseApiKeys } from './apiKeys.js';
+import { createAuthenticator } from './authenticator.js';
+import { allows, canSend, type Principal } from './principal.js';
+
+const secret = 'a-test-secret-of-enough-length-000000';
+const authenticator = createAuthenticator({
+  apiKeys: parseApiKeys(JSON.stringify([{ key: 'reader-key-0123456789', roles: ['read'], name: 'reader' }])),
+  jwt: { secret, issuer: 'tests' },
+});
+
+const token = (claims: Record<string, unknown>, options: { issuer?: string; expires?: string } = {}) =>
+  new SignJWT(claims)
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject('svc-1')
+    .setIssuer(options.issuer ?? 'tests')
+    .setExpirationTime(options.expires ?? '5m')
+    .sign(new TextEncoder().encode(secret));
+
+const principal = (roles: string[]): Principal => ({ id: 'p', via: 'api-key', roles });
+
+describe('authenticator', () => {
+  it('knows API keys and no others', async () => {
+    expect(await authenticator.authenticate({ 'x-api-key': 'reader-key-0123456789' })).toEqual({
+      status: 'authenticated',
+      principal: { id: 'key:reader', via: 'api-key', roles: ['read'] },
+    });
+    expect((await authenticator.authenticate({ 'x-api-key': 'nope' })).status).toBe('rejected');
+    expect((await authenticator.authenticate({})).status).toBe('anonymous');
+  });
+
+  it('verifies HS256 bearer tokens and reads their roles claim', async () => {
+    const state = await authenticator.authenticate({
+      authorization: `Bearer ${await token({ roles: ['admin'] })}`,
+    });
+    expect(state).toEqual({
+      status: 'authenticated',
+      principal: { id: 'jwt:svc-1', via: 'jwt', roles: ['admin'] },
+    });
+    const spaced = await authenticator.authenticate({
+      authorization: `Bearer ${await token({ roles: 'read commands:send' })}`,
+    });
+    expect(spaced.status === 'authenticated' && spaced.principal.roles).toEqual(['read', 'commands:send']);
+  });
+
+  it('refuses expired tokens, other issuers and unsigned ones', async () => {
+    const expired = await token({ roles: ['read'] }, { expires: '-1m' });
+    expect((await authenticator.authenticate({ authorization: `Bearer ${expired}` })).status).toBe(
+      'rejected',
+    );
+    const foreign = await token({ roles: ['read'] }, { issuer: 'elsewhere' });
+    expect((await authenticator.authenticate({ authorization: `Bearer ${foreign}` })).status).toBe(
+      'rejected',
+    );
+    const unsigned = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from('{"sub":"x","roles":["admin"]}').toString('base64url')}.`;
+    expect((await authenticator.authenticate({ authorization: `Bearer ${unsigned}` })).status).toBe(
+      'rejected',
+    );
+    expect((await authenticator.authenticate({ authorization: 'Basic abc' })).status).toBe('rejected');
+  });
+
+  it('refuses malformed key lists without echoing them', () => {
+    expect(() => parseApiKeys('[{"key":"short","roles":[]}]')).toThrow(/CHRONICLE_API_KEYS: 0.key/);
+    expect(() => parseApiKeys('{')).toThrow(/not valid JSON/);
+  });
+});
+
+describe('roles', () => {
+  it('limits commands:send:<type> to that type', () => {
+    expect(canSend(principal(['commands:send:order']), 'order')).toBe(true);
+    expect(canSend(principal(['commands:send:order']), 'payment')).toBe(false);
+    expect(canSend(principal(['commands:send']), 'payment')).toBe(true);
+    expect(canSend(principal(['read']), 'order')).toBe(false);
+  });
+
+  it('lets admin through every door and read only through reading ones', () => {
+    expect(allows('admin', principal(['admin']))).toBe(true);
+    expect(allows('read', principal(['admin']))).toBe(true);
+    expect(allows('admin', principal(['read']))).toBe(false);
+    expect(allows('read-or-send', principal(['commands:send:order']))).toBe(true);
+  });
+});

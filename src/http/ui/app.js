@@ -1,0 +1,363 @@
+// The visualiser: one module, no build step. Every request goes to this same server (the page's
+// Content-Security-Policy allows nothing else). Mermaid comes from /ui/mermaid.min.js.
+const mermaid = globalThis.mermaid;
+const $ = (selector) => document.querySelector(selector);
+const CREDENTIALS = 'chronicle.credentials';
+
+const state = {
+  machines: new Map(),
+  renderedType: undefined,
+  nodes: new Map(), // mermaid id -> rendered <g> elements
+  type: undefined,
+  id: undefined,
+  head: 0,
+  selected: 0,
+  events: [],
+  live: undefined, // AbortController of the live stream
+  roles: [],
+};
+
+// ---- credentials and requests ----
+
+const credentials = () => JSON.parse(sessionStorage.getItem(CREDENTIALS) ?? 'null');
+
+const authHeaders = () => {
+  const saved = credentials();
+  if (!saved?.value) return {};
+  return saved.kind === 'bearer' ? { authorization: `Bearer ${saved.value}` } : { 'x-api-key': saved.value };
+};
+
+const showStatus = (message) => {
+  $('#status').textContent = message ?? '';
+};
+
+const api = async (path, options = {}) => {
+  const response = await fetch(path, { ...options, headers: { ...authHeaders(), ...options.headers } });
+  const body = response.headers.get('content-type')?.includes('json') ? await response.json() : undefined;
+  if (!response.ok) {
+    const error = new Error(`${body?.code ?? response.status}: ${body?.message ?? response.statusText}`);
+    error.status = response.status;
+    throw error;
+  }
+  return body;
+};
+
+const guarded =
+  (fn) =>
+  async (...args) => {
+    try {
+      showStatus('');
+      await fn(...args);
+    } catch (error) {
+      showStatus(error.message);
+    }
+  };
+
+// ---- the chart ----
+
+let renders = 0;
+
+const renderMachine = async (type) => {
+  if (state.renderedType === type) return;
+  const machine = state.machines.get(type) ?? (await api(`/v1/machines/${type}`));
+  state.machines.set(type, machine);
+  const renderId = `chart-${++renders}`;
+  const { svg } = await mermaid.render(renderId, machine.mermaid);
+  $('#chart').innerHTML = svg;
+  // rendered states are <g id="<renderId>-state-<mermaidId>-<n>">, composite ones included
+  state.nodes = new Map();
+  const pattern = new RegExp(`^${renderId}-state-([A-Za-z0-9_]+)-\\d+$`);
+  for (const node of $('#chart').querySelectorAll('g[id]')) {
+    const id = pattern.exec(node.id)?.[1];
+    if (id) state.nodes.set(id, [...(state.nodes.get(id) ?? []), node]);
+  }
+  state.renderedType = type;
+};
+
+/** Lights the leaf states of `activePaths` and outlines their composite ancestors. */
+const highlight = (activePaths) => {
+  const ids = state.machines.get(state.type).mermaidIds;
+  for (const node of $('#chart').querySelectorAll('.state-active, .state-active-parent')) {
+    node.classList.remove('state-active', 'state-active-parent');
+  }
+  for (const path of activePaths) {
+    const leaf = !activePaths.some((other) => other.startsWith(`${path}.`));
+    for (const node of state.nodes.get(ids[path]) ?? []) {
+      node.classList.add(leaf ? 'state-active' : 'state-active-parent');
+    }
+  }
+};
+
+// ---- history ----
+
+/** `{ placed: { payment: 'paid' } }` → `placed.payment.paid`, as the CLI prints it. */
+const formatValue = (value) =>
+  typeof value === 'string'
+    ? value
+    : Object.entries(value)
+        .flatMap(([key, inner]) =>
+          inner === undefined
+            ? [key]
+            : formatValue(inner)
+                .split(', ')
+                .map((leaf) => `${key}.${leaf}`),
+        )
+        .join(', ');
+
+const showState = (snapshot) => {
+  highlight(snapshot.activePaths);
+  state.selected = snapshot.version;
+  $('#version').textContent = `v${snapshot.version} of ${state.head}`;
+  $('#state-value').textContent = formatValue(snapshot.value);
+  $('#context').textContent = JSON.stringify(snapshot.context, null, 2);
+  $('#history').max = String(state.head);
+  $('#history').value = String(snapshot.version);
+  $('#history').disabled = state.head < 1;
+  for (const item of $('#events').children) {
+    item.classList.toggle('selected', Number(item.dataset.version) === snapshot.version);
+  }
+};
+
+const stepTo = guarded(async (version) => {
+  const { type, id } = state;
+  showState(await api(`/v1/aggregates/${type}/${encodeURIComponent(id)}/at/${version}`));
+});
+
+const addEvent = (event, fresh) => {
+  state.events.push(event);
+  const item = document.createElement('li');
+  item.dataset.version = String(event.version);
+  if (fresh) item.classList.add('fresh');
+  const button = document.createElement('button');
+  button.type = 'button';
+  const when = document.createElement('span');
+  when.className = 'when';
+  when.textContent = new Date(event.recordedAt).toLocaleTimeString();
+  button.append(`v${event.version} ${event.type}`, when);
+  button.addEventListener('click', () => stepTo(event.version));
+  item.append(button);
+  $('#events').append(item);
+};
+
+// ---- live events: fetch streaming, since EventSource cannot send the credentials header ----
+
+const parseFrames = (buffer, onFrame) => {
+  let rest = buffer;
+  for (let end = rest.indexOf('\n\n'); end >= 0; end = rest.indexOf('\n\n')) {
+    const frame = { id: undefined, data: '' };
+    for (const line of rest.slice(0, end).split('\n')) {
+      if (line.startsWith('id:')) frame.id = line.slice(3).trim();
+      else if (line.startsWith('data:')) frame.data += line.slice(5).trim();
+    }
+    rest = rest.slice(end + 2);
+    if (frame.data) onFrame(frame);
+  }
+  return rest;
+};
+
+const setLive = (on) => {
+  $('#live').textContent = on ? 'live' : 'offline';
+  $('#live').classList.toggle('on', on);
+};
+
+const onLiveEvent = async (event) => {
+  if (event.version <= state.head) return;
+  const following = $('#follow').checked && state.selected === state.head;
+  state.head = event.version;
+  addEvent(event, true);
+  if (following) return stepTo(event.version);
+  // looking at the past: the highlight stays, only the head moves
+  $('#version').textContent = `v${state.selected} of ${state.head}`;
+  $('#history').max = String(state.head);
+};
+
+/** Follows one aggregate; after a drop it resumes from the last id it got (Last-Event-ID). */
+const follow = async (type, id, lastId, signal) => {
+  let last = lastId;
+  while (!signal.aborted) {
+    try {
+      const query = new URLSearchParams({
+        aggregateType: type,
+        aggregateId: id,
+        ...(last ? {} : { from: 'start' }),
+      });
+      const headers = { ...authHeaders(), ...(last ? { 'last-event-id': last } : {}) };
+      const response = await fetch(`/v1/stream?${query}`, { headers, signal });
+      if (!response.ok) throw new Error(`live stream: ${response.status}`);
+      setLive(true);
+      const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+      let buffer = '';
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        const frames = [];
+        buffer = parseFrames(buffer + value, (frame) => frames.push(frame));
+        for (const frame of frames) {
+          last = frame.id;
+          await onLiveEvent(JSON.parse(frame.data));
+        }
+      }
+    } catch (error) {
+      if (signal.aborted) return;
+      showStatus(error.message);
+    }
+    setLive(false);
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+  }
+};
+
+// ---- the aggregate view ----
+
+const showAggregate = guarded(async (type, id) => {
+  state.live?.abort();
+  setLive(false);
+  Object.assign(state, { type, id, events: [], head: 0, selected: 0 });
+  $('#events').replaceChildren();
+  location.hash = `#aggregate=${encodeURIComponent(type)}&id=${encodeURIComponent(id)}`;
+  await renderMachine(type);
+  let last;
+  try {
+    const { events, version } = await api(`/v1/aggregates/${type}/${encodeURIComponent(id)}/events`);
+    state.head = version;
+    for (const event of events) addEvent(event, false);
+    const newest = events.at(-1);
+    if (newest) last = `${newest.transactionId}-${newest.globalPosition}`;
+    showState(await api(`/v1/aggregates/${type}/${encodeURIComponent(id)}`));
+  } catch (error) {
+    if (error.status !== 404) throw error;
+    showStatus(`${type}/${id} has no events yet: waiting for them`);
+    highlight([]);
+  }
+  state.live = new AbortController();
+  void follow(type, id, last, state.live.signal);
+});
+
+// ---- projections and dead letters ----
+
+const cell = (text, className) => {
+  const td = document.createElement('td');
+  td.textContent = text ?? '';
+  if (className) td.className = className;
+  return td;
+};
+
+const actionCell = (label, action) => {
+  const td = document.createElement('td');
+  if (!state.roles.includes('admin')) return td;
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.textContent = label;
+  button.addEventListener('click', guarded(action));
+  td.append(button);
+  return td;
+};
+
+const showProjections = guarded(async () => {
+  const { projections } = await api('/v1/projections');
+  $('#projections').replaceChildren(
+    ...projections.map((p) => {
+      const row = document.createElement('tr');
+      const error = p.partitions.find((partition) => partition.error)?.error;
+      row.append(
+        cell(p.name),
+        cell(p.rebuilding ? 'rebuilding' : p.state, `state-${p.state}`),
+        cell(String(p.lag.events)),
+        cell(p.lag.seconds.toFixed(1)),
+        cell(error ? `${error.message} (${error.eventType ?? ''} ${error.streamId ?? ''})` : '', 'error'),
+      );
+      const actions = actionCell('Retry', async () => {
+        await api(`/v1/projections/${p.name}/retry`, { method: 'POST' });
+        await showProjections();
+      });
+      if (state.roles.includes('admin')) {
+        const rebuild = document.createElement('button');
+        rebuild.type = 'button';
+        rebuild.textContent = 'Rebuild';
+        rebuild.addEventListener(
+          'click',
+          guarded(async () => {
+            await api(`/v1/projections/${p.name}/rebuild`, { method: 'POST' });
+            await showProjections();
+          }),
+        );
+        actions.append(' ', rebuild);
+      }
+      row.append(actions);
+      return row;
+    }),
+  );
+});
+
+const showDeadLetters = guarded(async () => {
+  const { deadLetters } = await api('/v1/dead-letters');
+  $('#dead-letters').replaceChildren(
+    ...deadLetters.map((letter) => {
+      const row = document.createElement('tr');
+      row.append(
+        cell(letter.commandId),
+        cell(`${letter.aggregateType}/${letter.aggregateId}`),
+        cell(letter.type),
+        cell(letter.reason, 'error'),
+        cell(letter.failedAt ? new Date(letter.failedAt).toLocaleString() : ''),
+        actionCell('Retry', async () => {
+          await api(`/v1/dead-letters/${encodeURIComponent(letter.commandId)}/retry`, { method: 'POST' });
+          await showDeadLetters();
+        }),
+      );
+      return row;
+    }),
+  );
+});
+
+// ---- wiring ----
+
+const views = { aggregate: () => {}, projections: showProjections, 'dead-letters': showDeadLetters };
+
+const showView = (name) => {
+  for (const button of document.querySelectorAll('nav button')) {
+    button.classList.toggle('selected', button.dataset.view === name);
+  }
+  for (const section of document.querySelectorAll('.view')) section.hidden = section.id !== `view-${name}`;
+  views[name]();
+};
+
+const signIn = guarded(async () => {
+  const me = await api('/v1/whoami');
+  state.roles = me.roles ?? [];
+  $('#whoami').textContent = `${me.id} (${state.roles.join(', ')})`;
+  const { machines } = await api('/v1/machines');
+  for (const machine of machines) state.machines.set(machine.aggregateType, machine);
+  $('#aggregate-type').replaceChildren(
+    ...machines.map((machine) => new Option(machine.aggregateType, machine.aggregateType)),
+  );
+  const wanted = new URLSearchParams(location.hash.slice(1));
+  if (wanted.get('aggregate') && wanted.get('id')) {
+    $('#aggregate-type').value = wanted.get('aggregate');
+    $('#aggregate-id').value = wanted.get('id');
+    await showAggregate(wanted.get('aggregate'), wanted.get('id'));
+  }
+});
+
+mermaid.initialize({ startOnLoad: false, securityLevel: 'strict', theme: 'default' });
+
+$('#credentials').addEventListener('submit', (event) => {
+  event.preventDefault();
+  sessionStorage.setItem(
+    CREDENTIALS,
+    JSON.stringify({ kind: $('#credential-kind').value, value: $('#credential').value }),
+  );
+  $('#credential').value = '';
+  void signIn();
+});
+$('#pick').addEventListener('submit', (event) => {
+  event.preventDefault();
+  void showAggregate($('#aggregate-type').value, $('#aggregate-id').value.trim());
+});
+$('#history').addEventListener('change', () => stepTo(Number($('#history').value)));
+for (const button of document.querySelectorAll('nav button')) {
+  button.addEventListener('click', () => showView(button.dataset.view));
+}
+if (credentials()) {
+  $('#credential-kind').value = credentials().kind;
+  void signIn();
+}
