@@ -1,6 +1,7 @@
-import { context, propagation } from '@opentelemetry/api';
+import { type Attributes, context, propagation } from '@opentelemetry/api';
 import { type AggregateActor, type AggregateRegistry, decideCommand } from '../aggregate/index.js';
 import { checkEnvelope } from '../commands/checkEnvelope.js';
+import { envelopeAttributes } from '../commands/commandAttributes.js';
 import { isChronicleError, TransientError } from '../errors/index.js';
 import type { EventStore } from '../eventStore/index.js';
 import type { CommandEnvelope, CommandResult, EventMetadata, RejectedResult } from '../messages/index.js';
@@ -65,13 +66,17 @@ export class ActorHost {
     try {
       const cached = this.cache.get(key);
       recordActorCacheLookup({ aggregateType: aggregate.type, result: cached ? 'hit' : 'miss' });
-      const actor = cached ?? (await this.#hydrate(envelope));
+      const attributes = envelopeAttributes(envelope);
+      const actor = cached ?? (await this.#hydrate(envelope, attributes));
       this.cache.set(key, actor);
       // a cached actor may be behind (another pod ran this aggregate's last commands)
       let mayBeStale = cached !== undefined;
       for (let attempt = 0; ; attempt++) {
-        const decision = await withSpan('internal', 'decide', {}, () =>
-          decideCommand(aggregate, { snapshot: actor.snapshot, version: actor.version }, envelope),
+        const decision = await withSpan(
+          'internal',
+          'decide',
+          { attributes: { ...attributes, [attr.aggregateVersion]: actor.version } },
+          () => decideCommand(aggregate, { snapshot: actor.snapshot, version: actor.version }, envelope),
         );
         if (decision.status === 'rejected') {
           // an append would catch a stale acceptance; a stale rejection must be checked here
@@ -87,16 +92,20 @@ export class ActorHost {
           const outcome = await withSpan(
             'internal',
             'append',
-            { attributes: { [attr.eventCount]: decision.events.length } },
-            () =>
-              this.store.append({
+            { attributes: { ...attributes, [attr.eventCount]: decision.events.length } },
+            async (span) => {
+              const appended = await this.store.append({
                 streamType: aggregate.type,
                 streamId: envelope.aggregateId,
                 expectedVersion: actor.version,
                 events: decision.events,
+                // inside the append span: consumers of these events continue from it
                 metadata: eventMetadata(envelope),
                 command: { commandId: envelope.commandId, type: envelope.type },
-              }),
+              });
+              span.setAttribute(attr.aggregateVersion, appended.result.version);
+              return appended;
+            },
           );
           if (outcome.status === 'duplicate') this.cache.evict(key);
           else {
@@ -122,9 +131,9 @@ export class ActorHost {
     }
   }
 
-  async #hydrate(envelope: CommandEnvelope): Promise<AggregateActor> {
+  async #hydrate(envelope: CommandEnvelope, attributes: Attributes): Promise<AggregateActor> {
     const aggregate = this.registry.get(envelope.aggregateType);
-    return withSpan('internal', 'hydrate', {}, async (span) => {
+    return withSpan('internal', 'hydrate', { attributes }, async (span) => {
       const started = performance.now();
       const { actor, fromSnapshot, eventsFolded } = await hydrateActor(
         this.store,

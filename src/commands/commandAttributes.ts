@@ -3,12 +3,8 @@ import type { CommandEnvelope } from '../messages/index.js';
 import { attr } from '../tracing/index.js';
 import { shardQueueName } from './shardFor.js';
 
-/** The attributes every span about a command carries. Never the payload. */
-export const commandAttributes = (
-  envelope: CommandEnvelope,
-  shard: number,
-  operation: 'send' | 'process',
-): Attributes => ({
+/** What every span about a command carries, wherever it runs. Never the payload. */
+export const envelopeAttributes = (envelope: CommandEnvelope): Attributes => ({
   [attr.aggregateType]: envelope.aggregateType,
   [attr.aggregateId]: envelope.aggregateId,
   [attr.commandId]: envelope.commandId,
@@ -16,9 +12,18 @@ export const commandAttributes = (
   [attr.correlationId]: envelope.correlationId,
   [attr.causationId]: envelope.causationId,
   [attr.messagingSystem]: 'bullmq',
+  [attr.messagingMessageId]: envelope.commandId,
+  [attr.messagingConversationId]: envelope.correlationId,
+});
+
+/** The producer and consumer spans add where the message went and what was done with it. */
+export const commandAttributes = (
+  envelope: CommandEnvelope,
+  shard: number,
+  operation: 'send' | 'process',
+): Attributes => ({
+  ...envelopeAttributes(envelope),
   [attr.messagingDestination]: shardQueueName(shard),
   [attr.messagingOperationType]: operation,
   [attr.messagingOperationName]: operation,
-  [attr.messagingMessageId]: envelope.commandId,
-  [attr.messagingConversationId]: envelope.correlationId,
 });

@@ -36,28 +36,30 @@ type BatchRow = Partial<EventRow> & {
  * Identity values are taken at insert, not at commit: reading by global_position alone would skip
  * events whose transaction commits late. Every transaction below the snapshot's xmin has ended, so
  * rows below it can no longer appear: that is the horizon. One statement = one snapshot, so the
- * batch, the tail and the blocked flag all agree on it.
+ * batch, the tail and the blocked flag all agree on it. The horizon is a scalar subquery (not a
+ * join), so each comparison with it is an index condition; `blocked` is an ordered `limit 1`, not
+ * `exists`, which the planner would answer with a sequential scan.
  */
 const batchSql = `
   with horizon as (select pg_snapshot_xmin(pg_current_snapshot()) as xmin),
   tail as (
-    select e.transaction_id, e.global_position from es_events e, horizon h
-    where e.transaction_id < h.xmin
-    order by e.transaction_id desc, e.global_position desc limit 1
+    select transaction_id, global_position from es_events
+    where transaction_id < (select xmin from horizon)
+    order by transaction_id desc, global_position desc limit 1
   ),
   batch as (
-    select e.transaction_id as order_transaction_id, ${eventColumns}
-    from es_events e, horizon h
-    where (e.transaction_id, e.global_position) > (?::xid8, ?::bigint)
-      and e.transaction_id < h.xmin
-      and (?::text[] is null or e.type = any(?::text[]))
-      and (?::text[] is null or e.stream_type = any(?::text[]))
-      and (?::int = 1 or ${partitionOfStreamSql('e.stream_id')} = ?::int)
-    order by e.transaction_id, e.global_position
+    select transaction_id as order_transaction_id, ${eventColumns} from es_events
+    where (transaction_id, global_position) > (?::xid8, ?::bigint)
+      and transaction_id < (select xmin from horizon)
+      and (?::text[] is null or type = any(?::text[]))
+      and (?::text[] is null or stream_type = any(?::text[]))
+      and (?::int = 1 or ${partitionOfStreamSql('stream_id')} = ?::int)
+    order by transaction_id, global_position
     limit ?
   )
   select b.*, t.transaction_id::text as tail_transaction_id, t.global_position as tail_position,
-    exists (select 1 from es_events e, horizon h where e.transaction_id >= h.xmin) as blocked
+    (select transaction_id from es_events where transaction_id >= (select xmin from horizon)
+     order by transaction_id limit 1) is not null as blocked
   from tail t left join batch b on true
   order by b.order_transaction_id, b.global_position`;
 
