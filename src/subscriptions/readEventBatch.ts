@@ -48,13 +48,14 @@ const batchSql = `
     order by transaction_id desc, global_position desc limit 1
   ),
   batch as (
-    select transaction_id as order_transaction_id, ${eventColumns} from es_events
-    where (transaction_id, global_position) > (?::xid8, ?::bigint)
-      and transaction_id < (select xmin from horizon)
-      and (?::text[] is null or type = any(?::text[]))
-      and (?::text[] is null or stream_type = any(?::text[]))
-      and (?::int = 1 or ${partitionOfStreamSql('stream_id')} = ?::int)
-    order by transaction_id, global_position
+    select e.transaction_id as order_transaction_id, ${eventColumns} from es_events e
+    where (e.transaction_id, e.global_position) > (?::xid8, ?::bigint)
+      and e.transaction_id < (select xmin from horizon)
+      and (?::text[] is null or e.type = any(?::text[]))
+      and (?::text[] is null or e.stream_type = any(?::text[]))
+      and (?::int = 1 or ${partitionOfStreamSql('e.stream_id')} = ?::int)
+    -- qualified: unqualified, "transaction_id" would name the text output column and sort as text
+    order by e.transaction_id, e.global_position
     limit ?
   )
   select b.*, t.transaction_id::text as tail_transaction_id, t.global_position as tail_position,

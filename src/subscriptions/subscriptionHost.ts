@@ -146,7 +146,7 @@ export class SubscriptionHost {
     }
     const claimed = await claimPartitions(
       knex,
-      name,
+      definition,
       workerId,
       leaseTtlMs,
       share - (held.length - surplus.length),

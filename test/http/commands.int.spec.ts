@@ -4,8 +4,8 @@ import type { AcceptedResult } from '../../src/messages/index.js';
 import { type CommandPath, createCommandPath } from '../support/commandPath.js';
 import { placeOrderPayload } from '../support/orderCommands.js';
 import { type PodProcess, startPod } from '../support/processes.js';
-import { type ApiPod, startApiPod } from './support/apiPod.js';
 import { authEnv, keys } from './support/apiKeys.js';
+import { type ApiPod, startApiPod } from './support/apiPod.js';
 import { call, withKey } from './support/http.js';
 
 let path: CommandPath;
@@ -15,7 +15,10 @@ let worker: PodProcess;
 beforeAll(async () => {
   path = await createCommandPath();
   worker = startPod('workers/command-worker.ts', path.podEnv);
-  [api] = await Promise.all([startApiPod({ ...path.podEnv, ...authEnv }), worker.waitFor(/chronicle-command-worker ready/)]);
+  [api] = await Promise.all([
+    startApiPod({ ...path.podEnv, ...authEnv }),
+    worker.waitFor(/chronicle-command-worker ready/),
+  ]);
 });
 
 afterAll(async () => {
@@ -26,7 +29,12 @@ afterAll(async () => {
 const send = (body: Record<string, unknown>, query = '?wait=true', headers: Record<string, string> = {}) =>
   call(`${api.url}/v1/commands${query}`, { json: body, headers: { ...withKey(keys.sender), ...headers } });
 
-const order = (aggregateId: string, type: string, payload: unknown = {}) => ({ aggregateType: 'order', aggregateId, type, payload });
+const order = (aggregateId: string, type: string, payload: unknown = {}) => ({
+  aggregateType: 'order',
+  aggregateId,
+  type,
+  payload,
+});
 
 describe('commands over HTTP, against an api pod and a command worker pod', () => {
   it('places, pays and ships an order, waiting for each result', async () => {
@@ -57,7 +65,8 @@ describe('commands over HTTP, against an api pod and a command worker pod', () =
     expect(answer.headers.get('location')).toBe(`/v1/commands/${commandId}`);
     let status: { status?: string; result?: unknown } = {};
     for (let tries = 0; tries < 100 && status.status !== 'done'; tries++) {
-      status = (await call(`${api.url}/v1/commands/${commandId}`, { headers: withKey(keys.reader) })).body as typeof status;
+      status = (await call(`${api.url}/v1/commands/${commandId}`, { headers: withKey(keys.reader) }))
+        .body as typeof status;
       if (status.status !== 'done') await sleep(100);
     }
     expect(status).toMatchObject({ status: 'done', result: { status: 'accepted', version: 1 } });
@@ -86,7 +95,11 @@ describe('commands over HTTP, against an api pod and a command worker pod', () =
     await send(order('reject-1', 'PlaceOrder', placeOrderPayload));
     const cases: [Record<string, unknown>, number, string][] = [
       [order('reject-1', 'PlaceOrder', { ...placeOrderPayload, quantity: -1 }), 422, 'VALIDATION'],
-      [{ ...order('reject-1', 'PlaceOrder', placeOrderPayload), aggregateType: 'spaceship' }, 422, 'UNKNOWN_AGGREGATE'],
+      [
+        { ...order('reject-1', 'PlaceOrder', placeOrderPayload), aggregateType: 'spaceship' },
+        422,
+        'UNKNOWN_AGGREGATE',
+      ],
       [order('reject-1', 'LaunchOrder'), 422, 'UNKNOWN_COMMAND'],
       [order('reject-1', 'PlaceOrder', placeOrderPayload), 409, 'INVALID_TRANSITION'],
       [order('reject-1', 'ConfirmPayment'), 409, 'INVALID_TRANSITION'],
@@ -97,7 +110,12 @@ describe('commands over HTTP, against an api pod and a command worker pod', () =
       expect(answer.body).toEqual(expect.objectContaining({ message: expect.any(String) }));
     }
     // a domain's own code is a conflict too
-    const product = (type: string, payload: unknown) => ({ aggregateType: 'product', aggregateId: 'p-1', type, payload });
+    const product = (type: string, payload: unknown) => ({
+      aggregateType: 'product',
+      aggregateId: 'p-1',
+      type,
+      payload,
+    });
     await send(product('CreateProduct', { vendorId: 'v-1', name: 'Kettle', price: 30 }));
     const unchanged = await send(product('ChangePrice', { price: 30 }));
     expect([unchanged.status, (unchanged.body as { code: string }).code]).toEqual([409, 'PRICE_UNCHANGED']);
@@ -109,14 +127,21 @@ describe('commands over HTTP, against an api pod and a command worker pod', () =
     const { commandId } = answer.body as { commandId: string };
     let status: { status?: string } = {};
     for (let tries = 0; tries < 100 && status.status !== 'done'; tries++) {
-      status = (await call(`${api.url}/v1/commands/${commandId}`, { headers: withKey(keys.sender) })).body as typeof status;
+      status = (await call(`${api.url}/v1/commands/${commandId}`, { headers: withKey(keys.sender) }))
+        .body as typeof status;
       if (status.status !== 'done') await sleep(100);
     }
-    expect(status).toMatchObject({ status: 'done', result: { status: 'rejected', code: 'INVALID_TRANSITION' } });
+    expect(status).toMatchObject({
+      status: 'done',
+      result: { status: 'rejected', code: 'INVALID_TRANSITION' },
+    });
   });
 
   it('bounds the wait', async () => {
-    const answer = await send(order('bounded-1', 'PlaceOrder', placeOrderPayload), '?wait=true&timeoutMs=3600000');
+    const answer = await send(
+      order('bounded-1', 'PlaceOrder', placeOrderPayload),
+      '?wait=true&timeoutMs=3600000',
+    );
     expect(answer.status).toBe(400);
     expect((answer.body as { code: string }).code).toBe('INVALID_REQUEST');
   });

@@ -14,7 +14,7 @@ const OrdersQuery = ListOrdersQuery.extend({
 });
 
 /** The sample domain's read models, served under /v1. */
-const orderReadModels: readonly ReadModelRoute[] = [
+export const orderReadModels: readonly ReadModelRoute[] = [
   {
     path: 'orders',
     summary: 'Orders from orders_view, newest first (limit 1..100, offset, status)',

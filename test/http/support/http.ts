@@ -1,4 +1,9 @@
-export type Answer = { readonly status: number; readonly headers: Headers; readonly body: unknown; readonly text: string };
+export type Answer = {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly body: unknown;
+  readonly text: string;
+};
 
 /** One request to the API: JSON in (or raw text), status, headers and body (JSON when it is). */
 export const call = async (

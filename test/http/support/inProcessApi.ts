@@ -1,0 +1,34 @@
+import { aggregates } from '../../../actors/index.js';
+import { projections } from '../../../actors/projections/index.js';
+import type { ChronicleConfig } from '../../../src/config/index.js';
+import { type ApiServer, type ApiSettings, createApiServer } from '../../../src/http/index.js';
+import { createLogger } from '../../../src/logging/index.js';
+import { orderReadModels } from '../../../workers/pods/apiPod.js';
+import { apiKeyEntries } from './apiKeys.js';
+
+export const testSettings = (overrides: Partial<ApiSettings> = {}): ApiSettings => ({
+  port: 0,
+  host: '127.0.0.1',
+  auth: { apiKeys: apiKeyEntries, jwt: {} },
+  rateLimit: { max: 10_000, windowMs: 60_000 },
+  commandWait: { defaultMs: 10_000, maxMs: 30_000 },
+  stream: { heartbeatMs: 1_000, pollMs: 200, maxConnections: 20 },
+  ...overrides,
+});
+
+/** The API in this process (createApiServer, as a library user would), on a free loopback port. */
+export const startInProcessApi = async (
+  config: ChronicleConfig,
+  overrides: Partial<ApiSettings> = {},
+): Promise<{ server: ApiServer; url: string }> => {
+  const server = await createApiServer({
+    config,
+    settings: testSettings(overrides),
+    aggregates,
+    projections,
+    readModels: orderReadModels,
+    logger: createLogger('api-test', { level: 'warn' }),
+  });
+  const port = await server.listen();
+  return { server, url: `http://127.0.0.1:${port}` };
+};
