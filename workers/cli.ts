@@ -1,10 +1,19 @@
-import { runCli } from 'chronicle';
+import { projectionVerbs, runCli, vizCommand } from 'chronicle';
 import { aggregates } from '../actors/index.js';
+import { projections } from '../actors/projections/index.js';
+import { runApiPod } from './pods/apiPod.js';
 import { runCommandWorkerPod } from './pods/commandWorkerPod.js';
+import { runProjectionWorkerPod } from './pods/projectionWorkerPod.js';
+import { runSnapshotWorkerPod } from './pods/snapshotWorkerPod.js';
 
 /** The `chronicle` command of this deployment: the runtime's CLI with the sample domain plugged in. */
-const exitCode = await runCli(process.argv.slice(2), {
+process.exitCode = await runCli(process.argv.slice(2), {
   aggregates,
-  pods: { command: runCommandWorkerPod },
+  pods: {
+    command: runCommandWorkerPod,
+    projection: runProjectionWorkerPod,
+    snapshot: runSnapshotWorkerPod,
+    api: runApiPod,
+  },
+  verbs: { ...projectionVerbs({ projections, aggregates }), viz: vizCommand(aggregates) },
 });
-process.exitCode = exitCode;

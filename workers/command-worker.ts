@@ -1,3 +1,4 @@
 import { runCommandWorkerPod } from './pods/commandWorkerPod.js';
 
+/** `chronicle worker command`, or this file directly. */
 await runCommandWorkerPod();

@@ -1,2 +1,4 @@
 export * from './cliOutput.js';
+export * from './projectionCommands.js';
+export * from './projectionVerbs.js';
 export * from './runCli.js';

@@ -3,8 +3,10 @@ import type { Aggregate } from '../aggregate/index.js';
 import { createAggregateRegistry } from '../aggregate/index.js';
 import { loadConfig } from '../config/index.js';
 import { isChronicleError } from '../errors/index.js';
+import { vizUsage } from '../machines/vizCommand.js';
 import { eventsCommand, migrateCommand, sendCommand, stateCommand } from './aggregateCommands.js';
 import { CliUsageError, EXIT, printError } from './cliOutput.js';
+import { projectionUsage } from './projectionVerbs.js';
 
 export type PodKind = 'command' | 'projection' | 'snapshot' | 'api';
 
@@ -23,7 +25,10 @@ export const usage = `usage: chronicle <verb> [args]
   events <type> <id>                        print a stream, one JSON event per line
   state <type> <id>                         print {value, context, version} (exit 2 if it does not exist)
   worker <command|projection|snapshot|api>  run a pod until SIGTERM/SIGINT
-environment: DATABASE_URL, REDIS_URL, CHRONICLE_SHARDS, CHRONICLE_QUEUE_PREFIX`;
+${projectionUsage}
+  ${vizUsage}
+                                            print the machine as Mermaid stateDiagram text (--json: as JSON; --out: write SVG)
+environment: DATABASE_URL, REDIS_URL, CHRONICLE_SHARDS, CHRONICLE_QUEUE_PREFIX (docs/operations.md)`;
 
 const positionals = (args: string[], count: number, names: string) => {
   const found = args.filter((arg) => !arg.startsWith('--'));

@@ -47,6 +47,8 @@ export const createCommandClient = (options: CommandClientOptions = {}): Command
   });
   const queues = new Map<number, Queue>();
   const events = new Map<number, Promise<QueueEvents>>();
+  // BullMQ never closes a connection it was handed: these are ours to close
+  const listenerConnections: Redis[] = [];
   const queue = (shard: number) => {
     let found = queues.get(shard);
     if (!found) {
@@ -66,8 +68,10 @@ export const createCommandClient = (options: CommandClientOptions = {}): Command
       found = (async () => {
         const name = shardQueueName(shard);
         const [last] = await connection.xrevrange(`${prefix}:${name}:events`, '+', '-', 'COUNT', 1);
+        const duplicate = connection.duplicate();
+        listenerConnections.push(duplicate);
         const listener = new QueueEvents(name, {
-          connection: connection.duplicate(),
+          connection: duplicate,
           prefix,
           lastEventId: last?.[0] ?? '0-0',
         });
@@ -130,6 +134,7 @@ export const createCommandClient = (options: CommandClientOptions = {}): Command
     close: async () => {
       await Promise.all([...events.values()].map(async (listener) => (await listener).close()));
       await Promise.all([...queues.values()].map((q) => q.close()));
+      await Promise.all(listenerConnections.map((duplicate) => duplicate.quit()));
       await connection.quit();
     },
   };

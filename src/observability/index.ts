@@ -1,1 +1,2 @@
+export * from './dependencyChecks.js';
 export * from './podServer.js';

@@ -27,6 +27,7 @@ export const runUntilSignal = (pod: Stoppable, logger: PodLogger, graceMs = 30_0
       timer.unref();
       try {
         await pod.stop();
+        clearTimeout(timer);
         logger.info({}, 'stopped');
         resolve();
       } catch (error) {

@@ -2,7 +2,7 @@ import type { StateValue } from 'xstate';
 import { z } from 'zod';
 import { AggregateActor, type AggregateRegistry } from '../aggregate/index.js';
 import type { EventStore } from '../eventStore/index.js';
-import { invalid, notFound, type QueryResult, withQuery } from './queryResult.js';
+import { invalid, type QueryResult, queryNotFound, withQuery } from './queryResult.js';
 
 export const AggregateStateQuery = z.strictObject({
   aggregateType: z.string().min(1),
@@ -41,7 +41,7 @@ export const aggregateStateAt = (
       );
     const stream = { streamType: aggregateType, streamId: aggregateId };
     const headVersion = await store.streamVersion(stream);
-    if (headVersion === 0) return notFound(`${aggregateType}/${aggregateId} has no events`);
+    if (headVersion === 0) return queryNotFound(`${aggregateType}/${aggregateId} has no events`);
     const target = version ?? headVersion;
     if (target > headVersion)
       return invalid('version', `${aggregateType}/${aggregateId} is at version ${headVersion}`);

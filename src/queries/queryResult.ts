@@ -14,7 +14,7 @@ export const invalid = (path: string, message: string): QueryFailure => ({
   issues: [{ path, message }],
 });
 
-export const notFound = (message: string): QueryFailure => ({ status: 'not-found', message });
+export const queryNotFound = (message: string): QueryFailure => ({ status: 'not-found', message });
 
 /**
  * Parses raw query input (strings from a URL, or values) with a schema; the message names every

@@ -1,9 +1,15 @@
-import { createLogger, loadConfig, runUntilSignal } from 'chronicle';
+import {
+  apiSettingsFromEnv,
+  createApiServer,
+  createLogger,
+  loadConfig,
+  type ReadModelRoute,
+  runUntilSignal,
+} from 'chronicle';
 import { z } from 'zod';
 import { aggregates } from '../../actors/index.js';
 import { getOrderTotals, ListOrdersQuery, listOrders, projections } from '../../actors/projections/index.js';
 import { startTelemetry } from '../../otel/index.js';
-import { apiSettingsFromEnv, createApiServer, type ReadModelRoute } from '../../src/http/index.js';
 
 const paymentStatuses: readonly string[] = ListOrdersQuery.shape.paymentStatus.unwrap().options;
 const shippingStatuses: readonly string[] = ListOrdersQuery.shape.shippingStatus.unwrap().options;
