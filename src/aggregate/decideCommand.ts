@@ -58,7 +58,12 @@ export const decideCommand = (
   const { value, context } = current.snapshot;
   let decided: readonly { type: string; data?: unknown }[];
   try {
-    decided = definition.decide(command, { value, context, version: current.version });
+    // a copy: a decide that mutates its state must not corrupt the live actor
+    decided = definition.decide(command, {
+      value,
+      context: structuredClone(context),
+      version: current.version,
+    });
   } catch (error) {
     // only a rejection is an answer; any other error is a bug or an outage and must surface
     if (isCommandRejection(error)) return rejected(error.code, error.message, error.details);

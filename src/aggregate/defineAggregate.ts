@@ -41,6 +41,11 @@ export type AggregateDefinition<
   readonly commands: CommandDefinitions<Machine, Schemas>;
   /** Take a snapshot every N events (default 100). */
   readonly snapshotEvery?: number;
+  /**
+   * Bump when the fold changes in a way its source does not show (a constant an assigner closes
+   * over, a helper it calls): old snapshots are then ignored. The hash covers the source itself.
+   */
+  readonly machineVersion?: string | number;
 };
 
 /** A defined aggregate, as the runtime uses it. Type details are erased where the runtime needs none. */
@@ -92,7 +97,7 @@ export const defineAggregate = <
   return {
     type: definition.type,
     machine: definition.machine,
-    machineHash: machineHash(definition.machine),
+    machineHash: machineHash(definition.machine, definition.machineVersion),
     snapshotEvery,
     commands: definition.commands as unknown as Aggregate['commands'],
   };

@@ -23,8 +23,9 @@ const replacer = (_key: string, value: unknown): unknown => {
  * A fingerprint of the machine's definition, guards and assigners. Snapshots record it, so a
  * snapshot folded by another version of the machine is never restored: the stream is replayed.
  */
-export const machineHash = (machine: AnyStateMachine): string =>
+export const machineHash = (machine: AnyStateMachine, version: string | number = ''): string =>
   createHash('sha256')
+    .update(String(version))
     .update(JSON.stringify(machine.config, replacer))
     .update(JSON.stringify(machine.implementations, replacer))
     .digest('hex')

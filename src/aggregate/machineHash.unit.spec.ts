@@ -82,3 +82,18 @@ describe('machineHash', () => {
     );
   });
 });
+
+describe('machineVersion', () => {
+  it('changes the hash when bumped, for changes the source cannot show', async () => {
+    const { defineAggregate } = await import('./defineAggregate.js');
+    const { setup } = await import('xstate');
+    const machine = setup({}).createMachine({ id: 'm', initial: 'a', states: { a: {} } });
+    const v1 = defineAggregate({ type: 'thing', machine, commands: {}, machineVersion: 1 });
+    const v2 = defineAggregate({ type: 'thing', machine, commands: {}, machineVersion: 2 });
+    const unversioned = defineAggregate({ type: 'thing', machine, commands: {} });
+    expect(v1.machineHash).not.toBe(v2.machineHash);
+    expect(unversioned.machineHash).toBe(
+      defineAggregate({ type: 'thing', machine, commands: {} }).machineHash,
+    );
+  });
+});

@@ -53,6 +53,7 @@ export const createCommandClient = (options: CommandClientOptions = {}): Command
     let found = queues.get(shard);
     if (!found) {
       found = new Queue(shardQueueName(shard), { connection, prefix });
+      found.setMaxListeners(0); // every waiting send listens for the queue closing
       queues.set(shard, found);
     }
     return found;

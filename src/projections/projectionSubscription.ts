@@ -1,6 +1,9 @@
 import type { Knex } from '@mikro-orm/postgresql';
+import { withCorrelationBaggage } from '../logging/index.js';
 import {
+  consumerAttributes,
   EventHandlingError,
+  eventAttributes,
   eventTraceContext,
   type SubscriptionDefinition,
 } from '../subscriptions/index.js';
@@ -14,8 +17,10 @@ export type ProjectionSubscriptionOptions = {
 };
 
 /**
- * A projection as a subscription: each event is handled in its own span, whose parent is the trace
- * that appended the event; a failing event is named in the error, so its partition stops right there.
+ * A projection as a subscription: each event is handled in its own consumer span `handle <name>`,
+ * whose parent is the trace context stored with the event (the span that appended it), with the
+ * correlation id in the baggage; a failing event is named in the error, so its partition stops
+ * right there.
  */
 export const projectionSubscription = (
   projection: Projection,
@@ -25,28 +30,19 @@ export const projectionSubscription = (
   partitions: projection.partitions,
   filter: { eventTypes: projection.events },
   ...(options.prepareTransaction ? { prepareTransaction: options.prepareTransaction } : {}),
-  handleBatch: async (events, tx, { partition }) => {
+  handleBatch: async (events, tx, where) => {
     for (const [index, event] of events.entries()) {
       try {
         await withSpan(
           'consumer',
-          `process ${projection.name}`,
+          `handle ${projection.name}`,
           {
             parent: eventTraceContext(event),
             attributes: {
+              ...eventAttributes(event),
+              ...consumerAttributes(where, 'handle'),
               [attr.projection]: projection.name,
-              [attr.partition]: partition,
-              [attr.aggregateType]: event.streamType,
-              [attr.aggregateId]: event.streamId,
-              [attr.aggregateVersion]: event.version,
-              [attr.eventType]: event.type,
-              [attr.eventId]: event.eventId,
-              [attr.correlationId]: event.metadata.correlationId,
-              [attr.causationId]: event.metadata.causationId,
-              [attr.messagingSystem]: 'postgresql',
-              [attr.messagingDestination]: projection.name,
-              [attr.messagingOperationType]: 'process',
-              [attr.messagingMessageId]: event.eventId,
+              [attr.partition]: where.partition,
             },
           },
           () => projection.handle(event, tx),

@@ -1,6 +1,6 @@
 import type { AggregateRegistry } from '../aggregate/index.js';
 import type { EventStore } from '../eventStore/index.js';
-import { eventTraceContext, type SubscriptionDefinition } from '../subscriptions/index.js';
+import type { SubscriptionDefinition } from '../subscriptions/index.js';
 import { type SnapshotResult, snapshotAggregate } from './snapshotAggregate.js';
 import { type StreamHead, snapshotsDue } from './snapshotsDue.js';
 
@@ -16,14 +16,15 @@ export type SnapshotSubscriptionOptions = {
 
 /**
  * The snapshot worker's reading of the event stream: for each batch, the newest version of every
- * stream in it; the streams past their policy are hydrated and snapshotted. Writes are idempotent
- * (the newest snapshot wins), so a batch redone after a crash does no harm.
+ * stream in it; the streams past their policy are hydrated and snapshotted, each in a span whose
+ * parent is the trace context stored with the stream's newest event of the batch. Writes are
+ * idempotent (the newest snapshot wins), so a batch redone after a crash does no harm.
  */
 export const snapshotSubscription = (options: SnapshotSubscriptionOptions): SubscriptionDefinition => ({
   name: options.name ?? 'snapshots',
   partitions: options.partitions ?? 2,
   filter: { streamTypes: options.registry.types },
-  handleBatch: async (events, tx) => {
+  handleBatch: async (events, tx, consumer) => {
     const heads = new Map<string, StreamHead & { readonly event: (typeof events)[number] }>();
     for (const event of events) {
       const key = `${event.streamType}/${event.streamId}`;
@@ -43,7 +44,7 @@ export const snapshotSubscription = (options: SnapshotSubscriptionOptions): Subs
         options.store,
         options.registry.get(head.streamType),
         head.streamId,
-        event ? eventTraceContext(event) : undefined,
+        event ? { event, consumer } : undefined,
       );
       options.onSnapshot?.(result);
     }

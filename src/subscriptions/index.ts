@@ -1,5 +1,6 @@
 export * from './checkpoint.js';
 export * from './checkpointStore.js';
+export * from './eventAttributes.js';
 export * from './eventFilter.js';
 export * from './eventListener.js';
 export * from './eventTraceContext.js';

@@ -1,7 +1,10 @@
 import type { Knex } from '@mikro-orm/postgresql';
+import { ROOT_CONTEXT } from '@opentelemetry/api';
+import { attr, withSpan } from '../tracing/index.js';
 import { type Checkpoint, compareCheckpoints } from './checkpoint.js';
 import { advanceCheckpoint, lockCheckpoint } from './checkpointStore.js';
-import { readEventBatch } from './readEventBatch.js';
+import { consumerAttributes, eventLinks, sharedEventAttributes } from './eventAttributes.js';
+import { type EventBatch, readEventBatch } from './readEventBatch.js';
 import type { SubscriptionDefinition } from './subscriptionDefinition.js';
 
 export type BatchTarget = {
@@ -26,11 +29,43 @@ export type BatchOutcome =
 
 class Stale extends Error {}
 
+/** Handles the batch and moves the checkpoint in one transaction; false when the row moved under us. */
+const handleInTransaction = async (
+  knex: Knex,
+  target: BatchTarget,
+  from: Checkpoint,
+  batch: EventBatch,
+): Promise<boolean> => {
+  const { definition, partition, owner } = target;
+  const cas = { name: definition.name, partition, owner, ttlMs: target.leaseTtlMs };
+  try {
+    await knex.transaction(async (tx) => {
+      const row = await lockCheckpoint(tx, definition.name, partition);
+      if (
+        !row ||
+        row.owner !== owner ||
+        row.status !== 'active' ||
+        compareCheckpoints(row.checkpoint, from) !== 0
+      )
+        throw new Stale();
+      await definition.prepareTransaction?.(tx);
+      await definition.handleBatch(batch.events, tx, { subscription: definition.name, partition });
+      if (!(await advanceCheckpoint(tx, cas, from, batch.next))) throw new Stale();
+    });
+    return true;
+  } catch (error) {
+    if (error instanceof Stale) return false;
+    throw error;
+  }
+};
+
 /**
  * One step of a partition: read the next events (outside any transaction, so an idle poll costs no
  * transaction id), then in one transaction lock the checkpoint row, check it is still ours and
  * still where we read from, handle the events and move the checkpoint. The handler's writes and
- * the checkpoint commit together or not at all: exactly-once for PostgreSQL read models.
+ * the checkpoint commit together or not at all: exactly-once for PostgreSQL read models. The
+ * transaction runs in a consumer span `process <subscription>` (a trace of its own) with a link to
+ * the trace context stored with each event and `messaging.batch.message_count`.
  */
 export const processBatch = async (
   knex: Knex,
@@ -53,19 +88,28 @@ export const processBatch = async (
         return { status: 'stale' };
       return { status: 'idle', next: batch.next, blocked: batch.blocked };
     }
-    await knex.transaction(async (tx) => {
-      const row = await lockCheckpoint(tx, definition.name, partition);
-      if (
-        !row ||
-        row.owner !== owner ||
-        row.status !== 'active' ||
-        compareCheckpoints(row.checkpoint, from) !== 0
-      )
-        throw new Stale();
-      await definition.prepareTransaction?.(tx);
-      await definition.handleBatch(batch.events, tx, { subscription: definition.name, partition });
-      if (!(await advanceCheckpoint(tx, cas, from, batch.next))) throw new Stale();
-    });
+    const handled = await withSpan(
+      'consumer',
+      `process ${definition.name}`,
+      {
+        // a batch is its own trace, linked to the trace of each event; each event's own handling
+        // continues the trace that appended it (see eventAttributes and the subscriptions)
+        parent: ROOT_CONTEXT,
+        links: eventLinks(batch.events),
+        attributes: {
+          ...sharedEventAttributes(batch.events),
+          ...consumerAttributes({ subscription: definition.name, partition }, 'process'),
+          [attr.messagingBatchCount]: batch.events.length,
+        },
+      },
+      async (span) => {
+        const committed = await handleInTransaction(knex, target, from, batch);
+        // rolled back because the partition moved on: not a failure of the batch
+        if (!committed) span.setAttribute(attr.outcome, 'stale');
+        return committed;
+      },
+    );
+    if (!handled) return { status: 'stale' };
     return {
       status: 'handled',
       count: batch.events.length,
@@ -74,7 +118,6 @@ export const processBatch = async (
       blocked: batch.blocked,
     };
   } catch (error) {
-    if (error instanceof Stale) return { status: 'stale' };
     return { status: 'failed', error };
   }
 };

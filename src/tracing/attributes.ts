@@ -16,6 +16,7 @@ export const attr = {
   partition: 'chronicle.projection.partition',
   messagingSystem: 'messaging.system',
   messagingDestination: 'messaging.destination.name',
+  messagingPartition: 'messaging.destination.partition.id',
   messagingOperationType: 'messaging.operation.type',
   messagingOperationName: 'messaging.operation.name',
   messagingMessageId: 'messaging.message.id',

@@ -43,7 +43,7 @@ describe('a command worker killed mid-load', () => {
     }
     while (answered < 200) await sleep(10);
     const killed = await pods[0]?.kill('SIGKILL');
-    expect(killed).toBeNull(); // died by signal, not by exiting
+    expect(killed).toEqual({ code: null, signal: 'SIGKILL' });
     const answeredAtKill = answered;
     pods.push(startPod('workers/command-worker.ts', path.podEnv));
 

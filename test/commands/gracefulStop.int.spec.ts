@@ -38,7 +38,7 @@ describe('a command worker told to stop', () => {
         }
       }
       while (answered < 50) await sleep(5);
-      expect(await first.kill(signal)).toBe(0);
+      expect(await first.kill(signal)).toEqual({ code: 0, signal: null });
       expect(first.output()).toMatch(/"msg":"stopped"/);
       const answeredByFirst = answered;
 

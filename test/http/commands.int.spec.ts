@@ -146,3 +146,10 @@ describe('commands over HTTP, against an api pod and a command worker pod', () =
     expect((answer.body as { code: string }).code).toBe('INVALID_REQUEST');
   });
 });
+
+describe('the api pod after serving waits', () => {
+  it('stops on SIGTERM with exit 0: no connection is left open', async () => {
+    await send(order('exit-check', 'PlaceOrder', placeOrderPayload));
+    expect(await api.stop()).toEqual({ code: 0, signal: null });
+  });
+});

@@ -202,7 +202,7 @@ describe('what the API accepts', () => {
 
 describe('the api pod', () => {
   it('stops gracefully on SIGTERM: not ready, requests finished, connections closed, exit 0', async () => {
-    expect(await api.stop()).toBe(0);
+    expect(await api.stop()).toEqual({ code: 0, signal: null });
     expect(api.pod.output()).toMatch(/"msg":"stopped"/);
   });
 });

@@ -28,8 +28,16 @@ export type ReceivedSpan = {
   readonly serviceName?: string;
   readonly scope?: string;
   readonly attributes: Readonly<Record<string, AttributeValue>>;
+  /** Links to other spans (a batch consumer's link to each message's context). */
+  readonly links: readonly ReceivedLink[];
   /** OTLP status code: 0 unset, 1 ok, 2 error. */
   readonly statusCode: number;
+};
+
+export type ReceivedLink = {
+  readonly traceId: string;
+  readonly spanId: string;
+  readonly attributes: Readonly<Record<string, AttributeValue>>;
 };
 
 export type ReceivedRequest = { readonly contentType: 'json' | 'protobuf'; readonly spanCount: number };
@@ -58,8 +66,9 @@ message InstrumentationScope { string name = 1; string version = 2; }
 message Span {
   bytes trace_id = 1; bytes span_id = 2; string trace_state = 3; bytes parent_span_id = 4;
   string name = 5; int32 kind = 6; fixed64 start_time_unix_nano = 7; fixed64 end_time_unix_nano = 8;
-  repeated KeyValue attributes = 9; Status status = 15;
+  repeated KeyValue attributes = 9; repeated Link links = 13; Status status = 15;
 }
+message Link { bytes trace_id = 1; bytes span_id = 2; string trace_state = 3; repeated KeyValue attributes = 4; }
 message Status { string message = 2; int32 code = 3; }
 message KeyValue { string key = 1; AnyValue value = 2; }
 message AnyValue {
@@ -93,6 +102,7 @@ type OtlpSpan = {
   name?: string;
   kind?: number;
   attributes?: OtlpKeyValue[];
+  links?: { traceId?: Id; spanId?: Id; attributes?: OtlpKeyValue[] }[];
   status?: { code?: number };
 };
 type OtlpRequest = {
@@ -134,6 +144,11 @@ const toSpans = (request: OtlpRequest): ReceivedSpan[] =>
           ...(typeof serviceName === 'string' ? { serviceName } : {}),
           ...(scopeSpans.scope?.name ? { scope: scopeSpans.scope.name } : {}),
           attributes: toAttributes(span.attributes),
+          links: (span.links ?? []).map((link) => ({
+            traceId: hex(link.traceId),
+            spanId: hex(link.spanId),
+            attributes: toAttributes(link.attributes),
+          })),
           statusCode: span.status?.code ?? 0,
         };
       }),

@@ -4,20 +4,27 @@ import { fileURLToPath } from 'node:url';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
+export type PodExit = { readonly code: number | null; readonly signal: NodeJS.Signals | null };
+
 export type PodProcess = {
   readonly child: ChildProcess;
+  readonly exited: Promise<PodExit>;
   /** Everything it printed so far (stdout and stderr). */
   output(): string;
   /** Resolves once a line matching `pattern` was printed. */
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<void>;
-  kill(signal: NodeJS.Signals): Promise<number | null>;
+  /** Sends the signal (if still running) and resolves with how the process ended. */
+  kill(signal: NodeJS.Signals): Promise<PodExit>;
 };
 
-/** Starts a workers/ entry point from source as a real child process (tsx loader). */
+/**
+ * Starts a workers/ entry point from source as a real child process (tsx loader). Its pod server
+ * takes a free port (METRICS_PORT 0) unless the caller says otherwise, so pods run side by side.
+ */
 export const startPod = (entry: string, env: Record<string, string>): PodProcess => {
   const child = spawn(process.execPath, ['--import', 'tsx', entry], {
     cwd: repoRoot,
-    env: { ...process.env, ...env, LOG_LEVEL: env.LOG_LEVEL ?? 'info' },
+    env: { ...process.env, METRICS_PORT: '0', ...env, LOG_LEVEL: env.LOG_LEVEL ?? 'info' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -28,9 +35,12 @@ export const startPod = (entry: string, env: Record<string, string>): PodProcess
   };
   child.stdout?.on('data', collect);
   child.stderr?.on('data', collect);
-  const exited = once(child, 'exit').then(([code]) => code as number | null);
+  const exited = once(child, 'exit').then(
+    ([code, signal]): PodExit => ({ code: code as number | null, signal: signal as NodeJS.Signals | null }),
+  );
   return {
     child,
+    exited,
     output: () => output,
     waitFor: (pattern, timeoutMs = 30_000) =>
       new Promise((resolve, reject) => {

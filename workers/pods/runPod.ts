@@ -1,4 +1,11 @@
-import { createLogger, type Logger, type ReadinessCheck, runUntilSignal, startPodServer } from 'chronicle';
+import {
+  createLogger,
+  type Logger,
+  type PodServer,
+  type ReadinessCheck,
+  runUntilSignal,
+  startPodServer,
+} from 'chronicle';
 import { type ChronicleServiceName, startTelemetry } from '../../otel/index.js';
 
 /** What a pod kind provides: its engine, started, with readiness checks and a graceful stop. */
@@ -8,9 +15,10 @@ export type PodEngine = {
 };
 
 /**
- * The life of every pod: telemetry first (so every span and metric is captured), then the engine,
- * then /healthz, /readyz and /metrics; on SIGTERM/SIGINT: not ready, finish the work in hand and
- * stop, flush telemetry, exit 0.
+ * The life of every pod: telemetry first (so every span and metric is captured), signal handlers
+ * next (a SIGTERM during start-up waits for the start, then stops), then the engine, then
+ * /healthz, /readyz and /metrics, and the `<service> ready` log line. On SIGTERM/SIGINT: not
+ * ready, finish the work in hand and stop, flush telemetry, exit 0. A failed start exits 1.
  */
 export const runPod = async (
   serviceName: ChronicleServiceName,
@@ -18,24 +26,36 @@ export const runPod = async (
 ): Promise<void> => {
   const telemetry = startTelemetry({ serviceName });
   const logger = createLogger(serviceName);
-  try {
-    const engine = await start(logger);
-    const server = await startPodServer({ checks: engine.checks, metricsHandler: telemetry.metricsHandler });
-    logger.info({ metricsPort: server.port }, `${serviceName} ready`);
-    await runUntilSignal(
-      {
-        stop: async () => {
-          server.setDraining();
-          await engine.stop();
-          await server.close();
-          await telemetry.shutdown();
-        },
+  let engine: PodEngine | undefined;
+  let server: PodServer | undefined;
+  const shutDown = async () => {
+    server?.setDraining();
+    await engine?.stop();
+    await server?.close();
+    await telemetry.shutdown();
+  };
+  const starting = (async () => {
+    engine = await start(logger);
+    server = await startPodServer({ checks: engine.checks, metricsHandler: telemetry.metricsHandler });
+  })();
+  const stopped = runUntilSignal(
+    {
+      stop: async () => {
+        await starting.catch(() => {});
+        await shutDown();
       },
-      logger,
-    );
+    },
+    logger,
+  );
+  try {
+    await starting;
   } catch (error) {
     logger.fatal({ err: error }, `${serviceName} failed to start`);
-    await telemetry.shutdown();
-    process.exitCode = 1;
+    await shutDown().catch((stopError) =>
+      logger.error({ err: stopError }, 'stop after a failed start failed'),
+    );
+    process.exit(1);
   }
+  logger.info({ metricsPort: server?.port }, `${serviceName} ready`);
+  await stopped;
 };

@@ -1,3 +1,5 @@
 export * from './appendToStream.js';
 export * from './createPostgresEventStore.js';
+export * from './findCommandResult.js';
+export * from './rowToEvent.js';
 export * from './sql.js';

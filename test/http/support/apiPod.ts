@@ -1,9 +1,9 @@
-import { type PodProcess, startPod } from '../../support/processes.js';
+import { type PodExit, type PodProcess, startPod } from '../../support/processes.js';
 
 export type ApiPod = {
   readonly pod: PodProcess;
   readonly url: string;
-  stop(): Promise<number | null>;
+  stop(): Promise<PodExit>;
 };
 
 /** Spawns workers/api.ts as the deployment runs it, on a free loopback port; resolves once ready. */
