@@ -1,7 +1,6 @@
 import type { Knex } from '@mikro-orm/postgresql';
+import { type QueryResult, query, withQuery } from 'chronicle';
 import { z } from 'zod';
-import { query } from '../../src/eventStore/index.js';
-import { type QueryResult, withQuery } from '../../src/queries/index.js';
 import type { PaymentStatus, ShippingStatus } from '../order/index.js';
 
 const paymentStatuses = ['PENDING', 'PAID', 'FAILED'] as const satisfies readonly PaymentStatus[];

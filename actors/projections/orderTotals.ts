@@ -1,7 +1,5 @@
 import type { Knex } from '@mikro-orm/postgresql';
-import { AggregateActor } from '../../src/aggregate/index.js';
-import { query } from '../../src/eventStore/index.js';
-import { defineProjection } from '../../src/projections/index.js';
+import { AggregateActor, defineProjection, query } from 'chronicle';
 import { type OrderContext, order } from '../order/index.js';
 import { orderEventTypes, type RecordedOrderEvent } from './orderEvents.js';
 

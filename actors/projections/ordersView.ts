@@ -1,5 +1,5 @@
 import type { Knex } from '@mikro-orm/postgresql';
-import { defineProjection } from '../../src/projections/index.js';
+import { defineProjection } from 'chronicle';
 import { orderEventTypes, type RecordedOrderEvent } from './orderEvents.js';
 
 /** Column changes an event makes to its order's row; SQL expressions may read the row as it is. */

@@ -45,7 +45,7 @@ export const projectionSubscription = (
               [attr.partition]: where.partition,
             },
           },
-          () => projection.handle(event, tx),
+          () => withCorrelationBaggage(event.metadata.correlationId, () => projection.handle(event, tx)),
         );
       } catch (error) {
         throw new EventHandlingError(event, index, error);
