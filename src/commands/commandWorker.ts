@@ -121,16 +121,9 @@ export class CommandWorker {
     return new CommandWorker(workers, host, orm, connection);
   }
 
-  /** Ready while PostgreSQL and Redis answer and every shard worker is running. */
+  /** Ready while every shard worker runs (the pod adds the PostgreSQL and Redis checks). */
   readinessChecks(): Record<string, ReadinessCheck> {
-    return {
-      postgres: async () => {
-        await this.orm.em.getKnex().raw('select 1');
-        return true;
-      },
-      redis: async () => (await this.connection.ping()) === 'PONG',
-      workers: async () => this.workers.every((worker) => worker.isRunning()),
-    };
+    return { workers: async () => this.workers.every((worker) => worker.isRunning()) };
   }
 
   /** Finishes the commands in hand, then closes queues and connections. */

@@ -164,12 +164,18 @@ describe('one trace from a command to the consumers of its events, in process', 
 
     // each batch is a trace of its own, linked to the span that appended its events
     for (const subscription of ['orders_view', 'order_totals', 'baggage_probe', 'snapshots']) {
-      const batch = spans.find(
-        (span) =>
-          span.name === `process ${subscription}` &&
-          span.links.some((link) => link.context.spanId === idOf(append)),
+      // it ends once its transaction commits, after the spans of its events
+      const batch = await waitFor(
+        () =>
+          telemetry
+            .spans()
+            .find(
+              (span) =>
+                span.name === `process ${subscription}` &&
+                span.links.some((link) => link.context.spanId === idOf(append)),
+            ),
+        { what: `the batch span of ${subscription} linked to the append` },
       );
-      if (!batch) throw new Error(`no batch span of ${subscription} linked to the append`);
       expect(parentOf(batch)).toBeUndefined();
       expect(traceOf(batch)).not.toBe(traceOf(send));
       expect(batch.kind).toBe(4);
@@ -195,6 +201,8 @@ describe('one trace from a command to the consumers of its events, in process', 
     })) as AcceptedResult;
     const placed = first.events[0];
     if (!placed) throw new Error('no event');
+    // a snapshot is taken at the stream's head: let the first event's be taken before the next event
+    await consumersOf('flow-cmd-2');
     const followUp = (await path.client.send(
       {
         aggregateType: 'order',

@@ -1,16 +1,20 @@
 import {
+  createDependencyChecks,
   createLogger,
   type Logger,
+  loadConfig,
   type PodServer,
   type ReadinessCheck,
   runUntilSignal,
   startPodServer,
 } from 'chronicle';
+
 import { type ChronicleServiceName, startTelemetry } from '../../otel/index.js';
 
-/** What a pod kind provides: its engine, started, with readiness checks and a graceful stop. */
+/** What a pod kind provides: its engine, started, with a graceful stop and any checks of its own. */
 export type PodEngine = {
-  readonly checks: Readonly<Record<string, ReadinessCheck>>;
+  /** Added to the PostgreSQL and Redis checks every pod has. */
+  readonly checks?: Readonly<Record<string, ReadinessCheck>>;
   stop(): Promise<void>;
 };
 
@@ -26,17 +30,22 @@ export const runPod = async (
 ): Promise<void> => {
   const telemetry = startTelemetry({ serviceName });
   const logger = createLogger(serviceName);
+  const dependencies = createDependencyChecks(loadConfig());
   let engine: PodEngine | undefined;
   let server: PodServer | undefined;
   const shutDown = async () => {
     server?.setDraining();
     await engine?.stop();
     await server?.close();
+    await dependencies.close();
     await telemetry.shutdown();
   };
   const starting = (async () => {
     engine = await start(logger);
-    server = await startPodServer({ checks: engine.checks, metricsHandler: telemetry.metricsHandler });
+    server = await startPodServer({
+      checks: { ...dependencies.checks, ...engine.checks },
+      metricsHandler: telemetry.metricsHandler,
+    });
   })();
   const stopped = runUntilSignal(
     {
