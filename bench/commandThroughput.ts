@@ -11,7 +11,12 @@ export const BENCH_SHARDS = 8;
  * Each caller drives its own orders through a long payment history (start, fail, start, ...), so
  * every command is a real decide + append on a live actor.
  */
-export const commandThroughput = async (operations: number, concurrency: number): Promise<LoadFigures> => {
+export const commandThroughput = async (
+  operations: number,
+  concurrency: number,
+  /** Starts more consumers beside the command worker (e.g. a projection worker); returns their stop. */
+  alongside?: (config: ChronicleConfig) => Promise<() => Promise<void>>,
+): Promise<LoadFigures & { readonly databaseUrl: string }> => {
   const env = await benchEnvironment('commands');
   const config: ChronicleConfig = {
     databaseUrl: env.databaseUrl,
@@ -26,6 +31,7 @@ export const commandThroughput = async (operations: number, concurrency: number)
     logger: { info() {}, warn() {}, error() {} },
   });
   const client = createCommandClient(config);
+  const stopAlongside = alongside ? await alongside(config) : async () => {};
   const orders = concurrency * 4;
   const sent = new Array<number>(orders).fill(0);
   try {
@@ -47,7 +53,7 @@ export const commandThroughput = async (operations: number, concurrency: number)
         { wait: true },
       );
     }
-    return await measureLoad(operations, concurrency, async (index) => {
+    const figures = await measureLoad(operations, concurrency, async (index) => {
       // sends of one order are enqueued in call order and run in that order, so the history stays valid
       const order = index % orders;
       const n = (sent[order] ?? 0) + 1;
@@ -66,7 +72,9 @@ export const commandThroughput = async (operations: number, concurrency: number)
       if (result.status !== 'accepted')
         throw new Error(`bench command rejected: ${result.code} ${result.message}`);
     });
+    return { ...figures, databaseUrl: env.databaseUrl };
   } finally {
+    await stopAlongside();
     await client.close();
     await worker.stop();
     await env.drop();

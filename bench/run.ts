@@ -44,7 +44,13 @@ if (wanted('hydration')) {
 
 if (wanted('projections')) {
   const { benchProjections } = await import('./projections.js');
-  save('projections', await benchProjections());
+  const { projectionLag } = await import('./projectionLag.js');
+  save('projections', { catchUp: await benchProjections(), liveLag: await projectionLag(OPS) });
+}
+
+if (wanted('tracing')) {
+  const { tracingCost } = await import('./tracingCost.js');
+  save('tracing', await tracingCost(OPS, Number(process.env.BENCH_ROUNDS ?? 2)));
 }
 
 process.exit(0);
