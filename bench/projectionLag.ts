@@ -34,7 +34,8 @@ const lagProbe: Projection = defineProjection({
 
 /**
  * Live lag under the command benchmark's load: a projection worker runs the sample read models
- * plus the probe while 16 callers send commands; lag = read-model write minus append time.
+ * plus the probe while `concurrency` callers send commands; lag = read-model write minus append
+ * time. Everything (callers, command worker, projection worker) shares this one process.
  */
 export const projectionLag = async (operations: number, concurrency = 16) => {
   let lags: number[] = [];

@@ -45,7 +45,11 @@ if (wanted('hydration')) {
 if (wanted('projections')) {
   const { benchProjections } = await import('./projections.js');
   const { projectionLag } = await import('./projectionLag.js');
-  save('projections', { catchUp: await benchProjections(), liveLag: await projectionLag(OPS) });
+  save('projections', {
+    catchUp: await benchProjections(),
+    liveLagOneCaller: await projectionLag(Math.min(OPS, 300), 1),
+    liveLagSixteenCallers: await projectionLag(OPS, 16),
+  });
 }
 
 if (wanted('tracing')) {

@@ -1,5 +1,4 @@
-import type { Attributes, Link } from '@opentelemetry/api';
-import { isSpanContextValid, trace } from '@opentelemetry/api';
+import { type Attributes, isSpanContextValid, type Link, trace } from '@opentelemetry/api';
 import type { RecordedEvent } from '../messages/index.js';
 import { attr } from '../tracing/index.js';
 import { eventTraceContext } from './eventTraceContext.js';
