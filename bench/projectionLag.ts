@@ -1,17 +1,8 @@
 import type { Knex } from '@mikro-orm/postgresql';
-import { projections } from '../actors/projections/index.js';
+import { orderEventTypes, projections } from '../actors/projections/index.js';
 import { createOrm, defineProjection, type Projection, runProjectionWorker } from '../src/index.js';
 import { BENCH_SHARDS, commandThroughput } from './commandThroughput.js';
 import { percentile } from './stats.js';
-
-const orderEvents = [
-  'OrderPlaced',
-  'OrderPaymentInitiated',
-  'OrderPaid',
-  'OrderPaymentFailed',
-  'OrderShippingStatusUpdated',
-  'OrderCancelled',
-];
 
 /**
  * Records, in the projection's own transaction, when each event reached it: the lag from the
@@ -19,7 +10,7 @@ const orderEvents = [
  */
 const lagProbe: Projection = defineProjection({
   name: 'bench_lag',
-  events: orderEvents,
+  events: orderEventTypes,
   handle: async (event, tx: Knex.Transaction) => {
     await tx.raw(
       `insert into bench_lag (event_id, recorded_at, projected_at) values (?, ?, clock_timestamp())

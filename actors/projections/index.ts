@@ -1,3 +1,5 @@
+export { orderEventTypes } from './orderEvents.js';
+
 import { ordersView } from './ordersView.js';
 import { orderTotals } from './orderTotals.js';
 

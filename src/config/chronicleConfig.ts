@@ -19,7 +19,8 @@ export const defaultConfig: ChronicleConfig = {
   commandLockMs: 15_000,
 };
 
-const positiveInt = (name: string, raw: string | undefined, fallback: number): number => {
+/** An environment value that must be a positive integer; unset or empty keeps the fallback. */
+export const positiveInt = (name: string, raw: string | undefined, fallback: number): number => {
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 1) {

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { v7 as uuidv7 } from 'uuid';
+import { positiveInt } from '../config/index.js';
 import { ChronicleError } from '../errors/index.js';
 
 /** How a worker runs its subscriptions. Timings are configurable so tests can run fast. */
@@ -29,15 +30,6 @@ export const defaultSubscriptionSettings = (): SubscriptionSettings => ({
   backoffInitialMs: 250,
   backoffMaxMs: 30_000,
 });
-
-const positiveInt = (name: string, raw: string | undefined, fallback: number): number => {
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1) {
-    throw new ChronicleError('CONFIGURATION', `${name} must be a positive integer, got "${raw}"`);
-  }
-  return value;
-};
 
 /**
  * Reads CHRONICLE_WORKER_ID and CHRONICLE_SUBSCRIPTION_{BATCH_SIZE, POLL_MS, LEASE_MS, MAX_ATTEMPTS,
