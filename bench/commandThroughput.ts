@@ -16,7 +16,7 @@ export const commandThroughput = async (
   concurrency: number,
   /** Starts more consumers beside the command worker (e.g. a projection worker); returns their stop. */
   alongside?: (config: ChronicleConfig) => Promise<() => Promise<void>>,
-): Promise<LoadFigures & { readonly databaseUrl: string }> => {
+): Promise<LoadFigures> => {
   const env = await benchEnvironment('commands');
   const config: ChronicleConfig = {
     databaseUrl: env.databaseUrl,
@@ -72,7 +72,7 @@ export const commandThroughput = async (
       if (result.status !== 'accepted')
         throw new Error(`bench command rejected: ${result.code} ${result.message}`);
     });
-    return { ...figures, databaseUrl: env.databaseUrl };
+    return figures;
   } finally {
     await stopAlongside();
     await client.close();

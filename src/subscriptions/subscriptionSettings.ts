@@ -1,7 +1,6 @@
 import { hostname } from 'node:os';
 import { v7 as uuidv7 } from 'uuid';
 import { positiveInt } from '../config/index.js';
-import { ChronicleError } from '../errors/index.js';
 
 /** How a worker runs its subscriptions. Timings are configurable so tests can run fast. */
 export type SubscriptionSettings = {
