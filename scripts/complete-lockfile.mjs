@@ -18,7 +18,9 @@ for (const [location, meta] of Object.entries(packages)) {
     const key = `node_modules/${name}`;
     if (packages[key] || packages[`${location}/node_modules/${name}`]) continue;
     if (!/^\d+\.\d+\.\d+(-[\w.]+)?$/.test(version)) {
-      throw new Error(`${name}@${version} (from ${location || 'the root'}): not an exact version; add it by hand`);
+      throw new Error(
+        `${name}@${version} (from ${location || 'the root'}): not an exact version; add it by hand`,
+      );
     }
     packages[key] = { version, ...(meta.dev ? { dev: true } : {}), optional: true };
     added.push(`${name}@${version}`);
