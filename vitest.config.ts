@@ -6,9 +6,16 @@ const alias = {
   chronicle: fileURLToPath(new URL('./src/index.ts', import.meta.url)),
 };
 
+// In CI each run (unit, int) also writes a JSON report, summed up by .ci/run into one closing line.
+const project = process.argv[process.argv.indexOf('--project') + 1] ?? 'all';
+const ciReports = process.env.CI
+  ? { reporters: ['default', 'json'], outputFile: { json: `test-artifacts/vitest-${project}.json` } }
+  : {};
+
 export default defineConfig({
   resolve: { alias },
   test: {
+    ...ciReports,
     projects: [
       {
         resolve: { alias },
