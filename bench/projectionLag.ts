@@ -10,6 +10,7 @@ import { percentile } from './stats.js';
  */
 const lagProbe: Projection = defineProjection({
   name: 'bench_lag',
+  partitions: 4, // like orders_view: streams spread over four runners
   events: orderEventTypes,
   handle: async (event, tx: Knex.Transaction) => {
     await tx.raw(

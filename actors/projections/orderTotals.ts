@@ -1,9 +1,16 @@
 import type { Knex } from '@mikro-orm/postgresql';
 import { AggregateActor, defineProjection, query } from 'chronicle';
 import { type OrderContext, order } from '../order/index.js';
-import { orderEventTypes, type RecordedOrderEvent } from './orderEvents.js';
+import type { orderEventTypes, RecordedOrderEvent } from './orderEvents.js';
 
 type Bucket = { readonly status: string; readonly amount: number };
+
+const bucketEvents = [
+  'OrderPlaced',
+  'OrderPaid',
+  'OrderShippingStatusUpdated',
+  'OrderCancelled',
+] as const satisfies readonly (typeof orderEventTypes)[number][];
 
 const bucketOf = (context: OrderContext): Bucket | undefined =>
   context.details && context.shippingStatus
@@ -39,7 +46,9 @@ const remove = async (tx: Knex.Transaction, bucket: Bucket) => {
  */
 export const orderTotals = defineProjection<RecordedOrderEvent>({
   name: 'order_totals',
-  events: orderEventTypes,
+  // only the events that move an order between shipping buckets (payment attempts never do): the
+  // others would each cost a fold of the stream for nothing
+  events: bucketEvents,
   tables: ['order_totals'],
   handle: async (event, tx) => {
     const prior = await query<{ version: number; type: string; data: unknown }>(
