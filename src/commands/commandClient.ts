@@ -93,40 +93,36 @@ export const createCommandClient = (options: CommandClientOptions = {}): Command
     sendOptions: { wait?: boolean; timeoutMs?: number } = {},
   ) => {
     const shard = shardFor(request.aggregateType, request.aggregateId, shards);
-    const draft = buildEnvelope(request);
-    return withSpan(
-      'producer',
-      `send ${request.type}`,
-      { attributes: commandAttributes(draft, shard, 'send') },
-      async () => {
-        // rebuilt inside the producer span, so the consumer's parent is this span
-        const envelope = { ...buildEnvelope(request), commandId: draft.commandId, issuedAt: draft.issuedAt };
-        const invalid = checkEnvelope(envelope);
-        if (invalid) return invalid;
-        if (!sendOptions.wait) {
-          await enqueue(envelope, shard);
-          return { status: 'enqueued', commandId: envelope.commandId } satisfies Enqueued;
+    return withSpan('producer', `send ${request.type}`, {}, async (span) => {
+      // built inside the producer span, so the trace context it carries makes this span the
+      // consumer's parent
+      const envelope = buildEnvelope(request);
+      span.setAttributes(commandAttributes(envelope, shard, 'send'));
+      const invalid = checkEnvelope(envelope);
+      if (invalid) return invalid;
+      if (!sendOptions.wait) {
+        await enqueue(envelope, shard);
+        return { status: 'enqueued', commandId: envelope.commandId } satisfies Enqueued;
+      }
+      // enqueue before any other await: a caller's commands reach the queue in the order sent
+      const job = await enqueue(envelope, shard);
+      const listener = await queueEvents(shard);
+      const timeoutMs = sendOptions.timeoutMs ?? 30_000;
+      try {
+        return (await job.waitUntilFinished(listener, timeoutMs)) as CommandResult;
+      } catch (error) {
+        const message = (error as Error).message ?? String(error);
+        if (/timed out/i.test(message)) {
+          throw new ChronicleError(
+            'TIMEOUT',
+            `command ${envelope.commandId} got no answer within ${timeoutMs} ms; it stays queued`,
+          );
         }
-        // enqueue before any other await: a caller's commands reach the queue in the order sent
-        const job = await enqueue(envelope, shard);
-        const listener = await queueEvents(shard);
-        const timeoutMs = sendOptions.timeoutMs ?? 30_000;
-        try {
-          return (await job.waitUntilFinished(listener, timeoutMs)) as CommandResult;
-        } catch (error) {
-          const message = (error as Error).message ?? String(error);
-          if (/timed out/i.test(message)) {
-            throw new ChronicleError(
-              'TIMEOUT',
-              `command ${envelope.commandId} got no answer within ${timeoutMs} ms; it stays queued`,
-            );
-          }
-          throw new ChronicleError('COMMAND_FAILED', `command ${envelope.commandId} failed: ${message}`, {
-            cause: error,
-          });
-        }
-      },
-    );
+        throw new ChronicleError('COMMAND_FAILED', `command ${envelope.commandId} failed: ${message}`, {
+          cause: error,
+        });
+      }
+    });
   }) as CommandClient['send'];
 
   return {

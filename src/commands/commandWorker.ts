@@ -58,7 +58,7 @@ export class CommandWorker {
       const queue = new Queue(name, { connection, prefix: config.queuePrefix });
       await queue.setGlobalConcurrency(1);
       await queue.close();
-      const process = async (job: Job<CommandEnvelope>) => {
+      const processJob = async (job: Job<CommandEnvelope>) => {
         const envelope = job.data;
         const parent = propagation.extract(ROOT_CONTEXT, {
           ...(envelope.traceparent ? { traceparent: envelope.traceparent } : {}),
@@ -104,7 +104,7 @@ export class CommandWorker {
             }),
         );
       };
-      const worker = new Worker<CommandEnvelope, CommandResult>(name, process, {
+      const worker = new Worker<CommandEnvelope, CommandResult>(name, processJob, {
         connection,
         prefix: config.queuePrefix,
         concurrency: 1,
