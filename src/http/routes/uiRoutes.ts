@@ -32,6 +32,11 @@ const uiDirectory = (): string => {
 const assets: Readonly<Record<string, { readonly file: () => string; readonly type: string }>> = {
   'index.html': { file: () => `${uiDirectory()}index.html`, type: 'text/html; charset=utf-8' },
   'app.js': { file: () => `${uiDirectory()}app.js`, type: 'text/javascript; charset=utf-8' },
+  'api.js': { file: () => `${uiDirectory()}api.js`, type: 'text/javascript; charset=utf-8' },
+  'operationsViews.js': {
+    file: () => `${uiDirectory()}operationsViews.js`,
+    type: 'text/javascript; charset=utf-8',
+  },
   'styles.css': { file: () => `${uiDirectory()}styles.css`, type: 'text/css; charset=utf-8' },
   // the single-file browser build, served from this package's own node_modules, never a CDN
   'mermaid.min.js': {

@@ -1,8 +1,9 @@
-// The visualiser: one module, no build step. Every request goes to this same server (the page's
+// The visualiser: ES modules, no build step. Every request goes to this same server (the page's
 // Content-Security-Policy allows nothing else). Mermaid comes from /ui/mermaid.min.js.
+import { $, api, authHeaders, CREDENTIALS, credentials, guarded, showStatus } from './api.js';
+import { createOperationsViews } from './operationsViews.js';
+
 const mermaid = globalThis.mermaid;
-const $ = (selector) => document.querySelector(selector);
-const CREDENTIALS = 'chronicle.credentials';
 
 const state = {
   machines: new Map(),
@@ -16,42 +17,6 @@ const state = {
   live: undefined, // AbortController of the live stream
   roles: [],
 };
-
-// ---- credentials and requests ----
-
-const credentials = () => JSON.parse(sessionStorage.getItem(CREDENTIALS) ?? 'null');
-
-const authHeaders = () => {
-  const saved = credentials();
-  if (!saved?.value) return {};
-  return saved.kind === 'bearer' ? { authorization: `Bearer ${saved.value}` } : { 'x-api-key': saved.value };
-};
-
-const showStatus = (message) => {
-  $('#status').textContent = message ?? '';
-};
-
-const api = async (path, options = {}) => {
-  const response = await fetch(path, { ...options, headers: { ...authHeaders(), ...options.headers } });
-  const body = response.headers.get('content-type')?.includes('json') ? await response.json() : undefined;
-  if (!response.ok) {
-    const error = new Error(`${body?.code ?? response.status}: ${body?.message ?? response.statusText}`);
-    error.status = response.status;
-    throw error;
-  }
-  return body;
-};
-
-const guarded =
-  (fn) =>
-  async (...args) => {
-    try {
-      showStatus('');
-      await fn(...args);
-    } catch (error) {
-      showStatus(error.message);
-    }
-  };
 
 // ---- the chart ----
 
@@ -232,84 +197,9 @@ const showAggregate = guarded(async (type, id) => {
   void follow(type, id, last, state.live.signal);
 });
 
-// ---- projections and dead letters ----
-
-const cell = (text, className) => {
-  const td = document.createElement('td');
-  td.textContent = text ?? '';
-  if (className) td.className = className;
-  return td;
-};
-
-const actionCell = (label, action) => {
-  const td = document.createElement('td');
-  if (!state.roles.includes('admin')) return td;
-  const button = document.createElement('button');
-  button.type = 'button';
-  button.textContent = label;
-  button.addEventListener('click', guarded(action));
-  td.append(button);
-  return td;
-};
-
-const showProjections = guarded(async () => {
-  const { projections } = await api('/v1/projections');
-  $('#projections').replaceChildren(
-    ...projections.map((p) => {
-      const row = document.createElement('tr');
-      const error = p.partitions.find((partition) => partition.error)?.error;
-      row.append(
-        cell(p.name),
-        cell(p.rebuilding ? 'rebuilding' : p.state, `state-${p.state}`),
-        cell(String(p.lag.events)),
-        cell(p.lag.seconds.toFixed(1)),
-        cell(error ? `${error.message} (${error.eventType ?? ''} ${error.streamId ?? ''})` : '', 'error'),
-      );
-      const actions = actionCell('Retry', async () => {
-        await api(`/v1/projections/${p.name}/retry`, { method: 'POST' });
-        await showProjections();
-      });
-      if (state.roles.includes('admin')) {
-        const rebuild = document.createElement('button');
-        rebuild.type = 'button';
-        rebuild.textContent = 'Rebuild';
-        rebuild.addEventListener(
-          'click',
-          guarded(async () => {
-            await api(`/v1/projections/${p.name}/rebuild`, { method: 'POST' });
-            await showProjections();
-          }),
-        );
-        actions.append(' ', rebuild);
-      }
-      row.append(actions);
-      return row;
-    }),
-  );
-});
-
-const showDeadLetters = guarded(async () => {
-  const { deadLetters } = await api('/v1/dead-letters');
-  $('#dead-letters').replaceChildren(
-    ...deadLetters.map((letter) => {
-      const row = document.createElement('tr');
-      row.append(
-        cell(letter.commandId),
-        cell(`${letter.aggregateType}/${letter.aggregateId}`),
-        cell(letter.type),
-        cell(letter.reason, 'error'),
-        cell(letter.failedAt ? new Date(letter.failedAt).toLocaleString() : ''),
-        actionCell('Retry', async () => {
-          await api(`/v1/dead-letters/${encodeURIComponent(letter.commandId)}/retry`, { method: 'POST' });
-          await showDeadLetters();
-        }),
-      );
-      return row;
-    }),
-  );
-});
-
 // ---- wiring ----
+
+const { showProjections, showDeadLetters } = createOperationsViews(() => state.roles);
 
 const views = { aggregate: () => {}, projections: showProjections, 'dead-letters': showDeadLetters };
 
