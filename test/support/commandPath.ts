@@ -7,7 +7,7 @@ import {
   createCommandClient,
 } from '../../src/commands/index.js';
 import type { ChronicleConfig } from '../../src/config/index.js';
-import { createTestDatabase, type TestDatabase, testQueuePrefix } from './testDatabase.js';
+import { createTestDatabase, dropQueuePrefix, type TestDatabase, testQueuePrefix } from './testDatabase.js';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -62,6 +62,7 @@ export const createCommandPath = async (overrides: Partial<ChronicleConfig> = {}
       await client.close();
       await Promise.all(workers.map((worker) => worker.stop()));
       await db.drop();
+      await dropQueuePrefix(config.redisUrl, config.queuePrefix);
     },
   };
 };

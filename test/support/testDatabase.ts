@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 import { createOrm, migrate, type Orm } from '../../src/db/index.js';
 
@@ -43,3 +44,15 @@ export const createTestDatabase = async (): Promise<TestDatabase> => {
 
 /** A unique BullMQ prefix per test file. */
 export const testQueuePrefix = () => `chronicle_t_${randomBytes(4).toString('hex')}`;
+
+/** Deletes every Redis key under a test's BullMQ prefix, so test runs leave nothing behind. */
+export const dropQueuePrefix = async (redisUrl: string, prefix: string): Promise<void> => {
+  const redis = new Redis(redisUrl);
+  try {
+    for await (const keys of redis.scanStream({ match: `${prefix}:*`, count: 1000 })) {
+      if ((keys as string[]).length > 0) await redis.unlink(...(keys as string[]));
+    }
+  } finally {
+    redis.disconnect();
+  }
+};
