@@ -8,7 +8,13 @@ import { defaultConfig } from '../../src/config/index.js';
 import { createPostgresEventStore, type EventStore, query } from '../../src/eventStore/index.js';
 import { runSnapshotWorker, type SnapshotWorker, sweepSnapshots } from '../../src/snapshots/index.js';
 import { fastSettings, waitFor } from '../subscriptions/support.js';
-import { createTestDatabase, type TestDatabase, testQueuePrefix } from '../support/testDatabase.js';
+import { REDIS_URL } from '../support/commandPath.js';
+import {
+  createTestDatabase,
+  dropQueuePrefix,
+  type TestDatabase,
+  testQueuePrefix,
+} from '../support/testDatabase.js';
 
 type Added = { type: 'Added'; data: { n: number } };
 
@@ -71,6 +77,7 @@ describe('snapshots: policy, machine changes, sweep', () => {
   afterAll(async () => {
     await worker?.stop();
     await db.drop();
+    await dropQueuePrefix(REDIS_URL, prefix);
   });
 
   it('takes a snapshot once a stream passes its last one by N events; hydrating from it equals folding all events', async () => {

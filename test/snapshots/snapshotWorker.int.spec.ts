@@ -1,20 +1,30 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { query } from '../../src/eventStore/index.js';
 import { waitFor } from '../subscriptions/support.js';
+import { REDIS_URL } from '../support/commandPath.js';
 import { startPod } from '../support/processes.js';
-import { createTestDatabase, type TestDatabase, testQueuePrefix } from '../support/testDatabase.js';
+import {
+  createTestDatabase,
+  dropQueuePrefix,
+  type TestDatabase,
+  testQueuePrefix,
+} from '../support/testDatabase.js';
 
 describe('snapshot worker pod', () => {
   let db: TestDatabase;
   beforeAll(async () => {
     db = await createTestDatabase();
   });
-  afterAll(() => db.drop());
+  const prefix = testQueuePrefix();
+  afterAll(async () => {
+    await db.drop();
+    await dropQueuePrefix(REDIS_URL, prefix);
+  });
 
   it('starts from workers/snapshot-worker.ts, and on SIGTERM releases its leases and exits 0', async () => {
     const pod = startPod('workers/snapshot-worker.ts', {
       DATABASE_URL: db.url,
-      CHRONICLE_QUEUE_PREFIX: testQueuePrefix(),
+      CHRONICLE_QUEUE_PREFIX: prefix,
       CHRONICLE_WORKER_ID: 'snap-pod',
     });
     const knex = db.orm.em.getKnex();

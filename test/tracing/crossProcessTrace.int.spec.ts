@@ -5,7 +5,12 @@ import { attr } from '../../src/tracing/index.js';
 import { REDIS_URL } from '../support/commandPath.js';
 import { type OtlpReceiver, type ReceivedSpan, startOtlpReceiver } from '../support/otlpReceiver.js';
 import { type PodProcess, repoRoot, startPod } from '../support/processes.js';
-import { createTestDatabase, type TestDatabase, testQueuePrefix } from '../support/testDatabase.js';
+import {
+  createTestDatabase,
+  dropQueuePrefix,
+  type TestDatabase,
+  testQueuePrefix,
+} from '../support/testDatabase.js';
 
 const fixture = fileURLToPath(new URL('./fixtures/sendCommand.ts', import.meta.url));
 
@@ -61,6 +66,7 @@ describe('one trace across processes: client, command-worker pod, projection-wor
     await Promise.all(pods.map((pod) => pod.kill('SIGTERM')));
     await receiver?.close();
     await db?.drop();
+    await dropQueuePrefix(REDIS_URL, env.CHRONICLE_QUEUE_PREFIX as string);
   });
 
   it('every span has its parent in the trace, under one root: the client’s send span', async () => {

@@ -6,7 +6,12 @@ import { REDIS_URL } from '../support/commandPath.js';
 import { paymentAttempt, placeOrder } from '../support/orderCommands.js';
 import { type PodProcess, startPod } from '../support/processes.js';
 import { startTcpProxy, type TcpProxy } from '../support/tcpProxy.js';
-import { createTestDatabase, type TestDatabase, testQueuePrefix } from '../support/testDatabase.js';
+import {
+  createTestDatabase,
+  dropQueuePrefix,
+  type TestDatabase,
+  testQueuePrefix,
+} from '../support/testDatabase.js';
 
 /** The pod server's port, from the pod's `<service> ready` log line. */
 const metricsPortOf = async (pod: PodProcess, service: string): Promise<number> => {
@@ -74,6 +79,7 @@ describe('pod servers of real pods: /metrics after real commands, /readyz when P
     await Promise.all(pods.map((pod) => pod.kill('SIGTERM')));
     await proxy?.close();
     await db?.drop();
+    await dropQueuePrefix(REDIS_URL, prefix);
   });
 
   it('serves the command, actor, projection and snapshot metrics as Prometheus text', async () => {
