@@ -1,5 +1,10 @@
 import { type Attributes, context, propagation } from '@opentelemetry/api';
-import { type AggregateActor, type AggregateRegistry, decideCommand } from '../aggregate/index.js';
+import {
+  type Aggregate,
+  type AggregateActor,
+  type AggregateRegistry,
+  decideCommand,
+} from '../aggregate/index.js';
 import { checkEnvelope } from '../commands/checkEnvelope.js';
 import { envelopeAttributes } from '../commands/commandAttributes.js';
 import { isChronicleError, TransientError } from '../errors/index.js';
@@ -67,7 +72,7 @@ export class ActorHost {
       const cached = this.cache.get(key);
       recordActorCacheLookup({ aggregateType: aggregate.type, result: cached ? 'hit' : 'miss' });
       const attributes = envelopeAttributes(envelope);
-      const actor = cached ?? (await this.#hydrate(envelope, attributes));
+      const actor = cached ?? (await this.#hydrate(aggregate, envelope.aggregateId, attributes));
       this.cache.set(key, actor);
       // a cached actor may be behind (another pod ran this aggregate's last commands)
       let mayBeStale = cached !== undefined;
@@ -131,19 +136,14 @@ export class ActorHost {
     }
   }
 
-  async #hydrate(envelope: CommandEnvelope, attributes: Attributes): Promise<AggregateActor> {
-    const aggregate = this.registry.get(envelope.aggregateType);
+  async #hydrate(aggregate: Aggregate, id: string, attributes: Attributes): Promise<AggregateActor> {
     return withSpan('internal', 'hydrate', { attributes }, async (span) => {
       const started = performance.now();
-      const { actor, fromSnapshot, eventsFolded } = await hydrateActor(
-        this.store,
-        aggregate,
-        envelope.aggregateId,
-      );
+      const { actor, fromSnapshot, eventsFolded } = await hydrateActor(this.store, aggregate, id);
       span.setAttributes({
         [attr.aggregateVersion]: actor.version,
-        'chronicle.hydrate.from_snapshot': fromSnapshot,
-        'chronicle.hydrate.events': eventsFolded,
+        [attr.hydrateFromSnapshot]: fromSnapshot,
+        [attr.hydrateEvents]: eventsFolded,
       });
       recordHydration({ aggregateType: aggregate.type, durationMs: performance.now() - started });
       return actor;

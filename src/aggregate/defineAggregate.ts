@@ -68,7 +68,8 @@ export type Aggregate<Type extends string = string, Machine extends AnyStateMach
   >;
 };
 
-const typePattern = /^[a-z][a-z0-9_-]{0,62}$/;
+/** Aggregate (stream) types: lower-case letters, digits, `_` and `-`, starting with a letter. */
+export const AGGREGATE_TYPE_PATTERN = /^[a-z][a-z0-9_-]{0,62}$/;
 
 /**
  * Defines an aggregate: its machine folds events (evolve), its commands decide new ones.
@@ -86,8 +87,8 @@ export const defineAggregate = <
 >(
   definition: AggregateDefinition<Type, Machine, Schemas>,
 ): Aggregate<Type, Machine> => {
-  if (!typePattern.test(definition.type)) {
-    throw new TypeError(`aggregate type "${definition.type}" must match ${typePattern}`);
+  if (!AGGREGATE_TYPE_PATTERN.test(definition.type)) {
+    throw new TypeError(`aggregate type "${definition.type}" must match ${AGGREGATE_TYPE_PATTERN}`);
   }
   const snapshotEvery = definition.snapshotEvery ?? 100;
   if (!Number.isInteger(snapshotEvery) || snapshotEvery < 1) {

@@ -1,7 +1,5 @@
 import type { CommandEnvelope, RejectedResult } from '../messages/index.js';
-import { isValidId, MAX_PAYLOAD_BYTES } from './limits.js';
-
-const AGGREGATE_ID = /^[A-Za-z0-9][A-Za-z0-9._~@-]{0,199}$/;
+import { AGGREGATE_ID_PATTERN, AGGREGATE_ID_RULE, isValidId, MAX_PAYLOAD_BYTES } from './limits.js';
 
 /**
  * The checks that need no domain knowledge, done before a command is enqueued and again when it is
@@ -18,8 +16,8 @@ export const checkEnvelope = (envelope: CommandEnvelope): RejectedResult | undef
   if (!isValidId(envelope.commandId)) {
     return problem('commandId: 1-128 letters, digits, ".", "_", "~" or "-", not all digits');
   }
-  if (typeof envelope.aggregateId !== 'string' || !AGGREGATE_ID.test(envelope.aggregateId)) {
-    return problem('aggregateId: 1-200 letters, digits, ".", "_", "~", "@" or "-"');
+  if (typeof envelope.aggregateId !== 'string' || !AGGREGATE_ID_PATTERN.test(envelope.aggregateId)) {
+    return problem(`aggregateId: ${AGGREGATE_ID_RULE}`);
   }
   if (typeof envelope.aggregateType !== 'string' || envelope.aggregateType.length === 0) {
     return problem('aggregateType: required');

@@ -2,9 +2,8 @@ import { propagation, ROOT_CONTEXT } from '@opentelemetry/api';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { validatePayload } from '../aggregate/index.js';
-import { withSpan } from '../tracing/index.js';
+import { attr, withSpan } from '../tracing/index.js';
 import { principalOf } from './auth/index.js';
-import { httpAttr } from './httpAttributes.js';
 import { badRequest } from './httpError.js';
 import type { ApiRoute, RouteResult } from './route.js';
 
@@ -48,16 +47,16 @@ export const registerRoutes = (app: FastifyInstance, routes: readonly ApiRoute[]
       handler: async (request, reply) => {
         if (route.traced === false) return send(reply, await handle(route, request, reply));
         const parent = propagation.extract(ROOT_CONTEXT, request.headers);
-        const attributes = { [httpAttr.requestMethod]: route.method, [httpAttr.route]: route.url };
+        const attributes = { [attr.httpRequestMethod]: route.method, [attr.httpRoute]: route.url };
         const result = await withSpan(
           'server',
           `${route.method} ${route.url}`,
           { parent, attributes },
           async (span) => {
             const principal = principalOf(request);
-            if (principal) span.setAttribute(httpAttr.principal, principal.id);
+            if (principal) span.setAttribute(attr.principal, principal.id);
             const answer = await handle(route, request, reply);
-            if (answer.status !== 'hijacked') span.setAttribute(httpAttr.responseStatusCode, answer.status);
+            if (answer.status !== 'hijacked') span.setAttribute(attr.httpResponseStatusCode, answer.status);
             return answer;
           },
         );

@@ -10,6 +10,8 @@ export const attr = {
   eventId: 'chronicle.event.id',
   eventType: 'chronicle.event.type',
   eventCount: 'chronicle.event.count',
+  hydrateFromSnapshot: 'chronicle.hydrate.from_snapshot',
+  hydrateEvents: 'chronicle.hydrate.events',
   outcome: 'chronicle.outcome',
   rejectionCode: 'chronicle.rejection.code',
   projection: 'chronicle.projection.name',
@@ -22,6 +24,10 @@ export const attr = {
   messagingMessageId: 'messaging.message.id',
   messagingConversationId: 'messaging.message.conversation_id',
   messagingBatchCount: 'messaging.batch.message_count',
+  httpRequestMethod: 'http.request.method',
+  httpRoute: 'http.route',
+  httpResponseStatusCode: 'http.response.status_code',
+  principal: 'chronicle.principal',
 } as const;
 
 export const TRACER_NAME = 'chronicle';

@@ -1,14 +1,13 @@
 import { z } from 'zod';
-import { isValidId } from '../../commands/index.js';
+import { AGGREGATE_TYPE_PATTERN } from '../../aggregate/index.js';
+import { AGGREGATE_ID_PATTERN, AGGREGATE_ID_RULE, isValidId } from '../../commands/index.js';
 
 /** As defineAggregate requires. */
 export const AggregateType = z
   .string()
-  .regex(/^[a-z][a-z0-9_-]{0,62}$/, 'an aggregate type: a-z, 0-9, "_" or "-"');
-/** As checkEnvelope requires: letters, digits, `.`, `_`, `~`, `@`, `-`, at most 200. */
-export const AggregateId = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._~@-]{0,199}$/, '1-200 letters, digits, ".", "_", "~", "@" or "-"');
+  .regex(AGGREGATE_TYPE_PATTERN, 'an aggregate type: a-z, 0-9, "_" or "-"');
+/** As checkEnvelope requires. */
+export const AggregateId = z.string().regex(AGGREGATE_ID_PATTERN, AGGREGATE_ID_RULE);
 export const CommandId = z
   .string()
   .refine(isValidId, '1-128 letters, digits, ".", "_", "~" or "-", not all digits');
