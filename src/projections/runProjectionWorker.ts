@@ -1,13 +1,9 @@
 import type { ChronicleConfig } from '../config/index.js';
-import { createOrm } from '../db/index.js';
 import {
-  type EventNotifications,
-  listenForEvents,
-  SubscriptionHost,
   type SubscriptionLogger,
   type SubscriptionSettings,
   silentLogger,
-  subscriptionSettingsFromEnv,
+  startSubscriptionWorker,
 } from '../subscriptions/index.js';
 import type { Projection } from './defineProjection.js';
 import { reportProjectionLag } from './projectionLagGauge.js';
@@ -42,43 +38,30 @@ export type ProjectionWorker = {
  * await runUntilSignal(worker, logger);
  */
 export const runProjectionWorker = async (options: ProjectionWorkerOptions): Promise<ProjectionWorker> => {
-  const { config } = options;
-  const logger = options.logger ?? silentLogger;
-  const settings = options.settings ?? subscriptionSettingsFromEnv();
   const projections = selectProjections(
     options.projections,
     options.only ?? process.env.CHRONICLE_PROJECTIONS,
   );
-  const orm = await createOrm(config.databaseUrl);
-  const knex = orm.em.getKnex();
-  let notifications: EventNotifications | undefined;
-  try {
-    notifications = await listenForEvents(config.databaseUrl, logger);
-    const host = await SubscriptionHost.start({
-      knex,
-      subscriptions: projections.map((projection) => projectionSubscription(projection)),
-      settings,
-      notifications,
-      logger,
-    });
-    const stopLag = await reportProjectionLag(knex, projections, options.lagEveryMs ?? 10_000, logger);
-    const names = projections.map((projection) => projection.name);
-    logger.info({ workerId: settings.workerId, projections: names }, 'projection worker started');
-    const listener = notifications;
-    return {
-      workerId: settings.workerId,
-      owned: () => host.owned(),
-      stop: async () => {
+  const worker = await startSubscriptionWorker({
+    config: options.config,
+    ...(options.settings ? { settings: options.settings } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
+    subscriptions: () => projections.map((projection) => projectionSubscription(projection)),
+    extras: async ({ knex, logger, settings }) => {
+      const stopLag = await reportProjectionLag(knex, projections, options.lagEveryMs ?? 10_000, logger);
+      const names = projections.map((projection) => projection.name);
+      logger.info({ workerId: settings.workerId, projections: names }, 'projection worker started');
+      return () => {
         stopLag();
-        await host.stop();
-        await listener.close();
-        await orm.close(true);
-        logger.info({ workerId: settings.workerId }, 'projection worker stopped');
-      },
-    };
-  } catch (error) {
-    await notifications?.close();
-    await orm.close(true);
-    throw error;
-  }
+      };
+    },
+  });
+  return {
+    workerId: worker.workerId,
+    owned: () => worker.host.owned(),
+    stop: async () => {
+      await worker.stop();
+      (options.logger ?? silentLogger).info({ workerId: worker.workerId }, 'projection worker stopped');
+    },
+  };
 };

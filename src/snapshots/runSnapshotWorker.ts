@@ -1,15 +1,11 @@
 import { type Aggregate, createAggregateRegistry } from '../aggregate/index.js';
 import type { ChronicleConfig } from '../config/index.js';
-import { createOrm } from '../db/index.js';
 import { createPostgresEventStore } from '../eventStore/index.js';
 import {
-  type EventNotifications,
-  listenForEvents,
-  SubscriptionHost,
   type SubscriptionLogger,
   type SubscriptionSettings,
   silentLogger,
-  subscriptionSettingsFromEnv,
+  startSubscriptionWorker,
 } from '../subscriptions/index.js';
 import { snapshotSubscription } from './snapshotSubscription.js';
 import { startSnapshotSweep } from './snapshotSweepScheduler.js';
@@ -45,52 +41,37 @@ const sweepEveryFromEnv = (): number => {
  * await runUntilSignal(worker, logger);
  */
 export const runSnapshotWorker = async (options: SnapshotWorkerOptions): Promise<SnapshotWorker> => {
-  const { config } = options;
-  const logger = options.logger ?? silentLogger;
-  const settings = options.settings ?? subscriptionSettingsFromEnv();
   const registry = createAggregateRegistry(options.aggregates);
-  const orm = await createOrm(config.databaseUrl);
-  const knex = orm.em.getKnex();
-  const store = createPostgresEventStore(orm);
-  let notifications: EventNotifications | undefined;
-  let host: SubscriptionHost | undefined;
-  try {
-    notifications = await listenForEvents(config.databaseUrl, logger);
-    const subscription = snapshotSubscription({
-      store,
-      registry,
-      ...(options.partitions ? { partitions: options.partitions } : {}),
-    });
-    host = await SubscriptionHost.start({
-      knex,
-      subscriptions: [subscription],
-      settings,
-      notifications,
-      logger,
-    });
-    const sweeper = await startSnapshotSweep({
-      redisUrl: config.redisUrl,
-      prefix: config.queuePrefix,
-      everyMs: options.sweepEveryMs ?? sweepEveryFromEnv(),
-      sweep: () => sweepSnapshots(knex, store, registry),
-      logger,
-    });
-    logger.info({ workerId: settings.workerId, aggregates: registry.types }, 'snapshot worker started');
-    const [running, listener] = [host, notifications];
-    return {
-      workerId: settings.workerId,
-      stop: async () => {
-        await sweeper.close();
-        await running.stop();
-        await listener.close();
-        await orm.close(true);
-        logger.info({ workerId: settings.workerId }, 'snapshot worker stopped');
-      },
-    };
-  } catch (error) {
-    await host?.stop();
-    await notifications?.close();
-    await orm.close(true);
-    throw error;
-  }
+  const { config } = options;
+  const worker = await startSubscriptionWorker({
+    config,
+    ...(options.settings ? { settings: options.settings } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
+    subscriptions: ({ orm }) => [
+      snapshotSubscription({
+        store: createPostgresEventStore(orm),
+        registry,
+        ...(options.partitions ? { partitions: options.partitions } : {}),
+      }),
+    ],
+    extras: async ({ orm, knex, logger, settings }) => {
+      const store = createPostgresEventStore(orm);
+      const sweeper = await startSnapshotSweep({
+        redisUrl: config.redisUrl,
+        prefix: config.queuePrefix,
+        everyMs: options.sweepEveryMs ?? sweepEveryFromEnv(),
+        sweep: () => sweepSnapshots(knex, store, registry),
+        logger,
+      });
+      logger.info({ workerId: settings.workerId, aggregates: registry.types }, 'snapshot worker started');
+      return () => sweeper.close();
+    },
+  });
+  return {
+    workerId: worker.workerId,
+    stop: async () => {
+      await worker.stop();
+      (options.logger ?? silentLogger).info({ workerId: worker.workerId }, 'snapshot worker stopped');
+    },
+  };
 };

@@ -10,6 +10,7 @@ export * from './partitionRunner.js';
 export * from './partitionSql.js';
 export * from './processBatch.js';
 export * from './readEventBatch.js';
+export * from './startSubscriptionWorker.js';
 export * from './subscriptionDefinition.js';
 export * from './subscriptionHost.js';
 export * from './subscriptionLogger.js';

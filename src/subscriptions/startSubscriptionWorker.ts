@@ -1,0 +1,61 @@
+import type { Knex } from '@mikro-orm/postgresql';
+import type { ChronicleConfig } from '../config/index.js';
+import { createOrm, type Orm } from '../db/index.js';
+import { listenForEvents } from './eventListener.js';
+import type { SubscriptionDefinition } from './subscriptionDefinition.js';
+import { SubscriptionHost } from './subscriptionHost.js';
+import { type SubscriptionLogger, silentLogger } from './subscriptionLogger.js';
+import { type SubscriptionSettings, subscriptionSettingsFromEnv } from './subscriptionSettings.js';
+
+export type SubscriptionWorkerParts = {
+  readonly orm: Orm;
+  readonly knex: Knex;
+  readonly settings: SubscriptionSettings;
+  readonly logger: SubscriptionLogger;
+};
+
+export type SubscriptionWorker = {
+  readonly workerId: string;
+  readonly host: SubscriptionHost;
+  /** Stops the extras, finishes the batches in hand, releases the leases, closes the connections. */
+  stop(): Promise<void>;
+};
+
+/**
+ * What every event-stream pod engine does: a database connection, a LISTEN connection for wake-ups,
+ * a subscription host running its share of the partitions, and whatever else the pod adds
+ * (`extras`, stopped first). On a failed start, everything already opened is closed again.
+ */
+export const startSubscriptionWorker = async (options: {
+  readonly config: ChronicleConfig;
+  readonly settings?: SubscriptionSettings;
+  readonly logger?: SubscriptionLogger;
+  readonly subscriptions: (parts: SubscriptionWorkerParts) => readonly SubscriptionDefinition[];
+  readonly extras?: (parts: SubscriptionWorkerParts) => Promise<() => Promise<void> | void>;
+}): Promise<SubscriptionWorker> => {
+  const logger = options.logger ?? silentLogger;
+  const settings = options.settings ?? subscriptionSettingsFromEnv();
+  const orm = await createOrm(options.config.databaseUrl);
+  const parts = { orm, knex: orm.em.getKnex(), settings, logger };
+  const opened: (() => Promise<void> | void)[] = [() => orm.close(true)];
+  const closeAll = async () => {
+    for (const close of opened.reverse()) await close();
+  };
+  try {
+    const notifications = await listenForEvents(options.config.databaseUrl, logger);
+    opened.push(() => notifications.close());
+    const host = await SubscriptionHost.start({
+      knex: parts.knex,
+      subscriptions: options.subscriptions(parts),
+      settings,
+      notifications,
+      logger,
+    });
+    opened.push(() => host.stop());
+    if (options.extras) opened.push(await options.extras(parts));
+    return { workerId: settings.workerId, host, stop: closeAll };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+};
