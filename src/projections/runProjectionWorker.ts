@@ -1,4 +1,4 @@
-import type { ChronicleConfig } from '../config/index.js';
+import { type ChronicleConfig, positiveInt } from '../config/index.js';
 import {
   type SubscriptionLogger,
   type SubscriptionSettings,
@@ -18,7 +18,7 @@ export type ProjectionWorkerOptions = {
   /** Comma-separated names to run; default: CHRONICLE_PROJECTIONS, else all. */
   readonly only?: string;
   readonly logger?: SubscriptionLogger;
-  /** How often the lag gauges are refreshed from the checkpoint table. Default 10 s. */
+  /** How often the lag gauges are refreshed from the checkpoint table. Default CHRONICLE_PROJECTION_LAG_MS, else 10 s. */
   readonly lagEveryMs?: number;
 };
 
@@ -48,7 +48,13 @@ export const runProjectionWorker = async (options: ProjectionWorkerOptions): Pro
     ...(options.logger ? { logger: options.logger } : {}),
     subscriptions: () => projections.map((projection) => projectionSubscription(projection)),
     extras: async ({ knex, logger, settings }) => {
-      const stopLag = await reportProjectionLag(knex, projections, options.lagEveryMs ?? 10_000, logger);
+      const stopLag = await reportProjectionLag(
+        knex,
+        projections,
+        options.lagEveryMs ??
+          positiveInt('CHRONICLE_PROJECTION_LAG_MS', process.env.CHRONICLE_PROJECTION_LAG_MS, 10_000),
+        logger,
+      );
       const names = projections.map((projection) => projection.name);
       logger.info({ workerId: settings.workerId, projections: names }, 'projection worker started');
       return () => {
