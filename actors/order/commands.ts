@@ -1,4 +1,4 @@
-import type { CommandDefinitions } from 'chronicle';
+import { commandFor } from 'chronicle';
 import { z } from 'zod';
 import { paymentMethods, shippingUpdates } from './events.js';
 import type { orderMachine } from './machine.js';
@@ -20,40 +20,22 @@ export const FailPayment = z.strictObject({ reason: z.string().min(1) });
 export const UpdateShippingStatus = z.strictObject({ status: z.enum(shippingUpdates) });
 export const CancelOrder = z.strictObject({ reason: z.string().min(1) });
 
-/** The payload schema of each command (their JSON Schema documents the HTTP API). */
-export const orderSchemas = {
-  PlaceOrder,
-  InitiatePayment,
-  ConfirmPayment,
-  FailPayment,
-  UpdateShippingStatus,
-  CancelOrder,
-};
+const command = commandFor<typeof orderMachine>();
 
 /** Lifecycle rules live in the machine; each decide only says which event the command causes. */
 export const orderCommands = {
-  PlaceOrder: {
-    schema: PlaceOrder,
-    decide: ({ data, metadata }) => [{ type: 'OrderPlaced', data: { ...data, placedAt: metadata.issuedAt } }],
-  },
-  InitiatePayment: {
-    schema: InitiatePayment,
-    decide: () => [{ type: 'OrderPaymentInitiated', data: {} }],
-  },
-  ConfirmPayment: {
-    schema: ConfirmPayment,
-    decide: () => [{ type: 'OrderPaid', data: {} }],
-  },
-  FailPayment: {
-    schema: FailPayment,
-    decide: ({ data }) => [{ type: 'OrderPaymentFailed', data: { reason: data.reason } }],
-  },
-  UpdateShippingStatus: {
-    schema: UpdateShippingStatus,
-    decide: ({ data }) => [{ type: 'OrderShippingStatusUpdated', data: { status: data.status } }],
-  },
-  CancelOrder: {
-    schema: CancelOrder,
-    decide: ({ data }) => [{ type: 'OrderCancelled', data: { reason: data.reason } }],
-  },
-} satisfies CommandDefinitions<typeof orderMachine, typeof orderSchemas>;
+  PlaceOrder: command(PlaceOrder, ({ data, metadata }) => [
+    { type: 'OrderPlaced', data: { ...data, placedAt: metadata.issuedAt } },
+  ]),
+  InitiatePayment: command(InitiatePayment, () => [{ type: 'OrderPaymentInitiated', data: {} }]),
+  ConfirmPayment: command(ConfirmPayment, () => [{ type: 'OrderPaid', data: {} }]),
+  FailPayment: command(FailPayment, ({ data }) => [
+    { type: 'OrderPaymentFailed', data: { reason: data.reason } },
+  ]),
+  UpdateShippingStatus: command(UpdateShippingStatus, ({ data }) => [
+    { type: 'OrderShippingStatusUpdated', data: { status: data.status } },
+  ]),
+  CancelOrder: command(CancelOrder, ({ data }) => [
+    { type: 'OrderCancelled', data: { reason: data.reason } },
+  ]),
+};

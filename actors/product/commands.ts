@@ -1,4 +1,4 @@
-import { type CommandDefinitions, reject } from 'chronicle';
+import { commandFor, reject } from 'chronicle';
 import { z } from 'zod';
 import type { productMachine } from './machine.js';
 
@@ -12,28 +12,17 @@ export const CreateProduct = z.strictObject({
 export const ChangePrice = z.strictObject({ price: Price });
 export const DiscontinueProduct = z.strictObject({ reason: z.string().min(1) });
 
-export const productSchemas = { CreateProduct, ChangePrice, DiscontinueProduct };
+const command = commandFor<typeof productMachine>();
 
 export const productCommands = {
-  CreateProduct: {
-    schema: CreateProduct,
-    decide: ({ data, metadata }) => [
-      { type: 'ProductCreated', data: { ...data, createdAt: metadata.issuedAt } },
-    ],
-  },
-  ChangePrice: {
-    schema: ChangePrice,
-    decide: ({ data }, { context }) => {
-      if (context.price === data.price) reject('PRICE_UNCHANGED', `the price is already ${data.price}`);
-      return [
-        { type: 'ProductPriceChanged', data: { price: data.price, previousPrice: context.price ?? 0 } },
-      ];
-    },
-  },
-  DiscontinueProduct: {
-    schema: DiscontinueProduct,
-    decide: ({ data, metadata }) => [
-      { type: 'ProductDiscontinued', data: { reason: data.reason, discontinuedAt: metadata.issuedAt } },
-    ],
-  },
-} satisfies CommandDefinitions<typeof productMachine, typeof productSchemas>;
+  CreateProduct: command(CreateProduct, ({ data, metadata }) => [
+    { type: 'ProductCreated', data: { ...data, createdAt: metadata.issuedAt } },
+  ]),
+  ChangePrice: command(ChangePrice, ({ data }, { context }) => {
+    if (context.price === data.price) reject('PRICE_UNCHANGED', `the price is already ${data.price}`);
+    return [{ type: 'ProductPriceChanged', data: { price: data.price, previousPrice: context.price ?? 0 } }];
+  }),
+  DiscontinueProduct: command(DiscontinueProduct, ({ data, metadata }) => [
+    { type: 'ProductDiscontinued', data: { reason: data.reason, discontinuedAt: metadata.issuedAt } },
+  ]),
+};

@@ -1,6 +1,7 @@
 export * from './aggregateActor.js';
 export * from './aggregateRegistry.js';
 export * from './assertPureMachine.js';
+export * from './commandFor.js';
 export * from './decideCommand.js';
 export * from './defineAggregate.js';
 export * from './formatStateValue.js';
