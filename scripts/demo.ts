@@ -6,10 +6,12 @@ import { randomUUID } from 'node:crypto';
 import {
   CommandWorker,
   createCommandClient,
+  createLogger,
   createOrm,
   createPostgresEventStore,
   hydrateActor,
   loadConfig,
+  logLevelFromEnv,
   migrate,
 } from 'chronicle';
 import { aggregates, order } from '../actors/index.js';
@@ -22,7 +24,11 @@ const report = await migrate(config.databaseUrl);
 console.log(report.applied.length ? `applied ${report.applied.join(', ')}` : 'schema up to date');
 
 step(`starting a command worker (${config.shards} shard queues on ${config.redisUrl})`);
-const worker = await CommandWorker.start({ config, aggregates });
+// the demo prints its own story; the worker's JSON logs show only warnings (LOG_LEVEL overrides)
+const logger = createLogger('demo-command-worker', {
+  level: process.env.LOG_LEVEL ? logLevelFromEnv() : 'warn',
+});
+const worker = await CommandWorker.start({ config, aggregates, logger });
 const client = createCommandClient({
   redisUrl: config.redisUrl,
   shards: config.shards,
