@@ -1,15 +1,8 @@
-import {
-  apiSettingsFromEnv,
-  createApiServer,
-  createLogger,
-  loadConfig,
-  type ReadModelRoute,
-  runUntilSignal,
-} from 'chronicle';
+import { apiSettingsFromEnv, createApiServer, loadConfig, type ReadModelRoute } from 'chronicle';
 import { z } from 'zod';
 import { aggregates } from '../../actors/index.js';
 import { getOrderTotals, ListOrdersQuery, listOrders, projections } from '../../actors/projections/index.js';
-import { startTelemetry } from '../../otel/index.js';
+import { runPod } from './runPod.js';
 
 const paymentStatuses: readonly string[] = ListOrdersQuery.shape.paymentStatus.unwrap().options;
 const shippingStatuses: readonly string[] = ListOrdersQuery.shape.shippingStatus.unwrap().options;
@@ -43,14 +36,12 @@ export const orderReadModels: readonly ReadModelRoute[] = [
 ];
 
 /**
- * The api pod, in the life cycle of every pod (see runPod): telemetry first, then the engine, then
- * ready; on SIGTERM/SIGINT not ready, finish the requests in hand, close, flush telemetry. It serves
- * /healthz, /readyz and /metrics from its own fastify app on PORT, so it has no separate pod server.
+ * The api pod, in the life cycle of every pod (runPod). It serves /healthz, /readyz and /metrics
+ * from its own fastify app on PORT; on SIGTERM/SIGINT it stops being ready, ends live streams and
+ * finishes the requests in hand.
  */
-export const runApiPod = async (): Promise<void> => {
-  const telemetry = startTelemetry({ serviceName: 'chronicle-api' });
-  const logger = createLogger('chronicle-api');
-  try {
+export const runApiPod = (): Promise<void> =>
+  runPod('chronicle-api', async ({ logger, metricsHandler }) => {
     const server = await createApiServer({
       config: loadConfig(),
       settings: apiSettingsFromEnv(),
@@ -58,23 +49,15 @@ export const runApiPod = async (): Promise<void> => {
       projections,
       readModels: orderReadModels,
       logger,
-      metricsHandler: telemetry.metricsHandler,
+      metricsHandler,
     });
     const port = await server.listen();
-    logger.info({ port }, 'chronicle-api ready');
-    await runUntilSignal(
-      {
-        stop: async () => {
-          server.setDraining();
-          await server.close();
-          await telemetry.shutdown();
-        },
+    return {
+      servesProbes: true,
+      ready: { port },
+      stop: async () => {
+        server.setDraining();
+        await server.close();
       },
-      logger,
-    );
-  } catch (error) {
-    logger.fatal({ err: error }, 'chronicle-api failed to start');
-    await telemetry.shutdown();
-    process.exitCode = 1;
-  }
-};
+    };
+  });

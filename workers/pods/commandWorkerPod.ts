@@ -4,7 +4,7 @@ import { runPod } from './runPod.js';
 
 /** The command-worker pod: one worker per shard queue, until SIGTERM/SIGINT. */
 export const runCommandWorkerPod = (): Promise<void> =>
-  runPod('chronicle-command-worker', async (logger) => {
+  runPod('chronicle-command-worker', async ({ logger }) => {
     const worker = await CommandWorker.start({ config: loadConfig(), aggregates, logger });
     return { checks: worker.readinessChecks(), stop: () => worker.stop() };
   });

@@ -1,6 +1,7 @@
 import {
   createDependencyChecks,
   createLogger,
+  type DependencyChecks,
   type Logger,
   loadConfig,
   type PodServer,
@@ -9,39 +10,51 @@ import {
   startPodServer,
 } from 'chronicle';
 
-import { type ChronicleServiceName, startTelemetry } from '../../otel/index.js';
+import { type ChronicleServiceName, type PrometheusText, startTelemetry } from '../../otel/index.js';
 
 /** What a pod kind provides: its engine, started, with a graceful stop and any checks of its own. */
 export type PodEngine = {
   /** Added to the PostgreSQL and Redis checks every pod has. */
   readonly checks?: Readonly<Record<string, ReadinessCheck>>;
+  /**
+   * The engine serves /healthz, /readyz and /metrics itself (the api pod, on its own port): no
+   * separate pod server. Its stop must then report not-ready first.
+   */
+  readonly servesProbes?: true;
+  /** Fields for the `<service> ready` log line (e.g. the port it listens on). */
+  readonly ready?: Readonly<Record<string, unknown>>;
   stop(): Promise<void>;
 };
 
+/** What the pod gives its engine. */
+export type PodContext = { readonly logger: Logger; readonly metricsHandler: PrometheusText };
+
 /**
- * The life of every pod: telemetry first (so every span and metric is captured), signal handlers
+ * The life of every pod (command, projection, snapshot, api): telemetry first (so every span and metric is captured), signal handlers
  * next (a SIGTERM during start-up waits for the start, then stops), then the engine, then
  * /healthz, /readyz and /metrics, and the `<service> ready` log line. On SIGTERM/SIGINT: not
  * ready, finish the work in hand and stop, flush telemetry, exit 0. A failed start exits 1.
  */
 export const runPod = async (
   serviceName: ChronicleServiceName,
-  start: (logger: Logger) => Promise<PodEngine>,
+  start: (pod: PodContext) => Promise<PodEngine>,
 ): Promise<void> => {
   const telemetry = startTelemetry({ serviceName });
   const logger = createLogger(serviceName);
-  const dependencies = createDependencyChecks(loadConfig());
   let engine: PodEngine | undefined;
+  let dependencies: DependencyChecks | undefined;
   let server: PodServer | undefined;
   const shutDown = async () => {
     server?.setDraining();
     await engine?.stop();
     await server?.close();
-    await dependencies.close();
+    await dependencies?.close();
     await telemetry.shutdown();
   };
   const starting = (async () => {
-    engine = await start(logger);
+    engine = await start({ logger, metricsHandler: telemetry.metricsHandler });
+    if (engine.servesProbes) return;
+    dependencies = createDependencyChecks(loadConfig());
     server = await startPodServer({
       checks: { ...dependencies.checks, ...engine.checks },
       metricsHandler: telemetry.metricsHandler,
@@ -65,6 +78,6 @@ export const runPod = async (
     );
     process.exit(1);
   }
-  logger.info({ metricsPort: server?.port }, `${serviceName} ready`);
+  logger.info({ ...engine?.ready, ...(server ? { metricsPort: server.port } : {}) }, `${serviceName} ready`);
   await stopped;
 };

@@ -4,6 +4,6 @@ import { runPod } from './runPod.js';
 
 /** The snapshot pod: snapshots streams past their policy, plus the periodic sweep, until SIGTERM/SIGINT. */
 export const runSnapshotWorkerPod = (): Promise<void> =>
-  runPod('chronicle-snapshot-worker', (logger) =>
+  runPod('chronicle-snapshot-worker', ({ logger }) =>
     runSnapshotWorker({ config: loadConfig(), aggregates, logger }),
   );
