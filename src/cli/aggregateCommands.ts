@@ -2,9 +2,10 @@ import { hydrateActor } from '../actorHost/index.js';
 import type { AggregateRegistry } from '../aggregate/index.js';
 import { createCommandClient } from '../commands/index.js';
 import type { ChronicleConfig } from '../config/index.js';
-import { createOrm, migrate } from '../db/index.js';
-import { createPostgresEventStore } from '../eventStore/index.js';
+import { migrate } from '../db/index.js';
+import { createPostgresEventStore, type EventStore } from '../eventStore/index.js';
 import { CliUsageError, EXIT, printError, printJson } from './cliOutput.js';
+import { withOrm } from './withOrm.js';
 
 export const migrateCommand = async (config: ChronicleConfig): Promise<number> => {
   const report = await migrate(config.databaseUrl);
@@ -60,17 +61,8 @@ export const sendCommand = async (config: ChronicleConfig, args: SendArgs): Prom
   }
 };
 
-const withStore = async <T>(
-  config: ChronicleConfig,
-  fn: (store: ReturnType<typeof createPostgresEventStore>) => Promise<T>,
-) => {
-  const orm = await createOrm(config.databaseUrl, { poolSize: 2 });
-  try {
-    return await fn(createPostgresEventStore(orm));
-  } finally {
-    await orm.close(true);
-  }
-};
+const withStore = <T>(config: ChronicleConfig, fn: (store: EventStore) => Promise<T>) =>
+  withOrm(config.databaseUrl, (orm) => fn(createPostgresEventStore(orm)));
 
 export const eventsCommand = (
   config: ChronicleConfig,

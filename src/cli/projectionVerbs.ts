@@ -1,6 +1,5 @@
 import type { Aggregate } from '../aggregate/index.js';
 import { loadConfig } from '../config/index.js';
-import { createOrm } from '../db/index.js';
 import type { Projection } from '../projections/index.js';
 import { CliUsageError, EXIT, printError, printJson } from './cliOutput.js';
 import {
@@ -10,23 +9,17 @@ import {
   projectionsStatus,
   takeSnapshot,
 } from './projectionCommands.js';
+import { withOrm } from './withOrm.js';
 
 export const projectionUsage = `  projections status                        one JSON line per projection partition (checkpoint, head, lag, owner, state)
   projections rebuild <name>                replay into shadow tables and swap them in (the live model serves meanwhile)
   projections retry <name>                  resume a projection's stopped partitions
   snapshot <type> <id>                      take a snapshot of one stream now`;
 
-const withContext = async (
+const withContext = (
   definitions: Omit<ProjectionCliContext, 'orm'>,
   fn: (context: ProjectionCliContext) => Promise<number>,
-) => {
-  const orm = await createOrm(loadConfig().databaseUrl, { poolSize: 2 });
-  try {
-    return await fn({ ...definitions, orm });
-  } finally {
-    await orm.close(true);
-  }
-};
+) => withOrm(loadConfig().databaseUrl, (orm) => fn({ ...definitions, orm }));
 
 /** Prints a tagged result; an `unknown` name is a rejection (exit 2) with the known names. */
 const answer = (result: { status: string; name?: string; known?: readonly string[] }): number => {

@@ -1,5 +1,6 @@
 import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
+import { loadConfig } from '../config/index.js';
 import { ChronicleError } from '../errors/index.js';
 import type { CommandEnvelope, CommandRequest, CommandResult, RejectedResult } from '../messages/index.js';
 import { withSpan } from '../tracing/index.js';
@@ -40,11 +41,10 @@ export interface CommandClient {
  * const result = await client.send({ aggregateType: 'order', aggregateId: 'o-1', type: 'PlaceOrder', payload }, { wait: true });
  */
 export const createCommandClient = (options: CommandClientOptions = {}): CommandClient => {
-  const shards = options.shards ?? Number(process.env.CHRONICLE_SHARDS ?? 8);
-  const prefix = options.queuePrefix ?? process.env.CHRONICLE_QUEUE_PREFIX ?? 'chronicle';
-  const connection = new Redis(options.redisUrl ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', {
-    maxRetriesPerRequest: null,
-  });
+  // unset options come from the environment, read (and checked) as the pods read it
+  const shards = options.shards ?? loadConfig().shards;
+  const prefix = options.queuePrefix ?? loadConfig().queuePrefix;
+  const connection = new Redis(options.redisUrl ?? loadConfig().redisUrl, { maxRetriesPerRequest: null });
   const queues = new Map<number, Queue>();
   const events = new Map<number, Promise<QueueEvents>>();
   // BullMQ never closes a connection it was handed: these are ours to close
