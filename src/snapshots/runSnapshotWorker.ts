@@ -1,5 +1,5 @@
 import { type Aggregate, createAggregateRegistry } from '../aggregate/index.js';
-import type { ChronicleConfig } from '../config/index.js';
+import { type ChronicleConfig, positiveInt } from '../config/index.js';
 import { createPostgresEventStore } from '../eventStore/index.js';
 import {
   type SubscriptionLogger,
@@ -28,10 +28,8 @@ export type SnapshotWorker = {
   stop(): Promise<void>;
 };
 
-const sweepEveryFromEnv = (): number => {
-  const raw = Number(process.env.CHRONICLE_SNAPSHOT_SWEEP_MS);
-  return Number.isInteger(raw) && raw > 0 ? raw : 300_000;
-};
+const sweepEveryFromEnv = (): number =>
+  positiveInt('CHRONICLE_SNAPSHOT_SWEEP_MS', process.env.CHRONICLE_SNAPSHOT_SWEEP_MS, 300_000);
 
 /**
  * A snapshot pod's engine: reads the event stream (its share of the `snapshots` partitions) and
