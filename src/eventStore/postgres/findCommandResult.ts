@@ -1,6 +1,6 @@
 import type { Knex } from '@mikro-orm/postgresql';
 import type { AcceptedResult } from '../../messages/index.js';
-import { type EventRow, eventColumns, rowToEvent } from './rowToEvent.js';
+import { readStream } from './readStream.js';
 import { query } from './sql.js';
 
 type CommandRow = { stream_type: string; stream_id: string; first_version: number; last_version: number };
@@ -18,11 +18,10 @@ export const findCommandResult = async (
   if (!command) return undefined;
   const events =
     command.first_version <= command.last_version
-      ? await query<EventRow>(
+      ? await readStream(
           knex,
-          `select ${eventColumns} from es_events
-           where stream_type = ? and stream_id = ? and version between ? and ? order by version`,
-          [command.stream_type, command.stream_id, command.first_version, command.last_version],
+          { streamType: command.stream_type, streamId: command.stream_id },
+          { afterVersion: command.first_version - 1, toVersion: command.last_version },
         )
       : [];
   return {
@@ -31,6 +30,6 @@ export const findCommandResult = async (
     aggregateType: command.stream_type,
     aggregateId: command.stream_id,
     version: command.last_version,
-    events: events.map(rowToEvent),
+    events,
   };
 };
