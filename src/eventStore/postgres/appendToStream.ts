@@ -4,6 +4,7 @@ import { ConcurrencyError } from '../../errors/index.js';
 import type { AcceptedResult } from '../../messages/index.js';
 import type { AppendOutcome, AppendRequest } from '../eventStore.js';
 import { findCommandResult } from './findCommandResult.js';
+import { streamVersion } from './readStream.js';
 import { type EventRow, eventColumns, rowToEvent } from './rowToEvent.js';
 import { query } from './sql.js';
 
@@ -84,12 +85,8 @@ export const appendToStream = async (knex: Knex, request: AppendRequest): Promis
     return { status: 'duplicate', result: stored };
   }
   if (rows[0]?.head_version == null) {
-    const [actual] = await query<{ version: number }>(
-      knex,
-      'select version from es_streams where stream_type = ? and stream_id = ?',
-      [streamType, streamId],
-    );
-    throw new ConcurrencyError(streamType, streamId, expectedVersion, actual?.version ?? 0);
+    const actual = await streamVersion(knex, { streamType, streamId });
+    throw new ConcurrencyError(streamType, streamId, expectedVersion, actual);
   }
   const result: AcceptedResult = {
     status: 'accepted',
