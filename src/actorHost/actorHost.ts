@@ -1,4 +1,4 @@
-import { type Attributes, context, propagation } from '@opentelemetry/api';
+import type { Attributes } from '@opentelemetry/api';
 import {
   type Aggregate,
   type AggregateActor,
@@ -18,7 +18,7 @@ import {
   recordHydration,
   type Unregister,
 } from '../metrics/index.js';
-import { attr, withSpan } from '../tracing/index.js';
+import { attr, currentTraceContext, withSpan } from '../tracing/index.js';
 import { ActorCache, type ActorCacheOptions } from './actorCache.js';
 import { hydrateActor } from './hydrateActor.js';
 
@@ -168,15 +168,12 @@ export class ActorHost {
 
 /** Events carry their command's ids (causation = the command) and the appending span's context. */
 const eventMetadata = (envelope: CommandEnvelope): EventMetadata => {
-  const carrier: Record<string, string> = {};
-  propagation.inject(context.active(), carrier);
   return {
     commandId: envelope.commandId,
     correlationId: envelope.correlationId,
     causationId: envelope.commandId,
     issuedAt: envelope.issuedAt,
     ...(envelope.issuedBy ? { issuedBy: envelope.issuedBy } : {}),
-    ...(carrier.traceparent ? { traceparent: carrier.traceparent } : {}),
-    ...(carrier.tracestate ? { tracestate: carrier.tracestate } : {}),
+    ...currentTraceContext(),
   };
 };

@@ -1,6 +1,6 @@
-import { context, propagation } from '@opentelemetry/api';
 import { v7 as uuidv7 } from 'uuid';
 import type { CommandEnvelope, CommandRequest } from '../messages/index.js';
+import { currentTraceContext } from '../tracing/index.js';
 
 /**
  * Fills in what the sender left out: a uuid v7 command id, correlation and causation (from the
@@ -9,8 +9,6 @@ import type { CommandEnvelope, CommandRequest } from '../messages/index.js';
  */
 export const buildEnvelope = (request: CommandRequest, now: Date = new Date()): CommandEnvelope => {
   const commandId = request.commandId ?? uuidv7();
-  const carrier: Record<string, string> = {};
-  propagation.inject(context.active(), carrier);
   return {
     commandId,
     aggregateType: request.aggregateType,
@@ -21,7 +19,6 @@ export const buildEnvelope = (request: CommandRequest, now: Date = new Date()): 
     causationId: request.causationId ?? request.causedBy?.eventId ?? commandId,
     issuedAt: now.toISOString(),
     ...(request.issuedBy ? { issuedBy: request.issuedBy } : {}),
-    ...(carrier.traceparent ? { traceparent: carrier.traceparent } : {}),
-    ...(carrier.tracestate ? { tracestate: carrier.tracestate } : {}),
+    ...currentTraceContext(),
   };
 };

@@ -1,4 +1,3 @@
-import { propagation, ROOT_CONTEXT } from '@opentelemetry/api';
 import { type Job, Queue, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { ActorHost, type ActorHostOptions } from '../actorHost/index.js';
@@ -10,7 +9,7 @@ import { createLogger, type Logger, withCorrelationBaggage } from '../logging/in
 import type { CommandEnvelope, CommandResult } from '../messages/index.js';
 import { recordCommandProcessed, recordQueueWait } from '../metrics/index.js';
 import type { ReadinessCheck } from '../observability/index.js';
-import { attr, withSpan } from '../tracing/index.js';
+import { attr, contextFrom, withSpan } from '../tracing/index.js';
 import { commandAttributes } from './commandAttributes.js';
 import { type RetryPolicy, retryInPlace } from './retryInPlace.js';
 import { shardQueueName } from './shardFor.js';
@@ -60,10 +59,7 @@ export class CommandWorker {
       await queue.close();
       const processJob = async (job: Job<CommandEnvelope>) => {
         const envelope = job.data;
-        const parent = propagation.extract(ROOT_CONTEXT, {
-          ...(envelope.traceparent ? { traceparent: envelope.traceparent } : {}),
-          ...(envelope.tracestate ? { tracestate: envelope.tracestate } : {}),
-        });
+        const parent = contextFrom(envelope);
         return withSpan(
           'consumer',
           `process ${envelope.type}`,

@@ -1,9 +1,7 @@
-import { type Context, propagation, ROOT_CONTEXT } from '@opentelemetry/api';
+import type { Context } from '@opentelemetry/api';
 import type { RecordedEvent } from '../messages/index.js';
+import { contextFrom } from '../tracing/index.js';
 
 /** The trace context stored with an event, so its consumers' spans join the trace that appended it. */
-export const eventTraceContext = (event: Pick<RecordedEvent, 'metadata'>): Context => {
-  const { traceparent, tracestate } = event.metadata;
-  if (!traceparent) return ROOT_CONTEXT;
-  return propagation.extract(ROOT_CONTEXT, { traceparent, ...(tracestate ? { tracestate } : {}) });
-};
+export const eventTraceContext = (event: Pick<RecordedEvent, 'metadata'>): Context =>
+  contextFrom(event.metadata);

@@ -1,2 +1,3 @@
 export * from './attributes.js';
+export * from './traceContext.js';
 export * from './withSpan.js';
