@@ -9,7 +9,7 @@ export * from './eventStore/index.js';
 export * from './http/index.js';
 export * from './logging/index.js';
 export * from './machines/index.js';
-export type * from './messages/index.js';
+export * from './messages/index.js';
 export * from './metrics/index.js';
 export * from './observability/index.js';
 export * from './pods/index.js';

@@ -3,13 +3,19 @@ import {
   type Aggregate,
   type AggregateActor,
   type AggregateRegistry,
+  type Decision,
   decideCommand,
+  type KnownCommand,
+  precheckCommand,
 } from '../aggregate/index.js';
-import { checkEnvelope } from '../commands/checkEnvelope.js';
-import { envelopeAttributes } from '../commands/commandAttributes.js';
 import { isChronicleError, TransientError } from '../errors/index.js';
 import type { EventStore } from '../eventStore/index.js';
-import type { CommandEnvelope, CommandResult, EventMetadata, RejectedResult } from '../messages/index.js';
+import {
+  type CommandEnvelope,
+  type CommandResult,
+  envelopeAttributes,
+  rejectedResult,
+} from '../messages/index.js';
 import {
   observeActorCacheSize,
   recordActorCacheLookup,
@@ -18,8 +24,9 @@ import {
   recordHydration,
   type Unregister,
 } from '../metrics/index.js';
-import { attr, currentTraceContext, withSpan } from '../tracing/index.js';
+import { attr, withSpan } from '../tracing/index.js';
 import { ActorCache, type ActorCacheOptions } from './actorCache.js';
+import { eventMetadata } from './eventMetadata.js';
 import { hydrateActor } from './hydrateActor.js';
 
 export type ActorHostOptions = ActorCacheOptions & {
@@ -27,14 +34,12 @@ export type ActorHostOptions = ActorCacheOptions & {
   readonly maxConflictRetries?: number;
 };
 
-const rejection = (envelope: CommandEnvelope, error: { code: string; message: string; details?: unknown }) =>
-  ({
-    status: 'rejected',
-    commandId: envelope.commandId,
-    code: error.code,
-    message: error.message,
-    ...(error.details ? { details: error.details as Record<string, unknown> } : {}),
-  }) satisfies RejectedResult;
+type Decided = Extract<Decision, { status: 'decided' }>;
+
+/** What one append attempt came to: the answer, or a conflict already caught up with. */
+type AppendAttempt =
+  | { readonly status: 'answered'; readonly result: CommandResult }
+  | { readonly status: 'conflict' };
 
 /**
  * Runs commands against live aggregate actors. Keeps them in a bounded cache; on a miss hydrates
@@ -57,82 +62,102 @@ export class ActorHost {
   }
 
   async handle(envelope: CommandEnvelope): Promise<CommandResult> {
-    const invalid = checkEnvelope(envelope);
-    if (invalid) return invalid;
-    const aggregate = this.registry.find(envelope.aggregateType);
-    if (!aggregate) {
-      return rejection(envelope, {
-        code: 'UNKNOWN_AGGREGATE',
-        message: `no aggregate type "${envelope.aggregateType}"`,
-        details: { known: this.registry.types },
-      });
-    }
-    const key = ActorCache.key(aggregate.type, envelope.aggregateId);
+    const known = precheckCommand(this.registry, envelope);
+    if (known.status === 'rejected') return known;
+    const key = ActorCache.key(known.aggregate.type, envelope.aggregateId);
     try {
-      const cached = this.cache.get(key);
-      recordActorCacheLookup({ aggregateType: aggregate.type, result: cached ? 'hit' : 'miss' });
       const attributes = envelopeAttributes(envelope);
-      const actor = cached ?? (await this.#hydrate(aggregate, envelope.aggregateId, attributes));
+      const cached = this.cache.get(key);
+      recordActorCacheLookup({ aggregateType: known.aggregate.type, result: cached ? 'hit' : 'miss' });
+      const actor = cached ?? (await this.#hydrate(known.aggregate, envelope.aggregateId, attributes));
       this.cache.set(key, actor);
       // a cached actor may be behind (another pod ran this aggregate's last commands)
-      let mayBeStale = cached !== undefined;
-      for (let attempt = 0; ; attempt++) {
-        const decision = await withSpan(
-          'internal',
-          'decide',
-          { attributes: { ...attributes, [attr.aggregateVersion]: actor.version } },
-          () => decideCommand(aggregate, { snapshot: actor.snapshot, version: actor.version }, envelope),
-        );
-        if (decision.status === 'rejected') {
-          // an append would catch a stale acceptance; a stale rejection must be checked here
-          if (mayBeStale && (await this.#catchUp(actor)) > 0) {
-            mayBeStale = false;
-            continue;
-          }
-          // a command that ran before (redelivered after a crash, or sent again) may be rejected by
-          // the state it produced: its first answer stands. An accepted one is caught by the append.
-          return (await this.store.findCommandResult(envelope.commandId)) ?? rejection(envelope, decision);
-        }
-        try {
-          const outcome = await withSpan(
-            'internal',
-            'append',
-            { attributes: { ...attributes, [attr.eventCount]: decision.events.length } },
-            async (span) => {
-              const appended = await this.store.append({
-                streamType: aggregate.type,
-                streamId: envelope.aggregateId,
-                expectedVersion: actor.version,
-                events: decision.events,
-                // inside the append span: consumers of these events continue from it
-                metadata: eventMetadata(envelope),
-                command: { commandId: envelope.commandId, type: envelope.type },
-              });
-              span.setAttribute(attr.aggregateVersion, appended.result.version);
-              return appended;
-            },
-          );
-          if (outcome.status === 'duplicate') this.cache.evict(key);
-          else {
-            actor.apply(outcome.result.events);
-            recordEventsAppended({ aggregateType: aggregate.type, count: outcome.result.events.length });
-          }
-          return outcome.result;
-        } catch (error) {
-          if (!isChronicleError(error, 'CONCURRENCY')) throw error;
-          recordConcurrencyConflict({ aggregateType: aggregate.type });
-          if (attempt >= this.#maxConflictRetries) {
-            throw new TransientError(`${key}: still conflicting after ${attempt + 1} attempts`, {
-              cause: error,
-            });
-          }
-          await this.#catchUp(actor);
-          mayBeStale = false;
-        }
-      }
+      return await this.#run(known, actor, envelope, attributes, cached !== undefined);
     } catch (error) {
       this.cache.evict(key);
       throw error;
+    }
+  }
+
+  /** Decide (catching up first when a rejection may come from stale state), then append or retry. */
+  async #run(
+    known: KnownCommand,
+    actor: AggregateActor,
+    envelope: CommandEnvelope,
+    attributes: Attributes,
+    mayBeStale: boolean,
+  ): Promise<CommandResult> {
+    for (let attempt = 0; ; attempt++) {
+      const decision = await withSpan(
+        'internal',
+        'decide',
+        { attributes: { ...attributes, [attr.aggregateVersion]: actor.version } },
+        () => decideCommand(known, { snapshot: actor.snapshot, version: actor.version }, envelope),
+      );
+      if (decision.status === 'rejected') {
+        // an append would catch a stale acceptance; a stale rejection must be checked here
+        if (mayBeStale && (await this.#catchUp(actor)) > 0) {
+          mayBeStale = false;
+          continue;
+        }
+        // a command that ran before (redelivered after a crash, or sent again) may be rejected by
+        // the state it produced: its first answer stands. An accepted one is caught by the append.
+        return (
+          (await this.store.findCommandResult(envelope.commandId)) ??
+          rejectedResult(envelope.commandId, decision)
+        );
+      }
+      const appended = await this.#append(known.aggregate, actor, envelope, attributes, decision, attempt);
+      if (appended.status === 'answered') return appended.result;
+      mayBeStale = false;
+    }
+  }
+
+  /** Appends at the version decided on; a conflict catches the actor up for another attempt. */
+  async #append(
+    aggregate: Aggregate,
+    actor: AggregateActor,
+    envelope: CommandEnvelope,
+    attributes: Attributes,
+    decision: Decided,
+    attempt: number,
+  ): Promise<AppendAttempt> {
+    try {
+      const outcome = await withSpan(
+        'internal',
+        'append',
+        { attributes: { ...attributes, [attr.eventCount]: decision.events.length } },
+        async (span) => {
+          const appended = await this.store.append({
+            streamType: aggregate.type,
+            streamId: envelope.aggregateId,
+            expectedVersion: actor.version,
+            events: decision.events,
+            // inside the append span: consumers of these events continue from it
+            metadata: eventMetadata(envelope),
+            command: { commandId: envelope.commandId, type: envelope.type },
+          });
+          span.setAttribute(attr.aggregateVersion, appended.result.version);
+          return appended;
+        },
+      );
+      if (outcome.status === 'duplicate') this.cache.evict(ActorCache.key(aggregate.type, actor.id));
+      else {
+        actor.advance(decision.next, outcome.result.events);
+        recordEventsAppended({ aggregateType: aggregate.type, count: outcome.result.events.length });
+      }
+      return { status: 'answered', result: outcome.result };
+    } catch (error) {
+      if (!isChronicleError(error, 'CONCURRENCY')) throw error;
+      recordConcurrencyConflict({ aggregateType: aggregate.type });
+      if (attempt >= this.#maxConflictRetries) {
+        throw new TransientError(
+          `${ActorCache.key(aggregate.type, actor.id)}: still conflicting after ${attempt + 1} attempts`,
+          { cause: error },
+        );
+      }
+      await this.#catchUp(actor);
+      return { status: 'conflict' };
     }
   }
 
@@ -165,15 +190,3 @@ export class ActorHost {
     this.cache.clear();
   }
 }
-
-/** Events carry their command's ids (causation = the command) and the appending span's context. */
-const eventMetadata = (envelope: CommandEnvelope): EventMetadata => {
-  return {
-    commandId: envelope.commandId,
-    correlationId: envelope.correlationId,
-    causationId: envelope.commandId,
-    issuedAt: envelope.issuedAt,
-    ...(envelope.issuedBy ? { issuedBy: envelope.issuedBy } : {}),
-    ...currentTraceContext(),
-  };
-};

@@ -21,13 +21,15 @@ export type HydrationStart = { readonly state: PersistedAggregateState; readonly
  */
 export class AggregateActor {
   #version: number;
+  #actor: Actor<AnyStateMachine>;
 
   private constructor(
     readonly aggregate: Aggregate,
     readonly id: string,
-    private readonly actor: Actor<AnyStateMachine>,
+    actor: Actor<AnyStateMachine>,
     version: number,
   ) {
+    this.#actor = actor;
     this.#version = version;
   }
 
@@ -39,12 +41,12 @@ export class AggregateActor {
     events: readonly (DomainEvent & { readonly version: number })[],
   ): AggregateActor {
     const snapshot = start ? aggregate.machine.resolveState(start.state as never) : undefined;
-    const actor = createActor(aggregate.machine, snapshot ? { snapshot } : {});
-    // apply() reports a failed fold as FOLD_FAILED; without an error observer XState would also
-    // rethrow that error from a timer, an uncaught exception that takes the whole process down.
-    actor.subscribe({ error: () => {} });
-    actor.start();
-    const live = new AggregateActor(aggregate, id, actor, start?.version ?? 0);
+    const live = new AggregateActor(
+      aggregate,
+      id,
+      startActor(aggregate.machine, snapshot),
+      start?.version ?? 0,
+    );
     live.apply(events);
     return live;
   }
@@ -54,7 +56,7 @@ export class AggregateActor {
   }
 
   get snapshot(): AnyMachineSnapshot {
-    return this.actor.getSnapshot();
+    return this.#actor.getSnapshot();
   }
 
   get state(): AggregateState {
@@ -71,8 +73,8 @@ export class AggregateActor {
           `${this.aggregate.type}/${this.id}: event version ${event.version} does not follow ${this.#version}`,
         );
       }
-      this.actor.send({ type: event.type, data: event.data });
-      const after = this.actor.getSnapshot();
+      this.#actor.send({ type: event.type, data: event.data });
+      const after = this.#actor.getSnapshot();
       if (after.status === 'error') {
         throw new ChronicleError(
           'FOLD_FAILED',
@@ -84,12 +86,39 @@ export class AggregateActor {
     }
   }
 
+  /**
+   * Adopts the state `decideCommand` already reached by walking these events (`next`), once they
+   * are stored: an accepted command's events are folded once, not again here.
+   */
+  advance(next: AnyMachineSnapshot, events: readonly { readonly version: number }[]): void {
+    events.forEach((event, index) => {
+      if (event.version !== this.#version + index + 1) {
+        throw new ChronicleError(
+          'STREAM_GAP',
+          `${this.aggregate.type}/${this.id}: event version ${event.version} does not follow ${this.#version + index}`,
+        );
+      }
+    });
+    this.#actor.stop();
+    this.#actor = startActor(this.aggregate.machine, next);
+    this.#version += events.length;
+  }
+
   persisted(): PersistedAggregateState {
     const { value, context } = this.snapshot;
     return structuredClone({ value, context });
   }
 
   stop(): void {
-    this.actor.stop();
+    this.#actor.stop();
   }
 }
+
+const startActor = (machine: AnyStateMachine, snapshot: AnyMachineSnapshot | undefined) => {
+  const actor = createActor(machine, snapshot ? { snapshot } : {});
+  // apply() reports a failed fold as FOLD_FAILED; without an error observer XState would also
+  // rethrow that error from a timer, an uncaught exception that takes the whole process down.
+  actor.subscribe({ error: () => {} });
+  actor.start();
+  return actor;
+};

@@ -184,6 +184,23 @@ describe('AggregateActor.hydrate', () => {
     await new Promise((resolve) => setTimeout(resolve, 10));
   });
 
+  it('adopts the state decide reached for appended events, without folding them again', () => {
+    const actor = AggregateActor.hydrate(ledger, 'l-1', undefined, versioned(history.slice(0, 1)));
+    const [next] = transition(ledgerMachine, actor.snapshot, { type: 'Deposited', data: { amount: 5 } });
+    actor.advance(next, [{ version: 2 }]);
+    expect(actor.version).toBe(2);
+    expect(actor.state.context).toMatchObject({ balance: 105 });
+    // still live: later stored events fold on from there
+    actor.apply(versioned([{ type: 'Deposited', data: { amount: 1 } }], 3));
+    expect(actor.state).toMatchObject({ version: 3, context: { balance: 106 } });
+  });
+
+  it('refuses to advance over events that do not continue the stream', () => {
+    const actor = AggregateActor.hydrate(ledger, 'l-1', undefined, versioned(history.slice(0, 1)));
+    expect(codeOf(() => actor.advance(actor.snapshot, [{ version: 3 }]))).toBe('STREAM_GAP');
+    expect(actor.version).toBe(1);
+  });
+
   it('gives a persisted state that is a copy, not the live context', () => {
     const actor = AggregateActor.hydrate(ledger, 'l-1', undefined, versioned(history.slice(0, 1)));
     const persisted = actor.persisted() as { context: { history: unknown[] } };

@@ -1,4 +1,5 @@
 import { CommandRejection } from '../errors/index.js';
+import type { Rejection } from '../messages/index.js';
 import type { Aggregate } from './defineAggregate.js';
 
 /** The aggregates a pod knows, by type. */
@@ -9,6 +10,13 @@ export type AggregateRegistry = {
   find(type: string): Aggregate | undefined;
 };
 
+/** The one UNKNOWN_AGGREGATE answer, naming the types that do exist. */
+export const unknownAggregate = (type: string, known: readonly string[]): Rejection => ({
+  code: 'UNKNOWN_AGGREGATE',
+  message: `no aggregate type "${type}"`,
+  details: { known },
+});
+
 export const createAggregateRegistry = (aggregates: readonly Aggregate[]): AggregateRegistry => {
   const byType = new Map<string, Aggregate>();
   for (const aggregate of aggregates) {
@@ -16,16 +24,16 @@ export const createAggregateRegistry = (aggregates: readonly Aggregate[]): Aggre
       throw new TypeError(`aggregate type "${aggregate.type}" is defined twice`);
     byType.set(aggregate.type, aggregate);
   }
+  const types = [...byType.keys()];
   const find = (type: string) => byType.get(type);
   return {
-    types: [...byType.keys()],
+    types,
     find,
     get: (type) => {
       const aggregate = find(type);
       if (!aggregate) {
-        throw new CommandRejection('UNKNOWN_AGGREGATE', `no aggregate type "${type}"`, {
-          known: [...byType.keys()],
-        });
+        const { code, message, details } = unknownAggregate(type, types);
+        throw new CommandRejection(code, message, details);
       }
       return aggregate;
     },

@@ -1,18 +1,16 @@
 import { type AnyMachineSnapshot, transition } from 'xstate';
 import { isCommandRejection } from '../errors/index.js';
-import type { Command, CommandEnvelope, DomainEvent } from '../messages/index.js';
-import type { Aggregate } from './defineAggregate.js';
+import type { Command, CommandEnvelope, DomainEvent, Rejection } from '../messages/index.js';
 import { formatStateValue } from './formatStateValue.js';
-import { validatePayload } from './validatePayload.js';
+import type { KnownCommand } from './precheckCommand.js';
 
+/**
+ * What decide made of a command: its events and the state they lead to (`next`, which the live
+ * actor adopts once the events are stored, so they are folded once), or a rejection.
+ */
 export type Decision =
   | { readonly status: 'decided'; readonly events: readonly DomainEvent[]; readonly next: AnyMachineSnapshot }
-  | {
-      readonly status: 'rejected';
-      readonly code: string;
-      readonly message: string;
-      readonly details?: Readonly<Record<string, unknown>>;
-    };
+  | ({ readonly status: 'rejected' } & Rejection);
 
 const rejected = (code: string, message: string, details?: Record<string, unknown>): Decision => ({
   status: 'rejected',
@@ -22,30 +20,19 @@ const rejected = (code: string, message: string, details?: Record<string, unknow
 });
 
 /**
- * Runs one command against an aggregate's current state, purely: validate the payload, decide,
- * then walk every decided event through the machine in order. An event the state it meets does
- * not accept rejects the whole command with INVALID_TRANSITION.
+ * Runs one prechecked command (see `precheckCommand`) against an aggregate's current state,
+ * purely: decide, then walk every decided event through the machine in order. An event the state
+ * it meets does not accept rejects the whole command with INVALID_TRANSITION.
  */
 export const decideCommand = (
-  aggregate: Aggregate,
+  known: KnownCommand,
   current: { readonly snapshot: AnyMachineSnapshot; readonly version: number },
   envelope: CommandEnvelope,
 ): Decision => {
-  const definition = Object.hasOwn(aggregate.commands, envelope.type)
-    ? aggregate.commands[envelope.type]
-    : undefined;
-  if (!definition) {
-    return rejected('UNKNOWN_COMMAND', `aggregate "${aggregate.type}" has no command "${envelope.type}"`, {
-      known: Object.keys(aggregate.commands),
-    });
-  }
-  const payload = validatePayload(definition.schema, envelope.payload);
-  if (payload.status === 'invalid')
-    return rejected('VALIDATION', payload.message, { issues: payload.issues });
-
+  const { aggregate, definition } = known;
   const command: Command = {
     type: envelope.type,
-    data: payload.data,
+    data: known.data,
     metadata: {
       commandId: envelope.commandId,
       aggregateId: envelope.aggregateId,

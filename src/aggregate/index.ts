@@ -6,4 +6,5 @@ export * from './decideCommand.js';
 export * from './defineAggregate.js';
 export * from './formatStateValue.js';
 export * from './machineHash.js';
+export * from './precheckCommand.js';
 export * from './validatePayload.js';

@@ -1,5 +1,5 @@
 import { hydrateActor } from '../actorHost/index.js';
-import type { AggregateRegistry } from '../aggregate/index.js';
+import type { Aggregate, AggregateRegistry } from '../aggregate/index.js';
 import { createCommandClient } from '../commands/index.js';
 import type { ChronicleConfig } from '../config/index.js';
 import { migrate } from '../db/index.js';
@@ -36,11 +36,17 @@ const parsePayload = (raw: string | undefined): unknown => {
   }
 };
 
-export const sendCommand = async (config: ChronicleConfig, args: SendArgs): Promise<number> => {
+/** Unknown aggregates and commands and invalid payloads are answered here, wait or not. */
+export const sendCommand = async (
+  config: ChronicleConfig,
+  aggregates: readonly Aggregate[],
+  args: SendArgs,
+): Promise<number> => {
   const client = createCommandClient({
     redisUrl: config.redisUrl,
     shards: config.shards,
     queuePrefix: config.queuePrefix,
+    aggregates,
   });
   try {
     const request = {

@@ -2,3 +2,4 @@ export * from './cliOutput.js';
 export * from './projectionCommands.js';
 export * from './projectionVerbs.js';
 export * from './runCli.js';
+export * from './vizCommand.js';

@@ -3,10 +3,10 @@ import type { Aggregate } from '../aggregate/index.js';
 import { createAggregateRegistry } from '../aggregate/index.js';
 import { loadConfig } from '../config/index.js';
 import { isChronicleError } from '../errors/index.js';
-import { vizUsage } from '../machines/vizCommand.js';
 import { eventsCommand, migrateCommand, sendCommand, stateCommand } from './aggregateCommands.js';
 import { CliUsageError, EXIT, printError } from './cliOutput.js';
 import { projectionUsage } from './projectionVerbs.js';
+import { vizUsage } from './vizCommand.js';
 
 export type PodKind = 'command' | 'projection' | 'snapshot' | 'api';
 
@@ -58,7 +58,7 @@ const dispatch = async (verb: string | undefined, rest: string[], domain: CliDom
       const timeoutMs = values['timeout-ms'] ? Number(values['timeout-ms']) : undefined;
       if (timeoutMs !== undefined && !(timeoutMs > 0))
         throw new CliUsageError('--timeout-ms must be a positive number');
-      return sendCommand(config, {
+      return sendCommand(config, domain.aggregates, {
         aggregateType,
         aggregateId,
         type,

@@ -1,11 +1,17 @@
 import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
+import { type Aggregate, createAggregateRegistry, precheckCommand } from '../aggregate/index.js';
 import { loadConfig } from '../config/index.js';
 import { ChronicleError } from '../errors/index.js';
-import type { CommandEnvelope, CommandRequest, CommandResult, RejectedResult } from '../messages/index.js';
+import {
+  type CommandEnvelope,
+  type CommandRequest,
+  type CommandResult,
+  checkEnvelope,
+  type RejectedResult,
+} from '../messages/index.js';
 import { withSpan } from '../tracing/index.js';
 import { buildEnvelope } from './buildEnvelope.js';
-import { checkEnvelope } from './checkEnvelope.js';
 import { commandAttributes } from './commandAttributes.js';
 import { type CommandStatus, readCommandStatus } from './commandStatus.js';
 import { commandJobOptions } from './jobOptions.js';
@@ -16,6 +22,11 @@ export type CommandClientOptions = {
   /** Must match the workers' CHRONICLE_SHARDS. */
   readonly shards?: number;
   readonly queuePrefix?: string;
+  /**
+   * The aggregates the workers run, when the sender knows them: an unknown aggregate or command
+   * and an invalid payload are then answered at once, and never enqueued.
+   */
+  readonly aggregates?: readonly Aggregate[];
 };
 
 export type Enqueued = { readonly status: 'enqueued'; readonly commandId: string };
@@ -23,7 +34,10 @@ export type Enqueued = { readonly status: 'enqueued'; readonly commandId: string
 export interface CommandClient {
   /** Enqueues and waits for the answer (default timeout 30 s; a timeout throws TIMEOUT). */
   send(request: CommandRequest, options: { wait: true; timeoutMs?: number }): Promise<CommandResult>;
-  /** Enqueues; resolves once the command is safely in Redis. Bad envelopes are rejected here. */
+  /**
+   * Enqueues; resolves once the command is safely in Redis. Bad envelopes (and, given the
+   * aggregates, unknown aggregates, unknown commands and invalid payloads) are rejected here.
+   */
   send(request: CommandRequest, options?: { wait?: false }): Promise<Enqueued | RejectedResult>;
   send(
     request: CommandRequest,
@@ -44,6 +58,12 @@ export const createCommandClient = (options: CommandClientOptions = {}): Command
   // unset options come from the environment, read (and checked) as the pods read it
   const shards = options.shards ?? loadConfig().shards;
   const prefix = options.queuePrefix ?? loadConfig().queuePrefix;
+  const registry = options.aggregates ? createAggregateRegistry(options.aggregates) : undefined;
+  const precheck = (envelope: CommandEnvelope): RejectedResult | undefined => {
+    if (!registry) return checkEnvelope(envelope);
+    const known = precheckCommand(registry, envelope);
+    return known.status === 'rejected' ? known : undefined;
+  };
   const connection = new Redis(options.redisUrl ?? loadConfig().redisUrl, { maxRetriesPerRequest: null });
   const queues = new Map<number, Queue>();
   const events = new Map<number, Promise<QueueEvents>>();
@@ -98,7 +118,7 @@ export const createCommandClient = (options: CommandClientOptions = {}): Command
       // consumer's parent
       const envelope = buildEnvelope(request);
       span.setAttributes(commandAttributes(envelope, shard, 'send'));
-      const invalid = checkEnvelope(envelope);
+      const invalid = precheck(envelope);
       if (invalid) return invalid;
       if (!sendOptions.wait) {
         await enqueue(envelope, shard);

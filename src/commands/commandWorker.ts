@@ -1,20 +1,16 @@
-import { type Job, Queue, UnrecoverableError, Worker } from 'bullmq';
+import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { ActorHost, type ActorHostOptions } from '../actorHost/index.js';
 import { type Aggregate, createAggregateRegistry } from '../aggregate/index.js';
 import type { ChronicleConfig } from '../config/index.js';
 import { createOrm, type Orm } from '../db/index.js';
 import { createPostgresEventStore, type EventStore } from '../eventStore/index.js';
-import { createLogger, type Logger, withCorrelationBaggage } from '../logging/index.js';
+import { createLogger } from '../logging/index.js';
 import type { CommandEnvelope, CommandResult } from '../messages/index.js';
-import { recordCommandProcessed, recordQueueWait } from '../metrics/index.js';
 import type { ReadinessCheck } from '../observability/index.js';
-import { attr, contextFrom, withSpan } from '../tracing/index.js';
-import { commandAttributes } from './commandAttributes.js';
-import { type RetryPolicy, retryInPlace } from './retryInPlace.js';
+import { commandJobProcessor, type WorkerLogger } from './commandJobProcessor.js';
+import type { RetryPolicy } from './retryInPlace.js';
 import { shardQueueName } from './shardFor.js';
-
-export type WorkerLogger = Pick<Logger, 'info' | 'warn' | 'error'>;
 
 export type CommandWorkerOptions = {
   readonly config: ChronicleConfig;
@@ -57,49 +53,7 @@ export class CommandWorker {
       const queue = new Queue(name, { connection, prefix: config.queuePrefix });
       await queue.setGlobalConcurrency(1);
       await queue.close();
-      const processJob = async (job: Job<CommandEnvelope>) => {
-        const envelope = job.data;
-        const parent = contextFrom(envelope);
-        return withSpan(
-          'consumer',
-          `process ${envelope.type}`,
-          { parent, attributes: commandAttributes(envelope, shard, 'process') },
-          (span) =>
-            withCorrelationBaggage(envelope.correlationId, async () => {
-              if (job.processedOn)
-                recordQueueWait({ commandType: envelope.type, waitMs: job.processedOn - job.timestamp });
-              const outcome = await retryInPlace(
-                () => host.handle(envelope),
-                options.retry,
-                (error, attempt, delayMs) =>
-                  logger.warn(
-                    { commandId: envelope.commandId, attempt, delayMs: Math.round(delayMs), err: error },
-                    'command failed, retrying in place',
-                  ),
-              );
-              if (outcome.status === 'failed') {
-                recordCommandProcessed({
-                  commandType: envelope.type,
-                  outcome: 'failed',
-                  latencyMs: Date.now() - job.timestamp,
-                });
-                const reason = (outcome.error as Error)?.message ?? String(outcome.error);
-                logger.error({ commandId: envelope.commandId, err: outcome.error }, 'command dead-lettered');
-                throw new UnrecoverableError(`after ${outcome.attempts} attempts: ${reason}`);
-              }
-              const result = outcome.value;
-              span.setAttribute(attr.outcome, result.status);
-              if (result.status === 'accepted') span.setAttribute(attr.aggregateVersion, result.version);
-              else span.setAttribute(attr.rejectionCode, result.code);
-              recordCommandProcessed({
-                commandType: envelope.type,
-                outcome: result.status,
-                latencyMs: Date.now() - job.timestamp,
-              });
-              return result;
-            }),
-        );
-      };
+      const processJob = commandJobProcessor({ host, shard, retry: options.retry, logger });
       const worker = new Worker<CommandEnvelope, CommandResult>(name, processJob, {
         connection,
         prefix: config.queuePrefix,

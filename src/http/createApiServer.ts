@@ -3,11 +3,12 @@ import rateLimit from '@fastify/rate-limit';
 import { type FastifyBaseLogger, type FastifyInstance, fastify, LogController } from 'fastify';
 import { Redis } from 'ioredis';
 import { type Aggregate, createAggregateRegistry } from '../aggregate/index.js';
-import { createCommandClient, MAX_PAYLOAD_BYTES } from '../commands/index.js';
+import { createCommandClient } from '../commands/index.js';
 import type { ChronicleConfig } from '../config/index.js';
 import { createOrm } from '../db/index.js';
 import { createPostgresEventStore } from '../eventStore/index.js';
 import { createLogger, type Logger } from '../logging/index.js';
+import { MAX_PAYLOAD_BYTES } from '../messages/index.js';
 import type { MetricsHandler } from '../observability/index.js';
 import type { Projection } from '../projections/index.js';
 import { listenForEvents, Wakeup } from '../subscriptions/index.js';
@@ -65,7 +66,8 @@ export const createApiServer = async (options: ApiServerOptions): Promise<ApiSer
   const knex = orm.em.getKnex();
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
   const queues = openShardQueues(config, redis);
-  const client = createCommandClient(config);
+  // the client knows the domain: unknown aggregates and commands, bad payloads are answered at once
+  const client = createCommandClient({ ...config, aggregates: options.aggregates });
   const notifications = await listenForEvents(config.databaseUrl, logger);
   const wakeup = new Wakeup();
   notifications.onEvents(() => wakeup.notify());

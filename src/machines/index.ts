@@ -3,4 +3,3 @@ export * from './describeMachine.js';
 export type * from './machineDescription.js';
 export * from './renderSvg.js';
 export * from './toMermaid.js';
-export * from './vizCommand.js';

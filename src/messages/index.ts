@@ -1,3 +1,6 @@
+export * from './checkEnvelope.js';
 export type * from './command.js';
-export type * from './commandResult.js';
+export * from './commandResult.js';
+export * from './envelopeAttributes.js';
+export * from './envelopeLimits.js';
 export type * from './event.js';

@@ -1,8 +1,10 @@
 import type { AnyStateMachine, ContextFrom, EventFromLogic, StateValue } from 'xstate';
 import { AggregateActor } from '../aggregate/aggregateActor.js';
+import { createAggregateRegistry } from '../aggregate/aggregateRegistry.js';
 import { type Decision, decideCommand } from '../aggregate/decideCommand.js';
 import type { Aggregate } from '../aggregate/defineAggregate.js';
 import { formatStateValue } from '../aggregate/formatStateValue.js';
+import { precheckCommand } from '../aggregate/precheckCommand.js';
 import type { CommandEnvelope } from '../messages/index.js';
 import { asStored, assertEqual, fail } from './specAssertions.js';
 
@@ -99,11 +101,13 @@ const thenFor = (aggregate: Aggregate, history: readonly unknown[], command: Spe
     type: command.type,
     payload: 'data' in command ? command.data : {},
   };
-  const decision = decideCommand(aggregate, actor, envelope);
+  // the worker's path: precheck, decide, then the actor adopts the state decide reached
+  const known = precheckCommand(createAggregateRegistry([aggregate]), envelope);
+  const decision: Decision = known.status === 'known' ? decideCommand(known, actor, envelope) : known;
   if (decision.status === 'decided') {
-    // Fold the decided events into the live actor, as the worker does after appending them.
-    actor.apply(
-      asStored(decision.events).map((event, index) => ({ ...event, version: actor.version + index + 1 })),
+    actor.advance(
+      decision.next,
+      decision.events.map((_, index) => ({ version: actor.version + index + 1 })),
     );
   }
   actor.stop();

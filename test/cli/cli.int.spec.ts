@@ -60,6 +60,23 @@ describe('the chronicle command line', () => {
     expect(JSON.parse(result.stdout)).toMatchObject({ status: 'rejected', code: 'INVALID_TRANSITION' });
   });
 
+  it('send without --wait answers an unknown aggregate or a bad payload at once and enqueues nothing', async () => {
+    const cases: [string[], string][] = [
+      [['spaceship', 'cli-2', 'Launch'], 'UNKNOWN_AGGREGATE'],
+      [['order', 'cli-2', 'TeleportOrder'], 'UNKNOWN_COMMAND'],
+      [['order', 'cli-2', 'PlaceOrder', '--payload', '{"quantity":0}'], 'VALIDATION'],
+    ];
+    for (const [[type, id, command, ...rest], code] of cases) {
+      const commandId = `cli-bad-${code.toLowerCase().replaceAll('_', '-')}`;
+      const result = await chronicle('send', type, id, command, ...rest, '--command-id', commandId);
+      expect([result.code, JSON.parse(result.stdout)], result.stderr).toEqual([
+        2,
+        expect.objectContaining({ status: 'rejected', commandId, code }),
+      ]);
+      expect(await path.client.status(commandId)).toMatchObject({ status: 'unknown' });
+    }
+  });
+
   it('events prints one JSON event per line with its ids', async () => {
     const result = await chronicle('events', 'order', 'cli-1');
     expect(result.code).toBe(0);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_PAYLOAD_BYTES } from '../../src/commands/index.js';
+import { MAX_PAYLOAD_BYTES } from '../../src/messages/index.js';
 import { type CommandPath, createCommandPath } from '../support/commandPath.js';
 import { placeOrderPayload } from '../support/orderCommands.js';
 import { authEnv, keys, LIMITED_RATE, signToken } from './support/apiKeys.js';

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { aggregates, order } from '../../actors/index.js';
-import { describeMachine, toMermaid, vizCommand } from '../../src/machines/index.js';
+import { vizCommand } from '../../src/cli/index.js';
+import { describeMachine, toMermaid } from '../../src/machines/index.js';
 
 const missing = !existsSync('/usr/bin/chromium');
 

@@ -1,6 +1,5 @@
 import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
-import { validatePayload } from '../../aggregate/index.js';
 import { isChronicleError } from '../../errors/index.js';
 import type { CommandRequest, CommandResult, RejectedResult } from '../../messages/index.js';
 import type { ApiContext } from '../apiContext.js';
@@ -15,7 +14,7 @@ export const SendCommandBody = z.strictObject({
   aggregateType: AggregateType,
   aggregateId: AggregateId,
   type: CommandType,
-  /** Checked against the command's own schema (422 VALIDATION when it does not fit). */
+  /** Checked against the command's own schema before anything is enqueued (422 VALIDATION). */
   payload: z.unknown().optional(),
   /** Idempotency key: the same id is the same command however often it is sent. */
   commandId: CommandId.optional(),
@@ -37,31 +36,6 @@ const rejected = (result: Rejection): never => {
 
 const pending = (commandId: string): RouteResult =>
   json(202, { commandId, status: 'enqueued' }, { location: `/v1/commands/${commandId}` });
-
-/** The checks that need only the aggregate definitions: answered at once, nothing enqueued. */
-const checkCommand = (ctx: ApiContext, body: z.output<typeof SendCommandBody>): void => {
-  const aggregate = ctx.registry.find(body.aggregateType);
-  if (!aggregate) {
-    rejected({
-      code: 'UNKNOWN_AGGREGATE',
-      message: `no aggregate type "${body.aggregateType}"`,
-      details: { known: ctx.registry.types },
-    });
-    return;
-  }
-  const command = Object.hasOwn(aggregate.commands, body.type) ? aggregate.commands[body.type] : undefined;
-  if (!command) {
-    rejected({
-      code: 'UNKNOWN_COMMAND',
-      message: `aggregate "${aggregate.type}" has no command "${body.type}"`,
-      details: { known: Object.keys(aggregate.commands) },
-    });
-    return;
-  }
-  const payload = validatePayload(command.schema, body.payload ?? {});
-  if (payload.status === 'invalid')
-    rejected({ code: 'VALIDATION', message: payload.message, details: { issues: payload.issues } });
-};
 
 const answer = (result: CommandResult): RouteResult =>
   result.status === 'accepted' ? json(200, result) : rejected(result);
@@ -118,7 +92,6 @@ export const commandRoutes = (ctx: ApiContext): ApiRoute[] => [
           `${principal?.id ?? 'caller'} may not send commands to "${body.aggregateType}"`,
         );
       }
-      checkCommand(ctx, body);
       return send(
         ctx,
         principal,

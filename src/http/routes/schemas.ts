@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AGGREGATE_TYPE_PATTERN } from '../../aggregate/index.js';
-import { AGGREGATE_ID_PATTERN, AGGREGATE_ID_RULE, isValidId } from '../../commands/index.js';
+import { AGGREGATE_ID_PATTERN, AGGREGATE_ID_RULE, isValidId } from '../../messages/index.js';
 
 /** As defineAggregate requires. */
 export const AggregateType = z

@@ -1,18 +1,14 @@
-import type { CommandEnvelope, RejectedResult } from '../messages/index.js';
-import { AGGREGATE_ID_PATTERN, AGGREGATE_ID_RULE, isValidId, MAX_PAYLOAD_BYTES } from './limits.js';
+import type { CommandEnvelope } from './command.js';
+import { type RejectedResult, rejectedResult } from './commandResult.js';
+import { AGGREGATE_ID_PATTERN, AGGREGATE_ID_RULE, isValidId, MAX_PAYLOAD_BYTES } from './envelopeLimits.js';
 
 /**
  * The checks that need no domain knowledge, done before a command is enqueued and again when it is
  * taken: ids well formed, payload an object and under the size limit.
  */
 export const checkEnvelope = (envelope: CommandEnvelope): RejectedResult | undefined => {
-  const problem = (message: string, details?: Record<string, unknown>): RejectedResult => ({
-    status: 'rejected',
-    commandId: envelope.commandId,
-    code: 'VALIDATION',
-    message,
-    ...(details ? { details } : {}),
-  });
+  const problem = (message: string, details?: Record<string, unknown>): RejectedResult =>
+    rejectedResult(envelope.commandId, { code: 'VALIDATION', message, ...(details ? { details } : {}) });
   if (!isValidId(envelope.commandId)) {
     return problem('commandId: 1-128 letters, digits, ".", "_", "~" or "-", not all digits');
   }

@@ -1,10 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { type Aggregate, createAggregateRegistry } from '../aggregate/index.js';
-import { CliUsageError, EXIT, printError } from '../cli/index.js';
-import { describeMachine } from './describeMachine.js';
-import { renderMermaidSvg } from './renderSvg.js';
-import { toMermaid } from './toMermaid.js';
+import { describeMachine, renderMermaidSvg, toMermaid } from '../machines/index.js';
+import { CliUsageError, EXIT, printError } from './cliOutput.js';
 
 export const vizUsage = 'viz <aggregateType> [--out file.svg] [--json]';
 
