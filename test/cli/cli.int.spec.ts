@@ -61,7 +61,7 @@ describe('the chronicle command line', () => {
   });
 
   it('send without --wait answers an unknown aggregate or a bad payload at once and enqueues nothing', async () => {
-    const cases: [string[], string][] = [
+    const cases: [[string, string, string, ...string[]], string][] = [
       [['spaceship', 'cli-2', 'Launch'], 'UNKNOWN_AGGREGATE'],
       [['order', 'cli-2', 'TeleportOrder'], 'UNKNOWN_COMMAND'],
       [['order', 'cli-2', 'PlaceOrder', '--payload', '{"quantity":0}'], 'VALIDATION'],
