@@ -1,10 +1,12 @@
 /**
- * Projection catch-up throughput: orders_view over 100,000 events with 1 and 4 partitions, beside
- * two baselines from the same run and database: a plain keyset `select` scan of the same rows, and
- * the commit-safe subscription read alone (no handler, no checkpoint).
+ * Projection catch-up throughput: orders_view over 100,000 events with 1 and 4 partitions, and
+ * order_totals, beside baselines from the same run and database: the ceiling, a plain
+ * `insert … select` copying the same event rows into a table like es_events (what the database
+ * writes per second at best), a plain keyset `select` scan of the same rows, and the commit-safe
+ * subscription read alone (no handler, no checkpoint). Each figure is the median of RUNS runs.
  */
 import type { Knex } from '@mikro-orm/postgresql';
-import { ordersView } from '../actors/projections/index.js';
+import { ordersView, orderTotals } from '../actors/projections/index.js';
 import { createOrm } from '../src/db/index.js';
 import { query } from '../src/eventStore/index.js';
 import { type Projection, projectionSubscription, resetProjection } from '../src/projections/index.js';
@@ -16,10 +18,12 @@ import {
   wholeStream,
 } from '../src/subscriptions/index.js';
 import { benchEnvironment } from './benchEnvironment.js';
-import { ratio } from './stats.js';
+import { medianRun, ratio } from './stats.js';
 
 const EVENTS = Number(process.env.BENCH_PROJECTION_EVENTS ?? 100_000);
-const BATCH = 500;
+// catch-up reads big batches: per batch, a read, a lock, one write and a checkpoint move
+const BATCH = Number(process.env.BENCH_PROJECTION_BATCH ?? 2000);
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 
 type Figures = { readonly events: number; readonly seconds: number; readonly perSecond: number };
 const figures = (events: number, startedAt: number): Figures => {
@@ -81,6 +85,18 @@ const selectScan = async (knex: Knex, total: number): Promise<Figures> => {
   return figures(total, started);
 };
 
+/** The ceiling: the same rows written by the database alone, in one `insert … select`. */
+const insertSelect = async (knex: Knex, total: number): Promise<Figures> => {
+  await query(knex, 'create table bench_events_copy (like es_events including all)');
+  try {
+    const started = performance.now();
+    await query(knex, 'insert into bench_events_copy overriding system value select * from es_events');
+    return figures(total, started);
+  } finally {
+    await query(knex, 'drop table bench_events_copy');
+  }
+};
+
 const subscriptionRead = async (knex: Knex, total: number): Promise<Figures> => {
   const started = performance.now();
   let after = startOfStream;
@@ -123,18 +139,28 @@ export const benchProjections = async () => {
   try {
     const total = await seed(knex, EVENTS);
     await query(knex, 'vacuum analyze es_events');
-    const baselineSelectScan = await selectScan(knex, total);
-    const subscriptionReadOnly = await subscriptionRead(knex, total);
-    const onePartition = await catchUp(knex, { ...ordersView, partitions: 1 }, total);
-    const fourPartitions = await catchUp(knex, { ...ordersView, partitions: 4 }, total);
+    const ceilingInsertSelect = await medianRun(RUNS, () => insertSelect(knex, total));
+    const baselineSelectScan = await medianRun(RUNS, () => selectScan(knex, total));
+    const subscriptionReadOnly = await medianRun(RUNS, () => subscriptionRead(knex, total));
+    const onePartition = await medianRun(RUNS, () => catchUp(knex, { ...ordersView, partitions: 1 }, total));
+    const fourPartitions = await medianRun(RUNS, () =>
+      catchUp(knex, { ...ordersView, partitions: 4 }, total),
+    );
+    // order_totals sees only the events that move an order between buckets: 4 of each order's 5
+    const totalsEvents = (total / 5) * 4;
+    const orderTotalsCatchUp = await medianRun(RUNS, () => catchUp(knex, orderTotals, totalsEvents));
     return {
       projection: 'orders_view',
       batchSize: BATCH,
+      ceilingInsertSelect,
       baselineSelectScan,
       subscriptionReadOnly,
       onePartition,
       fourPartitions,
-      onePartitionVsSelectScan: ratio(onePartition.perSecond, baselineSelectScan.perSecond),
+      orderTotals: orderTotalsCatchUp,
+      fourPartitionsVsInsertSelect: ratio(fourPartitions.perSecond, ceilingInsertSelect.perSecond),
+      onePartitionVsInsertSelect: ratio(onePartition.perSecond, ceilingInsertSelect.perSecond),
+      orderTotalsVsInsertSelect: ratio(orderTotalsCatchUp.perSecond, ceilingInsertSelect.perSecond),
       fourVsOnePartition: ratio(fourPartitions.perSecond, onePartition.perSecond),
     };
   } finally {

@@ -1,9 +1,8 @@
 import type { Knex } from '@mikro-orm/postgresql';
-import { AggregateActor, defineProjection, query } from 'chronicle';
-import { type OrderContext, order } from '../order/index.js';
+import { defineProjection, query } from 'chronicle';
+import type { ShippingStatus } from '../order/index.js';
 import type { orderEventTypes, RecordedOrderEvent } from './orderEvents.js';
-
-type Bucket = { readonly status: string; readonly amount: number };
+import { streamRuns } from './streamRuns.js';
 
 const bucketEvents = [
   'OrderPlaced',
@@ -12,63 +11,103 @@ const bucketEvents = [
   'OrderCancelled',
 ] as const satisfies readonly (typeof orderEventTypes)[number][];
 
-const bucketOf = (context: OrderContext): Bucket | undefined =>
-  context.details && context.shippingStatus
-    ? { status: context.shippingStatus, amount: context.details.totalPrice }
-    : undefined;
+type BucketEvent = Extract<RecordedOrderEvent, { type: (typeof bucketEvents)[number] }>;
 
-const add = async (tx: Knex.Transaction, bucket: Bucket) => {
-  await query(
-    tx,
-    `insert into order_totals (shipping_status, orders, amount) values (?, 1, ?)
-     on conflict (shipping_status) do update
-       set orders = order_totals.orders + 1, amount = order_totals.amount + excluded.amount`,
-    [bucket.status, bucket.amount],
-  );
-};
+/** An order's bucket: its shipping status, and the amount it adds to that bucket. */
+type Bucket = { readonly status: ShippingStatus; readonly amount: number };
 
-// an update, not an upsert: the check on `orders` would refuse the proposed -1 row before any conflict
-const remove = async (tx: Knex.Transaction, bucket: Bucket) => {
-  const rows = await query(
-    tx,
-    'update order_totals set orders = orders - 1, amount = amount - ? where shipping_status = ? returning orders',
-    [bucket.amount, bucket.status],
-  );
-  if (rows.length === 0) throw new Error(`order_totals has no ${bucket.status} order to move`);
+/** The bucket after `event`, as the order machine moves shipping (the events passed its rules). */
+const nextBucket = (orderId: string, bucket: Bucket | undefined, event: BucketEvent): Bucket => {
+  if (event.type === 'OrderPlaced') {
+    if (bucket) throw new Error(`order_totals already has order ${orderId}; it is placed again`);
+    return { status: 'WAITING_FOR_PAYMENT', amount: event.data.totalPrice };
+  }
+  if (!bucket)
+    throw new Error(`order_totals has no order ${orderId} to move (${event.type} v${event.version})`);
+  switch (event.type) {
+    case 'OrderPaid':
+      return bucket.status === 'WAITING_FOR_PAYMENT' ? { ...bucket, status: 'WAITING_FOR_SHIPMENT' } : bucket;
+    case 'OrderShippingStatusUpdated':
+      return { ...bucket, status: event.data.status };
+    case 'OrderCancelled':
+      return { ...bucket, status: 'CANCELLED' };
+    default:
+      return event satisfies never;
+  }
 };
 
 /**
- * Orders and their amount per shipping status (the totals are the sums). An event moves its order
- * from the bucket it was in to the one it is in now; both come from folding the order's stream with
- * the order machine itself, so the counts follow the domain's rules. Counters are not idempotent:
- * they rely on the checkpoint committing with them (exactly once). One partition: every event
- * touches the same few rows.
+ * One statement for the whole batch: store each moved order's bucket, and add the moves up per
+ * bucket in SQL (numeric, exact). A bucket without a row gets one, unless it would go negative: the
+ * check on `orders` refuses that, so an impossible move stops the partition.
+ */
+const write = `
+  with moves as (
+    select * from jsonb_to_recordset(?::jsonb) as m(order_id text, from_status text, to_status text, amount numeric)
+  ), orders as (
+    insert into order_totals_orders (order_id, shipping_status, amount)
+    select order_id, to_status, amount from moves
+    on conflict (order_id) do update set shipping_status = excluded.shipping_status
+  ), deltas as (
+    select status, sum(orders) as orders, sum(amount) as amount from (
+      select to_status as status, 1 as orders, amount from moves
+      union all
+      select from_status, -1, -amount from moves where from_status is not null
+    ) as each_move group by status
+  ), moved as (
+    update order_totals t set orders = t.orders + d.orders, amount = t.amount + d.amount
+    from deltas d where t.shipping_status = d.status
+    returning t.shipping_status
+  )
+  insert into order_totals (shipping_status, orders, amount)
+  select status, orders, amount from deltas where status not in (select shipping_status from moved)`;
+
+const handleBatch = async (events: readonly BucketEvent[], tx: Knex.Transaction) => {
+  const runs = streamRuns(events);
+  const known = [...runs].filter(([, [first]]) => first.type !== 'OrderPlaced').map(([orderId]) => orderId);
+  const stored = new Map<string, Bucket>();
+  if (known.length > 0) {
+    const rows = await query<{ order_id: string; shipping_status: ShippingStatus; amount: string }>(
+      tx,
+      'select order_id, shipping_status, amount from order_totals_orders where order_id = any(?)',
+      [known],
+    );
+    for (const row of rows)
+      stored.set(row.order_id, { status: row.shipping_status, amount: Number(row.amount) });
+  }
+  const moves: { order_id: string; from_status: string | null; to_status: string; amount: number }[] = [];
+  for (const [orderId, run] of runs) {
+    const before = stored.get(orderId);
+    const after = run.reduce<Bucket | undefined>(
+      (bucket, event) => nextBucket(orderId, bucket, event),
+      before,
+    );
+    if (!after || after.status === before?.status) continue;
+    // the amount is the one OrderPlaced carried (from the event, or as stored), exact in SQL
+    moves.push({
+      order_id: orderId,
+      from_status: before?.status ?? null,
+      to_status: after.status,
+      amount: after.amount,
+    });
+  }
+  if (moves.length > 0) await query(tx, write, [JSON.stringify(moves)]);
+};
+
+/**
+ * Orders and their amount per shipping status (the totals are the sums). Each order's bucket is
+ * kept in order_totals_orders, so a batch moves orders between buckets from what it stores, with
+ * no read of the event store. Counters are not idempotent: they rely on the checkpoint committing
+ * with them (exactly once). One partition: every batch touches the same few rows.
  */
 export const orderTotals = defineProjection<RecordedOrderEvent>({
   name: 'order_totals',
-  // only the events that move an order between shipping buckets (payment attempts never do): the
-  // others would each cost a fold of the stream for nothing
+  // only the events that move an order between shipping buckets (payment attempts never do)
   events: bucketEvents,
-  tables: ['order_totals'],
-  handle: async (event, tx) => {
-    const prior = await query<{ version: number; type: string; data: unknown }>(
-      tx,
-      'select version, type, data from es_events where stream_type = ? and stream_id = ? and version < ? order by version',
-      [event.streamType, event.streamId, event.version],
-    );
-    const actor = AggregateActor.hydrate(order, event.streamId, undefined, prior);
-    try {
-      const before = bucketOf(actor.state.context as OrderContext);
-      actor.apply([event]);
-      const after = bucketOf(actor.state.context as OrderContext);
-      if (before?.status === after?.status && before?.amount === after?.amount) return;
-      if (before) await remove(tx, before);
-      if (after) await add(tx, after);
-    } finally {
-      actor.stop();
-    }
-  },
+  tables: ['order_totals', 'order_totals_orders'],
+  handleBatch: (events, tx) => handleBatch(events as readonly BucketEvent[], tx),
   reset: async (tx) => {
     await tx.raw('delete from order_totals');
+    await tx.raw('delete from order_totals_orders');
   },
 });

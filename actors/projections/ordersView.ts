@@ -1,78 +1,162 @@
 import type { Knex } from '@mikro-orm/postgresql';
-import { defineProjection } from 'chronicle';
+import { defineProjection, query } from 'chronicle';
+import type { PaymentStatus, ShippingStatus } from '../order/index.js';
 import { orderEventTypes, type RecordedOrderEvent } from './orderEvents.js';
+import { streamRuns } from './streamRuns.js';
 
-/** Column changes an event makes to its order's row; SQL expressions may read the row as it is. */
-type RowChange = { readonly set: string; readonly params: readonly unknown[] };
+/**
+ * What a run of one order's events does to its row. `shipping` is unknown (null) when it depends on
+ * the row as stored: OrderPaid moves shipping on only if it was waiting for payment.
+ */
+type RowChange = {
+  paymentStatus: PaymentStatus | null;
+  shippingStatus: ShippingStatus | null;
+  paidWhileWaiting: boolean;
+  updatedAt: string;
+  version: number;
+};
 
-const changeOf = (event: Exclude<RecordedOrderEvent, { type: 'OrderPlaced' }>): RowChange => {
+const applyEvent = (change: RowChange, event: Exclude<RecordedOrderEvent, { type: 'OrderPlaced' }>) => {
+  change.updatedAt = event.recordedAt;
+  change.version = event.version;
   switch (event.type) {
     case 'OrderPaymentInitiated':
-      return { set: `payment_status = 'PENDING'`, params: [] };
+      change.paymentStatus = 'PENDING';
+      return;
     case 'OrderPaid':
       // as the machine does: shipping stops waiting for payment once paid
-      return {
-        set: `payment_status = 'PAID', shipping_status = case when shipping_status = 'WAITING_FOR_PAYMENT'
-              then 'WAITING_FOR_SHIPMENT' else shipping_status end`,
-        params: [],
-      };
+      change.paymentStatus = 'PAID';
+      if (change.shippingStatus === null) change.paidWhileWaiting = true;
+      else if (change.shippingStatus === 'WAITING_FOR_PAYMENT')
+        change.shippingStatus = 'WAITING_FOR_SHIPMENT';
+      return;
     case 'OrderPaymentFailed':
-      return { set: `payment_status = 'FAILED'`, params: [] };
+      change.paymentStatus = 'FAILED';
+      return;
     case 'OrderShippingStatusUpdated':
-      return { set: 'shipping_status = ?', params: [event.data.status] };
+      change.shippingStatus = event.data.status;
+      change.paidWhileWaiting = false;
+      return;
     case 'OrderCancelled':
-      return { set: `shipping_status = 'CANCELLED'`, params: [] };
+      change.shippingStatus = 'CANCELLED';
+      change.paidWhileWaiting = false;
+      return;
     default:
       return event satisfies never;
   }
 };
 
-const place = async (event: Extract<RecordedOrderEvent, { type: 'OrderPlaced' }>, tx: Knex.Transaction) => {
-  const { data } = event;
-  await tx.raw(
-    `insert into orders_view (order_id, customer_id, payment_status, shipping_status, total_price, quantity,
-       created_at, updated_at, version)
-     values (?, ?, 'PENDING', 'WAITING_FOR_PAYMENT', ?, ?, ?, ?, ?)`,
-    [
-      event.streamId,
-      data.customerId,
-      data.totalPrice,
-      data.quantity,
-      event.recordedAt,
-      event.recordedAt,
-      event.version,
-    ],
-  );
+type Placed = Extract<RecordedOrderEvent, { type: 'OrderPlaced' }>;
+type NewRow = RowChange & { orderId: string; placed: Placed['data']; createdAt: string };
+type Update = RowChange & { orderId: string; fromVersion: number };
+
+/** The batch folded per order: rows to insert (placed in this batch) and changes to stored rows. */
+const fold = (events: readonly RecordedOrderEvent[]) => {
+  const inserts: NewRow[] = [];
+  const updates: Update[] = [];
+  for (const [orderId, [first, ...rest]] of streamRuns(events)) {
+    const change: RowChange =
+      first.type === 'OrderPlaced'
+        ? {
+            paymentStatus: 'PENDING',
+            shippingStatus: 'WAITING_FOR_PAYMENT',
+            paidWhileWaiting: false,
+            updatedAt: first.recordedAt,
+            version: first.version,
+          }
+        : { paymentStatus: null, shippingStatus: null, paidWhileWaiting: false, updatedAt: '', version: 0 };
+    if (first.type !== 'OrderPlaced') applyEvent(change, first);
+    for (const event of rest) {
+      if (event.type === 'OrderPlaced') throw new Error(`order ${orderId} placed again at v${event.version}`);
+      applyEvent(change, event);
+    }
+    if (first.type === 'OrderPlaced')
+      inserts.push({ ...change, orderId, placed: first.data, createdAt: first.recordedAt });
+    else updates.push({ ...change, orderId, fromVersion: first.version - 1 });
+  }
+  return { inserts, updates };
 };
 
-const update = async (event: Exclude<RecordedOrderEvent, { type: 'OrderPlaced' }>, tx: Knex.Transaction) => {
-  const { set, params } = changeOf(event);
-  // the row must stand at the version just before: every order event comes here, once, in order
-  const updated = await tx.raw<{ rowCount: number }>(
-    `update orders_view set ${set}, updated_at = ?, version = ? where order_id = ? and version = ?`,
-    [...params, event.recordedAt, event.version, event.streamId, event.version - 1] as Knex.RawBinding[],
-  );
-  if (updated.rowCount > 0) return;
-  const found = await tx.raw<{ rows: { version: number }[] }>(
-    'select version from orders_view where order_id = ?',
-    [event.streamId],
-  );
-  const version = found.rows[0]?.version;
+/**
+ * One statement for the whole batch: insert the orders placed in it, and move every other order's
+ * row on, only if it stands at the version just before (every order event comes here, once, in
+ * order). Both parts read the table as it was before the statement, which is why the fold keeps
+ * the two apart.
+ */
+const write = `
+  with placed as (
+    insert into orders_view (order_id, customer_id, payment_status, shipping_status, total_price, quantity,
+      created_at, updated_at, version)
+    select r.order_id, r.customer_id, r.payment_status, r.shipping_status, r.total_price, r.quantity,
+      r.created_at, r.updated_at, r.version
+    from jsonb_to_recordset(?::jsonb) as r(order_id text, customer_id text, payment_status text,
+      shipping_status text, total_price numeric, quantity integer, created_at timestamptz,
+      updated_at timestamptz, version integer)
+    returning 1
+  ), moved as (
+    update orders_view v set
+      payment_status = coalesce(c.payment_status, v.payment_status),
+      shipping_status = coalesce(c.shipping_status, case when c.paid and v.shipping_status = 'WAITING_FOR_PAYMENT'
+        then 'WAITING_FOR_SHIPMENT' else v.shipping_status end),
+      updated_at = c.updated_at,
+      version = c.version
+    from jsonb_to_recordset(?::jsonb) as c(order_id text, payment_status text, shipping_status text,
+      paid boolean, updated_at timestamptz, version integer, from_version integer)
+    where v.order_id = c.order_id and v.version = c.from_version
+    returning v.order_id
+  )
+  select (select count(*) from placed)::int as placed, array(select order_id from moved) as moved`;
+
+const handleBatch = async (events: readonly RecordedOrderEvent[], tx: Knex.Transaction) => {
+  const { inserts, updates } = fold(events);
+  const newRows = inserts.map((row) => ({
+    order_id: row.orderId,
+    customer_id: row.placed.customerId,
+    payment_status: row.paymentStatus,
+    shipping_status: row.shippingStatus,
+    total_price: row.placed.totalPrice,
+    quantity: row.placed.quantity,
+    created_at: row.createdAt,
+    updated_at: row.updatedAt,
+    version: row.version,
+  }));
+  const changes = updates.map((row) => ({
+    order_id: row.orderId,
+    payment_status: row.paymentStatus,
+    shipping_status: row.shippingStatus,
+    paid: row.paidWhileWaiting,
+    updated_at: row.updatedAt,
+    version: row.version,
+    from_version: row.fromVersion,
+  }));
+  const [result] = await query<{ placed: number; moved: string[] }>(tx, write, [
+    JSON.stringify(newRows),
+    JSON.stringify(changes),
+  ]);
+  const moved = new Set(result?.moved);
+  const missed = updates.find((row) => !moved.has(row.orderId));
+  if (!missed) return;
+  const [found] = await query<{ version: number }>(tx, 'select version from orders_view where order_id = ?', [
+    missed.orderId,
+  ]);
   // never a silent skip (nor a silent double): a gap or a repeat stops the partition, visibly
   throw new Error(
-    version === undefined
-      ? `orders_view has no order ${event.streamId} to apply ${event.type} (v${event.version}) to`
-      : `orders_view has order ${event.streamId} at v${version}; ${event.type} is v${event.version}`,
+    found === undefined
+      ? `orders_view has no order ${missed.orderId} to apply v${missed.fromVersion + 1} to`
+      : `orders_view has order ${missed.orderId} at v${found.version}; the next event is v${missed.fromVersion + 1}`,
   );
 };
 
-/** One row per order: its payment and shipping status, what it costs, when it changed. */
+/**
+ * One row per order: its payment and shipping status, what it costs, when it changed. Written per
+ * batch: the batch is folded per order in memory, then written in one statement.
+ */
 export const ordersView = defineProjection<RecordedOrderEvent>({
   name: 'orders_view',
   events: orderEventTypes,
   partitions: 4,
   tables: ['orders_view'],
-  handle: (event, tx) => (event.type === 'OrderPlaced' ? place(event, tx) : update(event, tx)),
+  handleBatch,
   reset: async (tx) => {
     await tx.raw('truncate orders_view');
   },

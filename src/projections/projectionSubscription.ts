@@ -1,11 +1,15 @@
 import type { Knex } from '@mikro-orm/postgresql';
 import { withCorrelationBaggage } from '../logging/index.js';
+import type { RecordedEvent } from '../messages/index.js';
 import {
+  type BatchContext,
   consumerAttributes,
   EventHandlingError,
   eventAttributes,
+  eventLinks,
   eventTraceContext,
   type SubscriptionDefinition,
+  sharedEventAttributes,
 } from '../subscriptions/index.js';
 import { attr, withSpan } from '../tracing/index.js';
 import type { Projection } from './defineProjection.js';
@@ -16,40 +20,84 @@ export type ProjectionSubscriptionOptions = {
   readonly prepareTransaction?: (tx: Knex.Transaction) => Promise<void>;
 };
 
+/** Where a `handle <name>` span runs: the subscription, the projection and its partition. */
+const handleAttributes = (projection: Projection, where: BatchContext) => ({
+  ...consumerAttributes(where, 'handle'),
+  [attr.projection]: projection.name,
+  [attr.partition]: where.partition,
+});
+
 /**
- * A projection as a subscription: each event is handled in its own consumer span `handle <name>`,
- * whose parent is the trace context stored with the event (the span that appended it), with the
- * correlation id in the baggage; a failing event is named in the error, so its partition stops
- * right there.
+ * `handle <name>` around one event's handling: a child of the span that appended it, with the
+ * event's attributes and its correlation id in the baggage. A failure names the event.
+ */
+const handleOne = async (
+  projection: Projection,
+  where: BatchContext,
+  event: RecordedEvent,
+  index: number,
+  fn: () => Promise<void>,
+) => {
+  try {
+    await withSpan(
+      'consumer',
+      `handle ${projection.name}`,
+      {
+        parent: eventTraceContext(event),
+        attributes: { ...eventAttributes(event), ...handleAttributes(projection, where) },
+      },
+      () => withCorrelationBaggage(event.metadata.correlationId, fn),
+    );
+  } catch (error) {
+    throw new EventHandlingError(event, index, error);
+  }
+};
+
+/**
+ * A projection as a subscription. A per-event handler runs each event in its own `handle <name>`
+ * span (see handleOne), so a failure stops the partition right at that event. A batch handler
+ * gets the whole batch in one `handle <name>` span: a batch of one is handled as above; a larger
+ * one is a child of the batch's `process` span, linked to the span that appended each event (a
+ * set-based write cannot say which event failed: the error is the batch's).
  */
 export const projectionSubscription = (
   projection: Projection,
   options: ProjectionSubscriptionOptions = {},
-): SubscriptionDefinition => ({
-  name: options.name ?? projection.name,
-  partitions: projection.partitions,
-  filter: { eventTypes: projection.events },
-  ...(options.prepareTransaction ? { prepareTransaction: options.prepareTransaction } : {}),
-  handleBatch: async (events, tx, where) => {
-    for (const [index, event] of events.entries()) {
-      try {
-        await withSpan(
-          'consumer',
-          `handle ${projection.name}`,
-          {
-            parent: eventTraceContext(event),
-            attributes: {
-              ...eventAttributes(event),
-              ...consumerAttributes(where, 'handle'),
-              [attr.projection]: projection.name,
-              [attr.partition]: where.partition,
+): SubscriptionDefinition => {
+  const { handler } = projection;
+  return {
+    name: options.name ?? projection.name,
+    partitions: projection.partitions,
+    filter: { eventTypes: projection.events },
+    ...(options.prepareTransaction ? { prepareTransaction: options.prepareTransaction } : {}),
+    handleBatch: async (events, tx, where) => {
+      switch (handler.kind) {
+        case 'event':
+          for (const [index, event] of events.entries())
+            await handleOne(projection, where, event, index, () => handler.handle(event, tx));
+          return;
+        case 'batch': {
+          const [only] = events;
+          if (only && events.length === 1)
+            return handleOne(projection, where, only, 0, () => handler.handleBatch(events, tx, where));
+          await withSpan(
+            'consumer',
+            `handle ${projection.name}`,
+            {
+              links: eventLinks(events),
+              attributes: {
+                ...sharedEventAttributes(events),
+                ...handleAttributes(projection, where),
+                [attr.messagingBatchCount]: events.length,
+              },
             },
-          },
-          () => withCorrelationBaggage(event.metadata.correlationId, () => projection.handle(event, tx)),
-        );
-      } catch (error) {
-        throw new EventHandlingError(event, index, error);
+            () => handler.handleBatch(events, tx, where),
+          );
+          return;
+        }
+        default:
+          return handler satisfies never;
       }
-    }
-  },
-});
+    },
+  };
+};
