@@ -10,14 +10,24 @@ import {
   createOrm,
   createPostgresEventStore,
   hydrateActor,
+  isChronicleError,
   loadConfig,
   logLevelFromEnv,
   migrate,
+  requireServices,
 } from 'chronicle';
 import { aggregates, order } from '../actors/index.js';
 
 const config = loadConfig();
 const step = (text: string) => process.stdout.write(`\n== ${text}\n`);
+
+try {
+  await requireServices(config, ['postgres', 'redis']);
+} catch (error) {
+  if (!isChronicleError(error, 'SERVICE_UNREACHABLE')) throw error;
+  console.error(`demo: ${error.message}`);
+  process.exit(1);
+}
 
 step(`migrating ${new URL(config.databaseUrl).pathname.slice(1)} on ${new URL(config.databaseUrl).host}`);
 const report = await migrate(config.databaseUrl);

@@ -15,6 +15,7 @@ export * from './observability/index.js';
 export * from './pods/index.js';
 export * from './projections/index.js';
 export * from './queries/index.js';
+export * from './services/index.js';
 export * from './snapshots/index.js';
 export * from './subscriptions/index.js';
 export * from './tracing/index.js';

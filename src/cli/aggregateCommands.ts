@@ -4,10 +4,12 @@ import { createCommandClient } from '../commands/index.js';
 import type { ChronicleConfig } from '../config/index.js';
 import { migrate } from '../db/index.js';
 import { createPostgresEventStore, type EventStore } from '../eventStore/index.js';
+import { requireServices } from '../services/index.js';
 import { CliUsageError, EXIT, printError, printJson } from './cliOutput.js';
 import { withOrm } from './withOrm.js';
 
 export const migrateCommand = async (config: ChronicleConfig): Promise<number> => {
+  await requireServices(config, ['postgres']);
   const report = await migrate(config.databaseUrl);
   printJson({
     database: new URL(config.databaseUrl).pathname.slice(1),
@@ -42,6 +44,7 @@ export const sendCommand = async (
   aggregates: readonly Aggregate[],
   args: SendArgs,
 ): Promise<number> => {
+  await requireServices(config, ['redis']);
   const client = createCommandClient({
     redisUrl: config.redisUrl,
     shards: config.shards,

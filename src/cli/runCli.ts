@@ -96,6 +96,13 @@ const dispatch = async (verb: string | undefined, rest: string[], domain: CliDom
   }
 };
 
+/** An error as one line: an unreachable service speaks for itself; other Chronicle errors lead with their code. */
+const errorLine = (error: unknown): string => {
+  if (isChronicleError(error, 'SERVICE_UNREACHABLE')) return error.message;
+  if (isChronicleError(error)) return `${error.code}: ${error.message}`;
+  return (error as Error).message ?? String(error);
+};
+
 /** Runs one CLI invocation and returns its exit code; errors are printed, never thrown. */
 export const runCli = async (argv: readonly string[], domain: CliDomain): Promise<number> => {
   const [verb, ...rest] = argv;
@@ -106,11 +113,7 @@ export const runCli = async (argv: readonly string[], domain: CliDomain): Promis
       printError(`${(error as Error).message}\n${usage}`);
       return EXIT.error;
     }
-    printError(
-      isChronicleError(error)
-        ? `${error.code}: ${error.message}`
-        : ((error as Error).message ?? String(error)),
-    );
+    printError(errorLine(error));
     return EXIT.error;
   }
 };

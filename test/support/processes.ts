@@ -18,11 +18,16 @@ export type PodProcess = {
 };
 
 /**
- * Starts a workers/ entry point from source as a real child process (tsx loader). Its pod server
- * takes a free port (METRICS_PORT 0) unless the caller says otherwise, so pods run side by side.
+ * Starts a workers/ entry point from source as a real child process (tsx loader), with `args`
+ * after it. Its pod server takes a free port (METRICS_PORT 0) unless the caller says otherwise,
+ * so pods run side by side.
  */
-export const startPod = (entry: string, env: Record<string, string>): PodProcess => {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+export const startPod = (
+  entry: string,
+  env: Record<string, string>,
+  args: readonly string[] = [],
+): PodProcess => {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
     cwd: repoRoot,
     env: { ...process.env, METRICS_PORT: '0', ...env, LOG_LEVEL: env.LOG_LEVEL ?? 'info' },
     stdio: ['ignore', 'pipe', 'pipe'],

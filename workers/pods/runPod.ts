@@ -2,11 +2,14 @@ import {
   createDependencyChecks,
   createLogger,
   type DependencyChecks,
+  isChronicleError,
   type Logger,
   loadConfig,
   type PodServer,
   type ReadinessCheck,
+  requireServices,
   runUntilSignal,
+  type ServiceName,
   startPodServer,
 } from 'chronicle';
 
@@ -29,15 +32,21 @@ export type PodEngine = {
 /** What the pod gives its engine. */
 export type PodContext = { readonly logger: Logger; readonly metricsHandler: PrometheusText };
 
+/** Every pod checks PostgreSQL and Redis for readiness, so every pod needs them to start. */
+const podServices: readonly ServiceName[] = ['postgres', 'redis'];
+
 /**
- * The life of every pod (command, projection, snapshot, api): telemetry first (so every span and metric is captured), signal handlers
- * next (a SIGTERM during start-up waits for the start, then stops), then the engine, then
+ * The life of every pod (command, projection, snapshot, api): telemetry first (so every span and
+ * metric is captured), signal handlers next (a SIGTERM during start-up waits for the start, then
+ * stops), then a check that its services answer (PostgreSQL, Redis, plus `services`), the engine,
  * /healthz, /readyz and /metrics, and the `<service> ready` log line. On SIGTERM/SIGINT: not
- * ready, finish the work in hand and stop, flush telemetry, exit 0. A failed start exits 1.
+ * ready, finish the work in hand and stop, flush telemetry, exit 0. A failed start exits 1; an
+ * unreachable service is one log line naming it, its address and how to start it.
  */
 export const runPod = async (
   serviceName: ChronicleServiceName,
   start: (pod: PodContext) => Promise<PodEngine>,
+  options: { readonly services?: readonly ServiceName[] } = {},
 ): Promise<void> => {
   const telemetry = startTelemetry({ serviceName });
   const logger = createLogger(serviceName);
@@ -52,6 +61,7 @@ export const runPod = async (
     await telemetry.shutdown();
   };
   const starting = (async () => {
+    await requireServices(loadConfig(), [...podServices, ...(options.services ?? [])]);
     engine = await start({ logger, metricsHandler: telemetry.metricsHandler });
     if (engine.servesProbes) return;
     dependencies = createDependencyChecks(loadConfig());
@@ -72,7 +82,8 @@ export const runPod = async (
   try {
     await starting;
   } catch (error) {
-    logger.fatal({ err: error }, `${serviceName} failed to start`);
+    if (isChronicleError(error, 'SERVICE_UNREACHABLE')) logger.fatal(error.message);
+    else logger.fatal({ err: error }, `${serviceName} failed to start`);
     await shutDown().catch((stopError) =>
       logger.error({ err: stopError }, 'stop after a failed start failed'),
     );

@@ -1,0 +1,3 @@
+export * from './probeService.js';
+export * from './requireServices.js';
+export * from './serviceUnreachable.js';
