@@ -1,5 +1,6 @@
 import { commandFor } from 'chronicle';
 import { z } from 'zod';
+import { Amount, Quantity } from '../amounts.js';
 import { paymentMethods, shippingUpdates } from './events.js';
 import type { orderMachine } from './machine.js';
 
@@ -10,8 +11,8 @@ export const PlaceOrder = z.strictObject({
   customerId: z.string().min(1),
   productId: z.string().min(1),
   vendorId: z.string().min(1),
-  quantity: z.number().int().positive(),
-  totalPrice: z.number().nonnegative(),
+  quantity: Quantity,
+  totalPrice: Amount,
   paymentMethod: z.enum(paymentMethods),
 });
 export const InitiatePayment = NoPayload;

@@ -1,16 +1,17 @@
 import { commandFor, reject } from 'chronicle';
 import { z } from 'zod';
+import { PositiveAmount } from '../amounts.js';
 import type { paymentMachine } from './machine.js';
 
 export const RequestPayment = z.strictObject({
   orderId: z.string().min(1),
-  amount: z.number().positive(),
+  amount: PositiveAmount,
   method: z.string().min(1),
 });
 export const AuthorizePayment = z.strictObject({ authorizationCode: z.string().min(1) });
 export const DeclinePayment = z.strictObject({ reason: z.string().min(1) });
 export const CapturePayment = z.strictObject({}).default({});
-export const RefundPayment = z.strictObject({ amount: z.number().positive(), reason: z.string().min(1) });
+export const RefundPayment = z.strictObject({ amount: PositiveAmount, reason: z.string().min(1) });
 
 const command = commandFor<typeof paymentMachine>();
 

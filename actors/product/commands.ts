@@ -1,15 +1,14 @@
 import { commandFor, reject } from 'chronicle';
 import { z } from 'zod';
+import { Amount } from '../amounts.js';
 import type { productMachine } from './machine.js';
-
-const Price = z.number().nonnegative();
 
 export const CreateProduct = z.strictObject({
   vendorId: z.string().min(1),
   name: z.string().trim().min(1),
-  price: Price,
+  price: Amount,
 });
-export const ChangePrice = z.strictObject({ price: Price });
+export const ChangePrice = z.strictObject({ price: Amount });
 export const DiscontinueProduct = z.strictObject({ reason: z.string().min(1) });
 
 const command = commandFor<typeof productMachine>();

@@ -14,7 +14,8 @@ export const buildEnvelope = (request: CommandRequest, now: Date = new Date()): 
     aggregateType: request.aggregateType,
     aggregateId: request.aggregateId,
     type: request.type,
-    payload: request.payload ?? {},
+    // only a missing payload means none: null is a payload, and its schema judges it
+    payload: request.payload === undefined ? {} : request.payload,
     correlationId: request.correlationId ?? request.causedBy?.metadata.correlationId ?? commandId,
     causationId: request.causationId ?? request.causedBy?.eventId ?? commandId,
     issuedAt: now.toISOString(),

@@ -110,6 +110,8 @@ export const createApiServer = async (options: ApiServerOptions): Promise<ApiSer
     bodyLimit: MAX_PAYLOAD_BYTES,
     return503OnClosing: true,
   });
+  // JSON only: fastify's built-in text/plain parser would hand routes a string (a 400 that should be 415)
+  app.removeContentTypeParser('text/plain');
   registerErrorHandling(app);
   registerAuthHooks(app, authenticator);
   await app.register(rateLimit, {

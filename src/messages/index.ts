@@ -4,3 +4,4 @@ export * from './commandResult.js';
 export * from './envelopeAttributes.js';
 export * from './envelopeLimits.js';
 export type * from './event.js';
+export * from './findUnstorableJson.js';

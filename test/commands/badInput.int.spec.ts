@@ -102,6 +102,49 @@ describe('bad input is rejected with its code and leaves nothing in the store', 
     expect(await storeRows('bad-6')).toEqual({ events: 0, commands: 0 });
   });
 
+  it('what jsonb cannot hold (NUL, lone surrogates, NaN, deep nesting) is refused by the client', async () => {
+    const deep = JSON.parse(`${'['.repeat(10_000)}${']'.repeat(10_000)}`);
+    for (const [i, payload] of [
+      { ...placeOrderPayload, customerId: 'c\u0000' },
+      { ...placeOrderPayload, customerId: '\ud800' },
+      { ...placeOrderPayload, quantity: Number.NaN },
+      { ...placeOrderPayload, note: deep },
+    ].entries()) {
+      const result = await path.client.send(
+        { ...placeOrder('bad-8', `poison-${i}`), payload },
+        { wait: true },
+      );
+      expect(result).toMatchObject({ status: 'rejected', code: 'VALIDATION' });
+      expect(await path.client.status(`poison-${i}`)).toEqual({
+        status: 'unknown',
+        commandId: `poison-${i}`,
+      });
+    }
+    const corrupt = await path.client.send({ ...placeOrder('bad-8'), correlationId: 'x\u0000' });
+    expect(corrupt).toMatchObject({ status: 'rejected', code: 'VALIDATION' });
+    expect(await storeRows('bad-8')).toEqual({ events: 0, commands: 0 });
+  });
+
+  it('a NUL put on the queue by another producer is refused by the worker, not retried, and the shard goes on', async () => {
+    const poison = buildEnvelope({
+      ...placeOrder('bad-9', 'poison-queued'),
+      payload: { ...placeOrderPayload, customerId: 'c\u0000' },
+    });
+    const queue = new Queue(shardQueueName(shardFor('order', 'bad-9', path.config.shards)), {
+      connection: { url: path.config.redisUrl },
+      prefix: path.config.queuePrefix,
+    });
+    await queue.add('PlaceOrder', poison, { jobId: 'poison-queued' });
+    await queue.close();
+    // the same aggregate, so the same shard, right behind it
+    const behind = await path.client.send(placeOrder('bad-9', 'behind-poison'), { wait: true });
+    expect(behind).toMatchObject({ status: 'accepted', version: 1 });
+    expect(await path.client.status('poison-queued')).toMatchObject({
+      status: 'done',
+      result: { status: 'rejected', code: 'VALIDATION', message: expect.stringMatching(/customerId.*NUL/) },
+    });
+  });
+
   it('ids with forbidden characters are VALIDATION', async () => {
     expect(await path.client.send(placeOrder('bad-7', 'has:colon'), { wait: true })).toMatchObject({
       code: 'VALIDATION',

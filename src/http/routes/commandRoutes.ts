@@ -49,7 +49,12 @@ const send = async (
 ) => {
   // the id is fixed here, so a wait that times out can still name the command
   const commandId = body.commandId ?? uuidv7();
-  const request: CommandRequest = { ...body, commandId, payload: body.payload ?? {}, issuedBy: principal.id };
+  const request: CommandRequest = {
+    ...body,
+    commandId,
+    payload: body.payload === undefined ? {} : body.payload,
+    issuedBy: principal.id,
+  };
   if (!wait) {
     const enqueued = await ctx.client.send(request);
     return enqueued.status === 'enqueued' ? pending(enqueued.commandId) : rejected(enqueued);
