@@ -1,1 +1,2 @@
 export * from './chronicleConfig.js';
+export * from './httpTimeouts.js';

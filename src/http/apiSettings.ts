@@ -1,3 +1,4 @@
+import { type HttpTimeouts, httpTimeoutsFromEnv } from '../config/index.js';
 import { ChronicleError } from '../errors/index.js';
 import { type AuthSettings, parseApiKeys } from './auth/index.js';
 
@@ -8,12 +9,20 @@ export type ApiSettings = {
   /** HOST. Default 0.0.0.0. */
   readonly host: string;
   readonly auth: AuthSettings;
+  /** Headers, whole request and keep-alive timeouts; default `defaultHttpTimeouts`. */
+  readonly timeouts?: HttpTimeouts;
   /** Requests per principal (or per address, before sign-in) per window. */
   readonly rateLimit: { readonly max: number; readonly windowMs: number };
   /** `?wait=true` waits at most this long (default 10 s), and no caller may ask for more than the cap. */
   readonly commandWait: { readonly defaultMs: number; readonly maxMs: number };
-  /** Live streams: a comment line this often keeps proxies from closing idle ones; a cap per pod. */
-  readonly stream: { readonly heartbeatMs: number; readonly pollMs: number; readonly maxConnections: number };
+  /** Live streams: a comment line this often keeps proxies from closing idle ones; caps per pod and per caller. */
+  readonly stream: {
+    readonly heartbeatMs: number;
+    readonly pollMs: number;
+    readonly maxConnections: number;
+    /** No one caller may hold more of this pod's live streams than this. */
+    readonly maxPerPrincipal: number;
+  };
 };
 
 const intFrom = (env: NodeJS.ProcessEnv, name: string, fallback: number, min = 1): number => {
@@ -30,15 +39,17 @@ const intFrom = (env: NodeJS.ProcessEnv, name: string, fallback: number, min = 1
  * PORT, HOST, CHRONICLE_API_KEYS, CHRONICLE_JWT_SECRET, CHRONICLE_JWKS_URL, CHRONICLE_JWT_ISSUER,
  * CHRONICLE_JWT_AUDIENCE, CHRONICLE_RATE_LIMIT_MAX, CHRONICLE_RATE_LIMIT_WINDOW_MS,
  * CHRONICLE_COMMAND_WAIT_MS, CHRONICLE_COMMAND_WAIT_MAX_MS, CHRONICLE_STREAM_HEARTBEAT_MS,
- * CHRONICLE_STREAM_POLL_MS, CHRONICLE_STREAM_MAX_CONNECTIONS (see docs/http-api.md).
+ * CHRONICLE_STREAM_POLL_MS, CHRONICLE_STREAM_MAX_CONNECTIONS, CHRONICLE_STREAM_MAX_PER_PRINCIPAL (see docs/http-api.md).
  */
 export const apiSettingsFromEnv = (env: NodeJS.ProcessEnv = process.env): ApiSettings => {
   const port = intFrom(env, 'PORT', 8080, 0);
   if (port > 65_535) throw new ChronicleError('CONFIGURATION', `PORT must be a port number, got ${port}`);
   const maxWaitMs = intFrom(env, 'CHRONICLE_COMMAND_WAIT_MAX_MS', 30_000);
+  const maxConnections = intFrom(env, 'CHRONICLE_STREAM_MAX_CONNECTIONS', 200);
   return {
     port,
     host: env.HOST?.trim() || '0.0.0.0',
+    timeouts: httpTimeoutsFromEnv(env),
     auth: {
       apiKeys: parseApiKeys(env.CHRONICLE_API_KEYS),
       jwt: {
@@ -59,7 +70,8 @@ export const apiSettingsFromEnv = (env: NodeJS.ProcessEnv = process.env): ApiSet
     stream: {
       heartbeatMs: intFrom(env, 'CHRONICLE_STREAM_HEARTBEAT_MS', 15_000),
       pollMs: intFrom(env, 'CHRONICLE_STREAM_POLL_MS', 1_000),
-      maxConnections: intFrom(env, 'CHRONICLE_STREAM_MAX_CONNECTIONS', 200),
+      maxConnections,
+      maxPerPrincipal: Math.min(maxConnections, intFrom(env, 'CHRONICLE_STREAM_MAX_PER_PRINCIPAL', 20)),
     },
   };
 };

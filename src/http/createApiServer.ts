@@ -1,10 +1,11 @@
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import rateLimit from '@fastify/rate-limit';
 import { type FastifyBaseLogger, type FastifyInstance, fastify, LogController } from 'fastify';
 import { Redis } from 'ioredis';
 import { type Aggregate, createAggregateRegistry } from '../aggregate/index.js';
 import { createCommandClient } from '../commands/index.js';
-import type { ChronicleConfig } from '../config/index.js';
+import { type ChronicleConfig, defaultHttpTimeouts } from '../config/index.js';
 import { createOrm } from '../db/index.js';
 import { createPostgresEventStore } from '../eventStore/index.js';
 import { createLogger, type Logger } from '../logging/index.js';
@@ -15,7 +16,8 @@ import { listenForEvents, Wakeup } from '../subscriptions/index.js';
 import type { ApiContext } from './apiContext.js';
 import type { ApiSettings } from './apiSettings.js';
 import { createAuthenticator, principalOf, registerAuthHooks } from './auth/index.js';
-import { registerErrorHandling } from './errorHandler.js';
+import { clientErrorHandler } from './clientErrorHandler.js';
+import { registerErrorHandling, sendError } from './errorHandler.js';
 import { HttpError } from './httpError.js';
 import { openApiRoute } from './openapiRoute.js';
 import type { ReadModelRoute } from './readModelRoute.js';
@@ -30,6 +32,9 @@ import { readModelRoutes } from './routes/readModelRoutes.js';
 import { streamRoute } from './routes/streamRoute.js';
 import { uiRoutes } from './routes/uiRoutes.js';
 import { openShardQueues } from './shardQueues.js';
+
+/** Longer than any id a route accepts, even with every character percent-encoded; longer ones are 414. */
+const MAX_PATH_PARAM_LENGTH = 1024;
 
 export type ApiServerOptions = {
   readonly config: ChronicleConfig;
@@ -61,6 +66,7 @@ export type ApiServer = {
  */
 export const createApiServer = async (options: ApiServerOptions): Promise<ApiServer> => {
   const { config, settings } = options;
+  const timeouts = settings.timeouts ?? defaultHttpTimeouts;
   const logger = options.logger ?? createLogger('chronicle-api');
   const orm = await createOrm(config.databaseUrl);
   const knex = orm.em.getKnex();
@@ -109,6 +115,21 @@ export const createApiServer = async (options: ApiServerOptions): Promise<ApiSer
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: MAX_PAYLOAD_BYTES,
     return503OnClosing: true,
+    // an aggregate id of 200 characters, percent-encoded, must reach the route's own validation
+    routerOptions: { maxParamLength: MAX_PATH_PARAM_LENGTH },
+    frameworkErrors: (error, _request, reply) => sendError(error, reply),
+    clientErrorHandler,
+    // Node's own timeouts, checked often enough that they fire close to their value
+    serverFactory: (handler) =>
+      createServer(
+        {
+          headersTimeout: timeouts.headersMs,
+          requestTimeout: timeouts.requestMs,
+          keepAliveTimeout: timeouts.keepAliveMs,
+          connectionsCheckingInterval: Math.min(5_000, Math.max(100, Math.floor(timeouts.headersMs / 4))),
+        },
+        handler,
+      ),
   });
   // JSON only: fastify's built-in text/plain parser would hand routes a string (a 400 that should be 415)
   app.removeContentTypeParser('text/plain');
@@ -127,7 +148,7 @@ export const createApiServer = async (options: ApiServerOptions): Promise<ApiSer
       new HttpError(
         429,
         'RATE_LIMITED',
-        `rate limit of ${context.max} requests per ${context.after} window reached`,
+        `rate limit of ${context.max} requests per ${settings.rateLimit.windowMs / 1000} s reached; retry in ${context.after}`,
         undefined,
         {
           'retry-after': String(Math.max(1, Math.ceil(context.ttl / 1000))),

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { type ErrorBody, isHttpError } from './httpError.js';
 
 type Answer = {
@@ -14,6 +14,8 @@ const fastifyErrors: Readonly<Record<string, { status: number; code: string }>> 
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'INVALID_REQUEST' },
   FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: 'MALFORMED_JSON' },
   FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: 'MALFORMED_JSON' },
+  FST_ERR_BAD_URL: { status: 400, code: 'INVALID_REQUEST' },
+  FST_ERR_MAX_PARAM_LENGTH: { status: 414, code: 'URI_TOO_LONG' },
 };
 
 /** Maps any error to a status and `{ code, message }`; unexpected ones say nothing of their insides. */
@@ -26,7 +28,7 @@ export const answerFor = (error: unknown): Answer => {
     };
   }
   const { code, statusCode, message } = error as { code?: string; statusCode?: number; message?: string };
-  const known = code ? fastifyErrors[code] : undefined;
+  const known = code && Object.hasOwn(fastifyErrors, code) ? fastifyErrors[code] : undefined;
   if (known) return { status: known.status, body: { code: known.code, message: message ?? known.code } };
   // JSON.parse errors from the body parser carry a 400 and a SyntaxError name
   if (statusCode === 400 && error instanceof SyntaxError) {
@@ -44,17 +46,26 @@ export const answerFor = (error: unknown): Answer => {
   };
 };
 
-/** Every error, and every unknown route, answers JSON `{ code, message }`; never a stack trace. */
+/** Answers `error` as `{ code, message }`; unexpected ones are logged with their stack. */
+export const sendError = (error: unknown, reply: FastifyReply): void => {
+  const answer = answerFor(error);
+  if (answer.status >= 500) reply.log.error({ err: error }, 'request failed');
+  // refused before its body was read (401, 413…): close rather than wait for the rest of it
+  if (!reply.request.raw.complete) reply.header('connection', 'close');
+  reply
+    .code(answer.status)
+    .headers(answer.headers ?? {})
+    .type('application/json; charset=utf-8')
+    .send(answer.body);
+};
+
+/**
+ * Every error, and every unknown route, answers JSON `{ code, message }`; never a stack trace. The
+ * router's own errors (a malformed URL, a path segment past the limit) come through fastify's
+ * `frameworkErrors` option to `sendError`, and Node's connection errors through `clientErrorHandler`.
+ */
 export const registerErrorHandling = (app: FastifyInstance): void => {
-  app.setErrorHandler((error, request, reply) => {
-    const answer = answerFor(error);
-    if (answer.status >= 500) request.log.error({ err: error }, 'request failed');
-    reply
-      .code(answer.status)
-      .headers(answer.headers ?? {})
-      .type('application/json; charset=utf-8')
-      .send(answer.body);
-  });
+  app.setErrorHandler((error, _request, reply) => sendError(error, reply));
   app.setNotFoundHandler((request, reply) => {
     reply
       .code(404)

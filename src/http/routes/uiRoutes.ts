@@ -29,26 +29,31 @@ const uiDirectory = (): string => {
   return fileURLToPath(new URL('../../../../src/http/ui/', import.meta.url));
 };
 
-const assets: Readonly<Record<string, { readonly file: () => string; readonly type: string }>> = {
-  'index.html': { file: () => `${uiDirectory()}index.html`, type: 'text/html; charset=utf-8' },
-  'app.js': { file: () => `${uiDirectory()}app.js`, type: 'text/javascript; charset=utf-8' },
-  'api.js': { file: () => `${uiDirectory()}api.js`, type: 'text/javascript; charset=utf-8' },
-  'operationsViews.js': {
-    file: () => `${uiDirectory()}operationsViews.js`,
-    type: 'text/javascript; charset=utf-8',
-  },
-  'styles.css': { file: () => `${uiDirectory()}styles.css`, type: 'text/css; charset=utf-8' },
-  // the single-file browser build, served from this package's own node_modules, never a CDN
-  'mermaid.min.js': {
-    file: () => createRequire(import.meta.url).resolve('mermaid/dist/mermaid.min.js'),
-    type: 'text/javascript; charset=utf-8',
-  },
-};
+type Asset = { readonly file: () => string; readonly type: string };
+
+// a Map, not an object: a name such as "constructor" or "__proto__" must find nothing, not the prototype
+const assets: ReadonlyMap<string, Asset> = new Map(
+  Object.entries({
+    'index.html': { file: () => `${uiDirectory()}index.html`, type: 'text/html; charset=utf-8' },
+    'app.js': { file: () => `${uiDirectory()}app.js`, type: 'text/javascript; charset=utf-8' },
+    'api.js': { file: () => `${uiDirectory()}api.js`, type: 'text/javascript; charset=utf-8' },
+    'operationsViews.js': {
+      file: () => `${uiDirectory()}operationsViews.js`,
+      type: 'text/javascript; charset=utf-8',
+    },
+    'styles.css': { file: () => `${uiDirectory()}styles.css`, type: 'text/css; charset=utf-8' },
+    // the single-file browser build, served from this package's own node_modules, never a CDN
+    'mermaid.min.js': {
+      file: () => createRequire(import.meta.url).resolve('mermaid/dist/mermaid.min.js'),
+      type: 'text/javascript; charset=utf-8',
+    },
+  } satisfies Record<string, Asset>),
+);
 
 const cache = new Map<string, Promise<Buffer>>();
 
 const serve = async (name: string): Promise<RouteResult> => {
-  const asset = assets[name];
+  const asset = assets.get(name);
   if (!asset) throw notFound(`no UI asset ${name}`);
   let content = cache.get(name);
   if (!content) {

@@ -12,7 +12,7 @@ export const testSettings = (overrides: Partial<ApiSettings> = {}): ApiSettings 
   auth: { apiKeys: apiKeyEntries, jwt: {} },
   rateLimit: { max: 10_000, windowMs: 60_000 },
   commandWait: { defaultMs: 10_000, maxMs: 30_000 },
-  stream: { heartbeatMs: 1_000, pollMs: 200, maxConnections: 20 },
+  stream: { heartbeatMs: 1_000, pollMs: 200, maxConnections: 20, maxPerPrincipal: 20 },
   ...overrides,
 });
 
