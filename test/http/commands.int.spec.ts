@@ -58,6 +58,15 @@ describe('commands over HTTP, against an api pod and a command worker pod', () =
     });
   });
 
+  it("records the key's operator-given name as issuedBy, nothing derived from the key itself", async () => {
+    expect((await send(order('issued-1', 'PlaceOrder', placeOrderPayload))).status).toBe(200);
+    const events = await call(`${api.url}/v1/aggregates/order/issued-1/events`, {
+      headers: withKey(keys.reader),
+    });
+    const [placed] = (events.body as { events: { metadata: { issuedBy?: string } }[] }).events;
+    expect(placed?.metadata.issuedBy).toBe('key:sender');
+  });
+
   it('enqueues without waiting: 202, then the status shows the result', async () => {
     const answer = await send(order('nowait-1', 'PlaceOrder', placeOrderPayload), '');
     expect(answer.status).toBe(202);

@@ -1,8 +1,10 @@
+import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_PAYLOAD_BYTES } from '../../src/messages/index.js';
 import { type CommandPath, createCommandPath } from '../support/commandPath.js';
 import { placeOrderPayload } from '../support/orderCommands.js';
-import { authEnv, keys, LIMITED_RATE, signToken } from './support/apiKeys.js';
+import { startPod } from '../support/processes.js';
+import { authEnv, JWT_SECRET, keys, LIMITED_RATE, signToken } from './support/apiKeys.js';
 import { type ApiPod, startApiPod } from './support/apiPod.js';
 import { type Answer, call, withKey } from './support/http.js';
 
@@ -113,6 +115,16 @@ describe('who may call the API', () => {
     expectError(await call(`${api.url}/v1/commands`, { json: place(), headers: reader }), 403, 'FORBIDDEN');
   });
 
+  it('refuses a bearer token without exp, however well signed', async () => {
+    const forever = await new SignJWT({ roles: ['admin'] })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('forever')
+      .sign(new TextEncoder().encode(JWT_SECRET));
+    const answer = await call(`${api.url}/v1/stats`, { headers: { authorization: `Bearer ${forever}` } });
+    expectError(answer, 401, 'INVALID_CREDENTIALS');
+    expect((answer.body as { message: string }).message).toMatch(/exp/);
+  });
+
   it('rate-limits per principal: 429 with Retry-After, other principals unaffected', async () => {
     const answers: Answer[] = [];
     for (let i = 0; i <= LIMITED_RATE; i++)
@@ -201,6 +213,20 @@ describe('what the API accepts', () => {
 });
 
 describe('the api pod', () => {
+  it('refuses to start with a JWT secret under 32 bytes, or keys without a name', async () => {
+    for (const [env, reason] of [
+      [{ CHRONICLE_JWT_SECRET: 'x' }, /CHRONICLE_JWT_SECRET must be at least 32 bytes/],
+      [
+        { CHRONICLE_API_KEYS: JSON.stringify([{ key: 'a-key-of-enough-length', roles: ['read'] }]) },
+        /CHRONICLE_API_KEYS: 0\.name/,
+      ],
+    ] as const) {
+      const pod = startPod('workers/api.ts', { ...path.podEnv, HOST: '127.0.0.1', PORT: '0', ...env });
+      expect(await pod.exited).toEqual({ code: 1, signal: null });
+      expect(pod.output()).toMatch(reason);
+    }
+  });
+
   it('stops gracefully on SIGTERM: not ready, requests finished, connections closed, exit 0', async () => {
     expect(await api.stop()).toEqual({ code: 0, signal: null });
     expect(api.pod.output()).toMatch(/"msg":"stopped"/);

@@ -6,17 +6,17 @@ import type { Principal } from './principal.js';
 export const ApiKeyEntry = z.strictObject({
   key: z.string().min(16, 'API keys need at least 16 characters'),
   roles: z.array(z.string().min(1)),
-  /** Names the principal in logs and `issuedBy`; default: the start of the key's hash. */
-  name: z
-    .string()
-    .regex(/^[A-Za-z0-9._-]{1,64}$/)
-    .optional(),
+  /**
+   * Names the principal (`key:<name>`) in logs, rate limits and every event's `issuedBy`. Required:
+   * anything derived from the key itself would let readers of the events test guesses offline.
+   */
+  name: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'a key name: 1-64 letters, digits, ".", "_" or "-"'),
   /** Requests per window for this key, instead of the default. */
   rateLimit: z.number().int().positive().optional(),
 });
 export type ApiKeyEntry = z.infer<typeof ApiKeyEntry>;
 
-/** CHRONICLE_API_KEYS: `[{"key":"...","roles":["read"]}]`; anything malformed stops the pod. */
+/** CHRONICLE_API_KEYS: `[{"key":"...","name":"dashboard","roles":["read"]}]`; anything malformed stops the pod. */
 export const parseApiKeys = (raw: string | undefined): ApiKeyEntry[] => {
   if (!raw?.trim()) return [];
   let json: unknown;
@@ -25,7 +25,12 @@ export const parseApiKeys = (raw: string | undefined): ApiKeyEntry[] => {
   } catch {
     throw new ChronicleError('CONFIGURATION', 'CHRONICLE_API_KEYS is not valid JSON');
   }
-  const parsed = z.array(ApiKeyEntry).safeParse(json);
+  const parsed = z
+    .array(ApiKeyEntry)
+    .refine((entries) => new Set(entries.map((entry) => entry.name)).size === entries.length, {
+      message: 'each key needs its own name',
+    })
+    .safeParse(json);
   if (!parsed.success) {
     // never echo the keys themselves
     const where = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
@@ -43,7 +48,7 @@ export const createApiKeyLookup = (entries: readonly ApiKeyEntry[]): ApiKeyLooku
   const keys = entries.map((entry) => {
     const hash = digest(entry.key);
     const principal: Principal = {
-      id: `key:${entry.name ?? hash.toString('hex').slice(0, 12)}`,
+      id: `key:${entry.name}`,
       via: 'api-key',
       roles: [...entry.roles],
       ...(entry.rateLimit ? { rateLimit: entry.rateLimit } : {}),

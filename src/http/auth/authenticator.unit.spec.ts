@@ -60,8 +60,31 @@ describe('authenticator', () => {
     expect((await authenticator.authenticate({ authorization: 'Basic abc' })).status).toBe('rejected');
   });
 
+  it('refuses tokens without exp, and secrets under 32 bytes', async () => {
+    const forever = await new SignJWT({ roles: ['read'] })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('svc-1')
+      .setIssuer('tests')
+      .sign(new TextEncoder().encode(secret));
+    expect(await authenticator.authenticate({ authorization: `Bearer ${forever}` })).toEqual({
+      status: 'rejected',
+      message: expect.stringMatching(/"exp" claim/),
+    });
+    expect(() => createAuthenticator({ apiKeys: [], jwt: { secret: 'x'.repeat(31) } })).toThrow(
+      /at least 32 bytes/,
+    );
+  });
+
   it('refuses malformed key lists without echoing them', () => {
-    expect(() => parseApiKeys('[{"key":"short","roles":[]}]')).toThrow(/CHRONICLE_API_KEYS: 0.key/);
+    expect(() => parseApiKeys('[{"key":"short","roles":[],"name":"a"}]')).toThrow(
+      /CHRONICLE_API_KEYS: 0.key/,
+    );
+    expect(() => parseApiKeys('[{"key":"long-enough-key-0000","roles":[]}]')).toThrow(/0.name/);
+    const twins = JSON.stringify([
+      { key: 'long-enough-key-0001', roles: [], name: 'twin' },
+      { key: 'long-enough-key-0002', roles: [], name: 'twin' },
+    ]);
+    expect(() => parseApiKeys(twins)).toThrow(/its own name/);
     expect(() => parseApiKeys('{')).toThrow(/not valid JSON/);
   });
 });

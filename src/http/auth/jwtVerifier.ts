@@ -1,4 +1,5 @@
 import { createRemoteJWKSet, decodeProtectedHeader, type JWTPayload, jwtVerify } from 'jose';
+import { ChronicleError } from '../../errors/index.js';
 import type { Principal } from './principal.js';
 
 export type JwtSettings = {
@@ -24,6 +25,11 @@ const rolesOf = (payload: JWTPayload): string[] => {
   return [];
 };
 
+export const MIN_SECRET_BYTES = 32;
+
+/** Every accepted token must expire: one without `exp` would be a credential for ever. */
+const REQUIRED_CLAIMS = ['exp', 'sub'];
+
 const ASYMMETRIC = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
 
 /**
@@ -31,6 +37,13 @@ const ASYMMETRIC = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256
  * algorithm list is fixed per key kind, so a token cannot pick `none` or swap HS256 for RS256.
  */
 export const createJwtVerifier = (settings: JwtSettings): JwtVerifier | undefined => {
+  // HS256 is only as strong as its secret: RFC 7518 asks for at least the hash's 256 bits
+  if (settings.secret !== undefined && Buffer.byteLength(settings.secret) < MIN_SECRET_BYTES) {
+    throw new ChronicleError(
+      'CONFIGURATION',
+      `CHRONICLE_JWT_SECRET must be at least ${MIN_SECRET_BYTES} bytes, got ${Buffer.byteLength(settings.secret)}`,
+    );
+  }
   const secret = settings.secret ? new TextEncoder().encode(settings.secret) : undefined;
   const jwks = settings.jwksUrl ? createRemoteJWKSet(new URL(settings.jwksUrl)) : undefined;
   if (!secret && !jwks) return undefined;
@@ -43,9 +56,17 @@ export const createJwtVerifier = (settings: JwtSettings): JwtVerifier | undefine
       const { alg } = decodeProtectedHeader(token);
       const { payload } =
         alg === 'HS256' && secret
-          ? await jwtVerify(token, secret, { ...claims, algorithms: ['HS256'] })
+          ? await jwtVerify(token, secret, {
+              ...claims,
+              requiredClaims: REQUIRED_CLAIMS,
+              algorithms: ['HS256'],
+            })
           : jwks
-            ? await jwtVerify(token, jwks, { ...claims, algorithms: ASYMMETRIC })
+            ? await jwtVerify(token, jwks, {
+                ...claims,
+                requiredClaims: REQUIRED_CLAIMS,
+                algorithms: ASYMMETRIC,
+              })
             : { payload: undefined };
       if (!payload) return { status: 'invalid', message: `tokens signed with ${alg} are not accepted` };
       if (!payload.sub) return { status: 'invalid', message: 'the token has no subject (sub)' };
