@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { domainMigrations } from '../migrations/domain/index.js';
 import { migrate } from '../src/db/index.js';
 
 const server = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/chronicle_bench';
@@ -10,7 +11,7 @@ export const benchEnvironment = async (name: string) => {
   const database = `chronicle_bench_${name}_${randomBytes(3).toString('hex')}`;
   const url = new URL(server);
   url.pathname = `/${database}`;
-  await migrate(url.toString());
+  await migrate(url.toString(), domainMigrations);
   return {
     databaseUrl: url.toString(),
     queuePrefix: `chronicle_bench_${randomBytes(3).toString('hex')}`,

@@ -17,6 +17,7 @@ import {
   requireServices,
 } from 'chronicle';
 import { aggregates, order } from '../actors/index.js';
+import { domainMigrations } from '../migrations/domain/index.js';
 
 const config = loadConfig();
 const step = (text: string) => process.stdout.write(`\n== ${text}\n`);
@@ -30,7 +31,7 @@ try {
 }
 
 step(`migrating ${new URL(config.databaseUrl).pathname.slice(1)} on ${new URL(config.databaseUrl).host}`);
-const report = await migrate(config.databaseUrl);
+const report = await migrate(config.databaseUrl, domainMigrations);
 console.log(report.applied.length ? `applied ${report.applied.join(', ')}` : 'schema up to date');
 
 step(`starting a command worker (${config.shards} shard queues on ${config.redisUrl})`);

@@ -1,6 +1,7 @@
 import { projectionVerbs, runCli, vizCommand } from 'chronicle';
 import { aggregates } from '../actors/index.js';
 import { projections } from '../actors/projections/index.js';
+import { domainMigrations } from '../migrations/domain/index.js';
 import { runApiPod } from './pods/apiPod.js';
 import { runCommandWorkerPod } from './pods/commandWorkerPod.js';
 import { runProjectionWorkerPod } from './pods/projectionWorkerPod.js';
@@ -9,6 +10,7 @@ import { runSnapshotWorkerPod } from './pods/snapshotWorkerPod.js';
 /** The `chronicle` command of this deployment: the runtime's CLI with the sample domain plugged in. */
 process.exitCode = await runCli(process.argv.slice(2), {
   aggregates,
+  migrations: domainMigrations,
   pods: {
     command: runCommandWorkerPod,
     projection: runProjectionWorkerPod,

@@ -1,3 +1,4 @@
+import type { MigrationObject } from '@mikro-orm/core';
 import { hydrateActor } from '../actorHost/index.js';
 import type { Aggregate, AggregateRegistry } from '../aggregate/index.js';
 import { createCommandClient } from '../commands/index.js';
@@ -8,9 +9,13 @@ import { requireServices } from '../services/index.js';
 import { CliUsageError, EXIT, printError, printJson } from './cliOutput.js';
 import { withOrm } from './withOrm.js';
 
-export const migrateCommand = async (config: ChronicleConfig): Promise<number> => {
+/** The runtime's migrations, then the domain's (its read models). */
+export const migrateCommand = async (
+  config: ChronicleConfig,
+  domainMigrations: readonly MigrationObject[],
+): Promise<number> => {
   await requireServices(config, ['postgres']);
-  const report = await migrate(config.databaseUrl);
+  const report = await migrate(config.databaseUrl, domainMigrations);
   printJson({
     database: new URL(config.databaseUrl).pathname.slice(1),
     created: report.database === 'created',

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import type { MigrationObject } from '@mikro-orm/core';
 import type { Aggregate } from '../aggregate/index.js';
 import { createAggregateRegistry } from '../aggregate/index.js';
 import { loadConfig } from '../config/index.js';
@@ -13,13 +14,15 @@ export type PodKind = 'command' | 'projection' | 'snapshot' | 'api';
 /** What a deployment plugs into the CLI: its aggregates, its pods, and extra verbs. */
 export type CliDomain = {
   readonly aggregates: readonly Aggregate[];
+  /** The domain's migrations (its read models): `migrate` applies them after the runtime's own. */
+  readonly migrations?: readonly MigrationObject[];
   readonly pods: Partial<Record<PodKind, () => Promise<void>>>;
   /** More verbs, e.g. `projections`, `snapshot`, `viz`: each gets the words after the verb. */
   readonly verbs?: Readonly<Record<string, (args: string[]) => Promise<number>>>;
 };
 
 export const usage = `usage: chronicle <verb> [args]
-  migrate                                   apply pending migrations (creates the database if needed)
+  migrate                                   apply pending migrations, the runtime's then the domain's (creates the database if needed)
   send <type> <id> <Command> [--payload JSON] [--command-id ID] [--wait] [--timeout-ms N]
                                             enqueue a command; prints the result (exit 0 accepted, 2 rejected, 1 error)
   events <type> <id>                        print a stream, one JSON event per line
@@ -41,7 +44,7 @@ const dispatch = async (verb: string | undefined, rest: string[], domain: CliDom
   const registry = createAggregateRegistry(domain.aggregates);
   switch (verb) {
     case 'migrate':
-      return migrateCommand(config);
+      return migrateCommand(config, domain.migrations ?? []);
     case 'send': {
       const { values, positionals: words } = parseArgs({
         args: rest,

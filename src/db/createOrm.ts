@@ -1,21 +1,28 @@
+import type { MigrationObject } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
 import { MikroORM } from '@mikro-orm/postgresql';
-import { migrationsList } from '../../migrations/index.js';
+import { runtimeMigrations } from '../../migrations/runtime/index.js';
 
 export type Orm = MikroORM;
 
+export type OrmOptions = {
+  readonly poolSize?: number;
+  /** The domain's migrations (its read models), run after the runtime's own. */
+  readonly migrations?: readonly MigrationObject[];
+};
+
 /**
  * One MikroORM instance per process. The event store needs no entities (its hot path is SQL through
- * this connection); migrations come from the explicit list in migrations/.
+ * this connection); migrations come from explicit lists: the runtime's, then the domain's.
  */
-export const createOrm = async (databaseUrl: string, options: { poolSize?: number } = {}): Promise<Orm> =>
+export const createOrm = async (databaseUrl: string, options: OrmOptions = {}): Promise<Orm> =>
   MikroORM.init({
     clientUrl: databaseUrl,
     entities: [],
     discovery: { warnWhenNoEntities: false },
     extensions: [Migrator],
     migrations: {
-      migrationsList,
+      migrationsList: [...runtimeMigrations, ...(options.migrations ?? [])],
       tableName: 'es_migrations',
       transactional: true,
       allOrNothing: true,

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrationsList } from '../../migrations/index.js';
+import { domainMigrations, migrationsList, runtimeMigrations } from '../../migrations/index.js';
+import { createOrm, migrate, type Orm } from '../../src/db/index.js';
 import { query } from '../../src/eventStore/index.js';
-import { createTestDatabase, type TestDatabase } from '../support/testDatabase.js';
+import { createTestDatabase, dropDatabase, type TestDatabase } from '../support/testDatabase.js';
 
 type Column = { table_name: string; column_name: string; data_type: string; is_nullable: string };
 
@@ -98,5 +99,32 @@ describe('migrations applied to an empty database', () => {
     expect(left).toEqual([]);
     await migrator.up();
     expect(Object.keys(await columns('es_events'))).toHaveLength(11);
+  });
+
+  it("gives a deployment without a domain the runtime's tables only, and the domain's after them", async () => {
+    const bare = new URL(db.url);
+    bare.pathname = `${bare.pathname}_bare`;
+    const tables = async (orm: Orm) =>
+      (
+        await query<{ tablename: string }>(
+          orm.em.getKnex(),
+          'select tablename from pg_tables where schemaname = current_schema() order by tablename',
+        )
+      ).map((row) => row.tablename);
+    try {
+      const runtimeOnly = await migrate(bare.toString());
+      expect(runtimeOnly.applied).toEqual(runtimeMigrations.map((migration) => migration.name));
+      const orm = await createOrm(bare.toString(), { poolSize: 1 });
+      try {
+        expect((await tables(orm)).filter((table) => !table.startsWith('es_'))).toEqual([]);
+        const withDomain = await migrate(bare.toString(), domainMigrations);
+        expect(withDomain.applied).toEqual(domainMigrations.map((migration) => migration.name));
+        expect(await tables(orm)).toEqual(expect.arrayContaining(['orders_view', 'es_events']));
+      } finally {
+        await orm.close(true);
+      }
+    } finally {
+      await dropDatabase(bare.toString());
+    }
   });
 });

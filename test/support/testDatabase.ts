@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import pg from 'pg';
+import { domainMigrations } from '../../migrations/domain/index.js';
 import { createOrm, migrate, type Orm } from '../../src/db/index.js';
 
 const serverUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/chronicle_test';
@@ -24,22 +25,31 @@ const adminQuery = async (sql: string) => {
   }
 };
 
-/** A fresh, migrated database for one test file, so files run in parallel without sharing rows. */
+/**
+ * A fresh database migrated as `chronicle migrate` does it (the runtime's schema, then the sample
+ * domain's), one per test file, so files run in parallel without sharing rows.
+ */
 export const createTestDatabase = async (): Promise<TestDatabase> => {
   const name = `chronicle_t_${randomBytes(5).toString('hex')}`;
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
-  await migrate(url.toString());
-  const orm = await createOrm(url.toString());
+  await migrate(url.toString(), domainMigrations);
+  const orm = await createOrm(url.toString(), { migrations: domainMigrations });
   return {
     url: url.toString(),
     name,
     orm,
     drop: async () => {
       await orm.close(true);
-      await adminQuery(`drop database if exists "${name}" with (force)`);
+      await dropDatabase(url.toString());
     },
   };
+};
+
+/** Drops a database a test made (its connections are closed by force). */
+export const dropDatabase = async (databaseUrl: string): Promise<void> => {
+  const name = decodeURIComponent(new URL(databaseUrl).pathname.slice(1));
+  await adminQuery(`drop database if exists "${name}" with (force)`);
 };
 
 /** A unique BullMQ prefix per test file. */

@@ -1,0 +1,12 @@
+import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261123000003OrderReadModels } from './Migration20261123000003OrderReadModels.js';
+import { Migration20261129000001OrderTotalsOrders } from './Migration20261129000001OrderTotalsOrders.js';
+
+/**
+ * The sample domain's schema (its read models), in order, applied after the runtime's by
+ * `chronicle migrate` (workers/cli.ts plugs it in). A deployment of another domain brings its own list.
+ */
+export const domainMigrations: readonly MigrationObject[] = [
+  { name: 'Migration20261123000003OrderReadModels', class: Migration20261123000003OrderReadModels },
+  { name: 'Migration20261129000001OrderTotalsOrders', class: Migration20261129000001OrderTotalsOrders },
+];

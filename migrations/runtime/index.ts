@@ -1,0 +1,12 @@
+import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261123000001EventStore } from './Migration20261123000001EventStore.js';
+import { Migration20261123000002Subscriptions } from './Migration20261123000002Subscriptions.js';
+
+/**
+ * The runtime's own schema (es_* tables), in order: every deployment gets exactly these. Applied
+ * before any domain migration. Append new ones here (docs/architecture.md, "Schema").
+ */
+export const runtimeMigrations: readonly MigrationObject[] = [
+  { name: 'Migration20261123000001EventStore', class: Migration20261123000001EventStore },
+  { name: 'Migration20261123000002Subscriptions', class: Migration20261123000002Subscriptions },
+];

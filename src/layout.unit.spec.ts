@@ -1,0 +1,59 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+// The rules of docs/architecture.md ("Where code may reach"), checked on the source itself.
+const src = dirname(fileURLToPath(import.meta.url));
+const root = resolve(src, '..');
+
+const sources = (dir: string): string[] =>
+  readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return sources(path);
+    return entry.name.endsWith('.ts') && !entry.name.includes('.spec.') ? [path] : [];
+  });
+
+const importsOf = (file: string) =>
+  [...readFileSync(file, 'utf8').matchAll(/^(?:import|export)[^'"]*from '([^']+)'/gm)].map(
+    ([, specifier]) => specifier as string,
+  );
+
+const files = sources(src);
+const folderOf = (file: string) => relative(src, file).split('/')[0] as string;
+
+describe('the runtime library (src/)', () => {
+  it('reaches outside src/ only for the runtime migrations and libraries, never the SDK', () => {
+    const outside = files.flatMap((file) =>
+      importsOf(file)
+        .filter((specifier) =>
+          specifier.startsWith('.')
+            ? !resolve(dirname(file), specifier).startsWith(src) &&
+              !resolve(dirname(file), specifier).startsWith(join(root, 'migrations/runtime'))
+            : specifier.startsWith('@opentelemetry/') && specifier !== '@opentelemetry/api',
+        )
+        .map((specifier) => `${relative(root, file)} -> ${specifier}`),
+    );
+    expect(outside).toEqual([]);
+  });
+
+  it('has no import cycle between its folders', () => {
+    const edges = new Map<string, Set<string>>();
+    for (const file of files) {
+      for (const specifier of importsOf(file)) {
+        const target = resolve(dirname(file), specifier);
+        if (!specifier.startsWith('.') || !target.startsWith(src)) continue;
+        const [from, to] = [folderOf(file), folderOf(target)];
+        if (from !== to && !to.endsWith('.js')) edges.set(from, (edges.get(from) ?? new Set()).add(to));
+      }
+    }
+    const reaches = (from: string, to: string, seen = new Set<string>()): boolean =>
+      [...(edges.get(from) ?? [])].some(
+        (next) => next === to || (!seen.has(next) && seen.add(next) && reaches(next, to, seen)),
+      );
+    const cycles = [...edges].flatMap(([from, targets]) =>
+      [...targets].filter((to) => reaches(to, from)).map((to) => `${from} -> ${to}`),
+    );
+    expect(cycles).toEqual([]);
+  });
+});
