@@ -8,15 +8,9 @@
 import type { Knex } from '@mikro-orm/postgresql';
 import { ordersView, orderTotals } from '../actors/projections/index.js';
 import { createOrm } from '../src/db/index.js';
-import { query } from '../src/eventStore/index.js';
+import { query, readEventBatch, startOfStream, wholeStream } from '../src/eventStore/index.js';
 import { type Projection, projectionSubscription, resetProjection } from '../src/projections/index.js';
-import {
-  defaultSubscriptionSettings,
-  readEventBatch,
-  SubscriptionHost,
-  startOfStream,
-  wholeStream,
-} from '../src/subscriptions/index.js';
+import { defaultSubscriptionSettings, SubscriptionHost } from '../src/subscriptions/index.js';
 import { benchEnvironment } from './benchEnvironment.js';
 import { medianRun, ratio } from './stats.js';
 

@@ -56,4 +56,13 @@ describe('the runtime library (src/)', () => {
     );
     expect(cycles).toEqual([]);
   });
+
+  it("states SQL on the runtime's tables only in the event store's PostgreSQL adapter", () => {
+    const adapter = join(src, 'eventStore/postgres');
+    const statement = /\b(?:from|into|update|join|table)\s+es_\w+/i;
+    const elsewhere = files.filter(
+      (file) => !file.startsWith(adapter) && statement.test(readFileSync(file, 'utf8')),
+    );
+    expect(elsewhere.map((file) => relative(root, file))).toEqual([]);
+  });
 });

@@ -1,23 +1,15 @@
 import type { Knex } from '@mikro-orm/postgresql';
-import { query } from '../eventStore/index.js';
 import {
   type Checkpoint,
+  countEventsAfter,
   type EventFilter,
-  filterParams,
-  partitionOfStreamSql,
-} from '../subscriptions/index.js';
+  type PartitionFailure,
+  readHeadPosition,
+  readSubscriptionPartitions,
+  type StoredPartition,
+  startOfStream,
+} from '../eventStore/index.js';
 import type { Projection } from './defineProjection.js';
-
-export type PartitionFailure = {
-  readonly message: string;
-  readonly at: string;
-  readonly eventId?: string;
-  readonly eventType?: string;
-  readonly streamType?: string;
-  readonly streamId?: string;
-  readonly version?: number;
-  readonly globalPosition?: number;
-};
 
 type PartitionState =
   | { readonly state: 'running'; readonly owner: string; readonly leaseExpiresAt: string }
@@ -44,48 +36,24 @@ export type PartitionStatus = PartitionState & {
   readonly lag: { readonly events: number; readonly seconds: number };
 };
 
-type Row = {
-  subscription: string;
-  partition: number;
-  partitions: number;
-  transaction_id: string;
-  global_position: string;
-  status: 'active' | 'failed';
-  owner: string | null;
-  lease_expires_at: Date | null;
-  lease_live: boolean;
-  attempts: number;
-  last_error: PartitionFailure | null;
-};
-
-const lagSql = `
-  select count(*) as events, coalesce(extract(epoch from now() - min(recorded_at)), 0) as seconds
-  from es_events
-  where (transaction_id, global_position) > (?::xid8, ?::bigint)
-    and (?::text[] is null or type = any(?::text[]))
-    and (?::text[] is null or stream_type = any(?::text[]))
-    and (?::int = 1 or ${partitionOfStreamSql('stream_id')} = ?::int)`;
-
-const neverRun = (subscription: string, partition: number, partitions: number): Row => ({
+const neverRun = (subscription: string, partition: number, partitions: number): StoredPartition => ({
   subscription,
   partition,
   partitions,
-  transaction_id: '0',
-  global_position: '0',
+  checkpoint: startOfStream,
   status: 'active',
   owner: null,
-  lease_expires_at: null,
-  lease_live: false,
+  leaseExpiresAt: null,
+  leaseLive: false,
   attempts: 0,
-  last_error: null,
+  lastError: null,
 });
 
-const stateOf = (row: Row): PartitionState => {
-  const error = row.last_error ?? { message: 'unknown', at: '' };
+const stateOf = (row: StoredPartition): PartitionState => {
+  const error = row.lastError ?? { message: 'unknown', at: '' };
   if (row.status === 'failed') return { state: 'failed', attempts: row.attempts, error };
-  if (!row.owner || !row.lease_live || !row.lease_expires_at)
-    return { state: 'unowned', lastOwner: row.owner };
-  const lease = { owner: row.owner, leaseExpiresAt: new Date(row.lease_expires_at).toISOString() };
+  if (!row.owner || !row.leaseLive || !row.leaseExpiresAt) return { state: 'unowned', lastOwner: row.owner };
+  const lease = { owner: row.owner, leaseExpiresAt: row.leaseExpiresAt };
   return row.attempts > 0
     ? { state: 'retrying', ...lease, attempts: row.attempts, error }
     : { state: 'running', ...lease };
@@ -101,46 +69,29 @@ export const subscriptionStatus = async (
   filter: EventFilter,
   partitions = 1,
 ): Promise<PartitionStatus[]> => {
-  const stored = await query<Row>(
-    db,
-    `select subscription, partition, partitions, transaction_id::text as transaction_id, global_position, status,
-       owner, lease_expires_at, coalesce(lease_expires_at > now(), false) as lease_live, attempts, last_error
-     from es_checkpoints where subscription = ? order by partition`,
-    [name],
-  );
+  const stored = await readSubscriptionPartitions(db, name);
   // never run yet: its partitions, from the start of the stream, waiting for a worker
   const rows =
     stored.length > 0
       ? stored
       : Array.from({ length: partitions }, (_, partition) => neverRun(name, partition, partitions));
-  const [head] = await query<{ head: string | null }>(
-    db,
-    'select max(global_position) as head from es_events',
-  );
-  const [eventTypes, streamTypes] = filterParams(filter);
+  const head = await readHeadPosition(db);
   return Promise.all(
-    rows.map(async (row): Promise<PartitionStatus> => {
-      const [lag] = await query<{ events: string; seconds: string }>(db, lagSql, [
-        row.transaction_id,
-        row.global_position,
-        eventTypes,
-        eventTypes,
-        streamTypes,
-        streamTypes,
-        row.partitions,
-        row.partitions,
-        row.partition,
-      ]);
-      return {
+    rows.map(
+      async (row): Promise<PartitionStatus> => ({
         name: row.subscription,
         partition: row.partition,
         partitions: row.partitions,
-        checkpoint: { transactionId: row.transaction_id, globalPosition: Number(row.global_position) },
-        head: Number(head?.head ?? 0),
-        lag: { events: Number(lag?.events ?? 0), seconds: Math.max(0, Number(lag?.seconds ?? 0)) },
+        checkpoint: row.checkpoint,
+        head,
+        lag: await countEventsAfter(db, {
+          after: row.checkpoint,
+          filter,
+          partition: { index: row.partition, count: row.partitions },
+        }),
         ...stateOf(row),
-      };
-    }),
+      }),
+    ),
   );
 };
 

@@ -1,5 +1,6 @@
 import type { Knex } from '@mikro-orm/postgresql';
 import { v7 as uuidv7 } from 'uuid';
+import type { PartitionFailure } from '../eventStore/index.js';
 import {
   defaultSubscriptionSettings,
   SubscriptionHost,
@@ -8,7 +9,7 @@ import {
   sleep,
 } from '../subscriptions/index.js';
 import type { Projection } from './defineProjection.js';
-import { type PartitionFailure, subscriptionStatus } from './projectionStatus.js';
+import { subscriptionStatus } from './projectionStatus.js';
 import { projectionSubscription } from './projectionSubscription.js';
 import { resetProjection } from './resetProjection.js';
 import { createShadow, swapShadow, useShadow } from './shadowTables.js';

@@ -1,6 +1,5 @@
 import type { Knex } from '@mikro-orm/postgresql';
-import { query } from '../eventStore/index.js';
-import { ensurePartitions } from '../subscriptions/index.js';
+import { deleteCheckpoints, ensurePartitions, lockSubscriptionPartitions } from '../eventStore/index.js';
 import type { Projection } from './defineProjection.js';
 
 /**
@@ -10,14 +9,10 @@ import type { Projection } from './defineProjection.js';
  */
 export const resetProjection = async (db: Knex, projection: Projection): Promise<void> => {
   await db.transaction(async (tx) => {
-    await query(
-      tx,
-      'select partition from es_checkpoints where subscription = ? order by partition for update',
-      [projection.name],
-    );
+    await lockSubscriptionPartitions(tx, projection.name);
     await projection.reset(tx);
     // the runners waiting on these rows find them gone and claim the new ones at their next round
-    await query(tx, 'delete from es_checkpoints where subscription = ?', [projection.name]);
+    await deleteCheckpoints(tx, projection.name);
     await ensurePartitions(tx, projection.name, projection.partitions);
   });
 };

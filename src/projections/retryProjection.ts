@@ -1,5 +1,5 @@
 import type { Knex } from '@mikro-orm/postgresql';
-import { resumeFailedPartitions } from '../subscriptions/index.js';
+import { resumeFailedPartitions } from '../eventStore/index.js';
 
 export type RetryResult =
   | { readonly status: 'resumed'; readonly name: string; readonly partitions: readonly number[] }

@@ -1,12 +1,19 @@
 import type { Knex } from '@mikro-orm/postgresql';
 import { ChronicleError } from '../errors/index.js';
-import { query } from '../eventStore/index.js';
 import {
   type Checkpoint,
+  deleteCheckpoints,
   ensurePartitions,
+  findLeaseHolder,
+  forgetSubscriptionWorkers,
+  leaseAllPartitions,
+  lockSubscriptionPartitions,
+  query,
   readEventBatch,
-  type SubscriptionDefinition,
-} from '../subscriptions/index.js';
+  renameSubscription,
+  setCheckpoint,
+} from '../eventStore/index.js';
+import type { SubscriptionDefinition } from '../subscriptions/index.js';
 import type { Projection } from './defineProjection.js';
 
 /** Where a rebuild builds, and the names it uses. Identifiers are checked by defineProjection. */
@@ -47,12 +54,8 @@ export const createShadow = async (
   db.transaction(async (tx) => {
     const names = shadowNames(projection);
     await lockRebuild(tx, projection.name);
-    const [running] = await query<{ owner: string }>(
-      tx,
-      'select owner from es_checkpoints where subscription = ? and lease_expires_at > now() limit 1',
-      [names.subscription],
-    );
-    if (running) return { status: 'busy', owner: running.owner };
+    const running = await findLeaseHolder(tx, names.subscription);
+    if (running) return { status: 'busy', owner: running };
     const [schema] = await query<{ name: string }>(tx, 'select current_schema() as name');
     const shadow: Shadow = { ...names, liveSchema: schema?.name ?? 'public', owner };
     await query(tx, `drop schema if exists "${shadow.schema}" cascade`);
@@ -63,20 +66,14 @@ export const createShadow = async (
         `create table "${shadow.schema}"."${table}" (like "${shadow.liveSchema}"."${table}" including all)`,
       );
     }
-    await query(tx, 'delete from es_checkpoints where subscription = ?', [shadow.subscription]);
-    await query(tx, 'delete from es_subscription_workers where subscription = ?', [shadow.subscription]);
+    await deleteCheckpoints(tx, shadow.subscription);
+    await forgetSubscriptionWorkers(tx, shadow.subscription);
     await ensurePartitions(tx, shadow.subscription, projection.partitions);
-    await query(
-      tx,
-      `update es_checkpoints set owner = ?, lease_expires_at = now() + ? * interval '1 millisecond' where subscription = ?`,
-      [owner, leaseTtlMs, shadow.subscription],
-    );
+    await leaseAllPartitions(tx, shadow.subscription, owner, leaseTtlMs);
     await useShadow(tx, shadow);
     await projection.reset(tx);
     return { status: 'ready', shadow };
   });
-
-type ShadowRow = { partition: number; owner: string | null; transaction_id: string; global_position: string };
 
 /**
  * The swap, in one transaction: hold off the live partitions (after their batches in flight), let
@@ -92,12 +89,7 @@ export const swapShadow = async (
 ): Promise<number> =>
   db.transaction(async (tx) => {
     await lockRebuild(tx, projection.name);
-    const rows = await query<ShadowRow>(
-      tx,
-      `select partition, owner, transaction_id::text as transaction_id, global_position
-       from es_checkpoints where subscription = ? order by partition for update`,
-      [shadow.subscription],
-    );
+    const rows = await lockSubscriptionPartitions(tx, shadow.subscription);
     if (
       rows.length !== projection.partitions ||
       rows.some((row) => row.owner && row.owner !== shadow.owner)
@@ -107,18 +99,11 @@ export const swapShadow = async (
         `${projection.name}: another rebuild took over the shadow`,
       );
     }
-    await query(
-      tx,
-      'select partition from es_checkpoints where subscription = ? order by partition for update',
-      [projection.name],
-    );
+    await lockSubscriptionPartitions(tx, projection.name);
     await useShadow(tx, shadow);
     let handled = 0;
     for (const row of rows) {
-      let from: Checkpoint = {
-        transactionId: row.transaction_id,
-        globalPosition: Number(row.global_position),
-      };
+      let from: Checkpoint = row.checkpoint;
       const partition = { index: row.partition, count: projection.partitions };
       for (let full = true; full; ) {
         const batch = await readEventBatch(tx, {
@@ -135,11 +120,7 @@ export const swapShadow = async (
         from = batch.next;
         full = batch.full;
       }
-      await query(
-        tx,
-        'update es_checkpoints set transaction_id = ?::xid8, global_position = ? where subscription = ? and partition = ?',
-        [from.transactionId, from.globalPosition, shadow.subscription, row.partition],
-      );
+      await setCheckpoint(tx, shadow.subscription, row.partition, from);
     }
     await query(tx, `create schema if not exists "${shadow.retiredSchema}"`);
     for (const table of projection.tables) {
@@ -150,14 +131,8 @@ export const swapShadow = async (
     }
     await query(tx, `drop schema "${shadow.retiredSchema}"`);
     await query(tx, `drop schema "${shadow.schema}"`);
-    await query(tx, 'delete from es_checkpoints where subscription = ?', [projection.name]);
-    await query(
-      tx,
-      `update es_checkpoints
-       set subscription = ?, owner = null, lease_expires_at = null, attempts = 0, last_error = null, updated_at = now()
-       where subscription = ?`,
-      [projection.name, shadow.subscription],
-    );
-    await query(tx, 'delete from es_subscription_workers where subscription = ?', [shadow.subscription]);
+    await deleteCheckpoints(tx, projection.name);
+    await renameSubscription(tx, shadow.subscription, projection.name);
+    await forgetSubscriptionWorkers(tx, shadow.subscription);
     return handled;
   });

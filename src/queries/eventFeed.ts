@@ -1,8 +1,7 @@
 import type { Knex } from '@mikro-orm/postgresql';
 import { z } from 'zod';
-import { query } from '../eventStore/index.js';
+import { findEventCheckpoint, readEventBatch, startOfStream, wholeStream } from '../eventStore/index.js';
 import type { RecordedEvent } from '../messages/index.js';
-import { readEventBatch, startOfStream, wholeStream } from '../subscriptions/index.js';
 import { invalid, type QueryResult, withQuery } from './queryResult.js';
 
 export const EventFeedQuery = z.strictObject({
@@ -29,14 +28,10 @@ export const eventFeed = (db: Knex, input: unknown): Promise<QueryResult<EventFe
   withQuery(EventFeedQuery, input, async ({ after, type, aggregateType, limit }) => {
     let from = startOfStream;
     if (after > 0) {
-      const [row] = await query<{ transaction_id: string }>(
-        db,
-        'select transaction_id::text as transaction_id from es_events where global_position = ?',
-        [after],
-      );
-      if (!row)
+      const found = await findEventCheckpoint(db, after);
+      if (!found)
         return invalid('after', `no event at position ${after}; pass the \`next\` of a previous page`);
-      from = { transactionId: row.transaction_id, globalPosition: after };
+      from = found;
     }
     const batch = await readEventBatch(db, {
       after: from,

@@ -1,7 +1,6 @@
 import type { Knex } from '@mikro-orm/postgresql';
 import type { AggregateRegistry } from '../aggregate/index.js';
-import type { EventStore } from '../eventStore/index.js';
-import { query } from '../eventStore/index.js';
+import { type EventStore, streamsDueForSnapshot } from '../eventStore/index.js';
 import { snapshotAggregate } from './snapshotAggregate.js';
 
 export type SweepResult = { readonly scanned: number; readonly taken: number };
@@ -21,17 +20,15 @@ export const sweepSnapshots = async (
   let taken = 0;
   for (const type of registry.types) {
     const aggregate = registry.get(type);
-    const due = await query<{ stream_id: string }>(
-      db,
-      `select s.stream_id from es_streams s
-       left join es_snapshots sn on sn.stream_type = s.stream_type and sn.stream_id = s.stream_id and sn.machine_hash = ?
-       where s.stream_type = ? and s.version >= coalesce(sn.version, 0) + ?
-       order by s.updated_at limit ?`,
-      [aggregate.machineHash, type, aggregate.snapshotEvery, limit],
-    );
+    const due = await streamsDueForSnapshot(db, {
+      streamType: type,
+      machineHash: aggregate.machineHash,
+      snapshotEvery: aggregate.snapshotEvery,
+      limit,
+    });
     scanned += due.length;
-    for (const { stream_id } of due) {
-      const result = await snapshotAggregate(store, aggregate, stream_id);
+    for (const streamId of due) {
+      const result = await snapshotAggregate(store, aggregate, streamId);
       if (result.status === 'taken') taken++;
     }
   }

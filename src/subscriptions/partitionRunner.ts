@@ -1,6 +1,5 @@
 import type { Knex } from '@mikro-orm/postgresql';
-import type { Checkpoint } from './checkpoint.js';
-import { type FailureRecord, readCheckpoint, recordFailure } from './checkpointStore.js';
+import { type Checkpoint, type FailureRecord, readCheckpoint, recordFailure } from '../eventStore/index.js';
 import { isTransientError } from './isTransientError.js';
 import { processBatch } from './processBatch.js';
 import { EventHandlingError, type SubscriptionDefinition } from './subscriptionDefinition.js';

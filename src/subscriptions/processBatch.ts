@@ -1,10 +1,15 @@
 import type { Knex } from '@mikro-orm/postgresql';
 import { ROOT_CONTEXT } from '@opentelemetry/api';
+import {
+  advanceCheckpoint,
+  type Checkpoint,
+  compareCheckpoints,
+  type EventBatch,
+  lockCheckpoint,
+  readEventBatch,
+} from '../eventStore/index.js';
 import { attr, withSpan } from '../tracing/index.js';
-import { type Checkpoint, compareCheckpoints } from './checkpoint.js';
-import { advanceCheckpoint, lockCheckpoint } from './checkpointStore.js';
 import { consumerAttributes, eventLinks, sharedEventAttributes } from './eventAttributes.js';
-import { type EventBatch, readEventBatch } from './readEventBatch.js';
 import type { SubscriptionDefinition } from './subscriptionDefinition.js';
 
 export type BatchTarget = {

@@ -1,7 +1,7 @@
 import type { Knex } from '@mikro-orm/postgresql';
 import { ChronicleError } from '../errors/index.js';
+import type { EventFilter } from '../eventStore/index.js';
 import type { RecordedEvent } from '../messages/index.js';
-import type { EventFilter } from './eventFilter.js';
 
 export type BatchContext = { readonly subscription: string; readonly partition: number };
 

@@ -1,5 +1,4 @@
 import type { Knex } from '@mikro-orm/postgresql';
-import type { EventNotifications } from './eventListener.js';
 import {
   activePartitionCount,
   claimPartitions,
@@ -8,7 +7,8 @@ import {
   leaveSubscription,
   releasePartitions,
   renewLeases,
-} from './leaseStore.js';
+} from '../eventStore/index.js';
+import type { EventNotifications } from './eventListener.js';
 import { type BatchInfo, PartitionRunner } from './partitionRunner.js';
 import { assertSubscriptionDefinition, type SubscriptionDefinition } from './subscriptionDefinition.js';
 import { type SubscriptionLogger, silentLogger } from './subscriptionLogger.js';

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { query } from '../../src/eventStore/index.js';
 import {
   type Checkpoint,
+  query,
   readEventBatch,
   startOfStream,
   wholeStream,
-} from '../../src/subscriptions/index.js';
+} from '../../src/eventStore/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase.js';
 
 describe('readEventBatch', () => {

@@ -4,9 +4,9 @@ import { ConcurrencyError } from '../../errors/index.js';
 import type { AcceptedResult } from '../../messages/index.js';
 import type { AppendOutcome, AppendRequest } from '../eventStore.js';
 import { findCommandResult } from './findCommandResult.js';
-import { streamVersion } from './readStream.js';
 import { type EventRow, eventColumns, rowToEvent } from './rowToEvent.js';
 import { query } from './sql.js';
+import { streamVersion } from './streamVersion.js';
 
 /** Subscriptions LISTEN on this channel; the payload is the stream type. */
 export const EVENTS_CHANNEL = 'chronicle_events';

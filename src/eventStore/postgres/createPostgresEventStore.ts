@@ -2,8 +2,10 @@ import type { Orm } from '../../db/index.js';
 import type { EventStore } from '../eventStore.js';
 import { appendToStream } from './appendToStream.js';
 import { findCommandResult } from './findCommandResult.js';
-import { readStream, streamVersion } from './readStream.js';
-import { readSnapshot, writeSnapshot } from './snapshots.js';
+import { readSnapshot } from './readSnapshot.js';
+import { readStream } from './readStream.js';
+import { streamVersion } from './streamVersion.js';
+import { writeSnapshot } from './writeSnapshot.js';
 
 /** The PostgreSQL event store, on MikroORM's connection (plain SQL: it is the hot path). */
 export const createPostgresEventStore = (orm: Orm): EventStore => {

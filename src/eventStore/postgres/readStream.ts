@@ -19,12 +19,3 @@ export const readStream = async (
   );
   return rows.map(rowToEvent);
 };
-
-export const streamVersion = async (knex: Knex, { streamType, streamId }: StreamRef): Promise<number> => {
-  const [row] = await query<{ version: number }>(
-    knex,
-    'select version from es_streams where stream_type = ? and stream_id = ?',
-    [streamType, streamId],
-  );
-  return row?.version ?? 0;
-};

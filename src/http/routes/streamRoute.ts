@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { startOfStream } from '../../subscriptions/index.js';
+import { startOfStream } from '../../eventStore/index.js';
 import type { ApiContext } from '../apiContext.js';
 import { badRequest, HttpError } from '../httpError.js';
 import { type ApiRoute, defineRoute } from '../route.js';

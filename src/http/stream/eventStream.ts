@@ -1,13 +1,8 @@
 import type { ServerResponse } from 'node:http';
 import type { Knex } from '@mikro-orm/postgresql';
+import { type Checkpoint, checkpointOf, readEventBatch, wholeStream } from '../../eventStore/index.js';
 import type { RecordedEvent } from '../../messages/index.js';
-import {
-  type Checkpoint,
-  checkpointOf,
-  readEventBatch,
-  type Wakeup,
-  wholeStream,
-} from '../../subscriptions/index.js';
+import type { Wakeup } from '../../subscriptions/index.js';
 import { encodePosition } from './positionToken.js';
 
 export type StreamFilter = {

@@ -1,4 +1,4 @@
-import type { Checkpoint } from '../../subscriptions/index.js';
+import type { Checkpoint } from '../../eventStore/index.js';
 
 const TOKEN = /^(\d{1,20})-(\d{1,19})$/;
 

@@ -1,5 +1,5 @@
 import type { Knex } from '@mikro-orm/postgresql';
-import { type Checkpoint, readEventBatch, startOfStream, wholeStream } from '../../subscriptions/index.js';
+import { type Checkpoint, readEventBatch, startOfStream, wholeStream } from '../../eventStore/index.js';
 
 /**
  * Where "from now" starts: the newest committed event below the horizon. A batch of zero events

@@ -1,10 +1,11 @@
-import type { Knex } from '@mikro-orm/postgresql';
-import { query } from '../eventStore/index.js';
-import { type EventRow, eventColumns, rowToEvent } from '../eventStore/postgres/rowToEvent.js';
-import type { RecordedEvent } from '../messages/index.js';
-import { type Checkpoint, compareCheckpoints } from './checkpoint.js';
-import { type EventFilter, filterParams } from './eventFilter.js';
-import { type PartitionRef, partitionOfStreamSql } from './partitionSql.js';
+import type { RecordedEvent } from '../../messages/index.js';
+import { type Checkpoint, compareCheckpoints } from '../checkpoint.js';
+import type { EventFilter } from '../eventFilter.js';
+import type { PartitionRef } from '../partition.js';
+import { eventRangeParams } from './eventRangeParams.js';
+import { partitionOfStreamSql } from './partitionOfStreamSql.js';
+import { type EventRow, eventColumns, rowToEvent } from './rowToEvent.js';
+import { type Db, query } from './sql.js';
 
 export type BatchRequest = {
   readonly after: Checkpoint;
@@ -92,22 +93,10 @@ const batchSql = `
 
 /** Reads the next batch of committed events after a checkpoint, never past an open transaction. */
 export const readEventBatch = async (
-  db: Knex | Knex.Transaction,
+  db: Db,
   { after, filter, partition, limit }: BatchRequest,
 ): Promise<EventBatch> => {
-  const [eventTypes, streamTypes] = filterParams(filter);
-  const rows = await query<BatchRow>(db, batchSql, [
-    after.transactionId,
-    after.globalPosition,
-    eventTypes,
-    eventTypes,
-    streamTypes,
-    streamTypes,
-    partition.count,
-    partition.count,
-    partition.index,
-    limit,
-  ]);
+  const rows = await query<BatchRow>(db, batchSql, [...eventRangeParams(after, filter, partition), limit]);
   const [first] = rows;
   // no row at all: nothing below the horizon yet
   if (!first) return { events: [], next: after, full: false, blocked: false };

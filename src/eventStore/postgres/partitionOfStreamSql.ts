@@ -6,7 +6,3 @@
  */
 export const partitionOfStreamSql = (streamIdColumn: string) =>
   `abs(hashtextextended(${streamIdColumn}, 0) % ?::int)`;
-
-export type PartitionRef = { readonly index: number; readonly count: number };
-
-export const wholeStream: PartitionRef = { index: 0, count: 1 };

@@ -1,0 +1,29 @@
+import { type Db, query } from './sql.js';
+
+/**
+ * Takes up to `max` partitions that nobody holds or whose lease has expired. `skip locked` passes
+ * over rows a batch transaction holds right now: their owner is alive. Only rows laid out for
+ * `partitions`: after a rebuild changed the count, a worker still on the old definition takes none.
+ */
+export const claimPartitions = async (
+  db: Db,
+  target: { readonly name: string; readonly partitions: number },
+  workerId: string,
+  ttlMs: number,
+  max: number,
+): Promise<number[]> => {
+  if (max <= 0) return [];
+  const rows = await query<{ partition: number }>(
+    db,
+    `update es_checkpoints c set owner = ?, lease_expires_at = now() + ? * interval '1 millisecond', updated_at = now()
+     from (
+       select subscription, partition from es_checkpoints
+       where subscription = ? and partitions = ? and status = 'active' and (owner is null or lease_expires_at < now())
+       order by partition limit ? for update skip locked
+     ) free
+     where c.subscription = free.subscription and c.partition = free.partition
+     returning c.partition`,
+    [workerId, ttlMs, target.name, target.partitions, max],
+  );
+  return rows.map((row) => row.partition).sort((a, b) => a - b);
+};

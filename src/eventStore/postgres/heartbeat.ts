@@ -1,0 +1,21 @@
+import { type Db, query } from './sql.js';
+
+/** Says this worker is alive for `name`, drops workers that stopped saying so, returns how many live. */
+export const heartbeat = async (db: Db, name: string, workerId: string, ttlMs: number): Promise<number> => {
+  await query(
+    db,
+    `insert into es_subscription_workers (subscription, worker_id, expires_at)
+     values (?, ?, now() + ? * interval '1 millisecond')
+     on conflict (subscription, worker_id) do update set expires_at = excluded.expires_at`,
+    [name, workerId, ttlMs],
+  );
+  await query(db, 'delete from es_subscription_workers where subscription = ? and expires_at < now()', [
+    name,
+  ]);
+  const [row] = await query<{ live: string }>(
+    db,
+    'select count(*) as live from es_subscription_workers where subscription = ?',
+    [name],
+  );
+  return Number(row?.live ?? 1);
+};
