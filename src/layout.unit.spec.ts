@@ -65,4 +65,12 @@ describe('the runtime library (src/)', () => {
     );
     expect(elsewhere.map((file) => relative(root, file))).toEqual([]);
   });
+
+  it('keeps its internals out of the public API: the front door lists what users may rely on', async () => {
+    const api = await import('./index.js');
+    for (const internal of ['lockCheckpoint', 'heartbeat', 'sleep', 'usage', 'readEventBatch', 'query']) {
+      expect(Object.hasOwn(api, internal), internal).toBe(internal === 'query');
+    }
+    expect(api.defineAggregate).toBeTypeOf('function');
+  }, 60_000); // loads the whole library
 });

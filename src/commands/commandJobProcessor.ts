@@ -1,19 +1,17 @@
 import { type Job, UnrecoverableError } from 'bullmq';
 import type { ActorHost } from '../actorHost/index.js';
-import { type Logger, withCorrelationBaggage } from '../logging/index.js';
+import { type LoggerPort, withCorrelationBaggage } from '../logging/index.js';
 import type { CommandEnvelope, CommandResult } from '../messages/index.js';
 import { recordCommandProcessed, recordQueueWait } from '../metrics/index.js';
 import { attr, contextFrom, withSpan } from '../tracing/index.js';
 import { commandAttributes } from './commandAttributes.js';
 import { type RetryPolicy, retryInPlace } from './retryInPlace.js';
 
-export type WorkerLogger = Pick<Logger, 'info' | 'warn' | 'error'>;
-
 export type CommandJobProcessorOptions = {
   readonly host: ActorHost;
   readonly shard: number;
   readonly retry?: RetryPolicy | undefined;
-  readonly logger: WorkerLogger;
+  readonly logger: LoggerPort;
 };
 
 /**

@@ -5,10 +5,10 @@ import { type Aggregate, createAggregateRegistry } from '../aggregate/index.js';
 import type { ChronicleConfig } from '../config/index.js';
 import { createOrm, type Orm } from '../db/index.js';
 import { createPostgresEventStore, type EventStore } from '../eventStore/index.js';
-import { createLogger } from '../logging/index.js';
+import { createLogger, type LoggerPort } from '../logging/index.js';
 import type { CommandEnvelope, CommandResult } from '../messages/index.js';
 import type { ReadinessCheck } from '../observability/index.js';
-import { commandJobProcessor, type WorkerLogger } from './commandJobProcessor.js';
+import { commandJobProcessor } from './commandJobProcessor.js';
 import type { RetryPolicy } from './retryInPlace.js';
 import { shardQueueName } from './shardFor.js';
 
@@ -17,7 +17,7 @@ export type CommandWorkerOptions = {
   readonly aggregates: readonly Aggregate[];
   readonly actors?: ActorHostOptions;
   readonly retry?: RetryPolicy;
-  readonly logger?: WorkerLogger;
+  readonly logger?: LoggerPort;
   /** Decorates the event store (instrumentation, fault injection in tests). */
   readonly decorateStore?: (store: EventStore) => EventStore;
 };

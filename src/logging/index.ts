@@ -1,2 +1,3 @@
 export * from './createLogger.js';
+export * from './loggerPort.js';
 export * from './withCorrelationBaggage.js';

@@ -1,16 +1,12 @@
+import type { LoggerPort } from '../logging/index.js';
 export type Stoppable = { stop(): Promise<void> };
-
-export type PodLogger = {
-  info(object: object, message?: string): void;
-  error(object: object, message?: string): void;
-};
 
 /**
  * Keeps a pod running until SIGTERM or SIGINT, then stops it gracefully (finish the work in hand,
  * release leases, close connections) and exits 0. A second signal, or a stop that takes longer
  * than `graceMs`, exits 1 at once.
  */
-export const runUntilSignal = (pod: Stoppable, logger: PodLogger, graceMs = 30_000): Promise<void> =>
+export const runUntilSignal = (pod: Stoppable, logger: LoggerPort, graceMs = 30_000): Promise<void> =>
   new Promise((resolve) => {
     let stopping = false;
     const stop = async (signal: NodeJS.Signals) => {

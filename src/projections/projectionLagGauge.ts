@@ -1,6 +1,6 @@
 import type { Knex } from '@mikro-orm/postgresql';
+import type { LoggerPort } from '../logging/index.js';
 import { observeProjectionLag, type ProjectionLag } from '../metrics/index.js';
-import type { SubscriptionLogger } from '../subscriptions/index.js';
 import type { Projection } from './defineProjection.js';
 import { projectionStatus } from './projectionStatus.js';
 
@@ -13,7 +13,7 @@ export const reportProjectionLag = async (
   db: Knex,
   projections: readonly Projection[],
   everyMs: number,
-  logger: SubscriptionLogger,
+  logger: LoggerPort,
 ): Promise<() => void> => {
   let lag: ProjectionLag[] = [];
   const refresh = async () => {

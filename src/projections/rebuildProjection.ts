@@ -1,10 +1,10 @@
 import type { Knex } from '@mikro-orm/postgresql';
 import { v7 as uuidv7 } from 'uuid';
 import type { PartitionFailure } from '../eventStore/index.js';
+import type { LoggerPort } from '../logging/index.js';
 import {
   defaultSubscriptionSettings,
   SubscriptionHost,
-  type SubscriptionLogger,
   type SubscriptionSettings,
   sleep,
 } from '../subscriptions/index.js';
@@ -31,7 +31,7 @@ export type RebuildResult =
 
 export type RebuildOptions = {
   readonly settings?: Partial<SubscriptionSettings>;
-  readonly logger?: SubscriptionLogger;
+  readonly logger?: LoggerPort;
   /** How often to check whether the shadow has caught up. */
   readonly checkEveryMs?: number;
 };

@@ -1,10 +1,6 @@
 import { type ChronicleConfig, positiveInt } from '../config/index.js';
-import {
-  type SubscriptionLogger,
-  type SubscriptionSettings,
-  silentLogger,
-  startSubscriptionWorker,
-} from '../subscriptions/index.js';
+import { type LoggerPort, silentLogger } from '../logging/index.js';
+import { type SubscriptionSettings, startSubscriptionWorker } from '../subscriptions/index.js';
 import type { Projection } from './defineProjection.js';
 import { reportProjectionLag } from './projectionLagGauge.js';
 import { projectionSubscription } from './projectionSubscription.js';
@@ -17,7 +13,7 @@ export type ProjectionWorkerOptions = {
   readonly settings?: SubscriptionSettings;
   /** Comma-separated names to run; default: CHRONICLE_PROJECTIONS, else all. */
   readonly only?: string;
-  readonly logger?: SubscriptionLogger;
+  readonly logger?: LoggerPort;
   /** How often the lag gauges are refreshed from the checkpoint table. Default CHRONICLE_PROJECTION_LAG_MS, else 10 s. */
   readonly lagEveryMs?: number;
 };

@@ -1,12 +1,8 @@
 import { type Aggregate, createAggregateRegistry } from '../aggregate/index.js';
 import { type ChronicleConfig, positiveInt } from '../config/index.js';
 import { createPostgresEventStore } from '../eventStore/index.js';
-import {
-  type SubscriptionLogger,
-  type SubscriptionSettings,
-  silentLogger,
-  startSubscriptionWorker,
-} from '../subscriptions/index.js';
+import { type LoggerPort, silentLogger } from '../logging/index.js';
+import { type SubscriptionSettings, startSubscriptionWorker } from '../subscriptions/index.js';
 import { snapshotSubscription } from './snapshotSubscription.js';
 import { startSnapshotSweep } from './snapshotSweepScheduler.js';
 import { sweepSnapshots } from './sweepSnapshots.js';
@@ -20,7 +16,7 @@ export type SnapshotWorkerOptions = {
   readonly sweepEveryMs?: number;
   /** Partitions of the `snapshots` subscription; default 2. */
   readonly partitions?: number;
-  readonly logger?: SubscriptionLogger;
+  readonly logger?: LoggerPort;
 };
 
 export type SnapshotWorker = {

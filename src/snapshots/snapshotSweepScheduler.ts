@@ -1,6 +1,6 @@
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import type { SubscriptionLogger } from '../subscriptions/index.js';
+import type { LoggerPort } from '../logging/index.js';
 import type { SweepResult } from './sweepSnapshots.js';
 
 export const SNAPSHOT_SWEEP_QUEUE = 'snapshot-sweep';
@@ -17,7 +17,7 @@ export const startSnapshotSweep = async (options: {
   readonly prefix: string;
   readonly everyMs: number;
   readonly sweep: () => Promise<SweepResult>;
-  readonly logger: SubscriptionLogger;
+  readonly logger: LoggerPort;
 }): Promise<SnapshotSweeper> => {
   const connection = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
   const queue = new Queue(SNAPSHOT_SWEEP_QUEUE, { connection, prefix: options.prefix });

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { EVENTS_CHANNEL } from '../eventStore/index.js';
-import { type SubscriptionLogger, silentLogger } from './subscriptionLogger.js';
+import { type LoggerPort, silentLogger } from '../logging/index.js';
 import { sleep } from './wakeup.js';
 
 /** Notifications of appended events; the payload is the stream type. */
@@ -16,7 +16,7 @@ export type EventNotifications = {
  */
 export const listenForEvents = async (
   databaseUrl: string,
-  logger: SubscriptionLogger = silentLogger,
+  logger: LoggerPort = silentLogger,
 ): Promise<EventNotifications> => {
   const listeners = new Set<(streamType: string) => void>();
   const emit = (streamType: string) => {

@@ -7,6 +7,5 @@ export * from './processBatch.js';
 export * from './startSubscriptionWorker.js';
 export * from './subscriptionDefinition.js';
 export * from './subscriptionHost.js';
-export * from './subscriptionLogger.js';
 export * from './subscriptionSettings.js';
 export * from './wakeup.js';

@@ -1,9 +1,9 @@
 import type { Knex } from '@mikro-orm/postgresql';
 import { type Checkpoint, type FailureRecord, readCheckpoint, recordFailure } from '../eventStore/index.js';
+import type { LoggerPort } from '../logging/index.js';
 import { isTransientError } from './isTransientError.js';
 import { processBatch } from './processBatch.js';
 import { EventHandlingError, type SubscriptionDefinition } from './subscriptionDefinition.js';
-import type { SubscriptionLogger } from './subscriptionLogger.js';
 import { backoffDelay, type SubscriptionSettings } from './subscriptionSettings.js';
 import { sleep, type Wakeup } from './wakeup.js';
 
@@ -13,7 +13,7 @@ export type RunnerContext = {
   readonly knex: Knex;
   readonly settings: SubscriptionSettings;
   readonly wakeup: Wakeup;
-  readonly logger: SubscriptionLogger;
+  readonly logger: LoggerPort;
   readonly onBatch?: (info: BatchInfo) => void;
 };
 

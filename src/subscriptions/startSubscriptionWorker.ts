@@ -1,17 +1,17 @@
 import type { Knex } from '@mikro-orm/postgresql';
 import type { ChronicleConfig } from '../config/index.js';
 import { createOrm, type Orm } from '../db/index.js';
+import { type LoggerPort, silentLogger } from '../logging/index.js';
 import { listenForEvents } from './eventListener.js';
 import type { SubscriptionDefinition } from './subscriptionDefinition.js';
 import { SubscriptionHost } from './subscriptionHost.js';
-import { type SubscriptionLogger, silentLogger } from './subscriptionLogger.js';
 import { type SubscriptionSettings, subscriptionSettingsFromEnv } from './subscriptionSettings.js';
 
 export type SubscriptionWorkerParts = {
   readonly orm: Orm;
   readonly knex: Knex;
   readonly settings: SubscriptionSettings;
-  readonly logger: SubscriptionLogger;
+  readonly logger: LoggerPort;
 };
 
 export type SubscriptionWorker = {
@@ -29,7 +29,7 @@ export type SubscriptionWorker = {
 export const startSubscriptionWorker = async (options: {
   readonly config: ChronicleConfig;
   readonly settings?: SubscriptionSettings;
-  readonly logger?: SubscriptionLogger;
+  readonly logger?: LoggerPort;
   readonly subscriptions: (parts: SubscriptionWorkerParts) => readonly SubscriptionDefinition[];
   readonly extras?: (parts: SubscriptionWorkerParts) => Promise<() => Promise<void> | void>;
 }): Promise<SubscriptionWorker> => {

@@ -8,10 +8,10 @@ import {
   releasePartitions,
   renewLeases,
 } from '../eventStore/index.js';
+import { type LoggerPort, silentLogger } from '../logging/index.js';
 import type { EventNotifications } from './eventListener.js';
 import { type BatchInfo, PartitionRunner } from './partitionRunner.js';
 import { assertSubscriptionDefinition, type SubscriptionDefinition } from './subscriptionDefinition.js';
-import { type SubscriptionLogger, silentLogger } from './subscriptionLogger.js';
 import type { SubscriptionSettings } from './subscriptionSettings.js';
 import { Wakeup } from './wakeup.js';
 
@@ -21,7 +21,7 @@ export type SubscriptionHostOptions = {
   readonly settings: SubscriptionSettings;
   /** Wakes runners as soon as events are appended; without it they poll. */
   readonly notifications?: EventNotifications;
-  readonly logger?: SubscriptionLogger;
+  readonly logger?: LoggerPort;
   readonly onBatch?: (info: BatchInfo) => void;
 };
 
@@ -33,7 +33,7 @@ export type SubscriptionHostOptions = {
 export class SubscriptionHost {
   readonly #runners = new Map<string, PartitionRunner>();
   readonly #wakeup = new Wakeup();
-  readonly #logger: SubscriptionLogger;
+  readonly #logger: LoggerPort;
   readonly #subscriptions: SubscriptionDefinition[] = [];
   #timer: NodeJS.Timeout | undefined;
   #ticking: Promise<void> = Promise.resolve();
