@@ -1,4 +1,5 @@
-import { Queue, QueueEvents } from 'bullmq';
+import { randomUUID } from 'node:crypto';
+import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { type Aggregate, createAggregateRegistry, precheckCommand } from '../aggregate/index.js';
 import { loadConfig } from '../config/index.js';
@@ -13,8 +14,10 @@ import {
 import { withSpan } from '../tracing/index.js';
 import { buildEnvelope } from './buildEnvelope.js';
 import { commandAttributes } from './commandAttributes.js';
+import { type CommandReply, replyChannel } from './commandReply.js';
 import { type CommandStatus, readCommandStatus } from './commandStatus.js';
 import { commandJobOptions } from './jobOptions.js';
+import { ReplyListener } from './replyListener.js';
 import { shardFor, shardQueueName } from './shardFor.js';
 
 export type CommandClientOptions = {
@@ -66,43 +69,39 @@ export const createCommandClient = (options: CommandClientOptions = {}): Command
   };
   const connection = new Redis(options.redisUrl ?? loadConfig().redisUrl, { maxRetriesPerRequest: null });
   const queues = new Map<number, Queue>();
-  const events = new Map<number, Promise<QueueEvents>>();
-  // BullMQ never closes a connection it was handed: these are ours to close
-  const listenerConnections: Redis[] = [];
   const queue = (shard: number) => {
     let found = queues.get(shard);
     if (!found) {
       found = new Queue(shardQueueName(shard), { connection, prefix });
-      found.setMaxListeners(0); // every waiting send listens for the queue closing
       queues.set(shard, found);
     }
     return found;
   };
+
+  /** A finished job's answer, read from its queue: for replies that may have gone unheard. */
+  const readReply = async (commandId: string, shard: number): Promise<CommandReply | undefined> => {
+    const state = await queue(shard).getJobState(commandId);
+    if (state !== 'completed' && state !== 'failed') return undefined;
+    const job = await queue(shard).getJob(commandId);
+    if (!job) return undefined;
+    return state === 'completed'
+      ? { status: 'completed', commandId, result: job.returnvalue as CommandResult }
+      : { status: 'failed', commandId, reason: job.failedReason };
+  };
+
   /**
-   * One listener per shard, made on first use. It reads the event stream from the stream's end as it
-   * was when made, not from "$" once connected, so no event between the two is lost; a job that
-   * finished even earlier is caught by waitUntilFinished's own state check.
+   * Answers come on this client's own reply channel, subscribed on first use: the worker that
+   * finishes a command publishes its answer there, so a client reads its own answers and nobody
+   * else's (a shard's QueueEvents stream carries every job's every event).
    */
-  const queueEvents = (shard: number) => {
-    let found = events.get(shard);
-    if (!found) {
-      found = (async () => {
-        const name = shardQueueName(shard);
-        const [last] = await connection.xrevrange(`${prefix}:${name}:events`, '+', '-', 'COUNT', 1);
-        const duplicate = connection.duplicate();
-        listenerConnections.push(duplicate);
-        const listener = new QueueEvents(name, {
-          connection: duplicate,
-          prefix,
-          lastEventId: last?.[0] ?? '0-0',
-        });
-        listener.setMaxListeners(0); // one listener per waiting send
-        await listener.waitUntilReady();
-        return listener;
-      })();
-      events.set(shard, found);
-    }
-    return found;
+  const channel = replyChannel(prefix, randomUUID());
+  let listening: Promise<ReplyListener> | undefined;
+  const replies = () => {
+    listening ??= ReplyListener.start(connection.duplicate(), channel, readReply).catch((error) => {
+      listening = undefined; // the next send subscribes again
+      throw error;
+    });
+    return listening;
   };
 
   const enqueue = async (envelope: CommandEnvelope, shard: number) =>
@@ -121,27 +120,23 @@ export const createCommandClient = (options: CommandClientOptions = {}): Command
       const invalid = precheck(envelope);
       if (invalid) return invalid;
       if (!sendOptions.wait) {
+        // behind the waiting sends made before it, which wait for the subscription first
+        if (listening) await listening.catch(() => {});
         await enqueue(envelope, shard);
         return { status: 'enqueued', commandId: envelope.commandId } satisfies Enqueued;
       }
-      // enqueue before any other await: a caller's commands reach the queue in the order sent
-      const job = await enqueue(envelope, shard);
-      const listener = await queueEvents(shard);
+      const listener = await replies();
       const timeoutMs = sendOptions.timeoutMs ?? 30_000;
-      try {
-        return (await job.waitUntilFinished(listener, timeoutMs)) as CommandResult;
-      } catch (error) {
-        const message = (error as Error).message ?? String(error);
-        if (/timed out/i.test(message)) {
-          throw new ChronicleError(
-            'TIMEOUT',
-            `command ${envelope.commandId} got no answer within ${timeoutMs} ms; it stays queued`,
-          );
-        }
-        throw new ChronicleError('COMMAND_FAILED', `command ${envelope.commandId} failed: ${message}`, {
-          cause: error,
-        });
-      }
+      const answer = listener.expect(envelope.commandId, shard, timeoutMs);
+      answer.catch(() => {}); // awaited below; a failed enqueue must not leave it unhandled
+      // a caller's waiting sends reach the queue in the order sent: the only await before this one
+      // is on the same subscription, and its continuations run in order
+      await enqueue({ ...envelope, replyTo: channel }, shard);
+      // a command id of the caller's may name a job enqueued before, whose answer goes elsewhere
+      if (request.commandId !== undefined) void listener.poll(envelope.commandId);
+      const reply = await answer;
+      if (reply.status === 'completed') return reply.result;
+      throw new ChronicleError('COMMAND_FAILED', `command ${envelope.commandId} failed: ${reply.reason}`);
     });
   }) as CommandClient['send'];
 
@@ -149,9 +144,8 @@ export const createCommandClient = (options: CommandClientOptions = {}): Command
     send,
     status: (commandId) => readCommandStatus([...Array(shards).keys()].map(queue), commandId),
     close: async () => {
-      await Promise.all([...events.values()].map(async (listener) => (await listener).close()));
+      await (await listening)?.close();
       await Promise.all([...queues.values()].map((q) => q.close()));
-      await Promise.all(listenerConnections.map((duplicate) => duplicate.quit()));
       await connection.quit();
     },
   };

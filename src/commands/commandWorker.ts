@@ -9,6 +9,7 @@ import { createLogger, type LoggerPort } from '../logging/index.js';
 import type { CommandEnvelope, CommandResult } from '../messages/index.js';
 import type { ReadinessCheck } from '../observability/index.js';
 import { commandJobProcessor } from './commandJobProcessor.js';
+import { publishReply } from './commandReply.js';
 import type { RetryPolicy } from './retryInPlace.js';
 import { shardQueueName } from './shardFor.js';
 
@@ -64,6 +65,23 @@ export class CommandWorker {
         autorun: true,
       });
       worker.on('error', (error) => logger.error({ err: error, queue: name }, 'worker error'));
+      // once the job is finished in Redis (so status() agrees), the waiting client hears the answer
+      worker.on('completed', (job, result) =>
+        publishReply(connection, job.data.replyTo, {
+          status: 'completed',
+          commandId: job.data.commandId,
+          result,
+        }),
+      );
+      // one attempt per job: a failure is final (a dead letter)
+      worker.on('failed', (job, error) => {
+        if (job)
+          publishReply(connection, job.data.replyTo, {
+            status: 'failed',
+            commandId: job.data.commandId,
+            reason: job.failedReason || error.message,
+          });
+      });
       workers.push(worker);
     }
     await Promise.all(workers.map((worker) => worker.waitUntilReady()));

@@ -29,6 +29,8 @@ export type CommandEnvelope = {
   /** W3C trace context of the sending span. */
   readonly traceparent?: string;
   readonly tracestate?: string;
+  /** The Redis channel of the client waiting for the answer (set by CommandClient.send with wait). */
+  readonly replyTo?: string;
 };
 
 /** The command as `decide` sees it: validated data, plus the envelope fields as metadata. */

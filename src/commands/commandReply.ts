@@ -1,0 +1,28 @@
+import type { Redis } from 'ioredis';
+import type { CommandResult } from '../messages/index.js';
+
+/** A finished command's answer, pushed to the client that waits for it. */
+export type CommandReply =
+  | { readonly status: 'completed'; readonly commandId: string; readonly result: CommandResult }
+  | { readonly status: 'failed'; readonly commandId: string; readonly reason: string };
+
+/** One channel per client instance: a client hears only its own commands' answers. */
+export const replyChannel = (prefix: string, clientId: string) => `${prefix}:replies:${clientId}`;
+
+/**
+ * Publishes an answer on the channel the envelope names. Fire and forget: a reply nobody hears is
+ * harmless (the answer stays in the job, and a client that lost its subscription reads it there).
+ */
+export const publishReply = (redis: Redis, replyTo: string | undefined, reply: CommandReply): void => {
+  if (!replyTo) return;
+  redis.publish(replyTo, JSON.stringify(reply)).catch(() => {});
+};
+
+export const parseReply = (message: string): CommandReply | undefined => {
+  try {
+    const reply = JSON.parse(message) as CommandReply;
+    return typeof reply?.commandId === 'string' ? reply : undefined;
+  } catch {
+    return undefined;
+  }
+};
