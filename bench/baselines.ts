@@ -36,9 +36,11 @@ export const bullmqBaseline = async (
   operations: number,
   concurrency: number,
   queues: number,
+  mark?: () => Promise<void>,
+  redisUrl = REDIS_URL,
 ): Promise<LoadFigures> => {
   const env = await benchEnvironment('bullmq');
-  const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+  const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
   const names = Array.from({ length: queues }, (_, i) => `noop-${i}`);
   const producers = names.map((name) => new Queue(name, { connection, prefix: env.queuePrefix }));
   await Promise.all(producers.map((queue) => queue.setGlobalConcurrency(1)));
@@ -53,7 +55,8 @@ export const bullmqBaseline = async (
   );
   await Promise.all([...listeners, ...workers].map((part) => part.waitUntilReady()));
   try {
-    return await measureLoad(operations, concurrency, async (index) => {
+    await mark?.();
+    const figures = await measureLoad(operations, concurrency, async (index) => {
       const shard = index % queues;
       const job = await (producers[shard] as Queue).add(
         'noop',
@@ -62,6 +65,8 @@ export const bullmqBaseline = async (
       );
       await job.waitUntilFinished(listeners[shard] as QueueEvents, 30_000);
     });
+    await mark?.();
+    return figures;
   } finally {
     await Promise.all(workers.map((worker) => worker.close()));
     await Promise.all(listeners.map((events) => events.close()));

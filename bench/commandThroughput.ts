@@ -4,7 +4,7 @@ import type { ChronicleConfig } from '../src/config/index.js';
 import { benchEnvironment, REDIS_URL } from './benchEnvironment.js';
 import { type LoadFigures, measureLoad } from './stats.js';
 
-export const BENCH_SHARDS = 8;
+export const BENCH_SHARDS = Number(process.env.BENCH_SHARDS ?? 8);
 
 /**
  * End to end: client -> BullMQ -> actor -> PostgreSQL -> result, with the worker in this process.
@@ -16,12 +16,16 @@ export const commandThroughput = async (
   concurrency: number,
   /** Starts more consumers beside the command worker (e.g. a projection worker); returns their stop. */
   alongside?: (config: ChronicleConfig) => Promise<() => Promise<void>>,
+  /** Called once the orders are placed, right before the measured load (and once more after it). */
+  mark?: () => Promise<void>,
+  redisUrl = REDIS_URL,
+  shards = BENCH_SHARDS,
 ): Promise<LoadFigures> => {
   const env = await benchEnvironment('commands');
   const config: ChronicleConfig = {
     databaseUrl: env.databaseUrl,
-    redisUrl: REDIS_URL,
-    shards: BENCH_SHARDS,
+    redisUrl,
+    shards,
     queuePrefix: env.queuePrefix,
     commandLockMs: 15_000,
   };
@@ -53,6 +57,7 @@ export const commandThroughput = async (
         { wait: true },
       );
     }
+    await mark?.();
     const figures = await measureLoad(operations, concurrency, async (index) => {
       // sends of one order are enqueued in call order and run in that order, so the history stays valid
       const order = index % orders;
@@ -72,6 +77,7 @@ export const commandThroughput = async (
       if (result.status !== 'accepted')
         throw new Error(`bench command rejected: ${result.code} ${result.message}`);
     });
+    await mark?.();
     return figures;
   } finally {
     await stopAlongside();
