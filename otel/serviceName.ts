@@ -6,6 +6,7 @@ export const chronicleServiceNames = [
   'chronicle-api',
   'chronicle-client',
   'chronicle-command-worker',
+  'chronicle-nats-worker',
   'chronicle-projection-worker',
   'chronicle-snapshot-worker',
 ] as const;

@@ -119,6 +119,42 @@ export { type ApiServer, type ApiServerOptions, createApiServer } from './http/c
 export { type ApiSettings, apiSettingsFromEnv } from './http/apiSettings.js';
 export type { ReadModelRoute } from './http/readModelRoute.js';
 
+// Brokers: es_events as a transactional outbox, commands in over a broker, idempotent consumers
+export type { EventBroker, PublishAck } from './broker/eventBroker.js';
+export {
+  decodePublishedEvent,
+  eventHeaders,
+  type PublishedEvent,
+  headerTraceContext,
+} from './broker/eventMessage.js';
+export {
+  type OutboxSubscriptionOptions,
+  outboxOutline,
+  outboxSubscription,
+} from './broker/outboxSubscription.js';
+export {
+  answerCommand,
+  type CommandFailure,
+  type CommandReply,
+  type IncomingCommand,
+} from './broker/commandGateway.js';
+export {
+  createIdempotentConsumer,
+  type IdempotentConsumer,
+  type InboxConnection,
+  type InboxOutcome,
+  type InboxPool,
+  inboxTableSql,
+} from './broker/idempotentConsumer.js';
+export type { SubscriptionOutline } from './subscriptions/subscriptionDefinition.js';
+
+// The NATS JetStream bridge: the nats pod's engine and its adapter
+export { defaultNatsConfig, loadNatsConfig, type NatsConfig } from './config/natsConfig.js';
+export { type NatsWorker, type NatsWorkerOptions, natsOutbox, runNatsWorker } from './nats/runNatsWorker.js';
+export { createNatsEventBroker, type NatsEventBrokerOptions } from './nats/natsEventBroker.js';
+export { commandHeaders } from './nats/natsCommandServer.js';
+export { commandSubject, eventSubject } from './nats/natsSubjects.js';
+
 // Pods: run until a signal, with health, readiness and metrics endpoints
 export { runUntilSignal, type Stoppable } from './pods/runUntilSignal.js';
 export {

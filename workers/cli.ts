@@ -1,9 +1,10 @@
-import { projectionVerbs, runCli, vizCommand } from 'chronicle';
+import { natsOutbox, projectionVerbs, runCli, vizCommand } from 'chronicle';
 import { aggregates } from '../actors/index.js';
 import { projections } from '../actors/projections/index.js';
 import { domainMigrations } from '../migrations/domain/index.js';
 import { runApiPod } from './pods/apiPod.js';
 import { runCommandWorkerPod } from './pods/commandWorkerPod.js';
+import { runNatsWorkerPod } from './pods/natsWorkerPod.js';
 import { runProjectionWorkerPod } from './pods/projectionWorkerPod.js';
 import { runSnapshotWorkerPod } from './pods/snapshotWorkerPod.js';
 
@@ -16,6 +17,10 @@ process.exitCode = await runCli(process.argv.slice(2), {
     projection: runProjectionWorkerPod,
     snapshot: runSnapshotWorkerPod,
     api: runApiPod,
+    nats: runNatsWorkerPod,
   },
-  verbs: { ...projectionVerbs({ projections, aggregates }), viz: vizCommand(aggregates) },
+  verbs: {
+    ...projectionVerbs({ projections, aggregates, subscriptions: [natsOutbox()] }),
+    viz: vizCommand(aggregates),
+  },
 });

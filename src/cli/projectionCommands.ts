@@ -11,14 +11,18 @@ import {
   type RetryResult,
   rebuildProjection,
   retryProjection,
+  subscriptionStatus,
 } from '../projections/index.js';
 import { type SnapshotResult, snapshotAggregate } from '../snapshots/index.js';
+import type { SubscriptionOutline } from '../subscriptions/index.js';
 
 /** What the projection and snapshot verbs need: a database, and the deployment's definitions. */
 export type ProjectionCliContext = {
   readonly orm: Orm;
   readonly projections: readonly Projection[];
   readonly aggregates?: readonly Aggregate[];
+  /** Other subscriptions of the deployment (the NATS outbox): listed by status, resumed by retry. */
+  readonly subscriptions?: readonly SubscriptionOutline[];
 };
 
 export type UnknownName = {
@@ -30,12 +34,22 @@ export type UnknownName = {
 const unknownProjection = (context: ProjectionCliContext, name: string): UnknownName => ({
   status: 'unknown',
   name,
-  known: context.projections.map((projection) => projection.name),
+  known: [...context.projections, ...(context.subscriptions ?? [])].map((definition) => definition.name),
 });
 
-/** `projections status`: one entry per projection partition (checkpoint, head, lag, owner, state). */
-export const projectionsStatus = (context: ProjectionCliContext): Promise<PartitionStatus[]> =>
-  projectionStatus(context.orm.em.getKnex(), context.projections);
+/**
+ * `projections status`: one entry per partition (checkpoint, head, lag, owner, state) of every
+ * projection, then of every other subscription.
+ */
+export const projectionsStatus = async (context: ProjectionCliContext): Promise<PartitionStatus[]> => {
+  const knex = context.orm.em.getKnex();
+  const others = await Promise.all(
+    (context.subscriptions ?? []).map((outline) =>
+      subscriptionStatus(knex, outline.name, outline.filter, outline.partitions),
+    ),
+  );
+  return [...(await projectionStatus(knex, context.projections)), ...others.flat()];
+};
 
 /**
  * `projections rebuild <name>`: replays into shadow tables and swaps them in when caught up (the
@@ -57,7 +71,10 @@ export const projectionsRetry = async (
   context: ProjectionCliContext,
   name: string,
 ): Promise<RetryResult | UnknownName> => {
-  if (!findProjection(context.projections, name)) return unknownProjection(context, name);
+  const known =
+    findProjection(context.projections, name) ??
+    context.subscriptions?.find((outline) => outline.name === name);
+  if (!known) return unknownProjection(context, name);
   return retryProjection(context.orm.em.getKnex(), name);
 };
 

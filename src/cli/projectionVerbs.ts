@@ -1,6 +1,7 @@
 import type { Aggregate } from '../aggregate/index.js';
 import { loadConfig } from '../config/index.js';
 import type { Projection } from '../projections/index.js';
+import type { SubscriptionOutline } from '../subscriptions/index.js';
 import { CliUsageError, EXIT, printError, printJson } from './cliOutput.js';
 import {
   type ProjectionCliContext,
@@ -11,9 +12,9 @@ import {
 } from './projectionCommands.js';
 import { withOrm } from './withOrm.js';
 
-export const projectionUsage = `  projections status                        one JSON line per projection partition (checkpoint, head, lag, owner, state)
+export const projectionUsage = `  projections status                        one JSON line per projection (and outbox) partition (checkpoint, head, lag, owner, state)
   projections rebuild <name>                replay into shadow tables and swap them in (the live model serves meanwhile)
-  projections retry <name>                  resume a projection's stopped partitions
+  projections retry <name>                  resume a projection's (or the outbox's) stopped partitions
   snapshot <type> <id>                      take a snapshot of one stream now`;
 
 const withContext = (
@@ -35,6 +36,8 @@ const answer = (result: { status: string; name?: string; known?: readonly string
 export const projectionVerbs = (definitions: {
   readonly projections: readonly Projection[];
   readonly aggregates: readonly Aggregate[];
+  /** Other subscriptions to list and retry with the projections (the NATS outbox). */
+  readonly subscriptions?: readonly SubscriptionOutline[];
 }): Record<string, (args: string[]) => Promise<number>> => ({
   projections: async ([action, name]) => {
     if (action === 'status') {

@@ -1,2 +1,3 @@
 export * from './chronicleConfig.js';
 export * from './httpTimeouts.js';
+export * from './natsConfig.js';

@@ -25,6 +25,9 @@ export type SubscriptionDefinition = {
   readonly prepareTransaction?: (tx: Knex.Transaction) => Promise<void>;
 };
 
+/** What status and retry need of a subscription: its name, filter and partition count. */
+export type SubscriptionOutline = Pick<SubscriptionDefinition, 'name' | 'filter' | 'partitions'>;
+
 const namePattern = /^[a-z][a-z0-9_.:-]{0,99}$/;
 
 export const assertSubscriptionDefinition = (definition: SubscriptionDefinition): void => {

@@ -36,7 +36,7 @@ export type PodContext = { readonly logger: Logger; readonly metricsHandler: Pro
 const podServices: readonly ServiceName[] = ['postgres', 'redis'];
 
 /**
- * The life of every pod (command, projection, snapshot, api): telemetry first (so every span and
+ * The life of every pod (command, projection, snapshot, api, nats): telemetry first (so every span and
  * metric is captured), signal handlers next (a SIGTERM during start-up waits for the start, then
  * stops), then a check that its services answer (PostgreSQL, Redis, plus `services`), the engine,
  * /healthz, /readyz and /metrics, and the `<service> ready` log line. On SIGTERM/SIGINT: not

@@ -1,0 +1,5 @@
+export * from './connectNats.js';
+export * from './natsCommandServer.js';
+export * from './natsEventBroker.js';
+export * from './natsSubjects.js';
+export * from './runNatsWorker.js';

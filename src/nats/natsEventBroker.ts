@@ -1,0 +1,132 @@
+import {
+  JetStreamApiCodes,
+  JetStreamApiError,
+  type JetStreamClient,
+  type JetStreamManager,
+  jetstream,
+  jetstreamManager,
+} from '@nats-io/jetstream';
+import {
+  ClosedConnectionError,
+  ConnectionError,
+  DrainingConnectionError,
+  headers,
+  type NatsConnection,
+  NoRespondersError,
+  nanos,
+  RequestError,
+  TimeoutError,
+} from '@nats-io/transport-node';
+import type { EventBroker } from '../broker/eventBroker.js';
+import { publishedEvent, publishedEventHeaders } from '../broker/eventMessage.js';
+import { ChronicleError, TransientError } from '../errors/index.js';
+import { allEventsSubject, eventSubject, isSubjectToken } from './natsSubjects.js';
+
+export type NatsEventBrokerOptions = {
+  readonly stream: string;
+  readonly subjectPrefix: string;
+  /** For a stream we create. */
+  readonly duplicateWindowMs: number;
+  /** How long one publish waits for JetStream's acknowledgement. Default 5 s. */
+  readonly ackTimeoutMs?: number;
+};
+
+/** Connection trouble, or JetStream not answering (restarting, the stream not there yet). */
+const unreachable = (error: unknown): boolean =>
+  [
+    ClosedConnectionError,
+    ConnectionError,
+    DrainingConnectionError,
+    NoRespondersError,
+    RequestError,
+    TimeoutError,
+  ].some((kind) => error instanceof kind);
+
+/** JetStream's answer when the stream exists with another configuration. */
+const streamNameInUse = 10058;
+
+/** Creates the stream (subjects `<prefix>.events.>`) when it is missing; leaves an existing one as it is. */
+export const ensureEventStream = async (
+  jsm: JetStreamManager,
+  options: NatsEventBrokerOptions,
+): Promise<void> => {
+  try {
+    await jsm.streams.info(options.stream);
+  } catch (error) {
+    if (!(error instanceof JetStreamApiError) || error.code !== JetStreamApiCodes.StreamNotFound) throw error;
+    try {
+      await jsm.streams.add({
+        name: options.stream,
+        subjects: [allEventsSubject(options.subjectPrefix)],
+        duplicate_window: nanos(options.duplicateWindowMs),
+      });
+    } catch (addError) {
+      // another pod created it first
+      if (!(addError instanceof JetStreamApiError) || addError.code !== streamNameInUse) throw addError;
+    }
+  }
+};
+
+/**
+ * The outbox's NATS JetStream adapter: subject `<prefix>.events.<streamType>.<eventType>`,
+ * `Nats-Msg-Id` = event id (JetStream drops a re-publish within the stream's duplicate window), the
+ * JSON body of `publishedEvent`. Connection trouble is a TransientError; the stream is (re)created
+ * when JetStream answers that no stream takes the subject.
+ */
+export const createNatsEventBroker = (
+  nc: NatsConnection,
+  options: NatsEventBrokerOptions,
+): EventBroker & {
+  ensureStream(): Promise<void>;
+} => {
+  const js: JetStreamClient = jetstream(nc);
+  let manager: Promise<JetStreamManager> | undefined;
+  let ensured: Promise<void> | undefined;
+  const ensureStream = () => {
+    ensured ??= (async () => {
+      manager ??= jetstreamManager(nc);
+      await ensureEventStream(await manager, options);
+    })().catch((error) => {
+      ensured = undefined;
+      manager = undefined;
+      throw error;
+    });
+    return ensured;
+  };
+  const encoder = new TextEncoder();
+  const destination: EventBroker['destination'] = (event) =>
+    eventSubject(options.subjectPrefix, event.streamType, event.type);
+  return {
+    system: 'nats',
+    destination,
+    ensureStream,
+    publish: async (event, trace) => {
+      if (!isSubjectToken(event.streamType) || !isSubjectToken(event.type)) {
+        throw new ChronicleError(
+          'VALIDATION',
+          `${event.streamType}/${event.type}: a NATS subject token may not hold ".", "*", ">" or spaces`,
+        );
+      }
+      const hdrs = headers();
+      for (const [name, value] of Object.entries(publishedEventHeaders(event, trace))) hdrs.set(name, value);
+      try {
+        await ensureStream();
+        const ack = await js.publish(
+          destination(event),
+          encoder.encode(JSON.stringify(publishedEvent(event))),
+          {
+            msgID: event.eventId,
+            headers: hdrs,
+            timeout: options.ackTimeoutMs ?? 5_000,
+          },
+        );
+        return { duplicate: ack.duplicate };
+      } catch (error) {
+        if (error instanceof NoRespondersError) ensured = undefined; // the stream may be gone: look again
+        if (unreachable(error))
+          throw new TransientError(`NATS: ${(error as Error).message}`, { cause: error });
+        throw error;
+      }
+    },
+  };
+};

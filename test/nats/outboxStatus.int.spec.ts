@@ -1,0 +1,78 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { projectionsRetry, projectionsStatus } from '../../src/cli/projectionCommands.js';
+import { defaultConfig, defaultNatsConfig, type NatsConfig } from '../../src/config/index.js';
+import { appendToStream } from '../../src/eventStore/index.js';
+import { type NatsWorker, natsOutbox, runNatsWorker } from '../../src/nats/index.js';
+import { fastSettings, waitFor } from '../subscriptions/support.js';
+import { createTestDatabase, type TestDatabase } from '../support/testDatabase.js';
+import { natsNames, readStoredMessages, storedCount } from './support.js';
+
+const NATS_URL = process.env.CHRONICLE_NATS_URL ?? 'nats://127.0.0.1:4222';
+
+describe('the outbox in `projections status` and `projections retry`', () => {
+  let db: TestDatabase;
+  let worker: NatsWorker;
+  let nats: NatsConfig;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    // one partition, one stream at a time: the events after the bad one wait behind it
+    nats = { ...defaultNatsConfig, url: NATS_URL, ...natsNames(), partitions: 1, publishConcurrency: 1 };
+  });
+  afterAll(async () => {
+    await worker?.stop();
+    await db?.drop();
+  });
+
+  const append = (streamId: string, type: string) =>
+    appendToStream(db.orm.em.getKnex(), {
+      streamType: 'thing',
+      streamId,
+      expectedVersion: 0,
+      events: [{ type, data: {} }],
+      metadata: { commandId: `c-${streamId}`, correlationId: `c-${streamId}`, causationId: `c-${streamId}` },
+      command: { commandId: `c-${streamId}`, type: 'Do' },
+    });
+
+  it('shows lag, stops on an event NATS cannot take with the event named, and resumes on retry', async () => {
+    const context = { orm: db.orm, projections: [], subscriptions: [natsOutbox(nats)] };
+    // given an event, then one whose type cannot be a subject token, then another
+    await append('t-1', 'Happened');
+    await append('t-2', 'Bad.Type');
+    await append('t-3', 'Happened');
+    // before any pod ran, status lists the outbox's partition with its lag
+    expect(await projectionsStatus(context)).toMatchObject([
+      { name: 'outbox-nats', partition: 0, state: 'unowned', lag: { events: 3 } },
+    ]);
+    // when a nats pod runs with two attempts per event
+    worker = await runNatsWorker({
+      config: { ...defaultConfig, databaseUrl: db.url },
+      nats,
+      settings: fastSettings('outbox-status', { maxAttempts: 2 }),
+    });
+    // then the partition stops right at the bad event, the one before it published
+    const [stopped] = await waitFor(async () => {
+      const status = await projectionsStatus(context);
+      return status[0]?.state === 'failed' ? status : undefined;
+    });
+    expect(stopped).toMatchObject({
+      state: 'failed',
+      attempts: 2,
+      lag: { events: 2 },
+      error: { eventType: 'Bad.Type', streamId: 't-2', message: expect.stringMatching(/subject token/) },
+    });
+    expect((await readStoredMessages(NATS_URL, nats.stream)).map((m) => m.event.streamId)).toEqual(['t-1']);
+    // and retry resumes it from that event: never skipped, it stops there again
+    expect(await projectionsRetry(context, 'outbox-nats')).toEqual({
+      status: 'resumed',
+      name: 'outbox-nats',
+      partitions: [0],
+    });
+    const firstFailure = stopped?.state === 'failed' ? stopped.error.at : undefined;
+    await waitFor(async () => {
+      const [partition] = await projectionsStatus(context);
+      return (partition?.state === 'failed' && partition.error.at !== firstFailure) || undefined;
+    });
+    expect(await storedCount(NATS_URL, nats.stream)).toBe(1);
+  });
+});

@@ -1,0 +1,107 @@
+import { randomBytes } from 'node:crypto';
+import type { Knex } from '@mikro-orm/postgresql';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { expect } from 'vitest';
+import { decodePublishedEvent, type PublishedEvent } from '../../src/broker/index.js';
+import { query } from '../../src/eventStore/index.js';
+import { type PodProcess, startPod } from '../support/processes.js';
+
+export type StoredMessage = {
+  readonly seq: number;
+  readonly subject: string;
+  readonly msgId: string | undefined;
+  readonly headers: Readonly<Record<string, string | undefined>>;
+  readonly event: PublishedEvent;
+};
+
+/** A stream name and subject prefix of this test's own, so tests share a NATS server safely. */
+export const natsNames = () => {
+  const tag = randomBytes(4).toString('hex');
+  return { stream: `T_${tag}`, subjectPrefix: `t_${tag}` };
+};
+
+/** A nats pod, as deployed: `node --import tsx workers/nats-worker.ts`, with fast subscription timings. */
+export const spawnNatsPod = (env: Record<string, string>): PodProcess =>
+  startPod('workers/nats-worker.ts', {
+    CHRONICLE_SUBSCRIPTION_LEASE_MS: '1500',
+    CHRONICLE_SUBSCRIPTION_POLL_MS: '100',
+    CHRONICLE_SUBSCRIPTION_BACKOFF_MS: '20',
+    CHRONICLE_SUBSCRIPTION_BACKOFF_MAX_MS: '250',
+    CHRONICLE_SUBSCRIPTION_BATCH_SIZE: '20',
+    ...env,
+  });
+
+export const withNats = async <T>(url: string, fn: (nc: NatsConnection) => Promise<T>): Promise<T> => {
+  const nc = await connect({ servers: url });
+  try {
+    return await fn(nc);
+  } finally {
+    await nc.close();
+  }
+};
+
+/** How many messages the stream holds (0 while it does not exist). */
+export const storedCount = (url: string, stream: string): Promise<number> =>
+  withNats(url, async (nc) => {
+    const jsm = await jetstreamManager(nc);
+    return jsm.streams.info(stream).then(
+      (info) => info.state.messages,
+      () => 0,
+    );
+  });
+
+/** Every message of the stream, in stream order. */
+export const readStoredMessages = (url: string, stream: string): Promise<StoredMessage[]> =>
+  withNats(url, async (nc) => {
+    const jsm = await jetstreamManager(nc);
+    const total = (await jsm.streams.info(stream)).state.messages;
+    const consumer = await jetstream(nc).consumers.get(stream);
+    const messages: StoredMessage[] = [];
+    while (messages.length < total) {
+      const batch = await consumer.fetch({ max_messages: total - messages.length, expires: 2_000 });
+      for await (const msg of batch) {
+        messages.push({
+          seq: msg.seq,
+          subject: msg.subject,
+          msgId: msg.headers?.get('Nats-Msg-Id'),
+          headers: {
+            traceparent: msg.headers?.get('traceparent'),
+            correlationId: msg.headers?.get('chronicle-correlation-id'),
+            causationId: msg.headers?.get('chronicle-causation-id'),
+          },
+          event: decodePublishedEvent(msg.data),
+        });
+        if (messages.length === total) break;
+      }
+    }
+    return messages;
+  });
+
+/**
+ * Then: the stream holds every stored event exactly once, under its own id, on its subject, and
+ * each stream's events in version order.
+ */
+export const expectEveryEventOnceInOrder = async (
+  knex: Knex,
+  messages: readonly StoredMessage[],
+  subjectPrefix: string,
+): Promise<void> => {
+  const events = await query<{ event_id: string; stream_type: string; type: string }>(
+    knex,
+    'select event_id, stream_type, type from es_events order by global_position',
+  );
+  expect(messages.map((m) => m.msgId).sort()).toEqual(events.map((e) => e.event_id).sort());
+  for (const message of messages) {
+    expect(message.msgId).toBe(message.event.eventId);
+    expect(message.subject).toBe(`${subjectPrefix}.events.${message.event.streamType}.${message.event.type}`);
+  }
+  const versions = new Map<string, number[]>();
+  for (const { event } of messages) {
+    const key = `${event.streamType}/${event.streamId}`;
+    versions.set(key, [...(versions.get(key) ?? []), event.version]);
+  }
+  for (const [stream, seen] of versions) {
+    expect({ stream, versions: seen }).toEqual({ stream, versions: seen.map((_, i) => i + 1) });
+  }
+};

@@ -1,0 +1,85 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export type PrivateNatsServer = {
+  readonly url: string;
+  readonly port: number;
+  /** Stops it (SIGTERM) and waits until it has exited; its JetStream data stays. */
+  stop(): Promise<void>;
+  /** Starts it again on the same port and store directory. */
+  start(): Promise<void>;
+  /** Stops it and removes its store. */
+  close(): Promise<void>;
+};
+
+const freePort = async (): Promise<number> => {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  server.close();
+  if (!address || typeof address === 'string') throw new Error('no port');
+  return address.port;
+};
+
+const accepting = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const socket = new Socket();
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+    socket.connect(port, '127.0.0.1');
+  });
+
+/**
+ * A NATS server with JetStream of the test's own (`nats-server -js -p <free port> -sd <tmp dir>`),
+ * for tests that stop and restart it: the shared one on 4222 is never touched.
+ */
+export const startPrivateNatsServer = async (): Promise<PrivateNatsServer> => {
+  const port = await freePort();
+  const storeDir = await mkdtemp(join(tmpdir(), 'chronicle-nats-'));
+  let child: ChildProcess | undefined;
+  let output = '';
+  const start = async () => {
+    child = spawn('nats-server', ['-js', '-a', '127.0.0.1', '-p', String(port), '-sd', storeDir], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    const deadline = Date.now() + 10_000;
+    while (!(await accepting(port))) {
+      if (child.exitCode !== null || Date.now() > deadline)
+        throw new Error(`nats-server on ${port} did not start:\n${output}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  };
+  const stop = async () => {
+    const running = child;
+    child = undefined;
+    if (!running || running.exitCode !== null || running.signalCode !== null) return;
+    const exited = once(running, 'exit');
+    running.kill('SIGTERM');
+    await exited;
+  };
+  await start();
+  return {
+    url: `nats://127.0.0.1:${port}`,
+    port,
+    stop,
+    start,
+    close: async () => {
+      await stop();
+      await rm(storeDir, { recursive: true, force: true });
+    },
+  };
+};
