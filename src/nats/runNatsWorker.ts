@@ -1,3 +1,4 @@
+import type { Aggregate } from '../aggregate/index.js';
 import { outboxOutline, outboxSubscription } from '../broker/outboxSubscription.js';
 import { createCommandClient } from '../commands/index.js';
 import { type ChronicleConfig, loadNatsConfig, type NatsConfig } from '../config/index.js';
@@ -23,6 +24,8 @@ export const natsOutbox = (nats: NatsConfig = loadNatsConfig()): SubscriptionOut
 
 export type NatsWorkerOptions = {
   readonly config: ChronicleConfig;
+  /** The aggregates the command workers run: commands over NATS are prechecked against them. */
+  readonly aggregates: readonly Aggregate[];
   /** Default: from the environment (loadNatsConfig). */
   readonly nats?: NatsConfig;
   /** Default: from the environment (subscriptionSettingsFromEnv). */
@@ -42,7 +45,7 @@ export type NatsWorker = {
  * event to JetStream) and the command entry (request/reply on `<prefix>.commands.>`). Start as
  * many as you like: partitions are leased, requests shared by a queue group.
  * @example
- * const worker = await runNatsWorker({ config: loadConfig() });
+ * const worker = await runNatsWorker({ config: loadConfig(), aggregates });
  * await runUntilSignal(worker, logger);
  */
 export const runNatsWorker = async (options: NatsWorkerOptions): Promise<NatsWorker> => {
@@ -71,7 +74,7 @@ export const runNatsWorker = async (options: NatsWorkerOptions): Promise<NatsWor
         outboxSubscription({ broker, outline: natsOutbox(nats), concurrency: nats.publishConcurrency }),
       ],
       extras: async () => {
-        const client = createCommandClient(options.config);
+        const client = createCommandClient({ ...options.config, aggregates: options.aggregates });
         const commands = serveNatsCommands(nc, {
           subjectPrefix: nats.subjectPrefix,
           client,

@@ -1,5 +1,6 @@
 import { connect, headers, type NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { aggregates } from '../../actors/index.js';
 import { startTestTelemetry, type TestTelemetry } from '../../otel/index.js';
 import type { CommandReply } from '../../src/broker/index.js';
 import { defaultNatsConfig } from '../../src/config/index.js';
@@ -27,6 +28,7 @@ describe('commands in over NATS request/reply', () => {
     path = await createCommandPath();
     await path.startWorker();
     worker = await runNatsWorker({
+      aggregates,
       config: path.config,
       nats: { ...defaultNatsConfig, url: NATS_URL, ...names },
       settings: fastSettings('nats-commands'),
@@ -128,10 +130,11 @@ describe('commands in over NATS request/reply', () => {
   });
 
   it('answers an unknown aggregate and an unknown command with their codes', async () => {
-    expect(await request('invoice', 'Issue', { aggregateId: 'n-4' })).toMatchObject({
-      status: 'rejected',
-      code: 'UNKNOWN_AGGREGATE',
-    });
+    const unknown = await request('invoice', 'Issue', { aggregateId: 'n-4' });
+    expect(unknown).toMatchObject({ status: 'rejected', code: 'UNKNOWN_AGGREGATE' });
+    // answered at the edge: nothing was enqueued
+    if (unknown.status === 'rejected')
+      expect(await path.client.status(unknown.commandId)).toMatchObject({ status: 'unknown' });
     expect(await request('order', 'Teleport', { aggregateId: 'n-4' })).toMatchObject({
       status: 'rejected',
       code: 'UNKNOWN_COMMAND',

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { aggregates } from '../../actors/index.js';
 import { projectionsRetry, projectionsStatus } from '../../src/cli/projectionCommands.js';
 import { defaultConfig, defaultNatsConfig, type NatsConfig } from '../../src/config/index.js';
 import { appendToStream } from '../../src/eventStore/index.js';
@@ -46,6 +47,7 @@ describe('the outbox in `projections status` and `projections retry`', () => {
     ]);
     // when a nats pod runs with two attempts per event
     worker = await runNatsWorker({
+      aggregates,
       config: { ...defaultConfig, databaseUrl: db.url },
       nats,
       settings: fastSettings('outbox-status', { maxAttempts: 2 }),
