@@ -33,7 +33,7 @@ const lifecycle = [
 ] as const;
 
 /** Orders of five events each, written in transactions of 1,000 orders (as fast as SQL allows). */
-const seed = async (knex: Knex, events: number): Promise<number> => {
+export const seed = async (knex: Knex, events: number): Promise<number> => {
   const orders = Math.ceil(events / 5);
   for (let from = 0; from < orders; from += 1_000) {
     const rows: { stream_id: string; version: number; type: string; data: unknown }[] = [];

@@ -52,6 +52,8 @@ if (wanted('projections')) {
   });
 }
 
+if (wanted('nats')) save('nats', await (await import('./natsPublish.js')).benchNatsPublish(OPS));
+
 if (wanted('tracing')) {
   const { tracingCost } = await import('./tracingCost.js');
   save('tracing', await tracingCost(OPS, Number(process.env.BENCH_ROUNDS ?? 2)));
