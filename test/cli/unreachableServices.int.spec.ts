@@ -31,6 +31,12 @@ const entryPoints: readonly { name: string; entry: string; args: string[]; needs
     args: ['worker', kind],
     needs: ['postgres', 'redis'] as ServiceName[],
   })),
+  {
+    name: 'chronicle worker nats',
+    entry: 'workers/cli.ts',
+    args: ['worker', 'nats'],
+    needs: ['postgres', 'redis', 'nats'],
+  },
   { name: 'npm run demo', entry: 'scripts/demo.ts', args: [], needs: ['postgres', 'redis'] },
 ];
 
@@ -38,7 +44,7 @@ const serverUrl = new URL(
   process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/chronicle_test',
 );
 
-describe.each(['postgres', 'redis'] as const)('with %s on a closed port', (service) => {
+describe.each(['postgres', 'redis', 'nats'] as const)('with %s on a closed port', (service) => {
   let port: number;
   let env: Record<string, string>;
   beforeAll(async () => {
@@ -53,6 +59,10 @@ describe.each(['postgres', 'redis'] as const)('with %s on a closed port', (servi
         service === 'redis'
           ? `redis://127.0.0.1:${port}`
           : (process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'),
+      CHRONICLE_NATS_URL:
+        service === 'nats'
+          ? `nats://127.0.0.1:${port}`
+          : (process.env.CHRONICLE_NATS_URL ?? 'nats://127.0.0.1:4222'),
       PORT: '0',
     };
   });

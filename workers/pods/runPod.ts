@@ -5,6 +5,7 @@ import {
   isChronicleError,
   type Logger,
   loadConfig,
+  loadNatsConfig,
   type PodServer,
   type ReadinessCheck,
   requireServices,
@@ -61,7 +62,9 @@ export const runPod = async (
     await telemetry.shutdown();
   };
   const starting = (async () => {
-    await requireServices(loadConfig(), [...podServices, ...(options.services ?? [])]);
+    const services = [...podServices, ...(options.services ?? [])];
+    const natsUrl = services.includes('nats') ? { natsUrl: loadNatsConfig().url } : {};
+    await requireServices({ ...loadConfig(), ...natsUrl }, services);
     engine = await start({ logger, metricsHandler: telemetry.metricsHandler });
     if (engine.servesProbes) return;
     dependencies = createDependencyChecks(loadConfig());
