@@ -20,11 +20,11 @@ export type OutboxSubscriptionOptions = {
   readonly onPublished?: (event: RecordedEvent, duplicate: boolean) => void;
 };
 
-export const outboxSubscriptionName = (system: string): string => `outbox-${system}`;
+export const outboxSubscriptionName = (system: string): string => `outbox_${system}`;
 
 /**
  * The outbox subscription of a broker, as its workers run it and as status and retry see it:
- * `outbox-<system>`, 4 partitions unless told (each stream's events stay in one partition, so in
+ * `outbox_<system>`, 4 partitions unless told (each stream's events stay in one partition, so in
  * order), every event type unless a list is given.
  */
 export const outboxOutline = (options: {

@@ -8,7 +8,7 @@ import type { EventStore } from '../eventStore/index.js';
 import type { Logger } from '../logging/index.js';
 import type { MetricsHandler, ReadinessCheck } from '../observability/index.js';
 import type { Projection } from '../projections/index.js';
-import type { Wakeup } from '../subscriptions/index.js';
+import type { SubscriptionOutline, Wakeup } from '../subscriptions/index.js';
 import type { ApiSettings } from './apiSettings.js';
 import type { ReadModelRoute } from './readModelRoute.js';
 
@@ -19,6 +19,8 @@ export type ApiContext = {
   readonly aggregates: readonly Aggregate[];
   readonly registry: AggregateRegistry;
   readonly projections: readonly Projection[];
+  /** Other subscriptions (the NATS outbox): in /v1/projections beside the projections, retried alike. */
+  readonly subscriptions: readonly SubscriptionOutline[];
   readonly readModels: readonly ReadModelRoute[];
   readonly knex: Knex;
   readonly store: EventStore;

@@ -12,7 +12,7 @@ import { createLogger, type Logger } from '../logging/index.js';
 import { MAX_PAYLOAD_BYTES } from '../messages/index.js';
 import type { MetricsHandler } from '../observability/index.js';
 import type { Projection } from '../projections/index.js';
-import { listenForEvents, Wakeup } from '../subscriptions/index.js';
+import { listenForEvents, type SubscriptionOutline, Wakeup } from '../subscriptions/index.js';
 import type { ApiContext } from './apiContext.js';
 import type { ApiSettings } from './apiSettings.js';
 import { createAuthenticator, principalOf, registerAuthHooks } from './auth/index.js';
@@ -42,6 +42,8 @@ export type ApiServerOptions = {
   /** Described by /v1/machines, folded by the state routes, checked before commands are enqueued. */
   readonly aggregates: readonly Aggregate[];
   readonly projections?: readonly Projection[];
+  /** Other subscriptions shown (lag, state, errors) and retried beside the projections: the NATS outbox. */
+  readonly subscriptions?: readonly SubscriptionOutline[];
   readonly readModels?: readonly ReadModelRoute[];
   readonly logger?: Logger;
   /** Serves /metrics (the SDK side gives it; src/ never imports the SDK). */
@@ -85,6 +87,7 @@ export const createApiServer = async (options: ApiServerOptions): Promise<ApiSer
     aggregates: options.aggregates,
     registry: createAggregateRegistry(options.aggregates),
     projections: options.projections ?? [],
+    subscriptions: options.subscriptions ?? [],
     readModels: options.readModels ?? [],
     knex,
     store: createPostgresEventStore(orm),

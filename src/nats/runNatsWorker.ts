@@ -14,7 +14,7 @@ import { connectNats } from './connectNats.js';
 import { serveNatsCommands } from './natsCommandServer.js';
 import { createNatsEventBroker } from './natsEventBroker.js';
 
-/** The `outbox-nats` subscription as configured: for the workers, and for status and retry. */
+/** The `outbox_nats` subscription as configured: for the workers, and for status and retry. */
 export const natsOutbox = (nats: NatsConfig = loadNatsConfig()): SubscriptionOutline =>
   outboxOutline({
     system: 'nats',
@@ -41,7 +41,7 @@ export type NatsWorker = {
 };
 
 /**
- * A nats pod's engine: the outbox (its share of the `outbox-nats` partitions, publishing every
+ * A nats pod's engine: the outbox (its share of the `outbox_nats` partitions, publishing every
  * event to JetStream) and the command entry (request/reply on `<prefix>.commands.>`). Start as
  * many as you like: partitions are leased, requests shared by a queue group.
  * @example

@@ -3,7 +3,12 @@ import { aggregates } from '../../actors/index.js';
 import { projectionsRetry, projectionsStatus } from '../../src/cli/projectionCommands.js';
 import { defaultConfig, defaultNatsConfig, type NatsConfig } from '../../src/config/index.js';
 import { appendToStream } from '../../src/eventStore/index.js';
+import { createApiServer } from '../../src/http/index.js';
+import { createLogger } from '../../src/logging/index.js';
 import { type NatsWorker, natsOutbox, runNatsWorker } from '../../src/nats/index.js';
+import { keys } from '../http/support/apiKeys.js';
+import { call, withKey } from '../http/support/http.js';
+import { testSettings } from '../http/support/inProcessApi.js';
 import { fastSettings, waitFor } from '../subscriptions/support.js';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase.js';
 import { natsNames, readStoredMessages, storedCount } from './support.js';
@@ -43,7 +48,7 @@ describe('the outbox in `projections status` and `projections retry`', () => {
     await append('t-3', 'Happened');
     // before any pod ran, status lists the outbox's partition with its lag
     expect(await projectionsStatus(context)).toMatchObject([
-      { name: 'outbox-nats', partition: 0, state: 'unowned', lag: { events: 3 } },
+      { name: 'outbox_nats', partition: 0, state: 'unowned', lag: { events: 3 } },
     ]);
     // when a nats pod runs with two attempts per event
     worker = await runNatsWorker({
@@ -65,16 +70,50 @@ describe('the outbox in `projections status` and `projections retry`', () => {
     });
     expect((await readStoredMessages(NATS_URL, nats.stream)).map((m) => m.event.streamId)).toEqual(['t-1']);
     // and retry resumes it from that event: never skipped, it stops there again
-    expect(await projectionsRetry(context, 'outbox-nats')).toEqual({
+    expect(await projectionsRetry(context, 'outbox_nats')).toEqual({
       status: 'resumed',
-      name: 'outbox-nats',
+      name: 'outbox_nats',
       partitions: [0],
     });
     const firstFailure = stopped?.state === 'failed' ? stopped.error.at : undefined;
-    await waitFor(async () => {
-      const [partition] = await projectionsStatus(context);
-      return (partition?.state === 'failed' && partition.error.at !== firstFailure) || undefined;
+    const [again] = await waitFor(async () => {
+      const status = await projectionsStatus(context);
+      return status[0]?.state === 'failed' && status[0].error.at !== firstFailure ? status : undefined;
     });
     expect(await storedCount(NATS_URL, nats.stream)).toBe(1);
+
+    // the operations API (and so the UI) shows it beside the projections, and retries it
+    const api = await createApiServer({
+      config: { ...defaultConfig, databaseUrl: db.url },
+      settings: testSettings(),
+      aggregates,
+      projections: [],
+      subscriptions: [natsOutbox(nats)],
+      logger: createLogger('api-test', { level: 'warn' }),
+    });
+    try {
+      const url = `http://127.0.0.1:${await api.listen()}`;
+      const listed = await call(`${url}/v1/projections`, { headers: withKey(keys.admin) });
+      expect(listed.body).toMatchObject({
+        projections: [
+          {
+            name: 'outbox_nats',
+            kind: 'subscription',
+            state: 'failed',
+            lag: { events: 2 },
+            partitions: [
+              { error: { eventType: 'Bad.Type', at: again?.state === 'failed' ? again.error.at : '' } },
+            ],
+          },
+        ],
+      });
+      const retried = await call(`${url}/v1/projections/outbox_nats/retry`, {
+        method: 'POST',
+        headers: withKey(keys.admin),
+      });
+      expect(retried.body).toEqual({ status: 'resumed', name: 'outbox_nats', partitions: [0] });
+    } finally {
+      await api.close();
+    }
   });
 });

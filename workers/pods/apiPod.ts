@@ -1,4 +1,4 @@
-import { apiSettingsFromEnv, createApiServer, loadConfig, type ReadModelRoute } from 'chronicle';
+import { apiSettingsFromEnv, createApiServer, loadConfig, natsOutbox, type ReadModelRoute } from 'chronicle';
 import { z } from 'zod';
 import { aggregates } from '../../actors/index.js';
 import { getOrderTotals, ListOrdersQuery, listOrders, projections } from '../../actors/projections/index.js';
@@ -47,6 +47,7 @@ export const runApiPod = (): Promise<void> =>
       settings: apiSettingsFromEnv(),
       aggregates,
       projections,
+      subscriptions: [natsOutbox()],
       readModels: orderReadModels,
       logger,
       metricsHandler,

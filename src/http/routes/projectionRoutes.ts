@@ -2,11 +2,11 @@ import { z } from 'zod';
 import {
   findProjection,
   type PartitionStatus,
-  type Projection,
   projectionStatus,
   type RebuildResult,
   rebuildProjection,
   retryProjection,
+  subscriptionStatus,
 } from '../../projections/index.js';
 import type { ApiContext } from '../apiContext.js';
 import { HttpError, notFound } from '../httpError.js';
@@ -15,10 +15,20 @@ import { Flag, ProjectionName } from './schemas.js';
 
 const severity = ['running', 'unowned', 'retrying', 'failed'] as const;
 
-/** One entry per projection: its partitions, total lag, and its worst partition state. */
-const summarise = (projection: Projection, partitions: readonly PartitionStatus[], rebuilding: boolean) => ({
-  name: projection.name,
-  events: projection.events,
+/**
+ * One entry per projection, then per other subscription (the NATS outbox, kind `subscription`: it
+ * has no read model to rebuild): its partitions, total lag, and its worst partition state.
+ */
+const summarise = (
+  entry: {
+    readonly name: string;
+    readonly events: readonly string[] | null;
+    readonly kind: 'projection' | 'subscription';
+  },
+  partitions: readonly PartitionStatus[],
+  rebuilding: boolean,
+) => ({
+  ...entry,
   state: partitions.reduce<(typeof severity)[number]>(
     (worst, p) => (severity.indexOf(p.state) > severity.indexOf(worst) ? p.state : worst),
     'running',
@@ -60,17 +70,28 @@ export const projectionRoutes = (ctx: ApiContext): ApiRoute[] => {
       url: '/v1/projections',
       access: 'read',
       tag: 'projections',
-      summary: 'Every projection: state, lag (events and seconds), partitions, last error',
+      summary:
+        'Every projection, then the other subscriptions (the NATS outbox): state, lag, partitions, last error',
       responses: { 200: '{ projections: [...] }' },
       handler: async () => {
         const statuses = await projectionStatus(ctx.knex, ctx.projections);
         const projections = ctx.projections.map((projection) =>
           summarise(
-            projection,
+            { name: projection.name, events: projection.events, kind: 'projection' },
             statuses.filter((s) => s.name === projection.name),
             rebuilds.has(projection.name),
           ),
         );
+        const others = await Promise.all(
+          ctx.subscriptions.map(async (outline) =>
+            summarise(
+              { name: outline.name, events: outline.filter.eventTypes ?? null, kind: 'subscription' },
+              await subscriptionStatus(ctx.knex, outline.name, outline.filter, outline.partitions),
+              false,
+            ),
+          ),
+        );
+        projections.push(...others);
         return json(200, { projections });
       },
     }),
@@ -118,10 +139,14 @@ export const projectionRoutes = (ctx: ApiContext): ApiRoute[] => {
       url: '/v1/projections/:name/retry',
       access: 'admin',
       tag: 'projections',
-      summary: "Put a projection's stopped partitions back to work",
+      summary: "Put a projection's (or the outbox's) stopped partitions back to work",
       params: NameParams,
       responses: { 200: '{ status: resumed | nothing-failed }', 404: 'no such projection' },
-      handler: async ({ params }) => json(200, await retryProjection(ctx.knex, find(params.name).name)),
+      handler: async ({ params }) => {
+        const name =
+          ctx.subscriptions.find((outline) => outline.name === params.name)?.name ?? find(params.name).name;
+        return json(200, await retryProjection(ctx.knex, name));
+      },
     }),
   ];
 };

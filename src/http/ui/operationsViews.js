@@ -38,7 +38,8 @@ export const createOperationsViews = (roles) => {
           await api(`/v1/projections/${p.name}/retry`, { method: 'POST' });
           await showProjections();
         });
-        if (roles().includes('admin')) {
+        // only a projection has a read model to rebuild (the NATS outbox is a subscription)
+        if (roles().includes('admin') && p.kind !== 'subscription') {
           const rebuild = document.createElement('button');
           rebuild.type = 'button';
           rebuild.textContent = 'Rebuild';
