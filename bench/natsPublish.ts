@@ -14,16 +14,14 @@ import {
 } from '../src/broker/index.js';
 import { defaultNatsConfig } from '../src/config/index.js';
 import { createOrm } from '../src/db/index.js';
+import { readEventBatch, startOfStream, wholeStream } from '../src/eventStore/index.js';
 import type { RecordedEvent } from '../src/messages/index.js';
 import { connectNats, createNatsEventBroker } from '../src/nats/index.js';
 import {
   defaultSubscriptionSettings,
-  readEventBatch,
   SubscriptionHost,
   type SubscriptionSettings,
-  startOfStream,
   startSubscriptionWorker,
-  wholeStream,
 } from '../src/subscriptions/index.js';
 import { benchEnvironment } from './benchEnvironment.js';
 import { BENCH_SHARDS, commandThroughput } from './commandThroughput.js';
