@@ -44,12 +44,17 @@ export const publishedEvent = (event: RecordedEvent): PublishedEvent => ({
 export const publishedEventHeaders = (
   event: RecordedEvent,
   trace: StoredTraceContext,
-): Readonly<Record<string, string>> => ({
-  [eventHeaders.correlationId]: event.metadata.correlationId,
-  [eventHeaders.causationId]: event.metadata.causationId,
-  ...(trace.traceparent ? { [eventHeaders.traceparent]: trace.traceparent } : {}),
-  ...(trace.tracestate ? { [eventHeaders.tracestate]: trace.tracestate } : {}),
-});
+): Readonly<Record<string, string>> => {
+  // events written without metadata (imported, seeded by hand) get the headers they have
+  const present = (name: string, value: unknown) =>
+    typeof value === 'string' && value ? { [name]: value } : {};
+  return {
+    ...present(eventHeaders.correlationId, event.metadata?.correlationId),
+    ...present(eventHeaders.causationId, event.metadata?.causationId),
+    ...present(eventHeaders.traceparent, trace.traceparent),
+    ...present(eventHeaders.tracestate, trace.tracestate),
+  };
+};
 
 /** Reads a published event's body (bytes or text), for consuming services. */
 export const decodePublishedEvent = (body: Uint8Array | string): PublishedEvent => {
