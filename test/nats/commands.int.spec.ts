@@ -126,6 +126,17 @@ describe('commands in over NATS request/reply', () => {
       code: 'VALIDATION',
       message: expect.stringMatching(/aggregateId/),
     });
+    // a NUL or a lone surrogate PostgreSQL's jsonb cannot hold is refused at the edge, as over HTTP
+    expect(
+      await request('order', 'PlaceOrder', '{"aggregateId":"n-3","payload":{"customerId":"a\\u0000b"}}'),
+    ).toMatchObject({ status: 'rejected', code: 'VALIDATION' });
+    expect(
+      await request('order', 'PlaceOrder', {
+        aggregateId: 'n-3',
+        correlationId: 'x\ud800',
+        payload: placeOrderPayload,
+      }),
+    ).toMatchObject({ status: 'rejected', code: 'VALIDATION', message: expect.stringMatching(/correlationId/) });
     expect(await versionOf('n-3')).toBe(0);
   });
 
