@@ -8,7 +8,7 @@ import { type NatsWorker, runNatsWorker } from '../../src/nats/index.js';
 import { fastSettings, waitFor } from '../subscriptions/support.js';
 import { type CommandPath, createCommandPath } from '../support/commandPath.js';
 import { placeOrderPayload } from '../support/orderCommands.js';
-import { natsNames, readStoredMessages, storedCount } from './support.js';
+import { deleteStream, natsNames, readStoredMessages, storedCount } from './support.js';
 
 const NATS_URL = process.env.CHRONICLE_NATS_URL ?? 'nats://127.0.0.1:4222';
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
@@ -40,6 +40,7 @@ describe('commands in over NATS request/reply', () => {
     await worker?.stop();
     await path?.close();
     await telemetry?.shutdown();
+    await deleteStream(NATS_URL, names.stream);
   });
 
   const request = async (
@@ -136,7 +137,11 @@ describe('commands in over NATS request/reply', () => {
         correlationId: 'x\ud800',
         payload: placeOrderPayload,
       }),
-    ).toMatchObject({ status: 'rejected', code: 'VALIDATION', message: expect.stringMatching(/correlationId/) });
+    ).toMatchObject({
+      status: 'rejected',
+      code: 'VALIDATION',
+      message: expect.stringMatching(/correlationId/),
+    });
     expect(await versionOf('n-3')).toBe(0);
   });
 

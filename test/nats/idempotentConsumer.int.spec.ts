@@ -11,7 +11,7 @@ import {
 import type { RecordedEvent } from '../../src/messages/index.js';
 import { createNatsEventBroker } from '../../src/nats/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase.js';
-import { natsNames, withNats } from './support.js';
+import { deleteStream, natsNames, withNats } from './support.js';
 
 const NATS_URL = process.env.CHRONICLE_NATS_URL ?? 'nats://127.0.0.1:4222';
 
@@ -43,9 +43,7 @@ describe('the idempotent-consumer helper (a consuming service)', () => {
   });
   afterAll(async () => {
     await pool?.end();
-    await withNats(NATS_URL, async (nc) => (await jetstreamManager(nc)).streams.delete(names.stream)).catch(
-      () => {},
-    );
+    await deleteStream(NATS_URL, names.stream);
     await db?.drop();
   });
 

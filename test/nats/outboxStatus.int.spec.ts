@@ -11,7 +11,7 @@ import { call, withKey } from '../http/support/http.js';
 import { testSettings } from '../http/support/inProcessApi.js';
 import { fastSettings, waitFor } from '../subscriptions/support.js';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase.js';
-import { natsNames, readStoredMessages, storedCount } from './support.js';
+import { deleteStream, natsNames, readStoredMessages, storedCount } from './support.js';
 
 const NATS_URL = process.env.CHRONICLE_NATS_URL ?? 'nats://127.0.0.1:4222';
 
@@ -28,6 +28,7 @@ describe('the outbox in `projections status` and `projections retry`', () => {
   afterAll(async () => {
     await worker?.stop();
     await db?.drop();
+    await deleteStream(NATS_URL, nats.stream);
   });
 
   const append = (streamId: string, type: string) =>

@@ -41,6 +41,12 @@ export const withNats = async <T>(url: string, fn: (nc: NatsConnection) => Promi
   }
 };
 
+/** Removes a test's stream from the shared server (gone already is fine). */
+export const deleteStream = (url: string, stream: string): Promise<void> =>
+  withNats(url, async (nc) => {
+    await (await jetstreamManager(nc)).streams.delete(stream).catch(() => false);
+  });
+
 /** How many messages the stream holds (0 while it does not exist). */
 export const storedCount = (url: string, stream: string): Promise<number> =>
   withNats(url, async (nc) => {
