@@ -18,6 +18,8 @@ export type NatsConfig = {
   readonly duplicateWindowMs: number;
   /** How long a command request waits for its result before answering `enqueued`. */
   readonly commandWaitMs: number;
+  /** How often the outbox lag gauges (/metrics) are refreshed. */
+  readonly lagEveryMs: number;
 };
 
 export const defaultNatsConfig: NatsConfig = {
@@ -28,6 +30,7 @@ export const defaultNatsConfig: NatsConfig = {
   publishConcurrency: 64,
   duplicateWindowMs: 600_000,
   commandWaitMs: 10_000,
+  lagEveryMs: 10_000,
 };
 
 const streamName = /^[A-Za-z0-9_-]{1,64}$/;
@@ -42,7 +45,7 @@ const matching = (name: string, raw: string | undefined, pattern: RegExp, fallba
 
 /**
  * Reads CHRONICLE_NATS_{URL, STREAM, SUBJECT_PREFIX, EVENT_TYPES (comma list), PARTITIONS,
- * PUBLISH_CONCURRENCY, DUPLICATE_WINDOW_MS, COMMAND_WAIT_MS}; unset keeps the default.
+ * PUBLISH_CONCURRENCY, DUPLICATE_WINDOW_MS, COMMAND_WAIT_MS, LAG_MS}; unset keeps the default.
  */
 export const loadNatsConfig = (env: NodeJS.ProcessEnv = process.env): NatsConfig => {
   const types = env.CHRONICLE_NATS_EVENT_TYPES?.split(',')
@@ -69,5 +72,6 @@ export const loadNatsConfig = (env: NodeJS.ProcessEnv = process.env): NatsConfig
     publishConcurrency: int('PUBLISH_CONCURRENCY', defaultNatsConfig.publishConcurrency),
     duplicateWindowMs: int('DUPLICATE_WINDOW_MS', defaultNatsConfig.duplicateWindowMs),
     commandWaitMs: int('COMMAND_WAIT_MS', defaultNatsConfig.commandWaitMs),
+    lagEveryMs: int('LAG_MS', defaultNatsConfig.lagEveryMs),
   };
 };

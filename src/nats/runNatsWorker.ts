@@ -4,6 +4,7 @@ import { createCommandClient } from '../commands/index.js';
 import { type ChronicleConfig, loadNatsConfig, type NatsConfig } from '../config/index.js';
 import { type LoggerPort, silentLogger } from '../logging/index.js';
 import type { ReadinessCheck } from '../observability/index.js';
+import { reportSubscriptionLag } from '../projections/index.js';
 import {
   type SubscriptionOutline,
   type SubscriptionSettings,
@@ -73,7 +74,8 @@ export const runNatsWorker = async (options: NatsWorkerOptions): Promise<NatsWor
       subscriptions: () => [
         outboxSubscription({ broker, outline: natsOutbox(nats), concurrency: nats.publishConcurrency }),
       ],
-      extras: async () => {
+      extras: async ({ knex }) => {
+        const stopLag = await reportSubscriptionLag(knex, [natsOutbox(nats)], nats.lagEveryMs, logger);
         const client = createCommandClient({ ...options.config, aggregates: options.aggregates });
         const commands = serveNatsCommands(nc, {
           subjectPrefix: nats.subjectPrefix,
@@ -86,6 +88,7 @@ export const runNatsWorker = async (options: NatsWorkerOptions): Promise<NatsWor
           'nats worker started',
         );
         return async () => {
+          stopLag();
           await commands.stop();
           await client.close();
         };

@@ -1,25 +1,20 @@
 import type { Knex } from '@mikro-orm/postgresql';
 import type { LoggerPort } from '../logging/index.js';
 import { observeProjectionLag, type ProjectionLag } from '../metrics/index.js';
+import type { SubscriptionOutline } from '../subscriptions/index.js';
 import type { Projection } from './defineProjection.js';
-import { projectionStatus } from './projectionStatus.js';
+import { type PartitionStatus, projectionStatus, subscriptionStatus } from './projectionStatus.js';
 
-/**
- * Feeds the lag gauges from the shared checkpoint table every `everyMs`: every partition, held here
- * or not, so the lag of a partition this pod gave away does not linger at its last value.
- * Collections read the cached figures (cheap). Returns the function that stops it.
- */
-export const reportProjectionLag = async (
-  db: Knex,
-  projections: readonly Projection[],
+/** Refreshes the lag figures from `read` every `everyMs` and lets the gauges observe them. */
+const reportLag = async (
+  read: () => Promise<readonly PartitionStatus[]>,
   everyMs: number,
   logger: LoggerPort,
 ): Promise<() => void> => {
   let lag: ProjectionLag[] = [];
   const refresh = async () => {
     try {
-      const statuses = await projectionStatus(db, projections);
-      lag = statuses.map((status) => ({
+      lag = (await read()).map((status) => ({
         projection: status.name,
         partition: status.partition,
         ...status.lag,
@@ -37,3 +32,35 @@ export const reportProjectionLag = async (
     unobserve();
   };
 };
+
+/**
+ * Feeds the lag gauges from the shared checkpoint table every `everyMs`: every partition, held here
+ * or not, so the lag of a partition this pod gave away does not linger at its last value.
+ * Collections read the cached figures (cheap). Returns the function that stops it.
+ */
+export const reportProjectionLag = (
+  db: Knex,
+  projections: readonly Projection[],
+  everyMs: number,
+  logger: LoggerPort,
+): Promise<() => void> => reportLag(() => projectionStatus(db, projections), everyMs, logger);
+
+/** The same gauges for other subscriptions (the NATS outbox), labelled with the subscription's name. */
+export const reportSubscriptionLag = (
+  db: Knex,
+  subscriptions: readonly SubscriptionOutline[],
+  everyMs: number,
+  logger: LoggerPort,
+): Promise<() => void> =>
+  reportLag(
+    async () =>
+      (
+        await Promise.all(
+          subscriptions.map((outline) =>
+            subscriptionStatus(db, outline.name, outline.filter, outline.partitions),
+          ),
+        )
+      ).flat(),
+    everyMs,
+    logger,
+  );

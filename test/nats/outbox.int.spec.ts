@@ -117,6 +117,22 @@ describe('events out to NATS JetStream through the outbox', () => {
     await caughtUp();
     // then the same pod, never restarted, published every event once, in order
     expect(pod.child.exitCode).toBeNull();
+    // and its /metrics reports the outbox's lag as every subscription's, back to zero
+    const ready = pod
+      .output()
+      .split('\n')
+      .find((line) => line.includes('chronicle-nats-worker ready'));
+    const { metricsPort } = JSON.parse(ready ?? '{}') as { metricsPort?: number };
+    await waitFor(
+      async () => {
+        const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+        const lags = text.match(
+          /^chronicle_projection_lag_events\{[^}]*chronicle_projection_name="outbox_nats"[^}]*\} \d+/gm,
+        );
+        return lags?.length === 4 && lags.every((line) => line.endsWith(' 0'));
+      },
+      { what: 'outbox lag 0 in /metrics' },
+    );
     const messages = await readStoredMessages(nats.url, names.stream);
     expect(messages).toHaveLength(ORDERS * COMMANDS_PER_ORDER);
     await expectEveryEventOnceInOrder(path.db.orm.em.getKnex(), messages, names.subjectPrefix);

@@ -29,6 +29,7 @@ export const spawnNatsPod = (env: Record<string, string>): PodProcess =>
     CHRONICLE_SUBSCRIPTION_BACKOFF_MS: '20',
     CHRONICLE_SUBSCRIPTION_BACKOFF_MAX_MS: '250',
     CHRONICLE_SUBSCRIPTION_BATCH_SIZE: '20',
+    CHRONICLE_NATS_LAG_MS: '200',
     ...env,
   });
 
