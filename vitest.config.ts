@@ -19,7 +19,7 @@ export default defineConfig({
     projects: [
       {
         resolve: { alias },
-        test: { name: 'unit', include: ['{src,actors}/**/*.unit.spec.ts'], environment: 'node' },
+        test: { name: 'unit', include: ['{src,actors,workers}/**/*.unit.spec.ts'], environment: 'node' },
       },
       {
         resolve: { alias },

@@ -1,11 +1,13 @@
 /**
- * The pod kinds, each a `service.name` in traces and metrics, and `chronicle-client` for a process
- * that only sends commands (a script, a test); a service of your own sets OTEL_SERVICE_NAME.
+ * The pod kinds, each a `service.name` in traces and metrics (`chronicle-dev`: all of them in one
+ * process), and `chronicle-client` for a process that only sends commands (a script, a test); a
+ * service of your own sets OTEL_SERVICE_NAME.
  */
 export const chronicleServiceNames = [
   'chronicle-api',
   'chronicle-client',
   'chronicle-command-worker',
+  'chronicle-dev',
   'chronicle-nats-worker',
   'chronicle-projection-worker',
   'chronicle-snapshot-worker',

@@ -117,6 +117,7 @@ export {
 // The HTTP API pod
 export { type ApiServer, type ApiServerOptions, createApiServer } from './http/createApiServer.js';
 export { type ApiSettings, apiSettingsFromEnv } from './http/apiSettings.js';
+export { type ApiKeyEntry, parseApiKeys } from './http/auth/apiKeys.js';
 export type { ReadModelRoute } from './http/readModelRoute.js';
 
 // Brokers: es_events as a transactional outbox, commands in over a broker, idempotent consumers
@@ -167,11 +168,13 @@ export {
 export { createDependencyChecks, type DependencyChecks } from './observability/dependencyChecks.js';
 
 // Services: PostgreSQL, Redis and NATS reachable before a pod or a verb starts
-export { requireServices, type ServiceUrls } from './services/requireServices.js';
+export { findUnreachable, requireServices, type ServiceUrls } from './services/requireServices.js';
 export {
   type ServiceName,
   ServiceUnreachableError,
   serviceNames,
+  type Unreachable,
+  unreachableMessage,
 } from './services/serviceUnreachable.js';
 
 // Configuration, database and migrations
@@ -180,11 +183,20 @@ export { createOrm, type Orm, type OrmOptions } from './db/createOrm.js';
 export { type MigrationReport, migrate } from './db/migrate.js';
 
 // Logging (pino, with trace and correlation ids)
-export { createLogger, type Logger, type LoggerConfig, logLevelFromEnv } from './logging/createLogger.js';
+export {
+  createLogger,
+  type LogFormat,
+  type Logger,
+  type LoggerConfig,
+  logFormatFromEnv,
+  logLevelFromEnv,
+} from './logging/createLogger.js';
+export { createPrettyLogStream, formatLogLine, wantsColors } from './logging/prettyLogStream.js';
 export { type LoggerPort, silentLogger } from './logging/loggerPort.js';
 
 // The command line: the runtime's verbs, with a deployment's domain plugged in
 export { type CliDomain, type PodKind, runCli } from './cli/runCli.js';
+export { CliUsageError } from './cli/cliOutput.js';
 export { projectionVerbs } from './cli/projectionVerbs.js';
 export { vizCommand } from './cli/vizCommand.js';
 

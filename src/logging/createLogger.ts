@@ -1,5 +1,6 @@
 import { context, isSpanContextValid, trace } from '@opentelemetry/api';
 import { type DestinationStream, type Logger, type LoggerOptions, pino } from 'pino';
+import { createPrettyLogStream } from './prettyLogStream.js';
 import { getCorrelationId } from './withCorrelationBaggage.js';
 
 export type { Logger } from 'pino';
@@ -21,6 +22,17 @@ export const logLevelFromEnv = (): LogLevel => {
   const raw = process.env.LOG_LEVEL?.trim().toLowerCase();
   if (!raw) return 'info';
   if (!isLogLevel(raw)) throw new Error(`LOG_LEVEL must be one of ${logLevels.join(', ')}; got "${raw}"`);
+  return raw;
+};
+
+export const logFormats = ['json', 'pretty'] as const;
+export type LogFormat = (typeof logFormats)[number];
+
+/** LOG_FORMAT: `json` (default, for log shippers) or `pretty` (one readable, coloured line each: `chronicle dev`). */
+export const logFormatFromEnv = (): LogFormat => {
+  const raw = process.env.LOG_FORMAT?.trim().toLowerCase();
+  if (!raw) return 'json';
+  if (raw !== 'json' && raw !== 'pretty') throw new Error(`LOG_FORMAT must be json or pretty; got "${raw}"`);
   return raw;
 };
 
@@ -50,7 +62,7 @@ let root: Logger | undefined;
 /**
  * A pino logger named `name` writing JSON lines; each line carries `trace_id` and `span_id` of the
  * active span and `correlation_id` from the active baggage, when there are any. Loggers without a
- * config share one root logger (one stdout stream, level from LOG_LEVEL).
+ * config share one root logger (one stdout stream, level from LOG_LEVEL, format from LOG_FORMAT).
  *
  * @example
  * const log = createLogger('command-worker');
@@ -58,7 +70,10 @@ let root: Logger | undefined;
  */
 export const createLogger = (name: string, config: LoggerConfig = {}): Logger => {
   if (config.level === undefined && config.destination === undefined) {
-    root ??= pino(options(logLevelFromEnv()));
+    root ??=
+      logFormatFromEnv() === 'pretty'
+        ? pino(options(logLevelFromEnv()), createPrettyLogStream())
+        : pino(options(logLevelFromEnv()));
     return root.child({ name });
   }
   const level = config.level ?? logLevelFromEnv();

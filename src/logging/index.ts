@@ -1,3 +1,4 @@
 export * from './createLogger.js';
 export * from './loggerPort.js';
+export * from './prettyLogStream.js';
 export * from './withCorrelationBaggage.js';

@@ -2,7 +2,7 @@ import { apiSettingsFromEnv, createApiServer, loadConfig, natsOutbox, type ReadM
 import { z } from 'zod';
 import { aggregates } from '../../actors/index.js';
 import { getOrderTotals, ListOrdersQuery, listOrders, projections } from '../../actors/projections/index.js';
-import { runPod } from './runPod.js';
+import { type PodDefinition, runPodDefinition } from './runPod.js';
 
 const paymentStatuses: readonly string[] = ListOrdersQuery.shape.paymentStatus.unwrap().options;
 const shippingStatuses: readonly string[] = ListOrdersQuery.shape.shippingStatus.unwrap().options;
@@ -40,8 +40,10 @@ export const orderReadModels: readonly ReadModelRoute[] = [
  * from its own fastify app on PORT; on SIGTERM/SIGINT it stops being ready, ends live streams and
  * finishes the requests in hand.
  */
-export const runApiPod = (): Promise<void> =>
-  runPod('chronicle-api', async ({ logger, metricsHandler }) => {
+export const apiPod: PodDefinition = {
+  kind: 'api',
+  serviceName: 'chronicle-api',
+  start: async ({ logger, metricsHandler }) => {
     const server = await createApiServer({
       config: loadConfig(),
       settings: apiSettingsFromEnv(),
@@ -61,4 +63,7 @@ export const runApiPod = (): Promise<void> =>
         await server.close();
       },
     };
-  });
+  },
+};
+
+export const runApiPod = (): Promise<void> => runPodDefinition(apiPod);

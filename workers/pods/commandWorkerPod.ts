@@ -1,10 +1,15 @@
 import { CommandWorker, loadConfig } from 'chronicle';
 import { aggregates } from '../../actors/index.js';
-import { runPod } from './runPod.js';
+import { type PodDefinition, runPodDefinition } from './runPod.js';
 
 /** The command-worker pod: one worker per shard queue, until SIGTERM/SIGINT. */
-export const runCommandWorkerPod = (): Promise<void> =>
-  runPod('chronicle-command-worker', async ({ logger }) => {
+export const commandWorkerPod: PodDefinition = {
+  kind: 'command',
+  serviceName: 'chronicle-command-worker',
+  start: async ({ logger }) => {
     const worker = await CommandWorker.start({ config: loadConfig(), aggregates, logger });
     return { checks: worker.readinessChecks(), stop: () => worker.stop() };
-  });
+  },
+};
+
+export const runCommandWorkerPod = (): Promise<void> => runPodDefinition(commandWorkerPod);

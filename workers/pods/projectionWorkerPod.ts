@@ -1,9 +1,12 @@
 import { loadConfig, runProjectionWorker } from 'chronicle';
 import { projections } from '../../actors/projections/index.js';
-import { runPod } from './runPod.js';
+import { type PodDefinition, runPodDefinition } from './runPod.js';
 
 /** The projection pod: its share of every projection's leased partitions, until SIGTERM/SIGINT. */
-export const runProjectionWorkerPod = (): Promise<void> =>
-  runPod('chronicle-projection-worker', ({ logger }) =>
-    runProjectionWorker({ config: loadConfig(), projections, logger }),
-  );
+export const projectionWorkerPod: PodDefinition = {
+  kind: 'projection',
+  serviceName: 'chronicle-projection-worker',
+  start: ({ logger }) => runProjectionWorker({ config: loadConfig(), projections, logger }),
+};
+
+export const runProjectionWorkerPod = (): Promise<void> => runPodDefinition(projectionWorkerPod);

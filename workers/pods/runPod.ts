@@ -33,6 +33,18 @@ export type PodEngine = {
 /** What the pod gives its engine. */
 export type PodContext = { readonly logger: Logger; readonly metricsHandler: PrometheusText };
 
+/**
+ * A pod kind: its name after `chronicle worker`, its service name in telemetry, how its engine
+ * starts, and the services it needs besides PostgreSQL and Redis. `chronicle worker <kind>` runs
+ * one in its own process (`runPodDefinition`); `chronicle dev` runs them all in one.
+ */
+export type PodDefinition = {
+  readonly kind: string;
+  readonly serviceName: ChronicleServiceName;
+  readonly start: (pod: PodContext) => Promise<PodEngine>;
+  readonly services?: readonly ServiceName[];
+};
+
 /** Every pod checks PostgreSQL and Redis for readiness, so every pod needs them to start. */
 const podServices: readonly ServiceName[] = ['postgres', 'redis'];
 
@@ -95,3 +107,7 @@ export const runPod = async (
   logger.info({ ...engine?.ready, ...(server ? { metricsPort: server.port } : {}) }, `${serviceName} ready`);
   await stopped;
 };
+
+/** Runs one pod kind as this process, until SIGTERM/SIGINT. */
+export const runPodDefinition = (pod: PodDefinition): Promise<void> =>
+  runPod(pod.serviceName, pod.start, pod.services ? { services: pod.services } : {});

@@ -247,6 +247,15 @@ $('#history').addEventListener('change', () => stepTo(Number($('#history').value
 for (const button of document.querySelectorAll('nav button')) {
   button.addEventListener('click', () => showView(button.dataset.view));
 }
+// `chronicle dev` prints the UI address with its key in the fragment, which never leaves the
+// browser: keep it for this tab like a typed-in key, and take it out of the address bar
+const fragment = new URLSearchParams(location.hash.slice(1));
+if (fragment.get('key')) {
+  sessionStorage.setItem(CREDENTIALS, JSON.stringify({ kind: 'api-key', value: fragment.get('key') }));
+  fragment.delete('key');
+  const rest = fragment.toString();
+  history.replaceState(null, '', `${location.pathname}${location.search}${rest ? `#${rest}` : ''}`);
+}
 if (credentials()) {
   $('#credential-kind').value = credentials().kind;
   void signIn();

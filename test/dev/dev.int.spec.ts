@@ -1,0 +1,127 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../subscriptions/support.js';
+import { placeOrderPayload } from '../support/orderCommands.js';
+import { type PodProcess, startPod } from '../support/processes.js';
+import {
+  createTestDatabase,
+  dropQueuePrefix,
+  type TestDatabase,
+  testQueuePrefix,
+} from '../support/testDatabase.js';
+
+const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** The UI address and key `chronicle dev` prints once everything runs. */
+const bannerOf = async (dev: PodProcess) => {
+  await dev.waitFor(/UI\s+http:\/\/\S+\/ui\/#key=\S+/, 120_000);
+  const [, base, key] = dev.output().match(/UI\s+(http:\/\/[^/\s]+)\/ui\/#key=(\S+)/) ?? [];
+  if (!base || !key) throw new Error(`no UI line in:\n${dev.output()}`);
+  return { base, key };
+};
+
+type OrderCount = { shipping_status: string; payment_status: string; count: number };
+
+describe('chronicle dev', () => {
+  let db: TestDatabase;
+  let prefix: string;
+  let dev: PodProcess | undefined;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    prefix = testQueuePrefix();
+  });
+  afterAll(async () => {
+    await dev?.kill('SIGKILL');
+    await db.drop();
+    await dropQueuePrefix(redisUrl, prefix);
+  });
+
+  const startDev = (...args: string[]) =>
+    startPod(
+      'workers/cli.ts',
+      { DATABASE_URL: db.url, REDIS_URL: redisUrl, CHRONICLE_QUEUE_PREFIX: prefix, PORT: '0' },
+      ['dev', ...args],
+    );
+
+  it('runs every pod kind, serves /healthz and /ui/, takes a command with the printed key, projects it, and exits 0 on SIGINT', async () => {
+    dev = startDev();
+    const { base, key } = await bannerOf(dev);
+    expect(dev.output()).toMatch(/chronicle dev: command, projection, snapshot, api running in this process/);
+
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    const ui = await fetch(`${base}/ui/`);
+    expect(ui.status).toBe(200);
+    expect(await ui.text()).toContain('<h1>Chronicle</h1>');
+
+    const sent = await fetch(`${base}/v1/commands?wait=true`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': key },
+      body: JSON.stringify({
+        aggregateType: 'order',
+        aggregateId: 'dev-1',
+        type: 'PlaceOrder',
+        payload: placeOrderPayload,
+      }),
+    });
+    expect(sent.status).toBe(200);
+    expect(await sent.json()).toMatchObject({ status: 'accepted', version: 1 });
+    const unsigned = await fetch(`${base}/v1/orders`);
+    expect(unsigned.status).toBe(401);
+
+    const projected = await waitFor(
+      async () => {
+        const page = (await (await fetch(`${base}/v1/orders`, { headers: { 'x-api-key': key } })).json()) as {
+          orders: { orderId: string }[];
+        };
+        return page.orders.find((order) => order.orderId === 'dev-1');
+      },
+      { timeoutMs: 30_000, everyMs: 200, what: 'dev-1 in orders_view' },
+    );
+    expect(projected).toMatchObject({ orderId: 'dev-1', paymentStatus: 'PENDING' });
+
+    // logs are readable lines, not JSON
+    expect(dev.output()).toMatch(/^\d\d:\d\d:\d\d\.\d{3} INFO {2}command /m);
+    expect(dev.output()).not.toMatch(/^\{"level"/m);
+
+    expect(await dev.kill('SIGINT')).toEqual({ code: 0, signal: null });
+    expect(dev.output()).toMatch(/chronicle-dev stopped/);
+  });
+
+  it('with --traffic 20, orders reach their final states and it reports what it sent', async () => {
+    dev = startDev('--traffic', '20');
+    await bannerOf(dev);
+    const finals = await waitFor(
+      async () => {
+        const rows = await db.orm.em.getConnection().execute<OrderCount[]>(
+          `select shipping_status, payment_status, count(*)::int as count from orders_view
+            group by shipping_status, payment_status`,
+          [],
+          'all',
+        );
+        const of = (shipping: string, payment?: string) =>
+          rows
+            .filter((row) => row.shipping_status === shipping && (!payment || row.payment_status === payment))
+            .reduce((sum, row) => sum + row.count, 0);
+        const reached = {
+          delivered: of('DELIVERED', 'PAID'),
+          declined: of('CANCELLED', 'FAILED'),
+          cancelled: of('CANCELLED', 'PENDING'),
+        };
+        return reached.delivered >= 3 && reached.declined >= 1 && reached.cancelled >= 1
+          ? reached
+          : undefined;
+      },
+      { timeoutMs: 90_000, everyMs: 500, what: 'delivered, declined and cancelled orders' },
+    );
+    expect(finals.delivered).toBeGreaterThanOrEqual(3);
+
+    expect(await dev.kill('SIGINT')).toEqual({ code: 0, signal: null });
+    const stopped = dev
+      .output()
+      .match(/traffic stopped sent=(\d+) accepted=(\d+) rejected=(\d+) failed=(\d+)/);
+    expect(stopped).not.toBeNull();
+    const [sentCount, accepted, rejected, failed] = (stopped ?? []).slice(1).map(Number);
+    expect(sentCount).toBeGreaterThan(0);
+    // every story is a valid lifecycle: nothing it sends is refused, nothing fails
+    expect([accepted, rejected, failed]).toEqual([sentCount, 0, 0]);
+  });
+});

@@ -1,0 +1,129 @@
+import { parseArgs } from 'node:util';
+import {
+  CliUsageError,
+  createCommandClient,
+  createLogger,
+  findUnreachable,
+  loadConfig,
+  loadNatsConfig,
+  migrate,
+  ServiceUnreachableError,
+  unreachableMessage,
+} from 'chronicle';
+import { domainMigrations } from '../../migrations/domain/index.js';
+import type { PodDefinition, PodEngine } from '../pods/runPod.js';
+import { runPod } from '../pods/runPod.js';
+import { devApiKey, withDevApiKey } from './devApiKey.js';
+import { orderLifecycleStories } from './orderStories.js';
+import { devBaseUrl, printDevBanner } from './printDevBanner.js';
+import { startTrafficGenerator, type TrafficGenerator } from './trafficGenerator.js';
+
+export const devUsage = `  dev [--traffic <commands/s>] [--port N]    every pod kind in one process, readable logs, the UI with a dev key;
+                                            --traffic plays orders through the sample domain`;
+
+export type DevOptions = { readonly traffic: number; readonly port?: string };
+
+export const parseDevArgs = (args: string[]): DevOptions => {
+  const { values } = parseArgs({ args, options: { traffic: { type: 'string' }, port: { type: 'string' } } });
+  const traffic = values.traffic === undefined ? 0 : Number(values.traffic);
+  if (!(traffic >= 0) || !Number.isFinite(traffic))
+    throw new CliUsageError('--traffic must be commands per second (>= 0)');
+  if (values.port !== undefined && !/^\d{1,5}$/.test(values.port))
+    throw new CliUsageError('--port must be a port number');
+  return { traffic, ...(values.port !== undefined ? { port: values.port } : {}) };
+};
+
+/**
+ * The pods this run starts: all of them, except those needing NATS when NATS does not answer at
+ * its default address (said in one line). A NATS address set on purpose must answer.
+ */
+const choosePods = async (pods: readonly PodDefinition[], log: (line: string) => void) => {
+  if (!pods.some((pod) => pod.services?.includes('nats'))) return pods;
+  const unreachable = await findUnreachable({ natsUrl: loadNatsConfig().url }, ['nats']);
+  if (unreachable.length === 0) return pods;
+  if (process.env.CHRONICLE_NATS_URL?.trim()) throw new ServiceUnreachableError(unreachable);
+  const skipped = pods.filter((pod) => pod.services?.includes('nats'));
+  log(
+    `${unreachableMessage(unreachable)}; running without the ${skipped.map((pod) => pod.kind).join(', ')} pod`,
+  );
+  return pods.filter((pod) => !skipped.includes(pod));
+};
+
+/**
+ * `chronicle dev`: migrates, then runs every pod kind in this one process (one telemetry, one
+ * readable log), prints where to look with a dev API key, optionally plays traffic, and stops it
+ * all on Ctrl-C (exit 0). Pods come from the same list `chronicle worker` reads.
+ */
+export const runDev = async (pods: readonly PodDefinition[], options: DevOptions): Promise<void> => {
+  // the pods read their settings from the environment: dev only fills in what it owns
+  process.env.LOG_FORMAT ||= 'pretty';
+  process.env.HOST ||= '127.0.0.1';
+  process.env.PORT = options.port ?? (process.env.PORT || '3000');
+  const key = devApiKey();
+  process.env.CHRONICLE_API_KEYS = withDevApiKey(process.env.CHRONICLE_API_KEYS, key);
+
+  await runPod('chronicle-dev', async ({ metricsHandler }) => {
+    const logger = createLogger('dev');
+    const config = loadConfig();
+    const { applied } = await migrate(config.databaseUrl, domainMigrations);
+    logger.info({ applied: applied.length }, applied.length ? 'migrated' : 'schema up to date');
+
+    const running: { pod: PodDefinition; engine: PodEngine }[] = [];
+    const stopAll = async () => {
+      for (const { engine } of running.reverse()) await engine.stop();
+    };
+    try {
+      for (const pod of await choosePods(pods, (line) => logger.warn(line))) {
+        const engine = await pod.start({ logger: createLogger(pod.kind), metricsHandler });
+        running.push({ pod, engine });
+      }
+    } catch (error) {
+      await stopAll();
+      throw error;
+    }
+    const apiPort = running.map(({ engine }) => engine.ready?.port).find((port) => typeof port === 'number');
+
+    let traffic: TrafficGenerator | undefined;
+    const client =
+      options.traffic > 0
+        ? createCommandClient({
+            redisUrl: config.redisUrl,
+            shards: config.shards,
+            queuePrefix: config.queuePrefix,
+          })
+        : undefined;
+    if (client) {
+      const trafficLogger = createLogger('traffic');
+      let shown = false;
+      traffic = startTrafficGenerator({
+        client,
+        perSecond: options.traffic,
+        stories: orderLifecycleStories,
+        logger: trafficLogger,
+        // one order to follow live in the visualiser, so the page has something to show at once
+        onOrderStarted: (orderId, outcome) => {
+          if (shown || typeof apiPort !== 'number' || outcome !== 'delivered') return;
+          shown = true;
+          trafficLogger.info(
+            `follow ${orderId} live: ${devBaseUrl(apiPort)}/ui/#key=${key}&aggregate=order&id=${orderId}`,
+          );
+        },
+      });
+    }
+    printDevBanner({
+      pods: running.map(({ pod }) => pod.kind),
+      port: typeof apiPort === 'number' ? apiPort : undefined,
+      key,
+      traffic: options.traffic,
+    });
+    return {
+      servesProbes: true,
+      ready: { pods: running.map(({ pod }) => pod.kind).join(','), ...(apiPort ? { port: apiPort } : {}) },
+      stop: async () => {
+        await traffic?.stop();
+        await client?.close();
+        await stopAll();
+      },
+    };
+  });
+};
