@@ -38,6 +38,8 @@ const entryPoints: readonly { name: string; entry: string; args: string[]; needs
     needs: ['postgres', 'redis', 'nats'],
   },
   { name: 'npm run demo', entry: 'scripts/demo.ts', args: [], needs: ['postgres', 'redis'] },
+  // CHRONICLE_NATS_URL is set in every case below: dev then needs NATS (unset, it runs without the nats pod)
+  { name: 'chronicle dev', entry: 'workers/cli.ts', args: ['dev'], needs: ['postgres', 'redis', 'nats'] },
 ];
 
 const serverUrl = new URL(

@@ -45,7 +45,10 @@ describe('chronicle dev', () => {
   it('runs every pod kind, serves /healthz and /ui/, takes a command with the printed key, projects it, and exits 0 on SIGINT', async () => {
     dev = startDev();
     const { base, key } = await bannerOf(dev);
-    expect(dev.output()).toMatch(/chronicle dev: command, projection, snapshot, api running in this process/);
+    // every pod kind of workers/pods/podKinds.ts, NATS included (it runs on this machine)
+    expect(dev.output()).toMatch(
+      /chronicle dev: command, projection, snapshot, nats, api running in this process/,
+    );
 
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
     const ui = await fetch(`${base}/ui/`);

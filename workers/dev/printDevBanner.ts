@@ -2,6 +2,8 @@ import { wantsColors } from 'chronicle';
 
 export type DevBanner = {
   readonly pods: readonly string[];
+  /** Where the nats pod publishes and listens, when it runs. */
+  readonly nats?: { readonly url: string; readonly stream: string; readonly subjectPrefix: string };
   readonly port: number | undefined;
   readonly key: string;
   readonly traffic: number;
@@ -23,6 +25,11 @@ export const printDevBanner = (banner: DevBanner, out: NodeJS.WriteStream = proc
           `  UI        ${bold(`${base}/ui/#key=${banner.key}`)}`,
           `  API key   ${banner.key}   (header x-api-key; CHRONICLE_DEV_API_KEY keeps one across runs)`,
           `  API       ${base}/v1/openapi.json   health ${base}/healthz   metrics ${base}/metrics`,
+        ]
+      : []),
+    ...(banner.nats
+      ? [
+          `  NATS      ${banner.nats.url}: events on ${banner.nats.subjectPrefix}.events.> (stream ${banner.nats.stream}), commands on ${banner.nats.subjectPrefix}.commands.<type>.<Command>`,
         ]
       : []),
     `  traces    ${process.env.OTEL_EXPORTER_OTLP_ENDPOINT ?? 'set OTEL_EXPORTER_OTLP_ENDPOINT (docker compose up -d jaeger: http://127.0.0.1:4318) to export them'}`,

@@ -65,6 +65,8 @@ export const runDev = async (pods: readonly PodDefinition[], options: DevOptions
   await runPod('chronicle-dev', async ({ metricsHandler }) => {
     const logger = createLogger('dev');
     const config = loadConfig();
+    // which pods run is known before anything changes: an unreachable NATS set on purpose stops here
+    const chosen = await choosePods(pods, (line) => logger.warn(line));
     const { applied } = await migrate(config.databaseUrl, domainMigrations);
     logger.info({ applied: applied.length }, applied.length ? 'migrated' : 'schema up to date');
 
@@ -73,7 +75,7 @@ export const runDev = async (pods: readonly PodDefinition[], options: DevOptions
       for (const { engine } of running.reverse()) await engine.stop();
     };
     try {
-      for (const pod of await choosePods(pods, (line) => logger.warn(line))) {
+      for (const pod of chosen) {
         const engine = await pod.start({ logger: createLogger(pod.kind), metricsHandler });
         running.push({ pod, engine });
       }
@@ -115,6 +117,7 @@ export const runDev = async (pods: readonly PodDefinition[], options: DevOptions
       port: typeof apiPort === 'number' ? apiPort : undefined,
       key,
       traffic: options.traffic,
+      ...(running.some(({ pod }) => pod.services?.includes('nats')) ? { nats: loadNatsConfig() } : {}),
     });
     return {
       servesProbes: true,

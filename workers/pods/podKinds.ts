@@ -14,5 +14,6 @@ export const podKinds: readonly PodDefinition[] = [
   commandWorkerPod,
   projectionWorkerPod,
   snapshotWorkerPod,
+  natsWorkerPod,
   apiPod,
 ];
