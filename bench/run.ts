@@ -5,8 +5,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { bullmqBaseline, insertBaseline } from './baselines.js';
 import { BENCH_SHARDS, commandThroughput } from './commandThroughput.js';
+import { emmettCommands, emmettHydration } from './emmettPeer.js';
 import { hydrationBench, memoryPerActor } from './hydration.js';
-import { ratio } from './stats.js';
+import { type LoadFigures, pickMedian, ratio } from './stats.js';
 
 const only = process.argv.slice(2);
 const wanted = (name: string) => only.length === 0 || only.includes(name);
@@ -19,27 +20,54 @@ const save = (name: string, figures: unknown) => {
 };
 
 const OPS = Number(process.env.BENCH_OPS ?? 2000);
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 
 if (wanted('commands')) {
   const figures: Record<string, unknown> = {};
   for (const concurrency of [1, 16]) {
-    const insert = await insertBaseline(OPS, concurrency);
-    const bullmq = await bullmqBaseline(OPS, concurrency, BENCH_SHARDS);
-    const chronicle = await commandThroughput(OPS, concurrency);
+    // medians of RUNS rounds, each kind once per round, so a noisy spell hits every kind alike
+    const rounds: Record<'insert' | 'bullmq' | 'emmett' | 'chronicle', LoadFigures[]> = {
+      insert: [],
+      bullmq: [],
+      emmett: [],
+      chronicle: [],
+    };
+    for (let round = 0; round < RUNS; round++) {
+      rounds.insert.push(await insertBaseline(OPS, concurrency));
+      rounds.bullmq.push(await bullmqBaseline(OPS, concurrency, BENCH_SHARDS));
+      rounds.emmett.push(await emmettCommands(OPS, concurrency));
+      rounds.chronicle.push(await commandThroughput(OPS, concurrency));
+    }
+    const insert = pickMedian(rounds.insert);
+    const bullmq = pickMedian(rounds.bullmq);
+    const emmett = pickMedian(rounds.emmett);
+    const chronicle = pickMedian(rounds.chronicle);
     figures[`concurrency${concurrency}`] = {
       chronicle,
+      peerEmmettCommandHandler: emmett,
       baselineInsertTransaction: insert,
       baselineBullmqNoop: bullmq,
+      throughputVsEmmett: ratio(chronicle.perSecond, emmett.perSecond),
       throughputVsBullmqNoop: ratio(chronicle.perSecond, bullmq.perSecond),
       throughputVsInsert: ratio(chronicle.perSecond, insert.perSecond),
       p50VsBullmqNoop: ratio(chronicle.p50Ms, bullmq.p50Ms),
+      p50VsEmmett: ratio(chronicle.p50Ms, emmett.p50Ms),
     };
   }
+  const { redisCost } = await import('./redisCost.js');
+  figures.redisPerCommand = await redisCost(Math.min(OPS, 1000), 16, BENCH_SHARDS);
   save('commands', figures);
 }
 
 if (wanted('hydration')) {
-  save('hydration', { ...(await hydrationBench()), memory: memoryPerActor() });
+  const chronicle = await hydrationBench();
+  const emmett = await emmettHydration(chronicle.events);
+  save('hydration', {
+    ...chronicle,
+    peerEmmettAggregateStream: emmett,
+    withoutSnapshotVsEmmett: ratio(chronicle.withoutSnapshotMs, emmett.aggregateStreamMs),
+    memory: memoryPerActor(),
+  });
 }
 
 if (wanted('projections')) {

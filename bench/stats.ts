@@ -52,14 +52,22 @@ export const measureLoad = async (
 
 export const ratio = (value: number, baseline: number): number => round(value / baseline, 3);
 
-/** Runs `measure` `runs` times in a row and keeps the run with the median `perSecond`, and every rate. */
+/** The run with the median `perSecond`, and every run's rate. */
+export const pickMedian = <T extends { readonly perSecond: number }>(
+  all: readonly T[],
+): T & { readonly runs: number[] } => {
+  const sorted = [...all].sort((a, b) => a.perSecond - b.perSecond);
+  const median = sorted[Math.floor(sorted.length / 2)];
+  if (!median) throw new Error('no run to pick from');
+  return { ...median, runs: all.map((one) => one.perSecond) };
+};
+
+/** Runs `measure` `runs` times in a row and keeps the run with the median `perSecond`. */
 export const medianRun = async <T extends { readonly perSecond: number }>(
   runs: number,
   measure: () => Promise<T>,
 ): Promise<T & { readonly runs: number[] }> => {
   const all: T[] = [];
   for (let run = 0; run < runs; run++) all.push(await measure());
-  const sorted = [...all].sort((a, b) => a.perSecond - b.perSecond);
-  const median = sorted[Math.floor(sorted.length / 2)] as T;
-  return { ...median, runs: all.map((one) => one.perSecond) };
+  return pickMedian(all);
 };
