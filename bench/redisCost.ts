@@ -21,6 +21,7 @@ const freePort = () =>
   });
 
 type Stats = {
+  readonly usedMemory: number;
   readonly calls: number;
   readonly usec: number;
   readonly byCommand: Record<string, number>;
@@ -29,6 +30,8 @@ type Stats = {
 
 const commandStats = async (redis: Redis): Promise<Stats> => {
   const info = await redis.info('commandstats');
+  const memory = await redis.info('memory');
+  const usedMemory = Number(/^used_memory:(\d+)/m.exec(memory)?.[1] ?? Number.NaN);
   const byCommand: Record<string, number> = {};
   const usecByCommand: Record<string, number> = {};
   let calls = 0;
@@ -41,7 +44,7 @@ const commandStats = async (redis: Redis): Promise<Stats> => {
     calls += Number(count);
     usec += Number(time);
   }
-  return { calls, usec, byCommand, usecByCommand };
+  return { usedMemory, calls, usec, byCommand, usecByCommand };
 };
 
 /** Counts what happens between the two marks of one measured load. */
@@ -68,6 +71,8 @@ const counted = async (redis: Redis, run: (mark: () => Promise<void>) => Promise
   return {
     redisCommandsPerCommand: per(after.calls - before.calls),
     redisCpuUsPerCommand: per(after.usec - before.usec),
+    // what the finished jobs kept in Redis add up to (results are kept: removeOnComplete)
+    redisBytesPerCommand: Math.round((after.usedMemory - before.usedMemory) / figures.operations),
     byCommand,
     cpuUsByCommand: cpuByCommand,
   };

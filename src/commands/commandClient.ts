@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { type Aggregate, createAggregateRegistry, precheckCommand } from '../aggregate/index.js';
-import { loadConfig } from '../config/index.js';
+import { type CompletedRetention, completedRetentionFromEnv, loadConfig } from '../config/index.js';
 import { ChronicleError } from '../errors/index.js';
 import {
   type CommandEnvelope,
@@ -30,6 +30,8 @@ export type CommandClientOptions = {
    * and an invalid payload are then answered at once, and never enqueued.
    */
   readonly aggregates?: readonly Aggregate[];
+  /** How long finished commands stay in Redis. Default: CHRONICLE_COMPLETED_KEEP_S / _COUNT. */
+  readonly completedRetention?: CompletedRetention;
 };
 
 export type Enqueued = { readonly status: 'enqueued'; readonly commandId: string };
@@ -61,6 +63,7 @@ export const createCommandClient = (options: CommandClientOptions = {}): Command
   // unset options come from the environment, read (and checked) as the pods read it
   const shards = options.shards ?? loadConfig().shards;
   const prefix = options.queuePrefix ?? loadConfig().queuePrefix;
+  const retention = options.completedRetention ?? completedRetentionFromEnv();
   const registry = options.aggregates ? createAggregateRegistry(options.aggregates) : undefined;
   const precheck = (envelope: CommandEnvelope): RejectedResult | undefined => {
     if (!registry) return checkEnvelope(envelope);
@@ -105,7 +108,7 @@ export const createCommandClient = (options: CommandClientOptions = {}): Command
   };
 
   const enqueue = async (envelope: CommandEnvelope, shard: number) =>
-    queue(shard).add(envelope.type, envelope, commandJobOptions(envelope.commandId));
+    queue(shard).add(envelope.type, envelope, commandJobOptions(envelope.commandId, retention));
 
   const send: CommandClient['send'] = (async (
     request: CommandRequest,

@@ -1,14 +1,16 @@
 import type { JobsOptions } from 'bullmq';
+import type { CompletedRetention } from '../config/index.js';
 
 /**
  * One attempt at the queue level: transient failures are retried inside the processor, in place,
  * because a BullMQ retry goes through the delayed set and would let later commands of the shard
- * overtake it. Completed jobs are kept a day (the result of a command stays readable); failed
- * jobs are kept until an operator retries or removes them: they are the dead letters.
+ * overtake it. Completed jobs are kept as `retention` says (default a day or 100,000 per shard),
+ * so a command's result stays readable; failed jobs are kept until an operator retries or
+ * removes them: they are the dead letters.
  */
-export const commandJobOptions = (commandId: string): JobsOptions => ({
+export const commandJobOptions = (commandId: string, retention: CompletedRetention): JobsOptions => ({
   jobId: commandId,
   attempts: 1,
-  removeOnComplete: { age: 24 * 3600, count: 100_000 },
+  removeOnComplete: { age: retention.ageSeconds, count: retention.count },
   removeOnFail: false,
 });
