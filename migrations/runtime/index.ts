@@ -1,4 +1,5 @@
 import type { MigrationObject } from '@mikro-orm/core';
+import { Migration2026112900004NCommandCausation } from './Migration2026112900004NCommandCausation.js';
 import { Migration20261123000001EventStore } from './Migration20261123000001EventStore.js';
 import { Migration20261123000002Subscriptions } from './Migration20261123000002Subscriptions.js';
 
@@ -9,4 +10,5 @@ import { Migration20261123000002Subscriptions } from './Migration20261123000002S
 export const runtimeMigrations: readonly MigrationObject[] = [
   { name: 'Migration20261123000001EventStore', class: Migration20261123000001EventStore },
   { name: 'Migration20261123000002Subscriptions', class: Migration20261123000002Subscriptions },
+  { name: 'Migration2026112900004NCommandCausation', class: Migration2026112900004NCommandCausation },
 ];

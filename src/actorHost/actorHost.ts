@@ -9,10 +9,11 @@ import {
   precheckCommand,
 } from '../aggregate/index.js';
 import { isChronicleError, TransientError } from '../errors/index.js';
-import type { EventStore } from '../eventStore/index.js';
+import { commandRecord, type EventStore, reusedCommandId } from '../eventStore/index.js';
 import {
   type CommandEnvelope,
   type CommandResult,
+  checkEnvelope,
   envelopeAttributes,
   rejectedResult,
 } from '../messages/index.js';
@@ -63,7 +64,8 @@ export class ActorHost {
 
   async handle(envelope: CommandEnvelope): Promise<CommandResult> {
     const known = precheckCommand(this.registry, envelope);
-    if (known.status === 'rejected') return known;
+    // a malformed envelope is answered, not recorded (its ids may not fit the ledger)
+    if (known.status === 'rejected') return checkEnvelope(envelope) ? known : this.#reject(envelope, known);
     const key = ActorCache.key(known.aggregate.type, envelope.aggregateId);
     try {
       const attributes = envelopeAttributes(envelope);
@@ -100,12 +102,7 @@ export class ActorHost {
           mayBeStale = false;
           continue;
         }
-        // a command that ran before (redelivered after a crash, or sent again) may be rejected by
-        // the state it produced: its first answer stands. An accepted one is caught by the append.
-        return (
-          (await this.store.findCommandResult(envelope.commandId)) ??
-          rejectedResult(envelope.commandId, decision)
-        );
+        return this.#reject(envelope, decision);
       }
       const appended = await this.#append(known.aggregate, actor, envelope, attributes, decision, attempt);
       if (appended.status === 'answered') return appended.result;
@@ -135,14 +132,20 @@ export class ActorHost {
             events: decision.events,
             // inside the append span: consumers of these events continue from it
             metadata: eventMetadata(envelope),
-            command: { commandId: envelope.commandId, type: envelope.type },
+            command: commandRecord(envelope),
           });
-          span.setAttribute(attr.aggregateVersion, appended.result.version);
+          if (appended.result.status === 'accepted')
+            span.setAttribute(attr.aggregateVersion, appended.result.version);
           return appended;
         },
       );
-      if (outcome.status === 'duplicate') this.cache.evict(ActorCache.key(aggregate.type, actor.id));
-      else {
+      if (outcome.status === 'duplicate') {
+        this.cache.evict(ActorCache.key(aggregate.type, actor.id));
+        return {
+          status: 'answered',
+          result: reusedCommandId(envelope, outcome.fingerprint) ?? outcome.result,
+        };
+      } else {
         actor.advance(decision.next, outcome.result.events);
         recordEventsAppended({ aggregateType: aggregate.type, count: outcome.result.events.length });
       }
@@ -159,6 +162,30 @@ export class ActorHost {
       await this.#catchUp(actor);
       return { status: 'conflict' };
     }
+  }
+
+  /**
+   * A rejection is recorded once, with its causation. A command that ran before (redelivered after
+   * a crash, or sent again) may be rejected by the state it produced: its first answer stands,
+   * unless the id was first used for another command. An accepted one is caught by the append.
+   */
+  async #reject(
+    envelope: CommandEnvelope,
+    decision: { code: string; message: string; details?: Readonly<Record<string, unknown>> },
+  ): Promise<CommandResult> {
+    const answer = rejectedResult(envelope.commandId, decision);
+    const stored = await this.store.findCommand(envelope.commandId);
+    const outcome = stored
+      ? ({ status: 'duplicate', stored } as const)
+      : await this.store.recordRejection({
+          streamType: envelope.aggregateType,
+          streamId: envelope.aggregateId,
+          command: commandRecord(envelope),
+          rejection: answer,
+          ...(envelope.answerTo ? { answerTo: envelope.answerTo } : {}),
+        });
+    if (outcome.status === 'recorded') return answer;
+    return reusedCommandId(envelope, outcome.stored.fingerprint) ?? outcome.stored.result;
   }
 
   async #hydrate(aggregate: Aggregate, id: string, attributes: Attributes): Promise<AggregateActor> {

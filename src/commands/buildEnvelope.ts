@@ -20,6 +20,7 @@ export const buildEnvelope = (request: CommandRequest, now: Date = new Date()): 
     causationId: request.causationId ?? request.causedBy?.eventId ?? commandId,
     issuedAt: now.toISOString(),
     ...(request.issuedBy ? { issuedBy: request.issuedBy } : {}),
+    ...(request.answerTo ? { answerTo: request.answerTo } : {}),
     ...currentTraceContext(),
   };
 };

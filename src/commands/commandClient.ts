@@ -4,6 +4,7 @@ import { Redis } from 'ioredis';
 import { type Aggregate, createAggregateRegistry, precheckCommand } from '../aggregate/index.js';
 import { type CompletedRetention, completedRetentionFromEnv, loadConfig } from '../config/index.js';
 import { ChronicleError } from '../errors/index.js';
+import { commandFingerprint, reusedCommandId } from '../eventStore/index.js';
 import {
   type CommandEnvelope,
   type CommandRequest,
@@ -110,6 +111,16 @@ export const createCommandClient = (options: CommandClientOptions = {}): Command
   const enqueue = async (envelope: CommandEnvelope, shard: number) =>
     queue(shard).add(envelope.type, envelope, commandJobOptions(envelope.commandId, retention));
 
+  /**
+   * An id given by the sender may already name a job of this queue (BullMQ then keeps the first
+   * and enqueues nothing): if that job asked something else, this command is refused rather than
+   * answered with the other's result. Other shards' commands are caught by the ledger.
+   */
+  const reusedInQueue = async (envelope: CommandEnvelope, shard: number) => {
+    const stored = await queue(shard).getJob(envelope.commandId);
+    return stored ? reusedCommandId(envelope, commandFingerprint(stored.data as CommandEnvelope)) : undefined;
+  };
+
   const send: CommandClient['send'] = (async (
     request: CommandRequest,
     sendOptions: { wait?: boolean; timeoutMs?: number } = {},
@@ -126,7 +137,8 @@ export const createCommandClient = (options: CommandClientOptions = {}): Command
         // behind the waiting sends made before it, which wait for the subscription first
         if (listening) await listening.catch(() => {});
         await enqueue(envelope, shard);
-        return { status: 'enqueued', commandId: envelope.commandId } satisfies Enqueued;
+        const reused = request.commandId ? await reusedInQueue(envelope, shard) : undefined;
+        return reused ?? ({ status: 'enqueued', commandId: envelope.commandId } satisfies Enqueued);
       }
       const listener = await replies();
       const timeoutMs = sendOptions.timeoutMs ?? 30_000;
@@ -135,8 +147,13 @@ export const createCommandClient = (options: CommandClientOptions = {}): Command
       // a caller's waiting sends reach the queue in the order sent: the only await before this one
       // is on the same subscription, and its continuations run in order
       await enqueue({ ...envelope, replyTo: channel }, shard);
-      // a command id of the caller's may name a job enqueued before, whose answer goes elsewhere
-      if (request.commandId !== undefined) void listener.poll(envelope.commandId);
+      // a command id of the caller's may name a job enqueued before, whose answer goes elsewhere;
+      // if that job asked something else, this command is refused, not answered with its result
+      if (request.commandId !== undefined) {
+        const reused = await reusedInQueue(envelope, shard);
+        if (reused) return reused;
+        void listener.poll(envelope.commandId);
+      }
       const reply = await answer;
       if (reply.status === 'completed') return reply.result;
       throw new ChronicleError('COMMAND_FAILED', `command ${envelope.commandId} failed: ${reply.reason}`);

@@ -1,21 +1,73 @@
 import type { PersistedAggregateState } from '../aggregate/index.js';
-import type { AcceptedResult, DomainEvent, EventMetadata, RecordedEvent } from '../messages/index.js';
+import type {
+  AcceptedResult,
+  AnswerTo,
+  CommandResult,
+  DomainEvent,
+  EventMetadata,
+  RecordedEvent,
+  RejectedResult,
+} from '../messages/index.js';
 
 export type StreamRef = { readonly streamType: string; readonly streamId: string };
+
+/** What the command ledger keeps of a command besides its outcome: its causation, for ever. */
+export type CommandRecord = {
+  readonly commandId: string;
+  readonly type: string;
+  readonly correlationId?: string;
+  readonly causationId?: string;
+  readonly issuedAt?: string;
+  readonly issuedBy?: string;
+  /** commandFingerprint of the command: a second command under the same id is told apart by it. */
+  readonly fingerprint?: string;
+};
+
+/** An event to append; an `eventId` given by the caller makes the append idempotent by that id. */
+export type EventDraft = DomainEvent & { readonly eventId?: string };
 
 export type AppendRequest = StreamRef & {
   /** The version the stream must be at: 0 for a stream with no events yet. */
   readonly expectedVersion: number;
-  readonly events: readonly DomainEvent[];
+  readonly events: readonly EventDraft[];
   readonly metadata: EventMetadata;
-  /** Recorded with the events, in the same transaction: the command's effect happens once. */
-  readonly command: { readonly commandId: string; readonly type: string };
+  /**
+   * Recorded with the events, in the same transaction: the command's effect happens once. Without
+   * one (a process manager recording an input), the events' own ids make the append idempotent.
+   */
+  readonly command?: CommandRecord;
 };
 
 export type AppendOutcome =
   | { readonly status: 'appended'; readonly result: AcceptedResult }
-  /** The command was already recorded: its stored result, nothing appended. */
-  | { readonly status: 'duplicate'; readonly result: AcceptedResult };
+  /** The command (or an event with one of the given ids) was already recorded: nothing appended. */
+  | { readonly status: 'duplicate'; readonly result: CommandResult; readonly fingerprint?: string };
+
+/** A command as the ledger keeps it: its one answer, what it asked, and what caused it. */
+export type StoredCommand = StreamRef & {
+  readonly commandId: string;
+  readonly type: string;
+  readonly result: CommandResult;
+  readonly fingerprint?: string;
+  readonly correlationId?: string;
+  readonly causationId?: string;
+  readonly issuedAt?: string;
+  readonly issuedBy?: string;
+  readonly recordedAt: string;
+};
+
+/** A rejection to record: the command has no effect, but its answer and causation are kept. */
+export type RejectionRequest = StreamRef & {
+  readonly command: CommandRecord;
+  readonly rejection: Pick<RejectedResult, 'code' | 'message' | 'details'>;
+  /** The process manager that sent the command hears of the rejection as a CommandRejected event. */
+  readonly answerTo?: AnswerTo;
+};
+
+export type RejectionOutcome =
+  | { readonly status: 'recorded' }
+  /** The command id was recorded before: its first answer stands. */
+  | { readonly status: 'duplicate'; readonly stored: StoredCommand };
 
 export type StoredSnapshot = StreamRef & {
   readonly version: number;
@@ -32,7 +84,11 @@ export interface EventStore {
   append(request: AppendRequest): Promise<AppendOutcome>;
   readStream(stream: StreamRef, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   streamVersion(stream: StreamRef): Promise<number>;
-  findCommandResult(commandId: string): Promise<AcceptedResult | undefined>;
+  /** The stored answer of a command (accepted or rejected), if it was recorded. */
+  findCommandResult(commandId: string): Promise<CommandResult | undefined>;
+  findCommand(commandId: string): Promise<StoredCommand | undefined>;
+  /** Records a rejection once; a rejected process-manager command also appends CommandRejected. */
+  recordRejection(request: RejectionRequest): Promise<RejectionOutcome>;
   readSnapshot(stream: StreamRef): Promise<StoredSnapshot | undefined>;
   /** Keeps the newest: a snapshot older than the stored one is ignored. */
   writeSnapshot(snapshot: Omit<StoredSnapshot, 'takenAt'>): Promise<void>;

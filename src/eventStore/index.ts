@@ -1,4 +1,6 @@
 export * from './checkpoint.js';
+export * from './commandFingerprint.js';
+export * from './commandRecord.js';
 export type * from './eventFilter.js';
 export type * from './eventStore.js';
 export * from './partition.js';

@@ -13,7 +13,12 @@ export type CommandRequest = {
   /** A command sent in reaction to an event: causation = that event, correlation = the event's. */
   readonly causedBy?: Pick<RecordedEvent, 'eventId' | 'metadata'>;
   readonly issuedBy?: string;
+  /** Set by a process manager: a rejection of this command comes back to it as an input. */
+  readonly answerTo?: AnswerTo;
 };
+
+/** The process-manager instance that hears of a rejection of its command: its name and key. */
+export type AnswerTo = { readonly processManager: string; readonly key: string };
 
 /** The command as it travels through the queue. */
 export type CommandEnvelope = {
@@ -26,6 +31,7 @@ export type CommandEnvelope = {
   readonly causationId: string;
   readonly issuedAt: string;
   readonly issuedBy?: string;
+  readonly answerTo?: AnswerTo;
   /** W3C trace context of the sending span. */
   readonly traceparent?: string;
   readonly tracestate?: string;

@@ -86,6 +86,10 @@ describe('migrations applied to an empty database', () => {
       status: 'text not null',
       first_version: 'integer not null',
       last_version: 'integer not null',
+      correlation_id: 'text',
+      causation_id: 'text',
+      fingerprint: 'text',
+      code: 'text',
     });
   });
 

@@ -1,9 +1,9 @@
 import type { Knex } from '@mikro-orm/postgresql';
 import { v7 as uuidv7 } from 'uuid';
 import { ConcurrencyError } from '../../errors/index.js';
-import type { AcceptedResult } from '../../messages/index.js';
+import type { AcceptedResult, RecordedEvent } from '../../messages/index.js';
 import type { AppendOutcome, AppendRequest } from '../eventStore.js';
-import { findCommandResult } from './findCommandResult.js';
+import { findCommand } from './findCommand.js';
 import { type EventRow, eventColumns, rowToEvent } from './rowToEvent.js';
 import { query } from './sql.js';
 import { streamVersion } from './streamVersion.js';
@@ -37,8 +37,12 @@ const appendSql = `
     returning ${eventColumns}
   ),
   recorded as (
-    insert into es_commands (command_id, stream_type, stream_id, command_type, status, first_version, last_version)
-    select ?, ?, ?, ?, 'accepted', ?, ? from head
+    insert into es_commands (command_id, stream_type, stream_id, command_type, status, first_version,
+      last_version, correlation_id, causation_id, issued_at, issued_by, fingerprint)
+    select c.command_id, ?, ?, c.command_type, 'accepted', ?, ?, c.correlation_id, c.causation_id,
+      c.issued_at, c.issued_by, c.fingerprint
+    from jsonb_to_recordset(?::jsonb) as c(command_id text, command_type text, correlation_id text,
+      causation_id text, issued_at timestamptz, issued_by text, fingerprint text), head
   ),
   notified as (
     select pg_notify(?, ?) from head where ? > 0
@@ -47,13 +51,42 @@ const appendSql = `
   from (select 1) as one left join head h on true left join appended a on true
   order by a.version`;
 
-/** Appends with optimistic concurrency; a command id seen before answers with its stored result. */
+/** The command as a ledger row (none for an append without a command). */
+const ledgerRows = ({ command, metadata }: AppendRequest) =>
+  command
+    ? [
+        {
+          command_id: command.commandId,
+          command_type: command.type,
+          correlation_id: command.correlationId ?? metadata.correlationId,
+          causation_id: command.causationId ?? null,
+          issued_at: command.issuedAt ?? metadata.issuedAt ?? null,
+          issued_by: command.issuedBy ?? metadata.issuedBy ?? null,
+          fingerprint: command.fingerprint ?? null,
+        },
+      ]
+    : [];
+
+/** Events given with their own ids were appended before: the stored ones, as one answer. */
+const storedEvents = async (knex: Knex, eventIds: readonly string[]): Promise<RecordedEvent[]> =>
+  (
+    await query<EventRow>(
+      knex,
+      `select ${eventColumns} from es_events where event_id = any(?::uuid[]) order by global_position`,
+      [eventIds],
+    )
+  ).map(rowToEvent);
+
+/**
+ * Appends with optimistic concurrency; a command id seen before answers with its stored result,
+ * and so do event ids given by the caller (a process manager's deterministic ids).
+ */
 export const appendToStream = async (knex: Knex, request: AppendRequest): Promise<AppendOutcome> => {
   const { streamType, streamId, expectedVersion, events, metadata, command } = request;
   const nextVersion = expectedVersion + events.length;
   const drafts = events.map((event, index) => ({
     version: expectedVersion + index + 1,
-    event_id: uuidv7(),
+    event_id: event.eventId ?? uuidv7(),
     type: event.type,
     data: event.data,
   }));
@@ -68,21 +101,41 @@ export const appendToStream = async (knex: Knex, request: AppendRequest): Promis
       streamId,
       JSON.stringify(metadata),
       JSON.stringify(drafts),
-      command.commandId,
       streamType,
       streamId,
-      command.type,
       expectedVersion + 1,
       nextVersion,
+      JSON.stringify(ledgerRows(request)),
       EVENTS_CHANNEL,
       streamType,
       events.length,
     ]);
   } catch (error) {
-    if (!isUniqueViolation(error, 'es_commands_pkey')) throw error;
-    const stored = await findCommandResult(knex, command.commandId);
-    if (!stored) throw new Error(`command ${command.commandId} vanished after a duplicate insert`);
-    return { status: 'duplicate', result: stored };
+    if (command && isUniqueViolation(error, 'es_commands_pkey')) {
+      const stored = await findCommand(knex, command.commandId);
+      if (!stored) throw new Error(`command ${command.commandId} vanished after a duplicate insert`);
+      return {
+        status: 'duplicate',
+        result: stored.result,
+        ...(stored.fingerprint ? { fingerprint: stored.fingerprint } : {}),
+      };
+    }
+    const given = events.flatMap((event) => (event.eventId ? [event.eventId] : []));
+    if (given.length === 0 || !isUniqueViolation(error, 'es_events_event_id_key')) throw error;
+    const stored = await storedEvents(knex, given);
+    const last = stored.at(-1);
+    if (!last) throw new Error(`events ${given.join(', ')} vanished after a duplicate insert`);
+    return {
+      status: 'duplicate',
+      result: {
+        status: 'accepted',
+        commandId: last.metadata.commandId,
+        aggregateType: last.streamType,
+        aggregateId: last.streamId,
+        version: last.version,
+        events: stored,
+      },
+    };
   }
   if (rows[0]?.head_version == null) {
     const actual = await streamVersion(knex, { streamType, streamId });
@@ -90,7 +143,7 @@ export const appendToStream = async (knex: Knex, request: AppendRequest): Promis
   }
   const result: AcceptedResult = {
     status: 'accepted',
-    commandId: command.commandId,
+    commandId: command?.commandId ?? metadata.commandId,
     aggregateType: streamType,
     aggregateId: streamId,
     version: nextVersion,

@@ -1,9 +1,10 @@
 import type { Orm } from '../../db/index.js';
 import type { EventStore } from '../eventStore.js';
 import { appendToStream } from './appendToStream.js';
-import { findCommandResult } from './findCommandResult.js';
+import { findCommand } from './findCommand.js';
 import { readSnapshot } from './readSnapshot.js';
 import { readStream } from './readStream.js';
+import { recordRejection } from './recordRejection.js';
 import { streamVersion } from './streamVersion.js';
 import { writeSnapshot } from './writeSnapshot.js';
 
@@ -16,6 +17,8 @@ export const createPostgresEventStore = (orm: Orm): EventStore => {
     streamVersion: (stream) => streamVersion(knex, stream),
     readSnapshot: (stream) => readSnapshot(knex, stream),
     writeSnapshot: (snapshot) => writeSnapshot(knex, snapshot),
-    findCommandResult: (commandId) => findCommandResult(knex, commandId),
+    findCommandResult: async (commandId) => (await findCommand(knex, commandId))?.result,
+    findCommand: (commandId) => findCommand(knex, commandId),
+    recordRejection: (request) => recordRejection(knex, request),
   };
 };

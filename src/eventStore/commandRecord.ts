@@ -1,0 +1,31 @@
+import type { CommandEnvelope, RejectedResult } from '../messages/index.js';
+import { commandFingerprint } from './commandFingerprint.js';
+import type { CommandRecord } from './eventStore.js';
+
+/** What the command ledger keeps of an envelope: ids, causation, issuer and fingerprint. */
+export const commandRecord = (envelope: CommandEnvelope): CommandRecord => ({
+  commandId: envelope.commandId,
+  type: envelope.type,
+  correlationId: envelope.correlationId,
+  causationId: envelope.causationId,
+  issuedAt: envelope.issuedAt,
+  ...(envelope.issuedBy ? { issuedBy: envelope.issuedBy } : {}),
+  fingerprint: commandFingerprint(envelope),
+});
+
+/**
+ * A command id means one command: a stored command under this id that asked something else
+ * (another aggregate, type or payload) is never answered for this one.
+ */
+export const reusedCommandId = (
+  envelope: CommandEnvelope,
+  storedFingerprint: string | undefined,
+): RejectedResult | undefined =>
+  storedFingerprint !== undefined && storedFingerprint !== commandFingerprint(envelope)
+    ? {
+        status: 'rejected',
+        commandId: envelope.commandId,
+        code: 'COMMAND_ID_REUSED',
+        message: `command id ${envelope.commandId} was used for another command (another aggregate, type or payload)`,
+      }
+    : undefined;

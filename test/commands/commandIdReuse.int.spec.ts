@@ -1,0 +1,121 @@
+import { Queue } from 'bullmq';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { shardFor, shardQueueName } from '../../src/commands/index.js';
+import { createPostgresEventStore } from '../../src/eventStore/index.js';
+import type { CommandRequest } from '../../src/messages/index.js';
+import { type CommandPath, createCommandPath } from '../support/commandPath.js';
+import { placeOrder } from '../support/orderCommands.js';
+
+describe('a command id means one command', () => {
+  let path: CommandPath;
+  beforeAll(async () => {
+    path = await createCommandPath();
+    await path.startWorker();
+  });
+  afterAll(() => path.close());
+
+  const forgetJob = async (request: CommandRequest & { commandId: string }) => {
+    const queue = new Queue(
+      shardQueueName(shardFor(request.aggregateType, request.aggregateId, path.config.shards)),
+      {
+        connection: { url: path.config.redisUrl },
+        prefix: path.config.queuePrefix,
+      },
+    );
+    await queue.remove(request.commandId);
+    await queue.close();
+  };
+
+  it('given an accepted command, the same id for another aggregate type is refused with COMMAND_ID_REUSED', async () => {
+    const first = await path.client.send(placeOrder('reuse-1', 'reuse-cmd-1'), { wait: true });
+    expect(first.status).toBe('accepted');
+    const other = await path.client.send(
+      {
+        aggregateType: 'payment',
+        aggregateId: 'reuse-1',
+        type: 'RequestPayment',
+        payload: { orderId: 'reuse-1', amount: 40, method: 'CARD' },
+        commandId: 'reuse-cmd-1',
+      },
+      { wait: true },
+    );
+    expect(other).toMatchObject({ status: 'rejected', code: 'COMMAND_ID_REUSED' });
+    expect(await path.client.send(placeOrder('reuse-1', 'reuse-cmd-1'), { wait: true })).toEqual(first);
+  });
+
+  it('the same id for another aggregate id, or another payload, is refused while the first job is queued', async () => {
+    const first = await path.client.send(placeOrder('reuse-2', 'reuse-cmd-2'), { wait: true });
+    expect(first.status).toBe('accepted');
+    expect(await path.client.send(placeOrder('reuse-2b', 'reuse-cmd-2'), { wait: true })).toMatchObject({
+      status: 'rejected',
+      code: 'COMMAND_ID_REUSED',
+    });
+    const cancel = {
+      aggregateType: 'order',
+      aggregateId: 'reuse-2',
+      type: 'CancelOrder',
+      commandId: 'reuse-cancel',
+    };
+    await path.client.send({ ...cancel, payload: { reason: 'first' } }, { wait: true });
+    expect(
+      await path.client.send({ ...cancel, payload: { reason: 'second' } }, { wait: true }),
+    ).toMatchObject({
+      status: 'rejected',
+      code: 'COMMAND_ID_REUSED',
+    });
+  });
+
+  it('once the queue forgot the first job, the ledger refuses another payload under its id', async () => {
+    const command = { ...placeOrder('reuse-3', 'reuse-cmd-3'), commandId: 'reuse-cmd-3' };
+    expect((await path.client.send(command, { wait: true })).status).toBe('accepted');
+    await forgetJob(command);
+    const changed = { ...command, payload: { ...(command.payload as object), quantity: 9 } };
+    expect(await path.client.send(changed, { wait: true })).toMatchObject({
+      status: 'rejected',
+      code: 'COMMAND_ID_REUSED',
+    });
+    const store = createPostgresEventStore(path.db.orm);
+    expect(await store.streamVersion({ streamType: 'order', streamId: 'reuse-3' })).toBe(1);
+  });
+
+  it('a rejected command sent twice is answered once: its first rejection stands though the state moved', async () => {
+    const confirm = {
+      aggregateType: 'order',
+      aggregateId: 'reuse-4',
+      type: 'ConfirmPayment',
+      payload: {},
+      commandId: 'reuse-confirm-4',
+    };
+    const first = await path.client.send(confirm, { wait: true });
+    expect(first).toMatchObject({ status: 'rejected', code: 'INVALID_TRANSITION' });
+    await path.client.send(placeOrder('reuse-4'), { wait: true });
+    await path.client.send(
+      { aggregateType: 'order', aggregateId: 'reuse-4', type: 'InitiatePayment', payload: {} },
+      { wait: true },
+    );
+    await forgetJob(confirm);
+    expect(await path.client.send(confirm, { wait: true })).toEqual(first);
+  });
+
+  it('the ledger keeps each command with its causation, correlation and answer', async () => {
+    await path.client.send(
+      {
+        ...placeOrder('reuse-5', 'reuse-cmd-5'),
+        correlationId: 'story-5',
+        causationId: 'cause-5',
+        issuedBy: 'tester',
+      },
+      { wait: true },
+    );
+    const stored = await createPostgresEventStore(path.db.orm).findCommand('reuse-cmd-5');
+    expect(stored).toMatchObject({
+      streamType: 'order',
+      streamId: 'reuse-5',
+      type: 'PlaceOrder',
+      correlationId: 'story-5',
+      causationId: 'cause-5',
+      issuedBy: 'tester',
+      result: { status: 'accepted', version: 1 },
+    });
+  });
+});
