@@ -1,10 +1,14 @@
 import { order } from './order/index.js';
+import { orderPayment } from './orderPayment/index.js';
 import { payment } from './payment/index.js';
 import { product } from './product/index.js';
 import { user } from './user/index.js';
 
 export { Amount, MAX_AMOUNT, MAX_QUANTITY, PositiveAmount, Quantity } from './amounts.js';
-export { order, payment, product, user };
+export { order, orderPayment, payment, product, user };
 
 /** Every aggregate of the sample domain, for the registry of each worker. */
 export const aggregates = [order, payment, user, product] as const;
+
+/** Every process manager of the sample domain, for the process-manager pods. */
+export const processManagers = [orderPayment] as const;

@@ -9,6 +9,7 @@ export const chronicleServiceNames = [
   'chronicle-command-worker',
   'chronicle-dev',
   'chronicle-nats-worker',
+  'chronicle-process-manager-worker',
   'chronicle-projection-worker',
   'chronicle-snapshot-worker',
 ] as const;

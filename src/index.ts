@@ -20,7 +20,7 @@ export { machineHash } from './aggregate/machineHash.js';
 export { CommandRejection, isCommandRejection, reject } from './errors/commandRejection.js';
 
 // Messages: what a command, an event and an answer look like
-export type { Command, CommandEnvelope, CommandRequest } from './messages/command.js';
+export type { Command, CommandEnvelope, CommandRequest, AnswerTo } from './messages/command.js';
 export type { AcceptedResult, CommandResult, RejectedResult, Rejection } from './messages/commandResult.js';
 export type { DomainEvent, EventMetadata, RecordedEvent } from './messages/event.js';
 export { MAX_PAYLOAD_BYTES } from './messages/envelopeLimits.js';
@@ -54,9 +54,12 @@ export type {
   AppendRequest,
   EventStore,
   ReadStreamOptions,
+  CommandRecord,
+  StoredCommand,
   StoredSnapshot,
   StreamRef,
 } from './eventStore/eventStore.js';
+export { commandFingerprint } from './eventStore/commandFingerprint.js';
 export { createPostgresEventStore } from './eventStore/postgres/createPostgresEventStore.js';
 export { type Db, query } from './eventStore/postgres/sql.js';
 export type { Checkpoint } from './eventStore/checkpoint.js';
@@ -97,6 +100,28 @@ export {
 } from './projections/rebuildProjection.js';
 export { resetProjection } from './projections/resetProjection.js';
 export { type RetryResult, retryProjection } from './projections/retryProjection.js';
+
+// Process managers: event-sourced machines over events, command answers and deadlines, sending
+// commands with deterministic ids (docs/process-managers.md)
+export {
+  type CorrelateEvent,
+  defineProcessManager,
+  type ProcessManager,
+  type ProcessManagerDefinition,
+} from './processManagers/defineProcessManager.js';
+export { cancelDeadline, scheduleDeadline, sendCommand } from './processManagers/processActions.js';
+export type {
+  CommandRejectedData,
+  ProcessCommandRequest,
+  ProcessEmitted,
+  ProcessInput,
+  ProcessOutput,
+} from './processManagers/processTypes.js';
+export {
+  type ProcessManagerWorker,
+  type ProcessManagerWorkerOptions,
+  runProcessManagerWorker,
+} from './processManagers/runProcessManagerWorker.js';
 
 // Snapshots: taken by policy from the event stream, plus a periodic sweep
 export {

@@ -20,8 +20,17 @@ const resolve = (machine: AnyStateMachine, action: Action): Action => {
   return action;
 };
 
-const isAssign = (action: Action): boolean =>
-  typeof action === 'function' && (action as { type?: unknown }).type === 'xstate.assign';
+const builtinType = (action: Action): unknown =>
+  typeof action === 'function' ? (action as { type?: unknown }).type : undefined;
+
+export type PureMachineRule = {
+  /** Who owns the machine, for the error: `aggregate "order"`. */
+  readonly owner: string;
+  /** The built-in actions allowed besides `assign` (a process manager may `emit` its outputs). */
+  readonly alsoAllowed?: readonly string[];
+  /** What the machine may do, for the error. */
+  readonly rule?: string;
+};
 
 function* statesOf(node: StateNode): Generator<StateNode> {
   yield node;
@@ -33,13 +42,22 @@ function* statesOf(node: StateNode): Generator<StateNode> {
  * So a machine may fold event data into context with `assign`, and nothing else: no custom actions,
  * no invoked or spawned actors, no delayed transitions. Checked once, when the aggregate is defined.
  */
-export const assertPureMachine = (aggregateType: string, machine: AnyStateMachine): void => {
+export const assertPureMachine = (
+  aggregateType: string | PureMachineRule,
+  machine: AnyStateMachine,
+): void => {
+  const {
+    owner,
+    alsoAllowed = [],
+    rule = 'its machine may only fold events with assign()',
+  } = typeof aggregateType === 'string' ? { owner: `aggregate "${aggregateType}"` } : aggregateType;
+  const allowed = new Set(['xstate.assign', ...alsoAllowed]);
   const problems: string[] = [];
   for (const node of statesOf(machine.root)) {
     const where = node.id;
     const check = (kind: string, actions: readonly Action[]) => {
       for (const action of actions) {
-        if (!isAssign(resolve(machine, action)))
+        if (!allowed.has(builtinType(resolve(machine, action)) as string))
           problems.push(`${kind} action "${describe(action)}" in ${where}`);
       }
     };
@@ -53,9 +71,6 @@ export const assertPureMachine = (aggregateType: string, machine: AnyStateMachin
     if (node.after.length > 0) problems.push(`delayed transition in ${where}`);
   }
   if (problems.length > 0) {
-    throw new ChronicleError(
-      'IMPURE_MACHINE',
-      `aggregate "${aggregateType}": its machine may only fold events with assign(); found ${problems.join(', ')}`,
-    );
+    throw new ChronicleError('IMPURE_MACHINE', `${owner}: ${rule}; found ${problems.join(', ')}`);
   }
 };

@@ -9,7 +9,7 @@ import { CliUsageError, EXIT, printError } from './cliOutput.js';
 import { projectionUsage } from './projectionVerbs.js';
 import { vizUsage } from './vizCommand.js';
 
-export type PodKind = 'command' | 'projection' | 'snapshot' | 'api' | 'nats';
+export type PodKind = 'command' | 'projection' | 'snapshot' | 'process-manager' | 'api' | 'nats';
 
 /** What a deployment plugs into the CLI: its aggregates, its pods, and extra verbs. */
 export type CliDomain = {
@@ -27,7 +27,7 @@ export const usage = `usage: chronicle <verb> [args]
                                             enqueue a command; prints the result (exit 0 accepted, 2 rejected, 1 error)
   events <type> <id>                        print a stream, one JSON event per line
   state <type> <id>                         print {value, context, version} (exit 2 if it does not exist)
-  worker <command|projection|snapshot|api|nats>
+  worker <command|projection|snapshot|process-manager|api|nats>
                                             run a pod until SIGTERM/SIGINT
 ${projectionUsage}
   ${vizUsage}

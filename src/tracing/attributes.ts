@@ -16,6 +16,8 @@ export const attr = {
   rejectionCode: 'chronicle.rejection.code',
   projection: 'chronicle.projection.name',
   partition: 'chronicle.projection.partition',
+  processManager: 'chronicle.process_manager.name',
+  processKey: 'chronicle.process_manager.key',
   messagingSystem: 'messaging.system',
   messagingDestination: 'messaging.destination.name',
   messagingPartition: 'messaging.destination.partition.id',

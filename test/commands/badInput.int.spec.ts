@@ -5,7 +5,7 @@ import { query } from '../../src/eventStore/index.js';
 import { type CommandPath, createCommandPath } from '../support/commandPath.js';
 import { placeOrder, placeOrderPayload } from '../support/orderCommands.js';
 
-describe('bad input is rejected with its code and leaves nothing in the store', () => {
+describe('bad input is rejected with its code, appends nothing, and the ledger keeps the answer', () => {
   let path: CommandPath;
   beforeAll(async () => {
     path = await createCommandPath();
@@ -15,13 +15,14 @@ describe('bad input is rejected with its code and leaves nothing in the store', 
 
   const storeRows = async (streamId: string) => {
     const knex = path.db.orm.em.getKnex();
-    const [row] = await query<{ events: string; commands: string }>(
+    const [row] = await query<{ events: string; commands: string; rejected: string }>(
       knex,
       `select (select count(*) from es_events where stream_id = ?) as events,
-              (select count(*) from es_commands where stream_id = ?) as commands`,
-      [streamId, streamId],
+              (select count(*) from es_commands where stream_id = ? and status = 'accepted') as commands,
+              (select count(*) from es_commands where stream_id = ? and status = 'rejected') as rejected`,
+      [streamId, streamId, streamId],
     );
-    return { events: Number(row?.events), commands: Number(row?.commands) };
+    return { events: Number(row?.events), commands: Number(row?.commands), rejected: Number(row?.rejected) };
   };
 
   it('an invalid payload is VALIDATION naming the field', async () => {
@@ -31,7 +32,7 @@ describe('bad input is rejected with its code and leaves nothing in the store', 
     );
     expect(result).toMatchObject({ status: 'rejected', code: 'VALIDATION' });
     expect(result.status === 'rejected' && result.message).toMatch(/quantity/);
-    expect(await storeRows('bad-1')).toEqual({ events: 0, commands: 0 });
+    expect(await storeRows('bad-1')).toEqual({ events: 0, commands: 0, rejected: 1 });
   });
 
   it('an unknown aggregate type is UNKNOWN_AGGREGATE', async () => {
@@ -40,7 +41,7 @@ describe('bad input is rejected with its code and leaves nothing in the store', 
       { wait: true },
     );
     expect(result).toMatchObject({ status: 'rejected', code: 'UNKNOWN_AGGREGATE' });
-    expect(await storeRows('bad-2')).toEqual({ events: 0, commands: 0 });
+    expect(await storeRows('bad-2')).toEqual({ events: 0, commands: 0, rejected: 1 });
   });
 
   it('an unknown command is UNKNOWN_COMMAND', async () => {
@@ -49,7 +50,7 @@ describe('bad input is rejected with its code and leaves nothing in the store', 
       { wait: true },
     );
     expect(result).toMatchObject({ status: 'rejected', code: 'UNKNOWN_COMMAND' });
-    expect(await storeRows('bad-3')).toEqual({ events: 0, commands: 0 });
+    expect(await storeRows('bad-3')).toEqual({ events: 0, commands: 0, rejected: 1 });
   });
 
   it('shipping before paying is INVALID_TRANSITION naming the state and the event', async () => {
@@ -67,7 +68,7 @@ describe('bad input is rejected with its code and leaves nothing in the store', 
     expect(result.status === 'rejected' && result.message).toMatch(
       /waitingForPayment.*OrderShippingStatusUpdated/,
     );
-    expect(await storeRows('bad-4')).toEqual({ events: 1, commands: 1 });
+    expect(await storeRows('bad-4')).toEqual({ events: 1, commands: 1, rejected: 1 });
   });
 
   it('a payload over 1 MiB is refused by the client before it is enqueued', async () => {
@@ -79,7 +80,7 @@ describe('bad input is rejected with its code and leaves nothing in the store', 
     expect(result).toMatchObject({ status: 'rejected', code: 'VALIDATION' });
     expect(result.status === 'rejected' && result.message).toMatch(/exceeds the limit/);
     expect(await path.client.status('huge-1')).toEqual({ status: 'unknown', commandId: 'huge-1' });
-    expect(await storeRows('bad-5')).toEqual({ events: 0, commands: 0 });
+    expect(await storeRows('bad-5')).toEqual({ events: 0, commands: 0, rejected: 0 });
   });
 
   it('a payload over 1 MiB put on the queue by another producer is refused by the worker', async () => {
@@ -99,7 +100,7 @@ describe('bad input is rejected with its code and leaves nothing in the store', 
       status = await path.client.status('huge-2');
     }
     expect(status).toMatchObject({ status: 'done', result: { status: 'rejected', code: 'VALIDATION' } });
-    expect(await storeRows('bad-6')).toEqual({ events: 0, commands: 0 });
+    expect(await storeRows('bad-6')).toEqual({ events: 0, commands: 0, rejected: 0 });
   });
 
   it('what jsonb cannot hold (NUL, lone surrogates, NaN, deep nesting) is refused by the client', async () => {
@@ -155,6 +156,6 @@ describe('bad input is rejected with its code and leaves nothing in the store', 
     expect(await path.client.send(placeOrder('bad id/7'), { wait: true })).toMatchObject({
       code: 'VALIDATION',
     });
-    expect(await storeRows('bad-7')).toEqual({ events: 0, commands: 0 });
+    expect(await storeRows('bad-7')).toEqual({ events: 0, commands: 0, rejected: 0 });
   });
 });

@@ -1,6 +1,7 @@
 import { apiPod } from './apiPod.js';
 import { commandWorkerPod } from './commandWorkerPod.js';
 import { natsWorkerPod } from './natsWorkerPod.js';
+import { processManagerWorkerPod } from './processManagerWorkerPod.js';
 import { projectionWorkerPod } from './projectionWorkerPod.js';
 import type { PodDefinition } from './runPod.js';
 import { snapshotWorkerPod } from './snapshotWorkerPod.js';
@@ -14,6 +15,7 @@ export const podKinds: readonly PodDefinition[] = [
   commandWorkerPod,
   projectionWorkerPod,
   snapshotWorkerPod,
+  processManagerWorkerPod,
   natsWorkerPod,
   apiPod,
 ];

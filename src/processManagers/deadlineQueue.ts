@@ -1,0 +1,44 @@
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { ProcessInput } from './processTypes.js';
+
+export const DEADLINES_QUEUE = 'process-deadlines';
+
+/** A scheduled deadline as its delayed job carries it. */
+export type DeadlineJob = {
+  readonly processManager: string;
+  readonly key: string;
+  readonly deadlineId: string;
+  readonly name: string;
+  readonly input: Omit<ProcessInput, 'source'>;
+  readonly correlationId: string;
+};
+
+export type DeadlineQueue = {
+  /** A delayed job with id = deadline id: scheduling it again is a no-op, so it fires once. */
+  schedule(job: DeadlineJob, at: string): Promise<void>;
+  /** Removes the job; one already running is ignored by the instance (no longer pending). */
+  cancel(deadlineId: string): Promise<void>;
+  close(): Promise<void>;
+};
+
+export const createDeadlineQueue = (connection: Redis, prefix: string): DeadlineQueue => {
+  const queue = new Queue<DeadlineJob>(DEADLINES_QUEUE, { connection, prefix });
+  return {
+    schedule: async (job, at) => {
+      await queue.add(job.name, job, {
+        jobId: job.deadlineId,
+        delay: Math.max(0, new Date(at).getTime() - Date.now()),
+        // an outage while firing is retried; the instance ignores a deadline it already handled
+        attempts: 8,
+        backoff: { type: 'exponential', delay: 500 },
+        removeOnComplete: { age: 24 * 3600 },
+        removeOnFail: false,
+      });
+    },
+    cancel: async (deadlineId) => {
+      await queue.remove(deadlineId);
+    },
+    close: () => queue.close(),
+  };
+};

@@ -1,0 +1,44 @@
+import { type Job, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { LoggerPort } from '../logging/index.js';
+import { DEADLINES_QUEUE, type DeadlineJob } from './deadlineQueue.js';
+import type { ProcessManager } from './defineProcessManager.js';
+import { handleRoutedInput, type ProcessRuntime } from './handleRoutedInput.js';
+
+/**
+ * Fires due deadlines: each job's input goes to its instance like any input (input id = deadline
+ * id), so a job run twice (a pod died mid-way and BullMQ ran it again) is handled once, and a
+ * deadline cancelled after it was taken is ignored. Failures are retried by BullMQ with backoff.
+ */
+export const startDeadlineWorker = (options: {
+  readonly connection: Redis;
+  readonly prefix: string;
+  readonly processManagers: readonly ProcessManager[];
+  readonly runtime: ProcessRuntime;
+  readonly logger: LoggerPort;
+  readonly concurrency?: number;
+}): Worker<DeadlineJob> => {
+  const byName = new Map(options.processManagers.map((pm) => [pm.name, pm]));
+  const fire = async (job: Job<DeadlineJob>) => {
+    const { processManager: name, key, deadlineId, input, correlationId } = job.data;
+    const processManager = byName.get(name);
+    // another deployment's process manager shares the queue prefix: leave its job to it
+    if (!processManager) throw new Error(`no process manager "${name}" in this pod`);
+    await handleRoutedInput(options.runtime, processManager, {
+      key,
+      inputId: deadlineId,
+      correlationId,
+      input: { ...input, source: { deadlineId } },
+    });
+  };
+  const worker = new Worker<DeadlineJob>(DEADLINES_QUEUE, fire, {
+    connection: options.connection,
+    prefix: options.prefix,
+    concurrency: options.concurrency ?? 8,
+  });
+  worker.on('failed', (job, error) =>
+    options.logger.warn({ deadlineId: job?.id, err: error }, 'deadline failed, BullMQ retries it'),
+  );
+  worker.on('error', (error) => options.logger.error({ err: error }, 'deadline worker error'));
+  return worker;
+};

@@ -1,0 +1,12 @@
+export * from './deadlineQueue.js';
+export * from './decideProcessInput.js';
+export * from './defineProcessManager.js';
+export * from './handleProcessInput.js';
+export * from './handleRoutedInput.js';
+export * from './processActions.js';
+export * from './processIds.js';
+export * from './processManagerSubscription.js';
+export * from './processState.js';
+export type * from './processTypes.js';
+export * from './routeEvent.js';
+export * from './runProcessManagerWorker.js';

@@ -1,0 +1,78 @@
+import { type AnyMachineSnapshot, initialTransition, transition } from 'xstate';
+import type { RecordedEvent } from '../messages/index.js';
+import type { ProcessManager } from './defineProcessManager.js';
+import type { HandledInputData, InputSource, ProcessInput, ProcessOutput } from './processTypes.js';
+
+/** A deadline the instance scheduled and has neither cancelled nor handled yet. */
+export type PendingDeadline = { readonly deadlineId: string; readonly at: string };
+
+/** An instance as folded from its stream: the machine's snapshot plus what the runtime tracks. */
+export type ProcessState = {
+  readonly snapshot: AnyMachineSnapshot;
+  /** 0 when the instance has no stream yet. */
+  readonly version: number;
+  readonly deadlines: Readonly<Record<string, PendingDeadline>>;
+  /** The inputs handled so far, by input id, with what each decided: a redelivery re-sends these. */
+  readonly handled: ReadonlyMap<string, readonly ProcessOutput[]>;
+};
+
+/** The type of the event recording that an instance handled an input of `inputType`. */
+export const handledEventType = (inputType: string): string => `${inputType}Handled`;
+
+export const initialProcessState = (processManager: ProcessManager): ProcessState => ({
+  snapshot: initialTransition(processManager.machine)[0],
+  version: 0,
+  deadlines: {},
+  handled: new Map(),
+});
+
+/** The input as the machine saw it, rebuilt from the recorded data. */
+export const recordedInput = (data: HandledInputData): ProcessInput => ({
+  ...data.input,
+  source: data.source,
+});
+
+/** Deadlines after an input: the one that fired is done, schedules add (or replace), cancels remove. */
+export const nextDeadlines = (
+  deadlines: Readonly<Record<string, PendingDeadline>>,
+  source: InputSource,
+  outputs: readonly ProcessOutput[],
+): Record<string, PendingDeadline> => {
+  const next = Object.fromEntries(
+    Object.entries(deadlines).filter(([, pending]) => pending.deadlineId !== source.deadlineId),
+  );
+  for (const output of outputs) {
+    switch (output.kind) {
+      case 'schedule':
+        next[output.name] = { deadlineId: output.deadlineId, at: output.at };
+        break;
+      case 'cancel':
+        if (next[output.name]?.deadlineId === output.deadlineId) delete next[output.name];
+        break;
+      case 'command':
+        break;
+      default:
+        output satisfies never;
+    }
+  }
+  return next;
+};
+
+/** Folds recorded inputs with the pure transition(): replay sends nothing (outputs are data here). */
+export const foldProcessEvents = (
+  processManager: ProcessManager,
+  state: ProcessState,
+  events: readonly Pick<RecordedEvent, 'data' | 'version'>[],
+): ProcessState =>
+  events.reduce<ProcessState>((current, event) => {
+    const data = event.data as HandledInputData;
+    const [snapshot] = transition(processManager.machine, current.snapshot, recordedInput(data));
+    const handled = new Map(current.handled);
+    handled.set(data.inputId, data.outputs);
+    return {
+      snapshot,
+      version: event.version,
+      deadlines: nextDeadlines(current.deadlines, data.source, data.outputs),
+      handled,
+    };
+  }, state);

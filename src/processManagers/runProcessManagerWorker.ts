@@ -1,0 +1,101 @@
+import { Redis } from 'ioredis';
+import { createCommandClient } from '../commands/index.js';
+import type { ChronicleConfig } from '../config/index.js';
+import { createPostgresEventStore } from '../eventStore/index.js';
+import { type LoggerPort, silentLogger } from '../logging/index.js';
+import type { ReadinessCheck } from '../observability/index.js';
+import { type SubscriptionSettings, startSubscriptionWorker } from '../subscriptions/index.js';
+import { createDeadlineQueue } from './deadlineQueue.js';
+import { startDeadlineWorker } from './deadlineWorker.js';
+import type { ProcessManager } from './defineProcessManager.js';
+import { createProcessInstances } from './handleProcessInput.js';
+import type { ProcessRuntime } from './handleRoutedInput.js';
+import { processManagerSubscription } from './processManagerSubscription.js';
+
+export type ProcessManagerWorkerOptions = {
+  readonly config: ChronicleConfig;
+  readonly processManagers: readonly ProcessManager[];
+  /** Default: from the environment (subscriptionSettingsFromEnv). */
+  readonly settings?: SubscriptionSettings;
+  readonly logger?: LoggerPort;
+};
+
+export type ProcessManagerWorker = {
+  readonly workerId: string;
+  /** The partitions this worker runs now, per subscription. */
+  owned(): Record<string, number[]>;
+  readinessChecks(): Record<string, ReadinessCheck>;
+  /** Finishes the inputs in hand, releases the leases, closes queues and connections. */
+  stop(): Promise<void>;
+};
+
+/**
+ * A process-manager pod's engine: its share of each process manager's subscription partitions
+ * (leased, so run as many pods as you like), the deadline worker, and a command client.
+ * @example
+ * const worker = await runProcessManagerWorker({ config: loadConfig(), processManagers: [orderPayment] });
+ */
+export const runProcessManagerWorker = async (
+  options: ProcessManagerWorkerOptions,
+): Promise<ProcessManagerWorker> => {
+  const { config } = options;
+  const logger = options.logger ?? silentLogger;
+  const connection = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
+  const client = createCommandClient(config);
+  const deadlines = createDeadlineQueue(connection, config.queuePrefix);
+  const closePorts = async () => {
+    await deadlines.close();
+    await client.close();
+    await connection.quit();
+  };
+  let deadlineWorker: ReturnType<typeof startDeadlineWorker> | undefined;
+  let runtime: ProcessRuntime | undefined;
+  try {
+    const worker = await startSubscriptionWorker({
+      config,
+      ...(options.settings ? { settings: options.settings } : {}),
+      logger,
+      subscriptions: ({ orm }) => {
+        const ready: ProcessRuntime = {
+          client,
+          deadlines,
+          instances: createProcessInstances(createPostgresEventStore(orm)),
+        };
+        runtime = ready;
+        return options.processManagers.map((pm) => processManagerSubscription(pm, ready));
+      },
+      extras: async ({ settings }) => {
+        if (!runtime) throw new Error('the subscriptions were not made');
+        deadlineWorker = startDeadlineWorker({
+          connection: connection.duplicate(),
+          prefix: config.queuePrefix,
+          processManagers: options.processManagers,
+          runtime,
+          logger,
+        });
+        await deadlineWorker.waitUntilReady();
+        const names = options.processManagers.map((pm) => pm.name);
+        logger.info(
+          { workerId: settings.workerId, processManagers: names },
+          'process manager worker started',
+        );
+        return async () => {
+          await deadlineWorker?.close();
+        };
+      },
+    });
+    return {
+      workerId: worker.workerId,
+      owned: () => worker.host.owned(),
+      readinessChecks: () => ({ deadlines: async () => deadlineWorker?.isRunning() ?? false }),
+      stop: async () => {
+        await worker.stop();
+        await closePorts();
+        logger.info({ workerId: worker.workerId }, 'process manager worker stopped');
+      },
+    };
+  } catch (error) {
+    await closePorts();
+    throw error;
+  }
+};

@@ -1,0 +1,4 @@
+import { runProcessManagerWorkerPod } from './pods/processManagerWorkerPod.js';
+
+/** `chronicle worker process-manager`, or this file directly. */
+await runProcessManagerWorkerPod();
