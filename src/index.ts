@@ -138,6 +138,7 @@ export {
   queryNotFound,
   withQuery,
 } from './queries/queryResult.js';
+export { correlationStory, type StoryStep } from './queries/correlationStory.js';
 
 // The HTTP API pod
 export { type ApiServer, type ApiServerOptions, createApiServer } from './http/createApiServer.js';

@@ -5,6 +5,7 @@ import { createCommandClient } from '../commands/index.js';
 import type { ChronicleConfig } from '../config/index.js';
 import { migrate } from '../db/index.js';
 import { createPostgresEventStore, type EventStore } from '../eventStore/index.js';
+import { correlationStory } from '../queries/index.js';
 import { requireServices } from '../services/index.js';
 import { CliUsageError, EXIT, printError, printJson } from './cliOutput.js';
 import { withOrm } from './withOrm.js';
@@ -112,3 +113,15 @@ export const stateCommand = (
     return EXIT.ok;
   });
 };
+
+/** `story <correlationId>`: every command and event of the correlation in causal order, one JSON line each. */
+export const storyCommand = (config: ChronicleConfig, correlationId: string): Promise<number> =>
+  withOrm(config.databaseUrl, async (orm) => {
+    const story = await correlationStory(createPostgresEventStore(orm), correlationId);
+    if (story.status !== 'ok') {
+      printError(story.message);
+      return EXIT.rejected;
+    }
+    for (const step of story.data) printJson(step);
+    return EXIT.ok;
+  });

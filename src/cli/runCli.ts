@@ -4,7 +4,13 @@ import type { Aggregate } from '../aggregate/index.js';
 import { createAggregateRegistry } from '../aggregate/index.js';
 import { loadConfig } from '../config/index.js';
 import { isChronicleError } from '../errors/index.js';
-import { eventsCommand, migrateCommand, sendCommand, stateCommand } from './aggregateCommands.js';
+import {
+  eventsCommand,
+  migrateCommand,
+  sendCommand,
+  stateCommand,
+  storyCommand,
+} from './aggregateCommands.js';
 import { CliUsageError, EXIT, printError } from './cliOutput.js';
 import { projectionUsage } from './projectionVerbs.js';
 import { vizUsage } from './vizCommand.js';
@@ -27,6 +33,7 @@ export const usage = `usage: chronicle <verb> [args]
                                             enqueue a command; prints the result (exit 0 accepted, 2 rejected, 1 error)
   events <type> <id>                        print a stream, one JSON event per line
   state <type> <id>                         print {value, context, version} (exit 2 if it does not exist)
+  story <correlationId>                     print its commands and events in causal order, one JSON line each
   worker <command|projection|snapshot|process-manager|api|nats>
                                             run a pod until SIGTERM/SIGINT
 ${projectionUsage}
@@ -79,6 +86,10 @@ const dispatch = async (verb: string | undefined, rest: string[], domain: CliDom
     case 'state': {
       const [type, id] = positionals(rest, 2, 'state <type> <id>');
       return stateCommand(config, registry, type as string, id as string);
+    }
+    case 'story': {
+      const [correlationId] = positionals(rest, 1, 'story <correlationId>');
+      return storyCommand(config, correlationId as string);
     }
     case 'worker': {
       const kind = rest[0] as PodKind | undefined;

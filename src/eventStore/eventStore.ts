@@ -87,6 +87,11 @@ export interface EventStore {
   /** The stored answer of a command (accepted or rejected), if it was recorded. */
   findCommandResult(commandId: string): Promise<CommandResult | undefined>;
   findCommand(commandId: string): Promise<StoredCommand | undefined>;
+  /** Every recorded command and stored event of one correlation. */
+  readCorrelation(correlationId: string): Promise<{
+    readonly commands: readonly StoredCommand[];
+    readonly events: readonly RecordedEvent[];
+  }>;
   /** Records a rejection once; a rejected process-manager command also appends CommandRejected. */
   recordRejection(request: RejectionRequest): Promise<RejectionOutcome>;
   readSnapshot(stream: StreamRef): Promise<StoredSnapshot | undefined>;

@@ -25,6 +25,7 @@ import { registerRoutes } from './registerRoutes.js';
 import type { ApiRoute } from './route.js';
 import { aggregateRoutes } from './routes/aggregateRoutes.js';
 import { commandRoutes } from './routes/commandRoutes.js';
+import { correlationRoutes } from './routes/correlationRoutes.js';
 import { machineRoutes } from './routes/machineRoutes.js';
 import { operationsRoutes } from './routes/operationsRoutes.js';
 import { projectionRoutes } from './routes/projectionRoutes.js';
@@ -162,6 +163,7 @@ export const createApiServer = async (options: ApiServerOptions): Promise<ApiSer
   const routes: ApiRoute[] = [
     ...commandRoutes(ctx),
     ...aggregateRoutes(ctx),
+    ...correlationRoutes(ctx),
     streamRoute(ctx),
     ...readModelRoutes(ctx),
     ...projectionRoutes(ctx),

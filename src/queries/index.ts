@@ -1,3 +1,4 @@
 export * from './aggregateStateAt.js';
+export * from './correlationStory.js';
 export * from './eventFeed.js';
 export * from './queryResult.js';

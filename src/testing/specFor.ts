@@ -6,6 +6,8 @@ import type { Aggregate } from '../aggregate/defineAggregate.js';
 import { formatStateValue } from '../aggregate/formatStateValue.js';
 import { precheckCommand } from '../aggregate/precheckCommand.js';
 import type { CommandEnvelope } from '../messages/index.js';
+import type { ProcessManager } from '../processManagers/index.js';
+import { type ProcessSpec, processManagerSpec } from './processManagerSpec.js';
 import { asStored, assertEqual, fail } from './specAssertions.js';
 
 /** The fixed envelope fields every spec command carries, unless a spec overrides them. */
@@ -178,12 +180,19 @@ const givenFor = (aggregate: Aggregate, history: readonly unknown[]): SpecGiven<
  *   .then([{ type: 'OrderPaid', data: {} }])
  *   .thenState({ context: { paymentStatus: 'PAID' } });
  */
-export const specFor = <Machine extends AnyStateMachine>(
+export function specFor<Machine extends AnyStateMachine>(
   aggregate: Aggregate<string, Machine>,
-): AggregateSpec<EventFromLogic<Machine>, ContextFrom<Machine>> => {
+): AggregateSpec<EventFromLogic<Machine>, ContextFrom<Machine>>;
+/** The same for a process manager: given inputs, when an input, then commands and deadlines. */
+export function specFor<Machine extends AnyStateMachine>(
+  processManager: ProcessManager<Machine>,
+): ProcessSpec<EventFromLogic<Machine>, ContextFrom<Machine>>;
+export function specFor(subject: Aggregate | ProcessManager): unknown {
+  if ('kind' in subject && subject.kind === 'process-manager') return processManagerSpec(subject);
+  const aggregate = subject as Aggregate;
   const spec: AggregateSpec<unknown, unknown> = {
     ...givenFor(aggregate, []),
     given: (events) => givenFor(aggregate, events),
   };
-  return spec as AggregateSpec<EventFromLogic<Machine>, ContextFrom<Machine>>;
-};
+  return spec;
+}

@@ -5,6 +5,7 @@ import { shardFor, shardQueueName } from '../../src/commands/index.js';
 import { createPostgresEventStore, type EventStore, query } from '../../src/eventStore/index.js';
 import type { CommandRequest, RecordedEvent } from '../../src/messages/index.js';
 import { type ProcessManagerWorker, runProcessManagerWorker } from '../../src/processManagers/index.js';
+import { correlationStory } from '../../src/queries/index.js';
 import { fastSettings, waitFor } from '../subscriptions/support.js';
 import { type CommandPath, createCommandPath } from '../support/commandPath.js';
 import { placeOrder } from '../support/orderCommands.js';
@@ -72,6 +73,32 @@ describe('order-payment: events of order X and payment X drive commands across b
       'OrderPlacedHandled',
       'PaymentRequestedHandled',
       'PaymentCapturedHandled',
+    ]);
+
+    // the order's story: each step after its cause, across order, payment and the process manager
+    const story = await correlationStory(store, placed.events[0]?.metadata.correlationId ?? '');
+    if (story.status !== 'ok') throw new Error(story.message);
+    const line = (step: (typeof story.data)[number]) =>
+      `${step.kind} ${step.aggregateType} ${step.type}${step.kind === 'command' ? ` ${step.status}` : ''}`;
+    expect(story.data.map(line)).toEqual([
+      'command order PlaceOrder accepted',
+      'event order OrderPlaced',
+      'event order-payment OrderPlacedHandled',
+      'command payment RequestPayment accepted',
+      'event payment PaymentRequested',
+      'event order-payment PaymentRequestedHandled',
+      'command order InitiatePayment accepted',
+      'event order OrderPaymentInitiated',
+    ]);
+    // the provider's own commands start stories of their own (they carry no causation from ours)
+    const captureStory = await correlationStory(store, captured.events[0]?.metadata.correlationId ?? '');
+    if (captureStory.status !== 'ok') throw new Error(captureStory.message);
+    expect(captureStory.data.map(line)).toEqual([
+      'command payment CapturePayment accepted',
+      'event payment PaymentCaptured',
+      'event order-payment PaymentCapturedHandled',
+      'command order ConfirmPayment accepted',
+      'event order OrderPaid',
     ]);
   });
 

@@ -2,6 +2,7 @@ import type { Orm } from '../../db/index.js';
 import type { EventStore } from '../eventStore.js';
 import { appendToStream } from './appendToStream.js';
 import { findCommand } from './findCommand.js';
+import { readCorrelation } from './readCorrelation.js';
 import { readSnapshot } from './readSnapshot.js';
 import { readStream } from './readStream.js';
 import { recordRejection } from './recordRejection.js';
@@ -20,5 +21,6 @@ export const createPostgresEventStore = (orm: Orm): EventStore => {
     findCommandResult: async (commandId) => (await findCommand(knex, commandId))?.result,
     findCommand: (commandId) => findCommand(knex, commandId),
     recordRejection: (request) => recordRejection(knex, request),
+    readCorrelation: (correlationId) => readCorrelation(knex, correlationId),
   };
 };

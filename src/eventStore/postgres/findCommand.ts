@@ -1,5 +1,5 @@
 import type { Knex } from '@mikro-orm/postgresql';
-import type { CommandResult } from '../../messages/index.js';
+import type { CommandResult, RejectedResult } from '../../messages/index.js';
 import type { StoredCommand } from '../eventStore.js';
 import { readStream } from './readStream.js';
 import { query } from './sql.js';
@@ -42,6 +42,15 @@ export const rowToStoredCommand = (row: CommandRow, result: CommandResult): Stor
   recordedAt: new Date(row.recorded_at).toISOString(),
 });
 
+/** A recorded rejection's answer, as it was first given. */
+export const rejectedAnswer = (row: CommandRow): RejectedResult => ({
+  status: 'rejected',
+  commandId: row.command_id,
+  code: row.code ?? 'UNKNOWN',
+  message: row.message ?? '',
+  ...(row.details ? { details: row.details } : {}),
+});
+
 /**
  * A recorded command: its answer (an accepted one rebuilt from the events it appended, so the same
  * answer every time) with its causation and fingerprint.
@@ -53,15 +62,7 @@ export const findCommand = async (knex: Knex, commandId: string): Promise<Stored
     [commandId],
   );
   if (!row) return undefined;
-  if (row.status === 'rejected') {
-    return rowToStoredCommand(row, {
-      status: 'rejected',
-      commandId,
-      code: row.code ?? 'UNKNOWN',
-      message: row.message ?? '',
-      ...(row.details ? { details: row.details } : {}),
-    });
-  }
+  if (row.status === 'rejected') return rowToStoredCommand(row, rejectedAnswer(row));
   const events =
     row.first_version <= row.last_version
       ? await readStream(

@@ -22,6 +22,7 @@ export * from './leaveSubscription.js';
 export * from './lockCheckpoint.js';
 export * from './lockSubscriptionPartitions.js';
 export * from './readCheckpoint.js';
+export * from './readCorrelation.js';
 // reading the whole stream in commit-safe order
 export * from './readEventBatch.js';
 export * from './readHeadPosition.js';
