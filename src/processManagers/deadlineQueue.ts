@@ -12,6 +12,8 @@ export type DeadlineJob = {
   readonly name: string;
   readonly input: Omit<ProcessInput, 'source'>;
   readonly correlationId: string;
+  /** The id of the instance's event that scheduled it: the cause of what the deadline brings about. */
+  readonly scheduledBy: string;
 };
 
 export type DeadlineQueue = {

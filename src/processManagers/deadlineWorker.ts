@@ -17,10 +17,12 @@ export const startDeadlineWorker = (options: {
   readonly runtime: ProcessRuntime;
   readonly logger: LoggerPort;
   readonly concurrency?: number;
+  /** How long a pod holds a firing job before another may take it over (as for commands). */
+  readonly lockMs: number;
 }): Worker<DeadlineJob> => {
   const byName = new Map(options.processManagers.map((pm) => [pm.name, pm]));
   const fire = async (job: Job<DeadlineJob>) => {
-    const { processManager: name, key, deadlineId, input, correlationId } = job.data;
+    const { processManager: name, key, deadlineId, input, correlationId, scheduledBy } = job.data;
     const processManager = byName.get(name);
     // another deployment's process manager shares the queue prefix: leave its job to it
     if (!processManager) throw new Error(`no process manager "${name}" in this pod`);
@@ -28,6 +30,7 @@ export const startDeadlineWorker = (options: {
       key,
       inputId: deadlineId,
       correlationId,
+      causationId: scheduledBy,
       input: { ...input, source: { deadlineId } },
     });
   };
@@ -35,6 +38,8 @@ export const startDeadlineWorker = (options: {
     connection: options.connection,
     prefix: options.prefix,
     concurrency: options.concurrency ?? 8,
+    lockDuration: options.lockMs,
+    stalledInterval: Math.max(1_000, Math.floor(options.lockMs / 2)),
   });
   worker.on('failed', (job, error) =>
     options.logger.warn({ deadlineId: job?.id, err: error }, 'deadline failed, BullMQ retries it'),

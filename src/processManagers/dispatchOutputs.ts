@@ -1,6 +1,7 @@
 import type { CommandClient } from '../commands/index.js';
 import type { DeadlineQueue } from './deadlineQueue.js';
 import type { ProcessManager } from './defineProcessManager.js';
+import { handledInputEventId } from './processIds.js';
 import type { ProcessOutput, RoutedInput } from './processTypes.js';
 
 export type OutputPorts = { readonly client: CommandClient; readonly deadlines: DeadlineQueue };
@@ -26,7 +27,7 @@ export const dispatchOutputs = async (
           type: output.type,
           payload: output.payload,
           correlationId: routed.correlationId,
-          causationId: routed.inputId,
+          causationId: routed.causationId ?? routed.inputId,
           issuedBy: `process-manager:${processManager.name}`,
           answerTo: { processManager: processManager.name, key: routed.key },
         });
@@ -44,6 +45,7 @@ export const dispatchOutputs = async (
             name: output.name,
             input: output.input,
             correlationId: routed.correlationId,
+            scheduledBy: handledInputEventId(processManager.name, routed.key, routed.inputId),
           },
           output.at,
         );

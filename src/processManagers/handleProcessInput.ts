@@ -56,7 +56,7 @@ export const handleProcessInput = async (
         metadata: {
           commandId: routed.inputId,
           correlationId: routed.correlationId,
-          causationId: routed.inputId,
+          causationId: routed.causationId ?? routed.inputId,
           ...currentTraceContext(),
         },
       });

@@ -29,7 +29,7 @@ export const handleRoutedInput = (
         [attr.processManager]: processManager.name,
         [attr.processKey]: routed.key,
         [attr.correlationId]: routed.correlationId,
-        [attr.causationId]: routed.inputId,
+        [attr.causationId]: routed.causationId ?? routed.inputId,
       },
     },
     () =>

@@ -79,6 +79,8 @@ export type RoutedInput = {
   readonly inputId: string;
   readonly input: ProcessInput;
   readonly correlationId: string;
+  /** What caused the input, when it is not the input itself: a deadline's scheduling event. */
+  readonly causationId?: string;
   /** Trace context to continue (the event's append span). */
   readonly trace?: StoredTraceContext;
 };

@@ -72,6 +72,7 @@ export const runProcessManagerWorker = async (
           processManagers: options.processManagers,
           runtime,
           logger,
+          lockMs: config.commandLockMs,
         });
         await deadlineWorker.waitUntilReady();
         const names = options.processManagers.map((pm) => pm.name);

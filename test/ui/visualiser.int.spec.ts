@@ -122,6 +122,67 @@ describe.skipIf(missing)(title, () => {
     expect(outside).toEqual([]);
   });
 
+  it('tells a correlation as a sequence diagram across aggregates, each step opening its chart at that version', async () => {
+    const placed = await call(`${url}/v1/commands?wait=true`, {
+      json: {
+        aggregateType: 'order',
+        aggregateId: 'ui-2',
+        type: 'PlaceOrder',
+        payload: placeOrderPayload,
+        correlationId: 'ui-story',
+      },
+      headers: withKey(keys.sender),
+    });
+    const placedEvent = (placed.body as { events: { eventId: string }[] }).events[0];
+    // a reaction, as a process manager sends it: caused by the event, in its correlation
+    const requested = await call(`${url}/v1/commands?wait=true`, {
+      json: {
+        aggregateType: 'payment',
+        aggregateId: 'ui-2',
+        type: 'RequestPayment',
+        payload: { orderId: 'ui-2', amount: 40, method: 'CARD' },
+        correlationId: 'ui-story',
+        causationId: placedEvent?.eventId,
+      },
+      headers: withKey(keys.sender),
+    });
+    expect(requested.status).toBe(200);
+    const requestedEvent = (requested.body as { events: { eventId: string }[] }).events[0];
+    const initiated = await call(`${url}/v1/commands?wait=true`, {
+      json: {
+        aggregateType: 'order',
+        aggregateId: 'ui-2',
+        type: 'InitiatePayment',
+        correlationId: 'ui-story',
+        causationId: requestedEvent?.eventId,
+      },
+      headers: withKey(keys.sender),
+    });
+    expect(initiated.status).toBe(200);
+
+    await page.goto(`${url}/ui/#story=ui-story`);
+    await page.waitForSelector('#story-chart svg');
+    const diagram = (await page.textContent('#story-chart svg')) ?? '';
+    for (const text of [
+      'order/ui-2',
+      'payment/ui-2',
+      'PlaceOrder ✓',
+      'RequestPayment ✓',
+      'v1 OrderPlaced',
+      'v1 PaymentRequested',
+    ])
+      expect(diagram).toContain(text);
+    expect(await page.locator('#story-steps li').count()).toBe(6);
+    mkdirSync(join(repoRoot, 'test-artifacts'), { recursive: true });
+    await page.screenshot({ path: join(repoRoot, 'test-artifacts', 'ui-story.png'), fullPage: true });
+
+    await page.click('#story-steps a:has-text("OrderPlaced")');
+    await page.waitForSelector('#view-aggregate:not([hidden])');
+    await waitForLit(['placed__payment__pending', 'placed__shipping__waitingForPayment']);
+    expect(await page.textContent('#version')).toBe('v1 of 2');
+    expect(outside).toEqual([]);
+  });
+
   it('shows projections and dead letters to an admin', async () => {
     await page.click('nav button[data-view=projections]');
     await page.waitForSelector('#projections tr');

@@ -2,6 +2,7 @@
 // Content-Security-Policy allows nothing else). Mermaid comes from /ui/mermaid.min.js.
 import { $, api, authHeaders, CREDENTIALS, credentials, guarded, showStatus } from './api.js';
 import { createOperationsViews } from './operationsViews.js';
+import { createStoryView } from './storyView.js';
 
 const mermaid = globalThis.mermaid;
 
@@ -173,7 +174,7 @@ const follow = async (type, id, lastId, signal) => {
 
 // ---- the aggregate view ----
 
-const showAggregate = guarded(async (type, id) => {
+const showAggregate = guarded(async (type, id, version) => {
   state.live?.abort();
   setLive(false);
   Object.assign(state, { type, id, events: [], head: 0, selected: 0 });
@@ -188,6 +189,11 @@ const showAggregate = guarded(async (type, id) => {
     const newest = events.at(-1);
     if (newest) last = `${newest.transactionId}-${newest.globalPosition}`;
     showState(await api(`/v1/aggregates/${type}/${encodeURIComponent(id)}`));
+    // opened at a version (a story step): stay there while new events come in
+    if (version && version < state.head) {
+      $('#follow').checked = false;
+      showState(await api(`/v1/aggregates/${type}/${encodeURIComponent(id)}/at/${version}`));
+    }
   } catch (error) {
     if (error.status !== 404) throw error;
     showStatus(`${type}/${id} has no events yet: waiting for them`);
@@ -201,7 +207,14 @@ const showAggregate = guarded(async (type, id) => {
 
 const { showProjections, showDeadLetters } = createOperationsViews(() => state.roles);
 
-const views = { aggregate: () => {}, projections: showProjections, 'dead-letters': showDeadLetters };
+const { showStory } = createStoryView(mermaid, () => [...state.machines.keys()]);
+
+const views = {
+  aggregate: () => {},
+  story: () => {},
+  projections: showProjections,
+  'dead-letters': showDeadLetters,
+};
 
 const showView = (name) => {
   for (const button of document.querySelectorAll('nav button')) {
@@ -220,13 +233,26 @@ const signIn = guarded(async () => {
   $('#aggregate-type').replaceChildren(
     ...machines.map((machine) => new Option(machine.aggregateType, machine.aggregateType)),
   );
+  await openFromHash();
+});
+
+/** `#aggregate=<type>&id=<id>[&version=<n>]` opens a chart; `#story=<correlation id>` a story. */
+const openFromHash = async () => {
   const wanted = new URLSearchParams(location.hash.slice(1));
-  if (wanted.get('aggregate') && wanted.get('id')) {
+  if (wanted.get('story')) {
+    showView('story');
+    $('#correlation-id').value = wanted.get('story');
+    await showStory(wanted.get('story'));
+  } else if (wanted.get('aggregate') && wanted.get('id')) {
+    showView('aggregate');
     $('#aggregate-type').value = wanted.get('aggregate');
     $('#aggregate-id').value = wanted.get('id');
-    await showAggregate(wanted.get('aggregate'), wanted.get('id'));
+    const version = Number(wanted.get('version')) || undefined;
+    if (wanted.get('aggregate') !== state.type || wanted.get('id') !== state.id || version)
+      await showAggregate(wanted.get('aggregate'), wanted.get('id'), version);
   }
-});
+};
+window.addEventListener('hashchange', () => void openFromHash());
 
 mermaid.initialize({ startOnLoad: false, securityLevel: 'strict', theme: 'default' });
 

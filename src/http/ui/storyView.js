@@ -1,0 +1,69 @@
+// The story view: a correlation's commands and events (GET /v1/correlations/:id) as a Mermaid
+// sequence diagram across aggregates and process managers, and as a list whose steps open that
+// aggregate's chart at that version.
+import { $, api, guarded } from './api.js';
+
+/** Text Mermaid takes in labels: no statement separators or entity markers. */
+const safe = (text) => String(text).replace(/[;#:<>]/g, ' ');
+
+const actorOf = (step) => `${step.aggregateType}/${step.aggregateId}`;
+
+/** Mermaid sequenceDiagram text: each command an arrow from its cause's actor, each event a note. */
+export const storyDiagram = (steps) => {
+  const byId = new Map(steps.map((step) => [step.id, step]));
+  const actors = [];
+  const alias = (name) => {
+    if (!actors.includes(name)) actors.push(name);
+    return `p${actors.indexOf(name)}`;
+  };
+  const lines = [];
+  for (const step of steps) {
+    const target = alias(actorOf(step));
+    if (step.kind === 'event') {
+      lines.push(`  Note over ${target}: v${step.version} ${safe(step.type)}`);
+      continue;
+    }
+    const cause = byId.get(step.causationId);
+    const from = cause ? alias(actorOf(cause)) : 'client';
+    const answer = step.status === 'accepted' ? '✓' : `✗ ${safe(step.code)}`;
+    lines.push(`  ${from}->>${target}: ${safe(step.type)} ${answer}`);
+  }
+  const participants = actors.map((name, index) => `  participant p${index} as ${safe(name)}`);
+  return ['sequenceDiagram', '  participant client', ...participants, ...lines].join('\n');
+};
+
+/** `processManagerTypes()` names the stream types that are process managers (no chart to open). */
+export const createStoryView = (mermaid, chartTypes) => {
+  let renders = 0;
+  const stepItem = (step) => {
+    const item = document.createElement('li');
+    item.className = `story-${step.kind}`;
+    const label =
+      step.kind === 'event'
+        ? `${actorOf(step)} v${step.version} ${step.type}`
+        : `${step.type} → ${actorOf(step)} ${step.status}${step.code ? ` ${step.code}` : ''}`;
+    if (!chartTypes().includes(step.aggregateType)) {
+      item.textContent = label;
+      return item;
+    }
+    const link = document.createElement('a');
+    const version = step.kind === 'event' ? `&version=${step.version}` : '';
+    link.href = `#aggregate=${encodeURIComponent(step.aggregateType)}&id=${encodeURIComponent(step.aggregateId)}${version}`;
+    link.textContent = label;
+    item.append(link);
+    return item;
+  };
+
+  const showStory = guarded(async (correlationId) => {
+    const { steps } = await api(`/v1/correlations/${encodeURIComponent(correlationId)}`);
+    const { svg } = await mermaid.render(`story-${++renders}`, storyDiagram(steps));
+    $('#story-chart').innerHTML = svg;
+    $('#story-steps').replaceChildren(...steps.map(stepItem));
+  });
+
+  $('#story-pick').addEventListener('submit', (event) => {
+    event.preventDefault();
+    void showStory($('#correlation-id').value.trim());
+  });
+  return { showStory };
+};
