@@ -174,7 +174,7 @@ const follow = async (type, id, lastId, signal) => {
 
 // ---- the aggregate view ----
 
-const showAggregate = guarded(async (type, id, version) => {
+const showAggregate = guarded(async (type, id, atVersion) => {
   state.live?.abort();
   setLive(false);
   Object.assign(state, { type, id, events: [], head: 0, selected: 0 });
@@ -190,9 +190,9 @@ const showAggregate = guarded(async (type, id, version) => {
     if (newest) last = `${newest.transactionId}-${newest.globalPosition}`;
     showState(await api(`/v1/aggregates/${type}/${encodeURIComponent(id)}`));
     // opened at a version (a story step): stay there while new events come in
-    if (version && version < state.head) {
+    if (atVersion && atVersion < state.head) {
       $('#follow').checked = false;
-      showState(await api(`/v1/aggregates/${type}/${encodeURIComponent(id)}/at/${version}`));
+      showState(await api(`/v1/aggregates/${type}/${encodeURIComponent(id)}/at/${atVersion}`));
     }
   } catch (error) {
     if (error.status !== 404) throw error;
