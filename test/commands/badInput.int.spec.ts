@@ -123,7 +123,7 @@ describe('bad input is rejected with its code, appends nothing, and the ledger k
     }
     const corrupt = await path.client.send({ ...placeOrder('bad-8'), correlationId: 'x\u0000' });
     expect(corrupt).toMatchObject({ status: 'rejected', code: 'VALIDATION' });
-    expect(await storeRows('bad-8')).toEqual({ events: 0, commands: 0 });
+    expect(await storeRows('bad-8')).toEqual({ events: 0, commands: 0, rejected: 0 });
   });
 
   it('a NUL put on the queue by another producer is refused by the worker, not retried, and the shard goes on', async () => {

@@ -7,7 +7,8 @@ import { placeOrder } from '../support/orderCommands.js';
 import { type PodProcess, startPod } from '../support/processes.js';
 
 const ORDERS = 200;
-const TIMEOUT_MS = 30_000;
+// long enough for the provider to capture every paid order on a loaded machine
+const TIMEOUT_MS = 90_000;
 type Fate = 'paid' | 'declined' | 'unpaid';
 const fateOf = (i: number): Fate => (['paid', 'declined', 'unpaid'] as const)[i % 3] as Fate;
 const orderId = (i: number) => `saga-${i}`;
@@ -18,6 +19,7 @@ describe('200 orders through order-payment: two command pods, two process-manage
   beforeAll(async () => {
     path = await createCommandPath({ commandLockMs: 3_000 });
   });
+  const log = (message: string) => console.log(`[saga ${new Date().toISOString()}] ${message}`);
   afterAll(async () => {
     await Promise.all(pods.map((pod) => pod.kill('SIGKILL')));
     await path.close();
@@ -30,7 +32,6 @@ describe('200 orders through order-payment: two command pods, two process-manage
     CHRONICLE_SUBSCRIPTION_LEASE_MS: '1500',
     CHRONICLE_SUBSCRIPTION_POLL_MS: '100',
     CHRONICLE_SUBSCRIPTION_BACKOFF_MS: '20',
-    LOG_LEVEL: 'warn',
   });
   const startPm = (id: string) => {
     const pod = startPod('workers/process-manager-worker.ts', pmEnv(id));
@@ -51,12 +52,13 @@ describe('200 orders through order-payment: two command pods, two process-manage
 
   it('pays, fails or cancels every order as its payment goes; one RequestPayment each; every story complete', async () => {
     const commandPods = ['cmd-a', 'cmd-b'].map((id) =>
-      startPod('workers/command-worker.ts', { ...path.podEnv, CHRONICLE_WORKER_ID: id, LOG_LEVEL: 'warn' }),
+      startPod('workers/command-worker.ts', { ...path.podEnv, CHRONICLE_WORKER_ID: id }),
     );
     pods.push(...commandPods);
     const doomed = startPm('pm-a');
     startPm('pm-b');
     await Promise.all(pods.map((pod) => pod.waitFor(/ready/, 120_000)));
+    log('pods ready');
 
     // the payment provider: acts on each PaymentRequested in the order's correlation, caused by it
     const acted = new Set<string>();
@@ -102,7 +104,9 @@ describe('200 orders through order-payment: two command pods, two process-manage
       }
       if (i === Math.floor((2 * ORDERS) / 3)) restarted = startPm('pm-c');
     }
+    log('orders placed');
     await restarted?.waitFor(/ready/, 120_000);
+    log('replacement pod ready');
 
     const settled = async () => {
       const [paid, failed, cancelled] = await Promise.all(
@@ -119,6 +123,7 @@ describe('200 orders through order-payment: two command pods, two process-manage
     });
     providing = false;
     await provider;
+    log('settled');
 
     for (let i = 0; i < ORDERS; i++) {
       const id = orderId(i);
@@ -152,7 +157,7 @@ describe('200 orders through order-payment: two command pods, two process-manage
       expect(types).toEqual(expect.arrayContaining(expectedSteps[fateOf(i)]));
       expect(story.filter((step) => step.kind === 'command' && step.status === 'rejected')).toEqual([]);
     }
-  });
+  }, 480_000);
 });
 
 const storyOf = async (store: ReturnType<typeof createPostgresEventStore>, i: number) => {
