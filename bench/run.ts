@@ -82,6 +82,8 @@ if (wanted('projections')) {
 
 if (wanted('nats')) save('nats', await (await import('./natsPublish.js')).benchNatsPublish(OPS));
 
+if (wanted('saga')) save('saga', await (await import('./sagaLatency.js')).sagaLatency(Math.min(OPS, 200)));
+
 if (wanted('tracing')) {
   const { tracingCost } = await import('./tracingCost.js');
   save('tracing', await tracingCost(OPS, Number(process.env.BENCH_ROUNDS ?? 2)));

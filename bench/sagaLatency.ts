@@ -1,0 +1,100 @@
+import { aggregates, processManagers } from '../actors/index.js';
+import { CommandWorker, createCommandClient } from '../src/commands/index.js';
+import type { ChronicleConfig } from '../src/config/index.js';
+import { createOrm } from '../src/db/index.js';
+import { query } from '../src/eventStore/index.js';
+import { runProcessManagerWorker } from '../src/processManagers/index.js';
+import { benchEnvironment, REDIS_URL } from './benchEnvironment.js';
+import { BENCH_SHARDS } from './commandThroughput.js';
+import { measureLoad, percentile, ratio } from './stats.js';
+
+const payload = {
+  customerId: 'c',
+  productId: 'p',
+  vendorId: 'v',
+  quantity: 1,
+  totalPrice: 10,
+  paymentMethod: 'CARD',
+};
+const silent = { info() {}, warn() {}, error() {} };
+
+/**
+ * The order-payment saga end to end, in one process: command worker, process-manager worker,
+ * client. One operation = PlaceOrder (accepted) → the process manager requests payment X → the
+ * provider (this bench) authorizes and captures at once → the process manager confirms order X;
+ * timed from PlaceOrder accepted to OrderPaid stored. Beside it, the same run's single-command
+ * latency (PlaceOrder with wait).
+ */
+export const sagaLatency = async (operations: number) => {
+  const env = await benchEnvironment('saga');
+  const config: ChronicleConfig = {
+    databaseUrl: env.databaseUrl,
+    redisUrl: REDIS_URL,
+    shards: BENCH_SHARDS,
+    queuePrefix: env.queuePrefix,
+    commandLockMs: 15_000,
+  };
+  const worker = await CommandWorker.start({ config, aggregates, logger: silent });
+  const pm = await runProcessManagerWorker({ config, processManagers, logger: silent });
+  const client = createCommandClient(config);
+  const orm = await createOrm(config.databaseUrl);
+  const knex = orm.em.getKnex();
+  const until = async (streamType: string, id: string, type: string) => {
+    for (;;) {
+      const [row] = await query(
+        knex,
+        'select 1 from es_events where stream_type = ? and stream_id = ? and type = ?',
+        [streamType, id, type],
+      );
+      if (row) return;
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+  };
+  let run = 0;
+  const send = async (aggregateType: string, aggregateId: string, type: string, body: object = {}) => {
+    const result = await client.send({ aggregateType, aggregateId, type, payload: body }, { wait: true });
+    if (result.status !== 'accepted') throw new Error(`${type}: ${result.code} ${result.message}`);
+  };
+  try {
+    const figures: Record<string, unknown> = {};
+    for (const concurrency of [1, 16]) {
+      const prefix = `r${run++}`;
+      const single = await measureLoad(operations, concurrency, (i) =>
+        send('order', `${prefix}-single-${i}`, 'PlaceOrder', payload),
+      );
+      // measureLoad times each whole operation; the saga's own latency starts once PlaceOrder is accepted
+      const sagaMs: number[] = [];
+      const load = await measureLoad(operations, concurrency, async (i) => {
+        const id = `${prefix}-saga-${i}`;
+        await send('order', id, 'PlaceOrder', payload);
+        const started = performance.now();
+        await until('payment', id, 'PaymentRequested');
+        await send('payment', id, 'AuthorizePayment', { authorizationCode: 'A' });
+        await send('payment', id, 'CapturePayment');
+        await until('order', id, 'OrderPaid');
+        sagaMs.push(performance.now() - started);
+      });
+      sagaMs.sort((a, b) => a - b);
+      const saga = {
+        sagas: operations,
+        concurrency,
+        perSecond: load.perSecond,
+        p50Ms: Number(percentile(sagaMs, 50).toFixed(2)),
+        p99Ms: Number(percentile(sagaMs, 99).toFixed(2)),
+      };
+      figures[`concurrency${concurrency}`] = {
+        saga,
+        singleCommand: single,
+        sagaP50VsSingleCommand: ratio(saga.p50Ms, single.p50Ms),
+        sagaP99VsSingleCommand: ratio(saga.p99Ms, single.p99Ms),
+      };
+    }
+    return figures;
+  } finally {
+    await client.close();
+    await pm.stop();
+    await worker.stop();
+    await orm.close(true);
+    await env.drop();
+  }
+};
