@@ -47,6 +47,8 @@ export {
 } from './errors/chronicleError.js';
 export { ConcurrencyError } from './errors/concurrencyError.js';
 export { TransientError } from './errors/transientError.js';
+export { classifyFailure, type FailureClass, isTransientError } from './errors/classifyFailure.js';
+export { type FailureReason, failureReason } from './errors/failureReason.js';
 
 // The event store (PostgreSQL) and the positions a reader of the whole stream keeps
 export type {
@@ -224,6 +226,7 @@ export { type LoggerPort, silentLogger } from './logging/loggerPort.js';
 export { type CliDomain, type PodKind, runCli } from './cli/runCli.js';
 export { CliUsageError } from './cli/cliOutput.js';
 export { projectionVerbs } from './cli/projectionVerbs.js';
+export { deadLetterVerbs } from './cli/deadLetterVerbs.js';
 export { vizCommand } from './cli/vizCommand.js';
 
 // Machines, drawn: the description and Mermaid text behind `chronicle viz` and the UI

@@ -1,4 +1,4 @@
-import { natsOutbox, projectionVerbs, runCli, vizCommand } from 'chronicle';
+import { deadLetterVerbs, natsOutbox, projectionVerbs, runCli, vizCommand } from 'chronicle';
 import { aggregates } from '../actors/index.js';
 import { projections } from '../actors/projections/index.js';
 import { domainMigrations } from '../migrations/domain/index.js';
@@ -13,6 +13,7 @@ process.exitCode = await runCli(process.argv.slice(2), {
   pods: Object.fromEntries(podKinds.map((pod) => [pod.kind, () => runPodDefinition(pod)])),
   verbs: {
     ...projectionVerbs({ projections, aggregates, subscriptions: [natsOutbox()] }),
+    ...deadLetterVerbs(),
     viz: vizCommand(aggregates),
     dev: async (args) => {
       await runDev(podKinds, parseDevArgs(args));

@@ -2,6 +2,8 @@ import type { MigrationObject } from '@mikro-orm/core';
 import { Migration2026112900004NCommandCausation } from './Migration2026112900004NCommandCausation.js';
 import { Migration20261123000001EventStore } from './Migration20261123000001EventStore.js';
 import { Migration20261123000002Subscriptions } from './Migration20261123000002Subscriptions.js';
+import { Migration20261129054000EventsReaderGuard } from './Migration20261129054000EventsReaderGuard.js';
+import { Migration20261129060000SubscriptionDeadLetters } from './Migration20261129060000SubscriptionDeadLetters.js';
 
 /**
  * The runtime's own schema (es_* tables), in order: every deployment gets exactly these. Applied
@@ -11,4 +13,9 @@ export const runtimeMigrations: readonly MigrationObject[] = [
   { name: 'Migration20261123000001EventStore', class: Migration20261123000001EventStore },
   { name: 'Migration20261123000002Subscriptions', class: Migration20261123000002Subscriptions },
   { name: 'Migration2026112900004NCommandCausation', class: Migration2026112900004NCommandCausation },
+  { name: 'Migration20261129054000EventsReaderGuard', class: Migration20261129054000EventsReaderGuard },
+  {
+    name: 'Migration20261129060000SubscriptionDeadLetters',
+    class: Migration20261129060000SubscriptionDeadLetters,
+  },
 ];

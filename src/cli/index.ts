@@ -1,4 +1,5 @@
 export * from './cliOutput.js';
+export * from './deadLetterVerbs.js';
 export * from './projectionCommands.js';
 export * from './projectionVerbs.js';
 export * from './runCli.js';

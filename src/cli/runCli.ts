@@ -12,6 +12,7 @@ import {
   storyCommand,
 } from './aggregateCommands.js';
 import { CliUsageError, EXIT, printError } from './cliOutput.js';
+import { deadLetterUsage } from './deadLetterVerbs.js';
 import { projectionUsage } from './projectionVerbs.js';
 import { vizUsage } from './vizCommand.js';
 
@@ -37,6 +38,7 @@ export const usage = `usage: chronicle <verb> [args]
   worker <command|projection|snapshot|process-manager|api|nats>
                                             run a pod until SIGTERM/SIGINT
 ${projectionUsage}
+${deadLetterUsage}
   ${vizUsage}
                                             print the machine as Mermaid stateDiagram text (--json: as JSON; --out: write SVG)
 environment: DATABASE_URL, REDIS_URL, CHRONICLE_SHARDS, CHRONICLE_QUEUE_PREFIX (docs/operations.md)`;

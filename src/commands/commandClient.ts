@@ -108,8 +108,26 @@ export const createCommandClient = (options: CommandClientOptions = {}): Command
     return listening;
   };
 
-  const enqueue = async (envelope: CommandEnvelope, shard: number) =>
-    queue(shard).add(envelope.type, envelope, commandJobOptions(envelope.commandId, retention));
+  /**
+   * Adds the job. A resend of a command id the caller chose may find it dead-lettered (failed): it
+   * then runs again, so a careful client that resends after a failure gets another attempt (the
+   * command ledger still answers a command that did commit with its first result).
+   */
+  const enqueue = async (envelope: CommandEnvelope, shard: number, chosenId: boolean) => {
+    const job = await queue(shard).add(
+      envelope.type,
+      envelope,
+      commandJobOptions(envelope.commandId, retention),
+    );
+    if (chosenId && (await queue(shard).getJobState(envelope.commandId)) === 'failed') {
+      const stored = await queue(shard).getJob(envelope.commandId);
+      // another resend may have retried it first: then it is queued again, which is what we want
+      await stored?.retry('failed').catch(async (error) => {
+        if ((await queue(shard).getJobState(envelope.commandId)) === 'failed') throw error;
+      });
+    }
+    return job;
+  };
 
   /**
    * An id given by the sender may already name a job of this queue (BullMQ then keeps the first
@@ -136,7 +154,7 @@ export const createCommandClient = (options: CommandClientOptions = {}): Command
       if (!sendOptions.wait) {
         // behind the waiting sends made before it, which wait for the subscription first
         if (listening) await listening.catch(() => {});
-        await enqueue(envelope, shard);
+        await enqueue(envelope, shard, request.commandId !== undefined);
         const reused = request.commandId ? await reusedInQueue(envelope, shard) : undefined;
         return reused ?? ({ status: 'enqueued', commandId: envelope.commandId } satisfies Enqueued);
       }
@@ -146,7 +164,7 @@ export const createCommandClient = (options: CommandClientOptions = {}): Command
       answer.catch(() => {}); // awaited below; a failed enqueue must not leave it unhandled
       // a caller's waiting sends reach the queue in the order sent: the only await before this one
       // is on the same subscription, and its continuations run in order
-      await enqueue({ ...envelope, replyTo: channel }, shard);
+      await enqueue({ ...envelope, replyTo: channel }, shard, request.commandId !== undefined);
       // a command id of the caller's may name a job enqueued before, whose answer goes elsewhere;
       // if that job asked something else, this command is refused, not answered with its result
       if (request.commandId !== undefined) {

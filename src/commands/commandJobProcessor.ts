@@ -1,5 +1,6 @@
-import { type Job, UnrecoverableError } from 'bullmq';
+import { type Job, UnrecoverableError, WaitingError } from 'bullmq';
 import type { ActorHost } from '../actorHost/index.js';
+import { failureReason, formatFailureReason } from '../errors/index.js';
 import { type LoggerPort, withCorrelationBaggage } from '../logging/index.js';
 import type { CommandEnvelope, CommandResult } from '../messages/index.js';
 import { recordCommandProcessed, recordQueueWait } from '../metrics/index.js';
@@ -12,16 +13,19 @@ export type CommandJobProcessorOptions = {
   readonly shard: number;
   readonly retry?: RetryPolicy | undefined;
   readonly logger: LoggerPort;
+  /** Aborted when the worker stops: a command waiting out an outage goes back to the head of its queue. */
+  readonly stopping?: AbortSignal;
 };
 
 /**
  * What a shard worker does with one job, the worker edge where errors become queue behaviour: the
  * consumer span continues the sender's trace; infrastructure trouble is retried in place (order
- * is kept); a rejection completes the job with its answer; retries exhausted = a dead letter.
+ * is kept, however long it lasts); a rejection completes the job with its answer; any other
+ * failure is a dead letter at once (classifyFailure).
  */
 export const commandJobProcessor =
-  ({ host, shard, retry, logger }: CommandJobProcessorOptions) =>
-  async (job: Job<CommandEnvelope>): Promise<CommandResult> => {
+  ({ host, shard, retry, logger, stopping }: CommandJobProcessorOptions) =>
+  async (job: Job<CommandEnvelope>, token?: string): Promise<CommandResult> => {
     const envelope = job.data;
     return withSpan(
       'consumer',
@@ -37,9 +41,15 @@ export const commandJobProcessor =
             (error, attempt, delayMs) =>
               logger.warn(
                 { commandId: envelope.commandId, attempt, delayMs: Math.round(delayMs), err: error },
-                'command failed, retrying in place',
+                'transient failure, retrying in place',
               ),
+            stopping,
           );
+          if (outcome.status === 'abandoned') {
+            // stopping mid-outage: back to the head of the queue, for whichever pod comes next
+            await job.moveToWait(token);
+            throw new WaitingError();
+          }
           const processed = (outcome: 'failed' | CommandResult['status']) =>
             recordCommandProcessed({
               commandType: envelope.type,
@@ -48,9 +58,9 @@ export const commandJobProcessor =
             });
           if (outcome.status === 'failed') {
             processed('failed');
-            const reason = (outcome.error as Error)?.message ?? String(outcome.error);
+            // readers get a code and a short message; the whole error goes to the log
             logger.error({ commandId: envelope.commandId, err: outcome.error }, 'command dead-lettered');
-            throw new UnrecoverableError(`after ${outcome.attempts} attempts: ${reason}`);
+            throw new UnrecoverableError(formatFailureReason(failureReason(outcome.error)));
           }
           const result = outcome.value;
           span.setAttribute(attr.outcome, result.status);

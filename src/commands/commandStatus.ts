@@ -1,4 +1,5 @@
 import type { Queue } from 'bullmq';
+import { parseFailureReason } from '../errors/index.js';
 import type { CommandResult } from '../messages/index.js';
 
 export type CommandStatus =
@@ -7,6 +8,8 @@ export type CommandStatus =
   | {
       readonly status: 'failed';
       readonly commandId: string;
+      /** A typed code and a short message (the detail is in the worker's log). */
+      readonly code: string;
       readonly reason: string;
       readonly failedAt?: string;
     }
@@ -28,10 +31,12 @@ export const readCommandStatus = async (
   const job = await queue.getJob(commandId);
   if (!job) return { status: 'unknown', commandId };
   if (state === 'completed') return { status: 'done', commandId, result: job.returnvalue as CommandResult };
+  const { code, message } = parseFailureReason(job.failedReason ?? '');
   return {
     status: 'failed',
     commandId,
-    reason: job.failedReason,
+    code,
+    reason: message,
     ...(job.finishedOn ? { failedAt: new Date(job.finishedOn).toISOString() } : {}),
   };
 };

@@ -11,6 +11,7 @@ import type { ReadinessCheck } from '../observability/index.js';
 import { commandJobProcessor } from './commandJobProcessor.js';
 import { publishReply } from './commandReply.js';
 import type { RetryPolicy } from './retryInPlace.js';
+import { ShardConcurrencyGuard } from './shardConcurrencyGuard.js';
 import { shardQueueName } from './shardFor.js';
 
 export type CommandWorkerOptions = {
@@ -34,6 +35,9 @@ export class CommandWorker {
     readonly host: ActorHost,
     private readonly orm: Orm,
     private readonly connection: Redis,
+    private readonly guard: ShardConcurrencyGuard,
+    private readonly queues: readonly Queue[],
+    private readonly stopping: AbortController,
   ) {}
 
   static async start(options: CommandWorkerOptions): Promise<CommandWorker> {
@@ -49,18 +53,32 @@ export class CommandWorker {
     const connection = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
     const lockDuration = config.commandLockMs;
     const workers: Worker[] = [];
+    const queues = Array.from(
+      { length: config.shards },
+      (_, shard) => new Queue(shardQueueName(shard), { connection, prefix: config.queuePrefix }),
+    );
+    const guard = new ShardConcurrencyGuard(queues, () => workers, connection, logger);
+    await Promise.all(queues.map((queue) => queue.setGlobalConcurrency(1)));
+    // aborted on stop: a command waiting out an outage goes back to the head of its queue
+    const stopping = new AbortController();
     for (let shard = 0; shard < config.shards; shard++) {
       const name = shardQueueName(shard);
-      const queue = new Queue(name, { connection, prefix: config.queuePrefix });
-      await queue.setGlobalConcurrency(1);
-      await queue.close();
-      const processJob = commandJobProcessor({ host, shard, retry: options.retry, logger });
+      const processJob = commandJobProcessor({
+        host,
+        shard,
+        retry: options.retry,
+        logger,
+        stopping: stopping.signal,
+      });
       const worker = new Worker<CommandEnvelope, CommandResult>(name, processJob, {
         connection,
         prefix: config.queuePrefix,
         concurrency: 1,
         lockDuration,
-        stalledInterval: Math.max(1_000, Math.floor(lockDuration / 2)),
+        // renewed three times per lock period, so a busy pod keeps it; a dead pod's lock runs out
+        // within lockDuration, and the next stalled check (every third of it) takes the job over
+        lockRenewTime: Math.max(100, Math.floor(lockDuration / 3)),
+        stalledInterval: Math.max(500, Math.floor(lockDuration / 3)),
         maxStalledCount: 10,
         autorun: true,
       });
@@ -86,17 +104,26 @@ export class CommandWorker {
     }
     await Promise.all(workers.map((worker) => worker.waitUntilReady()));
     logger.info({ shards: config.shards, prefix: config.queuePrefix }, 'command worker started');
-    return new CommandWorker(workers, host, orm, connection);
+    return new CommandWorker(workers, host, orm, connection, guard, queues, stopping);
   }
 
-  /** Ready while every shard worker runs (the pod adds the PostgreSQL and Redis checks). */
+  /**
+   * Ready while every shard worker runs and every shard queue has its one-job limit in Redis (the
+   * pod adds the PostgreSQL and Redis checks).
+   */
   readinessChecks(): Record<string, ReadinessCheck> {
-    return { workers: async () => this.workers.every((worker) => worker.isRunning()) };
+    return {
+      workers: async () => this.workers.every((worker) => worker.isRunning()),
+      shardLimit: () => this.guard.check(),
+    };
   }
 
   /** Finishes the commands in hand, then closes queues and connections. */
   async stop(): Promise<void> {
+    this.stopping.abort();
+    this.guard.stop();
     await Promise.all(this.workers.map((worker) => worker.close()));
+    await Promise.all(this.queues.map((queue) => queue.close()));
     this.host.stop();
     await this.orm.close(true);
     await this.connection.quit();

@@ -16,7 +16,7 @@ export const defaultConfig: ChronicleConfig = {
   redisUrl: 'redis://127.0.0.1:6379',
   shards: 8,
   queuePrefix: 'chronicle',
-  commandLockMs: 15_000,
+  commandLockMs: 3_000,
 };
 
 /** An environment value that must be a positive integer; unset or empty keeps the fallback. */

@@ -15,8 +15,10 @@ export type OrmOptions = {
  * One MikroORM instance per process. The event store needs no entities (its hot path is SQL through
  * this connection); migrations come from explicit lists: the runtime's, then the domain's.
  */
-export const createOrm = async (databaseUrl: string, options: OrmOptions = {}): Promise<Orm> =>
-  MikroORM.init({
+export const createOrm = async (databaseUrl: string, options: OrmOptions = {}): Promise<Orm> => {
+  // MikroORM reads host, user and database from the URL but drops its parameters: carry the one we use
+  const applicationName = new URL(databaseUrl).searchParams.get('application_name');
+  return MikroORM.init({
     clientUrl: databaseUrl,
     entities: [],
     discovery: { warnWhenNoEntities: false },
@@ -31,4 +33,6 @@ export const createOrm = async (databaseUrl: string, options: OrmOptions = {}): 
     pool: { min: 0, max: options.poolSize ?? 10 },
     debug: false,
     allowGlobalContext: true,
+    ...(applicationName ? { driverOptions: { connection: { application_name: applicationName } } } : {}),
   });
+};

@@ -30,7 +30,28 @@ export const metricName = {
   projectionLagEvents: 'chronicle.projection.lag.events',
   projectionLagSeconds: 'chronicle.projection.lag.seconds',
   snapshotsTaken: 'chronicle.snapshots.taken',
+  horizonBlockerAge: 'chronicle.subscription.blocker.age',
+  horizonBlockerPid: 'chronicle.subscription.blocker.pid',
+  horizonBlockerState: 'chronicle.subscription.blocker.state',
 } as const;
+
+/** pg_stat_activity states (plus `prepared` and `ended`) a blocking transaction can be in. */
+export const blockerStates = [
+  'active',
+  'idle in transaction',
+  'idle in transaction (aborted)',
+  'fastpath function call',
+  'prepared',
+  'ended',
+] as const;
+
+/** The open transaction that holds the subscriptions' horizon while committed events wait. */
+export type HorizonBlockerReading = {
+  readonly ageSeconds: number;
+  readonly pid: number | null;
+  readonly state: string;
+};
+export type HorizonBlockerSource = () => HorizonBlockerReading | undefined;
 
 /** Histogram buckets in milliseconds: sub-millisecond folds up to minute-long waits in a queue. */
 const millisecondBuckets = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 30_000, 60_000];
@@ -62,10 +83,14 @@ type Instruments = {
   readonly actorCacheSize: ObservableGauge;
   readonly projectionLagEvents: ObservableGauge;
   readonly projectionLagSeconds: ObservableGauge;
+  readonly horizonBlockerAge: ObservableGauge;
+  readonly horizonBlockerPid: ObservableGauge;
+  readonly horizonBlockerState: ObservableGauge;
 };
 
 const actorCacheSizeSources = new Set<() => number>();
 const projectionLagSources = new Set<ProjectionLagSource>();
+const horizonBlockerSources = new Set<HorizonBlockerSource>();
 
 const reportProjectionLag = async (
   result: BatchObservableResult,
@@ -140,7 +165,35 @@ const createInstruments = (meter: Meter): Instruments => {
       description: 'Age of the oldest event the projection has not handled',
       unit: 's',
     }),
+    horizonBlockerAge: meter.createObservableGauge(metricName.horizonBlockerAge, {
+      description:
+        'Age of the open transaction holding every subscription back while committed events wait (0: none)',
+      unit: 's',
+    }),
+    horizonBlockerPid: meter.createObservableGauge(metricName.horizonBlockerPid, {
+      description: 'PostgreSQL backend pid of that transaction (0: none)',
+    }),
+    horizonBlockerState: meter.createObservableGauge(metricName.horizonBlockerState, {
+      description: 'State of that transaction: 1 for its state, 0 for the others',
+    }),
   };
+  meter.addBatchObservableCallback(
+    (result) => {
+      // the oldest blocker any source saw; every series is observed each time (0 = none), so no
+      // stale pid or state lingers under cumulative temporality
+      const seen = [...horizonBlockerSources]
+        .map((read) => read())
+        .filter((reading) => reading !== undefined);
+      const oldest = seen.sort((a, b) => b.ageSeconds - a.ageSeconds)[0];
+      result.observe(instruments.horizonBlockerAge, oldest?.ageSeconds ?? 0);
+      result.observe(instruments.horizonBlockerPid, oldest?.pid ?? 0);
+      for (const state of blockerStates)
+        result.observe(instruments.horizonBlockerState, oldest?.state === state ? 1 : 0, {
+          [attr.blockerState]: state,
+        });
+    },
+    [instruments.horizonBlockerAge, instruments.horizonBlockerPid, instruments.horizonBlockerState],
+  );
   instruments.actorCacheSize.addCallback((result) => {
     let size = 0;
     for (const read of actorCacheSizeSources) {
@@ -257,5 +310,17 @@ export const observeProjectionLag = (read: ProjectionLagSource): Unregister => {
   instruments();
   return () => {
     projectionLagSources.delete(read);
+  };
+};
+
+/**
+ * Registers a reader of the transaction holding the subscriptions back (from the last status
+ * refresh; keep it cheap). Returns the function that unregisters it.
+ */
+export const observeHorizonBlocker = (read: HorizonBlockerSource): Unregister => {
+  horizonBlockerSources.add(read);
+  instruments();
+  return () => {
+    horizonBlockerSources.delete(read);
   };
 };

@@ -1,24 +1,36 @@
 import type { Knex } from '@mikro-orm/postgresql';
 import type { LoggerPort } from '../logging/index.js';
-import { observeProjectionLag, type ProjectionLag } from '../metrics/index.js';
+import {
+  type HorizonBlockerReading,
+  observeHorizonBlocker,
+  observeProjectionLag,
+  type ProjectionLag,
+} from '../metrics/index.js';
 import type { SubscriptionOutline } from '../subscriptions/index.js';
 import type { Projection } from './defineProjection.js';
 import { type PartitionStatus, projectionStatus, subscriptionStatus } from './projectionStatus.js';
 
-/** Refreshes the lag figures from `read` every `everyMs` and lets the gauges observe them. */
+/**
+ * Refreshes the lag figures (and the transaction holding the subscriptions back, if any) from `read`
+ * every `everyMs` and lets the gauges observe them.
+ */
 const reportLag = async (
   read: () => Promise<readonly PartitionStatus[]>,
   everyMs: number,
   logger: LoggerPort,
 ): Promise<() => void> => {
   let lag: ProjectionLag[] = [];
+  let blocker: HorizonBlockerReading | undefined;
   const refresh = async () => {
     try {
-      lag = (await read()).map((status) => ({
+      const statuses = await read();
+      lag = statuses.map((status) => ({
         projection: status.name,
         partition: status.partition,
         ...status.lag,
       }));
+      // the horizon is one for the database: any partition held back names the same transaction
+      blocker = statuses.find((status) => status.heldBack)?.heldBack;
     } catch (error) {
       logger.warn({ err: error }, 'projection lag refresh failed');
     }
@@ -26,10 +38,12 @@ const reportLag = async (
   await refresh();
   const timer = setInterval(() => void refresh(), everyMs);
   timer.unref();
-  const unobserve = observeProjectionLag(() => lag);
+  const unobserveLag = observeProjectionLag(() => lag);
+  const unobserveBlocker = observeHorizonBlocker(() => blocker);
   return () => {
     clearInterval(timer);
-    unobserve();
+    unobserveLag();
+    unobserveBlocker();
   };
 };
 

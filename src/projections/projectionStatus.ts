@@ -1,10 +1,13 @@
 import type { Knex } from '@mikro-orm/postgresql';
 import {
   type Checkpoint,
+  countDeadLetters,
   countEventsAfter,
   type EventFilter,
+  type HorizonBlocker,
   type PartitionFailure,
   readHeadPosition,
+  readHorizon,
   readSubscriptionPartitions,
   type StoredPartition,
   startOfStream,
@@ -34,6 +37,13 @@ export type PartitionStatus = PartitionState & {
   /** The newest event position in the store. */
   readonly head: number;
   readonly lag: { readonly events: number; readonly seconds: number };
+  /** Events parked as dead letters of this partition (`chronicle dead-letters list` shows them). */
+  readonly deadLetters: number;
+  /**
+   * Committed events of this partition wait behind an open transaction that may still append:
+   * how many, and that transaction (pid, state, age).
+   */
+  readonly heldBack?: HorizonBlocker & { readonly events: number };
 };
 
 const neverRun = (subscription: string, partition: number, partitions: number): StoredPartition => ({
@@ -45,6 +55,7 @@ const neverRun = (subscription: string, partition: number, partitions: number): 
   owner: null,
   leaseExpiresAt: null,
   leaseLive: false,
+  ownerGone: false,
   attempts: 0,
   lastError: null,
 });
@@ -52,7 +63,8 @@ const neverRun = (subscription: string, partition: number, partitions: number): 
 const stateOf = (row: StoredPartition): PartitionState => {
   const error = row.lastError ?? { message: 'unknown', at: '' };
   if (row.status === 'failed') return { state: 'failed', attempts: row.attempts, error };
-  if (!row.owner || !row.leaseLive || !row.leaseExpiresAt) return { state: 'unowned', lastOwner: row.owner };
+  if (!row.owner || !row.leaseLive || !row.leaseExpiresAt || row.ownerGone)
+    return { state: 'unowned', lastOwner: row.owner };
   const lease = { owner: row.owner, leaseExpiresAt: row.leaseExpiresAt };
   return row.attempts > 0
     ? { state: 'retrying', ...lease, attempts: row.attempts, error }
@@ -76,22 +88,28 @@ export const subscriptionStatus = async (
       ? stored
       : Array.from({ length: partitions }, (_, partition) => neverRun(name, partition, partitions));
   const head = await readHeadPosition(db);
+  const horizon = await readHorizon(db);
+  const parked = await countDeadLetters(db, name);
   return Promise.all(
-    rows.map(
-      async (row): Promise<PartitionStatus> => ({
+    rows.map(async (row): Promise<PartitionStatus> => {
+      const { held, ...lag } = await countEventsAfter(db, {
+        after: row.checkpoint,
+        filter,
+        partition: { index: row.partition, count: row.partitions },
+        horizon: horizon.transactionId,
+      });
+      return {
         name: row.subscription,
         partition: row.partition,
         partitions: row.partitions,
         checkpoint: row.checkpoint,
         head,
-        lag: await countEventsAfter(db, {
-          after: row.checkpoint,
-          filter,
-          partition: { index: row.partition, count: row.partitions },
-        }),
+        lag,
+        deadLetters: parked.get(row.partition) ?? 0,
         ...stateOf(row),
-      }),
-    ),
+        ...(horizon.blocker && held > 0 ? { heldBack: { ...horizon.blocker, events: held } } : {}),
+      };
+    }),
   );
 };
 

@@ -66,6 +66,8 @@ export const projectionSubscription = (
 ): SubscriptionDefinition => {
   const { handler } = projection;
   return {
+    // a read model parks an event it cannot write and goes on (docs/decisions.md, Failures)
+    parksPoisonEvents: true,
     name: options.name ?? projection.name,
     partitions: projection.partitions,
     filter: { eventTypes: projection.events },

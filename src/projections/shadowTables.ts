@@ -8,6 +8,7 @@ import {
   forgetSubscriptionWorkers,
   leaseAllPartitions,
   lockSubscriptionPartitions,
+  markReaderTransaction,
   query,
   readEventBatch,
   renameSubscription,
@@ -88,6 +89,8 @@ export const swapShadow = async (
   definition: SubscriptionDefinition,
 ): Promise<number> =>
   db.transaction(async (tx) => {
+    // a reader like any batch: the horizon of the live subscriptions does not wait for the swap
+    await markReaderTransaction(tx);
     await lockRebuild(tx, projection.name);
     const rows = await lockSubscriptionPartitions(tx, shadow.subscription);
     if (

@@ -21,11 +21,30 @@ export const startSnapshotSweep = async (options: {
 }): Promise<SnapshotSweeper> => {
   const connection = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
   const queue = new Queue(SNAPSHOT_SWEEP_QUEUE, { connection, prefix: options.prefix });
-  await queue.upsertJobScheduler(
-    SCHEDULER_ID,
-    { every: options.everyMs },
-    { name: 'sweep', data: {}, opts: { removeOnComplete: 50, removeOnFail: 50 } },
-  );
+  const upsert = () =>
+    queue.upsertJobScheduler(
+      SCHEDULER_ID,
+      { every: options.everyMs },
+      { name: 'sweep', data: {}, opts: { removeOnComplete: 50, removeOnFail: 50 } },
+    );
+  await upsert();
+  // a Redis that lost its data (restart without AOF, failover to an empty replica) forgets the
+  // schedule: look for it on every reconnect and every minute, and make it again
+  const ensure = async () => {
+    try {
+      if (await queue.getJobScheduler(SCHEDULER_ID)) return;
+      options.logger.warn(
+        { scheduler: SCHEDULER_ID },
+        'snapshot sweep schedule missing from Redis: made again',
+      );
+      await upsert();
+    } catch (error) {
+      options.logger.warn({ err: error }, 'could not check the snapshot sweep schedule; will retry');
+    }
+  };
+  connection.on('ready', () => void ensure());
+  const timer = setInterval(() => void ensure(), Math.min(options.everyMs, 60_000));
+  timer.unref();
   const worker = new Worker(
     SNAPSHOT_SWEEP_QUEUE,
     async () => {
@@ -38,6 +57,7 @@ export const startSnapshotSweep = async (options: {
   worker.on('failed', (_job, error) => options.logger.warn({ err: error }, 'snapshot sweep failed'));
   return {
     close: async () => {
+      clearInterval(timer);
       await worker.close();
       await queue.close();
       await connection.quit().catch(() => {});

@@ -1,8 +1,15 @@
 import type { Knex } from '@mikro-orm/postgresql';
-import { type Checkpoint, type FailureRecord, readCheckpoint, recordFailure } from '../eventStore/index.js';
+import { failureReason, isTransientError } from '../errors/index.js';
+import {
+  type Checkpoint,
+  type FailureRecord,
+  hasRequestedRetries,
+  readCheckpoint,
+  recordFailure,
+} from '../eventStore/index.js';
 import type { LoggerPort } from '../logging/index.js';
-import { isTransientError } from './isTransientError.js';
 import { processBatch } from './processBatch.js';
+import { replayDeadLetters } from './replayDeadLetters.js';
 import { EventHandlingError, type SubscriptionDefinition } from './subscriptionDefinition.js';
 import { backoffDelay, type SubscriptionSettings } from './subscriptionSettings.js';
 import { sleep, type Wakeup } from './wakeup.js';
@@ -21,11 +28,12 @@ export type RunnerContext = {
 export type RunnerExit = 'stopped' | 'lease-lost' | 'failed';
 
 const failureOf = (error: unknown): FailureRecord => {
-  const message = error instanceof Error ? error.message : String(error);
-  if (!(error instanceof EventHandlingError)) return { message };
+  // readers get a code and a short message; the full error is logged where it happens
+  const reason = failureReason(error);
+  if (!(error instanceof EventHandlingError)) return reason;
   const { event } = error;
   return {
-    message,
+    ...reason,
     eventId: event.eventId,
     eventType: event.type,
     streamType: event.streamType,
@@ -62,14 +70,25 @@ export class PartitionRunner {
       partition: this.partition,
       owner: settings.workerId,
       leaseTtlMs: settings.leaseTtlMs,
+      logger,
     };
     const where = { subscription: this.definition.name, partition: this.partition };
     let from: Checkpoint | undefined;
     let limit = settings.batchSize;
     let blockedDelay = 0;
     let troubles = 0;
+    let retriesCheckedAt = 0;
     while (!signal.aborted) {
       try {
+        // dead letters an operator asked to retry, looked for once per poll interval
+        if (from && Date.now() - retriesCheckedAt >= settings.pollIntervalMs) {
+          retriesCheckedAt = Date.now();
+          if (await hasRequestedRetries(knex, this.definition.name, this.partition)) {
+            const replay = await replayDeadLetters(knex, target);
+            if (replay.status === 'stale') from = undefined;
+            else logger.info({ ...where, ...replay }, 'dead letters replayed');
+          }
+        }
         if (!from) {
           const row = await readCheckpoint(knex, this.definition.name, this.partition);
           if (!row || row.owner !== settings.workerId) return 'lease-lost';
@@ -100,11 +119,18 @@ export class PartitionRunner {
             limit = settings.batchSize;
             continue;
           case 'failed': {
-            // commit the events before the failing one, so the checkpoint stops right at it
-            if (outcome.error instanceof EventHandlingError && outcome.error.index > 0) {
+            // a subscription that does not park: commit the events before the failing one, so the
+            // checkpoint stops right at it
+            if (
+              !this.definition.parksPoisonEvents &&
+              outcome.error instanceof EventHandlingError &&
+              outcome.error.index > 0
+            ) {
               limit = outcome.error.index;
               continue;
             }
+            // a read model's poison event was parked by processBatch: what reaches here is an outage
+            // (waited out, uncounted) or a failure that stops the partition (counted)
             if (isTransientError(outcome.error)) throw outcome.error;
             const exit = await this.#failed(outcome.error);
             if (exit) return exit;

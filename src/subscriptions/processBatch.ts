@@ -2,14 +2,16 @@ import type { Knex } from '@mikro-orm/postgresql';
 import { ROOT_CONTEXT } from '@opentelemetry/api';
 import {
   advanceCheckpoint,
+  beginBatch,
   type Checkpoint,
   compareCheckpoints,
   type EventBatch,
-  lockCheckpoint,
   readEventBatch,
 } from '../eventStore/index.js';
+import type { LoggerPort } from '../logging/index.js';
 import { attr, withSpan } from '../tracing/index.js';
 import { consumerAttributes, eventLinks, sharedEventAttributes } from './eventAttributes.js';
+import { handleIsolating, isPoison } from './handleIsolating.js';
 import type { SubscriptionDefinition } from './subscriptionDefinition.js';
 
 export type BatchTarget = {
@@ -17,6 +19,8 @@ export type BatchTarget = {
   readonly partition: number;
   readonly owner: string;
   readonly leaseTtlMs: number;
+  /** Where a parked event's full error goes (readers of the dead letter get its code only). */
+  readonly logger?: LoggerPort;
 };
 
 export type BatchOutcome =
@@ -40,12 +44,19 @@ const handleInTransaction = async (
   target: BatchTarget,
   from: Checkpoint,
   batch: EventBatch,
+  isolate: boolean,
 ): Promise<boolean> => {
   const { definition, partition, owner } = target;
+  const context = { subscription: definition.name, partition };
   const cas = { name: definition.name, partition, owner, ttlMs: target.leaseTtlMs };
   try {
     await knex.transaction(async (tx) => {
-      const row = await lockCheckpoint(tx, definition.name, partition);
+      const start = await beginBatch(
+        tx,
+        { name: definition.name, partition, reader: !definition.appendsEvents },
+        batch.events,
+      );
+      const row = start.checkpoint;
       if (
         !row ||
         row.owner !== owner ||
@@ -54,7 +65,13 @@ const handleInTransaction = async (
       )
         throw new Stale();
       await definition.prepareTransaction?.(tx);
-      await definition.handleBatch(batch.events, tx, { subscription: definition.name, partition });
+      await handleIsolating(
+        tx,
+        { definition, context, ...(target.logger ? { logger: target.logger } : {}) },
+        batch.events,
+        start.parked,
+        isolate,
+      );
       if (!(await advanceCheckpoint(tx, cas, from, batch.next))) throw new Stale();
     });
     return true;
@@ -108,7 +125,15 @@ export const processBatch = async (
         },
       },
       async (span) => {
-        const committed = await handleInTransaction(knex, target, from, batch);
+        let committed: boolean;
+        try {
+          committed = await handleInTransaction(knex, target, from, batch, false);
+        } catch (error) {
+          if (!definition.parksPoisonEvents || !isPoison(error)) throw error;
+          // one event spoiled the batch: again, one event at a time, parking the one that fails
+          span.addEvent('isolating a failing event');
+          committed = await handleInTransaction(knex, target, from, batch, true);
+        }
         // rolled back because the partition moved on: not a failure of the batch
         if (!committed) span.setAttribute(attr.outcome, 'stale');
         return committed;

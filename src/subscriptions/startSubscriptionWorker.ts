@@ -6,6 +6,7 @@ import { listenForEvents } from './eventListener.js';
 import type { SubscriptionDefinition } from './subscriptionDefinition.js';
 import { SubscriptionHost } from './subscriptionHost.js';
 import { type SubscriptionSettings, subscriptionSettingsFromEnv } from './subscriptionSettings.js';
+import { withApplicationName, workerConnectionName } from './workerConnectionName.js';
 
 export type SubscriptionWorkerParts = {
   readonly orm: Orm;
@@ -35,14 +36,19 @@ export const startSubscriptionWorker = async (options: {
 }): Promise<SubscriptionWorker> => {
   const logger = options.logger ?? silentLogger;
   const settings = options.settings ?? subscriptionSettingsFromEnv();
-  const orm = await createOrm(options.config.databaseUrl);
+  // named after the worker, so status can tell when it is gone (see workerConnectionName)
+  const databaseUrl = withApplicationName(
+    options.config.databaseUrl,
+    workerConnectionName(settings.workerId),
+  );
+  const orm = await createOrm(databaseUrl);
   const parts = { orm, knex: orm.em.getKnex(), settings, logger };
   const opened: (() => Promise<void> | void)[] = [() => orm.close(true)];
   const closeAll = async () => {
     for (const close of opened.reverse()) await close();
   };
   try {
-    const notifications = await listenForEvents(options.config.databaseUrl, logger);
+    const notifications = await listenForEvents(databaseUrl, logger);
     opened.push(() => notifications.close());
     const host = await SubscriptionHost.start({
       knex: parts.knex,

@@ -21,6 +21,18 @@ export type SubscriptionDefinition = {
     tx: Knex.Transaction,
     context: BatchContext,
   ) => Promise<void>;
+  /**
+   * Set when the handler appends events in its batch transaction (a process manager recording its
+   * own stream, say). Batch transactions are otherwise marked as readers, which every other
+   * subscription's horizon passes over, and es_events refuses appends from them.
+   */
+  readonly appendsEvents?: boolean;
+  /**
+   * Set for read models: an event the handler cannot take (a failure retrying cannot fix) is
+   * parked as a dead letter of the subscription, its stream's later events behind it, and the
+   * partition goes on. Unset (an outbox to a broker, say), the partition stops on it instead.
+   */
+  readonly parksPoisonEvents?: boolean;
   /** Runs first in every batch transaction (a rebuild points `search_path` at its shadow tables). */
   readonly prepareTransaction?: (tx: Knex.Transaction) => Promise<void>;
 };

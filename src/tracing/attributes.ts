@@ -18,6 +18,7 @@ export const attr = {
   partition: 'chronicle.projection.partition',
   processManager: 'chronicle.process_manager.name',
   processKey: 'chronicle.process_manager.key',
+  blockerState: 'chronicle.transaction.state',
   messagingSystem: 'messaging.system',
   messagingDestination: 'messaging.destination.name',
   messagingPartition: 'messaging.destination.partition.id',

@@ -41,13 +41,13 @@ describe('dead letters', () => {
   it('lists a command that failed for good with its reason, and retries it on an admin request', async () => {
     const enqueued = await send('dl-1', 'PlaceOrder', placeOrderPayload, false);
     const { commandId } = enqueued.body as { commandId: string };
-    // a worker that fails it for good, as the command worker does once its retries in place run out
+    // a worker that fails it for good, as the command worker does with a failure retrying cannot fix
     const name = shardQueueName(shardFor('order', 'dl-1', path.config.shards));
     const connection = new Redis(path.config.redisUrl, { maxRetriesPerRequest: null });
     const failing = new Worker(
       name,
       async () => {
-        throw new UnrecoverableError('after 8 attempts: database on fire');
+        throw new UnrecoverableError('VALUE_REFUSED: PostgreSQL refused a value (SQLSTATE 22003)');
       },
       { connection, prefix: path.config.queuePrefix },
     );
@@ -66,7 +66,8 @@ describe('dead letters', () => {
           commandId,
           aggregateType: 'order',
           aggregateId: 'dl-1',
-          reason: 'after 8 attempts: database on fire',
+          code: 'VALUE_REFUSED',
+          reason: 'PostgreSQL refused a value (SQLSTATE 22003)',
         }),
       ],
     });

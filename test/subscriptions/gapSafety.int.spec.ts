@@ -69,40 +69,6 @@ describe('subscriptions: reading the stream without skipping events', () => {
     }
   });
 
-  it('is not held back by an open transaction that does not append (a projection’s batch, say)', async () => {
-    const knex = db.orm.em.getKnex();
-    const { definition, delivered } = collecting('gap-other');
-    const host = await SubscriptionHost.start({
-      knex,
-      subscriptions: [definition],
-      settings: fastSettings('w3'),
-    });
-    const wrote = deferred();
-    const release = deferred();
-    // given a transaction that has written a read-model row (so it has a transaction id) and stays open
-    const other = knex.transaction(async (tx) => {
-      await tx.raw(
-        `insert into es_snapshots (stream_type, stream_id, version, machine_hash, state) values ('x', 'y', 1, 'h', '{}')`,
-      );
-      wrote.resolve();
-      await release.promise;
-    });
-    try {
-      await wrote.promise;
-      // when events are appended and committed after it
-      await appendHeld(knex, 'not-held-back', 0, [event(1), event(2)], undefined, 'other');
-      // then they are delivered while it is still open
-      await waitFor(() => delivered.some((e) => e.streamId === 'not-held-back'), {
-        what: 'the later events',
-      });
-      expect(delivered.filter((e) => e.streamId === 'not-held-back')).toHaveLength(2);
-    } finally {
-      release.resolve();
-      await other;
-      await host.stop();
-    }
-  });
-
   it('with many concurrent writers and random delays, delivers every event exactly once, in stream order', async () => {
     const knex = db.orm.em.getKnex();
     const { definition, delivered } = collecting('gap-many', 3, ['many']);

@@ -52,7 +52,7 @@ export const createCommandPath = async (overrides: Partial<ChronicleConfig> = {}
       const worker = await CommandWorker.start({
         config,
         aggregates,
-        retry: { attempts: 3, baseDelayMs: 20 },
+        retry: { baseDelayMs: 20, maxDelayMs: 200 },
         ...options,
       });
       workers.push(worker);

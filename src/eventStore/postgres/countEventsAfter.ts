@@ -7,8 +7,12 @@ import { type Db, query } from './sql.js';
 
 export type Lag = { readonly events: number; readonly seconds: number };
 
+/** Lag, and how many of those events wait above the horizon (committed, held back by an open writer). */
+export type LagAndHeld = Lag & { readonly held: number };
+
 const lagSql = `
-  select count(*) as events, coalesce(extract(epoch from now() - min(recorded_at)), 0) as seconds
+  select count(*) as events, coalesce(extract(epoch from now() - min(recorded_at)), 0) as seconds,
+    count(*) filter (where transaction_id >= ?::xid8) as held
   from es_events
   where (transaction_id, global_position) > (?::xid8, ?::bigint)
     and (?::text[] is null or type = any(?::text[]))
@@ -18,12 +22,21 @@ const lagSql = `
 /** The events past a checkpoint that a filter and partition let through, and the oldest one's age. */
 export const countEventsAfter = async (
   db: Db,
-  { after, filter, partition }: { after: Checkpoint; filter: EventFilter; partition: PartitionRef },
-): Promise<Lag> => {
-  const [lag] = await query<{ events: string; seconds: string }>(
-    db,
-    lagSql,
-    eventRangeParams(after, filter, partition),
-  );
-  return { events: Number(lag?.events ?? 0), seconds: Math.max(0, Number(lag?.seconds ?? 0)) };
+  {
+    after,
+    filter,
+    partition,
+    horizon,
+  }: { after: Checkpoint; filter: EventFilter; partition: PartitionRef; horizon?: string },
+): Promise<LagAndHeld> => {
+  // without a horizon, the maximum xid8 counts none as held
+  const [lag] = await query<{ events: string; seconds: string; held: string }>(db, lagSql, [
+    horizon ?? '18446744073709551615',
+    ...eventRangeParams(after, filter, partition),
+  ]);
+  return {
+    events: Number(lag?.events ?? 0),
+    seconds: Math.max(0, Number(lag?.seconds ?? 0)),
+    held: Number(lag?.held ?? 0),
+  };
 };

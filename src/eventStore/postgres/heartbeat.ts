@@ -4,9 +4,10 @@ import { type Db, query } from './sql.js';
 export const heartbeat = async (db: Db, name: string, workerId: string, ttlMs: number): Promise<number> => {
   await query(
     db,
-    `insert into es_subscription_workers (subscription, worker_id, expires_at)
-     values (?, ?, now() + ? * interval '1 millisecond')
-     on conflict (subscription, worker_id) do update set expires_at = excluded.expires_at`,
+    `insert into es_subscription_workers (subscription, worker_id, expires_at, connection_name)
+     values (?, ?, now() + ? * interval '1 millisecond', nullif(current_setting('application_name'), ''))
+     on conflict (subscription, worker_id) do update
+       set expires_at = excluded.expires_at, connection_name = excluded.connection_name`,
     [name, workerId, ttlMs],
   );
   await query(db, 'delete from es_subscription_workers where subscription = ? and expires_at < now()', [

@@ -4,6 +4,7 @@
 export * from './activePartitionCount.js';
 export * from './advanceCheckpoint.js';
 export * from './appendToStream.js';
+export * from './beginBatch.js';
 // subscriptions: checkpoints, leases, failures
 export * from './checkpointRow.js';
 export * from './claimPartitions.js';
@@ -21,11 +22,13 @@ export * from './leaseAllPartitions.js';
 export * from './leaveSubscription.js';
 export * from './lockCheckpoint.js';
 export * from './lockSubscriptionPartitions.js';
+export * from './markReaderTransaction.js';
 export * from './readCheckpoint.js';
 export * from './readCorrelation.js';
 // reading the whole stream in commit-safe order
 export * from './readEventBatch.js';
 export * from './readHeadPosition.js';
+export * from './readHorizon.js';
 export * from './readSnapshot.js';
 // snapshots
 export * from './readSnapshotVersions.js';
@@ -43,4 +46,5 @@ export * from './setCheckpoint.js';
 export * from './sql.js';
 export * from './streamsDueForSnapshot.js';
 export * from './streamVersion.js';
+export * from './subscriptionDeadLetters.js';
 export * from './writeSnapshot.js';

@@ -3,6 +3,7 @@ import { type Checkpoint, compareCheckpoints } from '../checkpoint.js';
 import type { EventFilter } from '../eventFilter.js';
 import type { PartitionRef } from '../partition.js';
 import { eventRangeParams } from './eventRangeParams.js';
+import { horizonCte } from './horizonSql.js';
 import { partitionOfStreamSql } from './partitionOfStreamSql.js';
 import { type EventRow, eventColumns, rowToEvent } from './rowToEvent.js';
 import { type Db, query } from './sql.js';
@@ -34,41 +35,13 @@ type BatchRow = Partial<EventRow> & {
 };
 
 /*
- * Identity values are taken at insert, not at commit: reading by global_position alone would skip
- * events whose transaction commits late. The horizon is the oldest transaction that may still add
- * rows to es_events: below it no event can appear any more. Not the snapshot's xmin: that is the
- * oldest open transaction of the whole server, so every projection's own batch transaction (and
- * any other database's) would hold every reader back. Instead, of the transactions open at the
- * snapshot, only these count:
- *   - appenders: they hold RowExclusiveLock on this database's es_events. Appends are single
- *     autocommit statements, which lock es_events before they get their transaction id, so an
- *     appender not yet locking has no id yet and will get one above the snapshot's xmax;
- *   - any that is no longer in progress: it ended after the snapshot (so its rows are invisible
- *     here) and may have been an appender.
- * Whatever order PostgreSQL evaluates pg_locks and pg_xact_status in, an appender open at the
- * snapshot is caught by one of the two. With none, the horizon is the snapshot's xmax.
- * One statement = one snapshot, so the batch, the tail and the blocked flag all agree on it. The
- * horizon is a scalar subquery (not a join), so each comparison with it is an index condition;
- * `blocked` is an ordered `limit 1`, not `exists`, which the planner would answer with a scan.
+ * One statement = one snapshot, so the batch, the tail and the blocked flag all agree on the
+ * horizon (horizonSql says which transactions it waits for). The horizon is a scalar subquery (not
+ * a join), so each comparison with it is an index condition; `blocked` is an ordered `limit 1`, not
+ * `exists`, which the planner would answer with a scan.
  */
 const batchSql = `
-  with snap as materialized (select pg_current_snapshot() as s),
-  appenders as materialized (
-    select t.transactionid::text::bigint as xid32
-    from pg_locks r
-    join pg_locks t on t.locktype = 'transactionid' and t.virtualtransaction = r.virtualtransaction
-    where r.locktype = 'relation' and r.mode = 'RowExclusiveLock'
-      and r.relation = 'es_events'::regclass
-      and r.database = (select oid from pg_database where datname = current_database())
-  ),
-  horizon as (
-    select coalesce(
-      (select min(x) from pg_snapshot_xip((select s from snap)) as x
-       where (x::text::bigint % 4294967296) in (select xid32 from appenders)
-          or pg_xact_status(x) <> 'in progress'),
-      pg_snapshot_xmax((select s from snap))
-    ) as xmin
-  ),
+  with ${horizonCte},
   tail as (
     select transaction_id, global_position from es_events
     where transaction_id < (select xmin from horizon)

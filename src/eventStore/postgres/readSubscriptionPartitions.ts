@@ -13,6 +13,8 @@ export type StoredPartition = {
   readonly leaseExpiresAt: string | null;
   /** The lease is held and has not expired (by the database's clock). */
   readonly leaseLive: boolean;
+  /** Its worker named its connections and none is left: it died (its lease may not have run out). */
+  readonly ownerGone: boolean;
   readonly attempts: number;
   readonly lastError: PartitionFailure | null;
 };
@@ -27,6 +29,7 @@ type Row = {
   owner: string | null;
   lease_expires_at: Date | null;
   lease_live: boolean;
+  owner_gone: boolean;
   attempts: number;
   last_error: PartitionFailure | null;
 };
@@ -36,8 +39,12 @@ export const readSubscriptionPartitions = async (db: Db, name: string): Promise<
   const rows = await query<Row>(
     db,
     `select subscription, partition, partitions, transaction_id::text as transaction_id, global_position, status,
-       owner, lease_expires_at, coalesce(lease_expires_at > now(), false) as lease_live, attempts, last_error
-     from es_checkpoints where subscription = ? order by partition`,
+       owner, lease_expires_at, coalesce(lease_expires_at > now(), false) as lease_live, attempts, last_error,
+       exists (select 1 from es_subscription_workers w
+               where w.subscription = c.subscription and w.worker_id = c.owner and w.connection_name is not null
+                 and not exists (select 1 from pg_stat_activity a where a.application_name = w.connection_name))
+         as owner_gone
+     from es_checkpoints c where subscription = ? order by partition`,
     [name],
   );
   return rows.map((row) => ({
@@ -49,6 +56,7 @@ export const readSubscriptionPartitions = async (db: Db, name: string): Promise<
     owner: row.owner,
     leaseExpiresAt: row.lease_expires_at ? new Date(row.lease_expires_at).toISOString() : null,
     leaseLive: row.lease_live,
+    ownerGone: row.owner_gone,
     attempts: row.attempts,
     lastError: row.last_error,
   }));

@@ -1,0 +1,70 @@
+import type { Queue, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { LoggerPort } from '../logging/index.js';
+
+/**
+ * Keeps every shard queue at one active job across all pods. BullMQ stores that limit in Redis;
+ * a Redis that lost its data (restart without persistence, failover to an empty replica) forgets
+ * it, and then each pod runs a job of the same shard at once: commands of one aggregate overtake
+ * each other. So the limit is asserted again whenever it may have been lost: the shard workers are
+ * paused while the connection is down and resumed only once the limit is set again; it is checked
+ * every `checkEveryMs` (a FLUSHALL keeps the connection) and by readiness.
+ */
+export class ShardConcurrencyGuard {
+  #paused = false;
+  #asserting: Promise<void> | undefined;
+  readonly #timer: NodeJS.Timeout;
+
+  constructor(
+    private readonly queues: readonly Queue[],
+    private readonly workers: () => readonly Worker[],
+    connection: Redis,
+    private readonly logger: LoggerPort,
+    checkEveryMs = 5_000,
+  ) {
+    connection.on('close', () => this.#pause());
+    connection.on('ready', () => void this.assert());
+    this.#timer = setInterval(() => void this.check().catch(() => undefined), checkEveryMs);
+    this.#timer.unref();
+  }
+
+  /** Sets the limit on every shard queue, then lets paused workers fetch again. */
+  assert(): Promise<void> {
+    this.#asserting ??= (async () => {
+      try {
+        await Promise.all(this.queues.map((queue) => queue.setGlobalConcurrency(1)));
+        if (this.#paused) {
+          this.#paused = false;
+          for (const worker of this.workers()) worker.resume();
+          this.logger.info({ shards: this.queues.length }, 'shard limit asserted again; workers resumed');
+        }
+      } catch (error) {
+        this.logger.warn({ err: error }, 'could not assert the shard limit; will retry');
+      } finally {
+        this.#asserting = undefined;
+      }
+    })();
+    return this.#asserting;
+  }
+
+  /** True when every shard queue has its limit; asserts it again when one lost it. */
+  async check(): Promise<boolean> {
+    const limits = await Promise.all(this.queues.map((queue) => queue.getGlobalConcurrency()));
+    if (limits.every((limit) => limit === 1)) return true;
+    this.logger.warn({ limits }, 'shard limit missing from Redis (data lost?): asserting it again');
+    this.#pause();
+    await this.assert();
+    return false;
+  }
+
+  stop(): void {
+    clearInterval(this.#timer);
+  }
+
+  #pause(): void {
+    if (this.#paused) return;
+    this.#paused = true;
+    // the job in hand finishes; no new one is fetched until the limit is back
+    for (const worker of this.workers()) void worker.pause(true).catch(() => undefined);
+  }
+}
