@@ -1,2 +1,3 @@
 export * from './dependencyChecks.js';
 export * from './podServer.js';
+export * from './redisDurability.js';

@@ -12,6 +12,7 @@ import {
   runUntilSignal,
   type ServiceName,
   startPodServer,
+  warnIfRedisNotDurable,
 } from 'chronicle';
 
 import { type ChronicleServiceName, type PrometheusText, startTelemetry } from '../../otel/index.js';
@@ -77,6 +78,8 @@ export const runPod = async (
     const services = [...podServices, ...(options.services ?? [])];
     const natsUrl = services.includes('nats') ? { natsUrl: loadNatsConfig().url } : {};
     await requireServices({ ...loadConfig(), ...natsUrl }, services);
+    // every pod kind uses Redis: each says so at start when Redis may lose what it was given
+    await warnIfRedisNotDurable(loadConfig().redisUrl, logger);
     engine = await start({ logger, metricsHandler: telemetry.metricsHandler });
     if (engine.servesProbes) return;
     dependencies = createDependencyChecks(loadConfig());

@@ -1,0 +1,99 @@
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { parse } from 'yaml';
+import { projections } from '../../actors/projections/index.js';
+import { loadConfig } from '../../src/config/index.js';
+import { apiSettingsFromEnv, createAuthenticator } from '../../src/http/index.js';
+import { logLevelFromEnv } from '../../src/logging/index.js';
+import { metricsPortFromEnv } from '../../src/observability/index.js';
+import { selectProjections } from '../../src/projections/index.js';
+import { subscriptionSettingsFromEnv } from '../../src/subscriptions/index.js';
+import { repoRoot } from '../support/processes.js';
+
+type Service = {
+  readonly image?: string;
+  readonly command?: readonly string[];
+  readonly environment?: Readonly<Record<string, string>>;
+};
+
+const compose = parse(readFileSync(`${repoRoot}docker-compose.yml`, 'utf8'), { merge: true }) as {
+  services: Record<string, Service>;
+};
+
+/** The pod kind a service runs (`worker <kind>`, or `migrate`), when it is a Chronicle image. */
+const podKind = (service: Service): string | undefined => {
+  if (service.image !== 'chronicle:local') return undefined;
+  const [verb, kind] = service.command ?? [];
+  return verb === 'worker' ? kind : verb;
+};
+
+/** Reads `env` with the very loaders the pod of `kind` runs at start; throws what the pod would. */
+const validatePodEnvironment = (kind: string, env: Readonly<Record<string, string>>): void => {
+  vi.unstubAllEnvs();
+  for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
+  loadConfig(env);
+  logLevelFromEnv();
+  switch (kind) {
+    case 'migrate':
+      return;
+    case 'api': {
+      const settings = apiSettingsFromEnv(env);
+      // the authenticator refuses what parsing lets through (a short JWT secret); without any
+      // credential every /v1 route answers 401
+      if (!createAuthenticator(settings.auth).configured) throw new Error('the api has no credentials');
+      return;
+    }
+    case 'command':
+      metricsPortFromEnv();
+      return;
+    case 'projection':
+      metricsPortFromEnv();
+      subscriptionSettingsFromEnv(env);
+      selectProjections(projections, env.CHRONICLE_PROJECTIONS);
+      return;
+    case 'snapshot':
+      metricsPortFromEnv();
+      subscriptionSettingsFromEnv(env);
+      return;
+    default:
+      throw new Error(`docker-compose.yml runs an unknown pod kind "${kind}"`);
+  }
+};
+
+afterEach(() => {
+  vi.unstubAllEnvs();
+});
+
+describe('docker-compose.yml', () => {
+  const chronicleServices = Object.entries(compose.services).filter(([, service]) => podKind(service));
+
+  it('runs every pod kind', () => {
+    expect(chronicleServices.map(([, service]) => podKind(service)).sort()).toEqual(
+      expect.arrayContaining(['api', 'command', 'migrate', 'projection', 'snapshot']),
+    );
+  });
+
+  it.each(chronicleServices)('gives %s an environment its pod accepts at start', (_name, service) => {
+    expect(() => validatePodEnvironment(podKind(service) as string, service.environment ?? {})).not.toThrow();
+  });
+
+  it('would have caught a key its api pod refuses (the check can fail)', () => {
+    const api = compose.services.api?.environment ?? {};
+    const shortKey = JSON.stringify([{ key: 'dev-admin-key', name: 'dev', roles: ['admin'] }]);
+    expect(() => validatePodEnvironment('api', { ...api, CHRONICLE_API_KEYS: shortKey })).toThrow(
+      /16 characters/,
+    );
+    expect(() => validatePodEnvironment('api', { ...api, CHRONICLE_JWT_SECRET: 'short' })).toThrow(
+      /32 bytes/,
+    );
+  });
+
+  it('runs Redis as BullMQ needs it: AOF fsynced every second, no eviction, data on a volume', () => {
+    const redis = compose.services.redis as Service & { volumes?: string[] };
+    const args = (redis.command ?? []).join(' ');
+    expect(args).toContain('--appendonly yes');
+    expect(args).toContain('--appendfsync everysec');
+    expect(args).toContain('--maxmemory-policy noeviction');
+    expect(redis.volumes?.some((volume) => volume.endsWith(':/data'))).toBe(true);
+  });
+});
