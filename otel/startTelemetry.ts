@@ -4,6 +4,7 @@ import { NodeSDK, type NodeSDKConfiguration } from '@opentelemetry/sdk-node';
 import { NoopSpanProcessor } from '@opentelemetry/sdk-trace';
 import { createPrometheusMetrics, type PrometheusText } from './prometheusMetrics.js';
 import { createPropagator } from './propagator.js';
+import { resourceDetectors } from './resourceDetectors.js';
 import { type ChronicleServiceName, resolveServiceName } from './serviceName.js';
 import { createTraceExporterFromEnv } from './traceExporter.js';
 
@@ -44,8 +45,10 @@ export const startTelemetry = (options: TelemetryOptions): Telemetry => {
   const serviceName = resolveServiceName(options.serviceName);
   const traceExporter = createTraceExporterFromEnv();
   const prometheus = createPrometheusMetrics();
+  const detectors = resourceDetectors();
   const configuration: Partial<NodeSDKConfiguration> = {
     serviceName,
+    ...(detectors ? { resourceDetectors: detectors } : {}),
     contextManager: new AsyncLocalStorageContextManager(),
     textMapPropagator: createPropagator(),
     metricReaders: [prometheus.reader],

@@ -10,6 +10,7 @@ import { createOrm } from '../db/index.js';
 import { createPostgresEventStore } from '../eventStore/index.js';
 import { createLogger, type Logger } from '../logging/index.js';
 import { MAX_PAYLOAD_BYTES } from '../messages/index.js';
+import { recordHttpRequest } from '../metrics/index.js';
 import type { MetricsHandler } from '../observability/index.js';
 import type { Projection } from '../projections/index.js';
 import { listenForEvents, type SubscriptionOutline, Wakeup } from '../subscriptions/index.js';
@@ -139,6 +140,14 @@ export const createApiServer = async (options: ApiServerOptions): Promise<ApiSer
   app.removeContentTypeParser('text/plain');
   registerErrorHandling(app);
   registerAuthHooks(app, authenticator);
+  app.addHook('onResponse', async (request, reply) => {
+    recordHttpRequest({
+      method: request.method,
+      route: request.routeOptions.url,
+      status: reply.statusCode,
+      durationMs: reply.elapsedTime,
+    });
+  });
   await app.register(rateLimit, {
     global: true,
     redis,

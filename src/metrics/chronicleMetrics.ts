@@ -33,6 +33,7 @@ export const metricName = {
   horizonBlockerAge: 'chronicle.subscription.blocker.age',
   horizonBlockerPid: 'chronicle.subscription.blocker.pid',
   horizonBlockerState: 'chronicle.subscription.blocker.state',
+  httpRequestDuration: 'chronicle.http.request.duration',
 } as const;
 
 /** pg_stat_activity states (plus `prepared` and `ended`) a blocking transaction can be in. */
@@ -75,6 +76,7 @@ type Instruments = {
   readonly commandDuration: Histogram;
   readonly commandQueueWait: Histogram;
   readonly hydrationDuration: Histogram;
+  readonly httpRequestDuration: Histogram;
   readonly eventsAppended: Counter;
   readonly concurrencyConflicts: Counter;
   readonly actorCacheHits: Counter;
@@ -132,6 +134,10 @@ const createInstruments = (meter: Meter): Instruments => {
     hydrationDuration: histogram(
       metricName.hydrationDuration,
       'Time to hydrate an actor (snapshot + events)',
+    ),
+    httpRequestDuration: histogram(
+      metricName.httpRequestDuration,
+      'HTTP requests served, by method, route and status; the count is the number of requests',
     ),
     eventsAppended: meter.createCounter(metricName.eventsAppended, {
       description: 'Events appended to the event store',
@@ -244,6 +250,23 @@ export const recordCommandProcessed = (input: {
 /** A worker took a command off its queue `waitMs` after it was enqueued. */
 export const recordQueueWait = (input: { readonly commandType: string; readonly waitMs: number }): void => {
   instruments().commandQueueWait.record(input.waitMs, { [attr.commandType]: input.commandType });
+};
+
+/**
+ * The api pod answered a request. `route` is the route's pattern (`/v1/aggregates/:type/:id`), never
+ * the path itself, so ids do not become label values; requests that matched no route share one.
+ */
+export const recordHttpRequest = (input: {
+  readonly method: string;
+  readonly route: string | undefined;
+  readonly status: number;
+  readonly durationMs: number;
+}): void => {
+  instruments().httpRequestDuration.record(input.durationMs, {
+    [attr.httpRequestMethod]: input.method,
+    [attr.httpRoute]: input.route ?? 'unmatched',
+    [attr.httpResponseStatusCode]: input.status,
+  });
 };
 
 /** An actor was hydrated (snapshot plus the events after it) in `durationMs`. */

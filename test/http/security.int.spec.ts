@@ -213,6 +213,23 @@ describe('what the API accepts', () => {
 });
 
 describe('the api pod', () => {
+  it('counts and times requests by route and status on /metrics, and shows no command line or owner', async () => {
+    await call(`${api.url}/v1/stats`, { headers: withKey(keys.reader) });
+    await call(`${api.url}/v1/aggregates/order/metrics-x`, { headers: withKey(keys.reader) });
+    const { text } = await call(`${api.url}/metrics`);
+    const series = (route: string, status: number) =>
+      new RegExp(
+        `^chronicle_http_request_duration_count\\{[^}]*http_route="${route.replaceAll('/', '\\/')}"[^}]*http_response_status_code="${status}"[^}]*\\} [1-9]`,
+        'm',
+      );
+    expect(text).toMatch(series('/v1/stats', 200));
+    expect(text).toMatch(series('/v1/aggregates/:type/:id', 404));
+    expect(text).not.toMatch(/metrics-x/);
+    const target = text.split('\n').find((line) => line.startsWith('target_info{')) ?? '';
+    expect(target).toMatch(/process_pid=/);
+    expect(target).not.toMatch(/process_command_args|process_command=|process_owner|process_executable_path/);
+  });
+
   it('refuses to start with a JWT secret under 32 bytes, or keys without a name', async () => {
     for (const [env, reason] of [
       [{ CHRONICLE_JWT_SECRET: 'x' }, /CHRONICLE_JWT_SECRET must be at least 32 bytes/],
