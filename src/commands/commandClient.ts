@@ -5,6 +5,8 @@ import { type Aggregate, createAggregateRegistry, precheckCommand } from '../agg
 import { type CompletedRetention, completedRetentionFromEnv, loadConfig } from '../config/index.js';
 import { ChronicleError } from '../errors/index.js';
 import { commandFingerprint, reusedCommandId } from '../eventStore/index.js';
+
+import { createLogger, type Logger } from '../logging/index.js';
 import {
   type CommandEnvelope,
   type CommandRequest,
@@ -17,6 +19,7 @@ import { buildEnvelope } from './buildEnvelope.js';
 import { commandAttributes } from './commandAttributes.js';
 import { type CommandReply, replyChannel } from './commandReply.js';
 import { type CommandStatus, readCommandStatus } from './commandStatus.js';
+import { createConnectionErrorReporter, redisLabel } from './connectionErrorReporter.js';
 import { commandJobOptions } from './jobOptions.js';
 import { ReplyListener } from './replyListener.js';
 import { shardFor, shardQueueName } from './shardFor.js';
@@ -33,6 +36,9 @@ export type CommandClientOptions = {
   readonly aggregates?: readonly Aggregate[];
   /** How long finished commands stay in Redis. Default: CHRONICLE_COMPLETED_KEEP_S / _COUNT. */
   readonly completedRetention?: CompletedRetention;
+
+  /** Where a Redis outage is reported, one line per outage. Default: the `chronicle-client` logger. */
+  readonly logger?: Logger;
 };
 
 export type Enqueued = { readonly status: 'enqueued'; readonly commandId: string };
@@ -71,12 +77,18 @@ export const createCommandClient = (options: CommandClientOptions = {}): Command
     const known = precheckCommand(registry, envelope);
     return known.status === 'rejected' ? known : undefined;
   };
-  const connection = new Redis(options.redisUrl ?? loadConfig().redisUrl, { maxRetriesPerRequest: null });
+  const redisUrl = options.redisUrl ?? loadConfig().redisUrl;
+  const reporter = createConnectionErrorReporter(
+    options.logger ?? createLogger('chronicle-client'),
+    `command client: ${redisLabel(redisUrl)}`,
+  );
+  const connection = reporter.watch(new Redis(redisUrl, { maxRetriesPerRequest: null }));
+  connection.on('ready', () => reporter.recovered());
   const queues = new Map<number, Queue>();
   const queue = (shard: number) => {
     let found = queues.get(shard);
     if (!found) {
-      found = new Queue(shardQueueName(shard), { connection, prefix });
+      found = reporter.watch(new Queue(shardQueueName(shard), { connection, prefix }));
       queues.set(shard, found);
     }
     return found;
@@ -101,7 +113,7 @@ export const createCommandClient = (options: CommandClientOptions = {}): Command
   const channel = replyChannel(prefix, randomUUID());
   let listening: Promise<ReplyListener> | undefined;
   const replies = () => {
-    listening ??= ReplyListener.start(connection.duplicate(), channel, readReply).catch((error) => {
+    listening ??= ReplyListener.start(reporter.watch(connection.duplicate()), channel, readReply).catch((error) => {
       listening = undefined; // the next send subscribes again
       throw error;
     });

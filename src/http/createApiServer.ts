@@ -4,7 +4,7 @@ import rateLimit from '@fastify/rate-limit';
 import { type FastifyBaseLogger, type FastifyInstance, fastify, LogController } from 'fastify';
 import { Redis } from 'ioredis';
 import { type Aggregate, createAggregateRegistry } from '../aggregate/index.js';
-import { createCommandClient } from '../commands/index.js';
+import { createCommandClient, createConnectionErrorReporter, redisLabel } from '../commands/index.js';
 import { type ChronicleConfig, defaultHttpTimeouts } from '../config/index.js';
 import { createOrm } from '../db/index.js';
 import { createPostgresEventStore } from '../eventStore/index.js';
@@ -74,10 +74,13 @@ export const createApiServer = async (options: ApiServerOptions): Promise<ApiSer
   const logger = options.logger ?? createLogger('chronicle-api');
   const orm = await createOrm(config.databaseUrl);
   const knex = orm.em.getKnex();
-  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
-  const queues = openShardQueues(config, redis);
+  // an outage is one warning line, not a stack trace per reconnect attempt
+  const redisErrors = createConnectionErrorReporter(logger, `api: ${redisLabel(config.redisUrl)}`);
+  const redis = redisErrors.watch(new Redis(config.redisUrl, { maxRetriesPerRequest: null }));
+  redis.on('ready', () => redisErrors.recovered());
+  const queues = openShardQueues(config, redis).map((queue) => redisErrors.watch(queue));
   // the client knows the domain: unknown aggregates and commands, bad payloads are answered at once
-  const client = createCommandClient({ ...config, aggregates: options.aggregates });
+  const client = createCommandClient({ ...config, aggregates: options.aggregates, logger });
   const notifications = await listenForEvents(config.databaseUrl, logger);
   const wakeup = new Wakeup();
   notifications.onEvents(() => wakeup.notify());

@@ -1,0 +1,51 @@
+import type { Logger } from '../logging/index.js';
+import { serviceAddress } from '../services/index.js';
+
+/** Something that emits connection errors and readiness: ioredis clients, BullMQ queues and listeners. */
+type ConnectionEmitter = {
+  on(event: 'error', listener: (error: Error) => void): unknown;
+};
+
+export type ConnectionErrorReporter = {
+  /** Listens to `emitter`'s errors: without a listener, ioredis and BullMQ print each one with its stack. */
+  watch<T extends ConnectionEmitter>(emitter: T): T;
+  /** Redis answered again: the next error is news again. */
+  recovered(): void;
+};
+
+const describe = (error: Error & { code?: string }): string => error.message || error.code || String(error);
+
+/**
+ * One line per outage instead of a stack trace per reconnect attempt: the first error after a
+ * working period is logged as a warning, the repeats of the same message are not, and a
+ * reconnection is logged once.
+ */
+export const createConnectionErrorReporter = (logger: Logger, what: string): ConnectionErrorReporter => {
+  let last: string | undefined;
+  return {
+    watch: (emitter) => {
+      emitter.on('error', (error) => {
+        const message = describe(error);
+        if (message === last) return;
+        last = message;
+        // a message, not the error: its stack says nothing about an outage
+        logger.warn(
+          { redis: { error: message, code: (error as { code?: string }).code } },
+          `${what}: ${message}`,
+        );
+      });
+      return emitter;
+    },
+    recovered: () => {
+      if (last === undefined) return;
+      last = undefined;
+      logger.info(`${what}: connected again`);
+    },
+  };
+};
+
+/** `Redis at host:port`, as the reporter names it (never the URL: it may hold a password). */
+export const redisLabel = (redisUrl: string): string => {
+  const { host, port } = serviceAddress('redis', redisUrl);
+  return `Redis at ${host}:${port}`;
+};

@@ -1,0 +1,40 @@
+import { EventEmitter } from 'node:events';
+import { describe, expect, it } from 'vitest';
+import type { Logger } from '../logging/index.js';
+import { createConnectionErrorReporter, redisLabel } from './connectionErrorReporter.js';
+
+const recordingLogger = () => {
+  const lines: string[] = [];
+  const logger = {
+    warn: (_fields: unknown, message: string) => lines.push(`warn ${message}`),
+    info: (message: string) => lines.push(`info ${message}`),
+  } as unknown as Logger;
+  return { lines, logger };
+};
+
+const refused = () =>
+  Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6379'), { code: 'ECONNREFUSED' });
+
+describe('connection error reporter', () => {
+  it('logs one line per outage, however many emitters and attempts, and one when it is over', () => {
+    const { lines, logger } = recordingLogger();
+    const reporter = createConnectionErrorReporter(logger, 'client: Redis at 127.0.0.1:6379');
+    const [a, b] = [reporter.watch(new EventEmitter()), reporter.watch(new EventEmitter())];
+    for (let attempt = 0; attempt < 5; attempt++) {
+      a.emit('error', refused());
+      b.emit('error', refused());
+    }
+    reporter.recovered();
+    reporter.recovered();
+    a.emit('error', refused());
+    expect(lines).toEqual([
+      'warn client: Redis at 127.0.0.1:6379: connect ECONNREFUSED 127.0.0.1:6379',
+      'info client: Redis at 127.0.0.1:6379: connected again',
+      'warn client: Redis at 127.0.0.1:6379: connect ECONNREFUSED 127.0.0.1:6379',
+    ]);
+  });
+
+  it('names Redis by host and port, never by a URL that may hold its password', () => {
+    expect(redisLabel('redis://:s3cret@redis.internal:6380/0')).toBe('Redis at redis.internal:6380');
+  });
+});
