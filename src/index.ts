@@ -194,6 +194,12 @@ export {
   startPodServer,
 } from './observability/podServer.js';
 export { createDependencyChecks, type DependencyChecks } from './observability/dependencyChecks.js';
+// warns once at start when Redis may lose queued commands (no AOF, an evicting policy)
+export {
+  checkRedisDurability,
+  type RedisDurability,
+  warnIfRedisNotDurable,
+} from './observability/redisDurability.js';
 
 // Services: PostgreSQL, Redis and NATS reachable before a pod or a verb starts
 export { findUnreachable, requireServices, type ServiceUrls } from './services/requireServices.js';

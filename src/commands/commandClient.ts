@@ -4,9 +4,10 @@ import { Redis } from 'ioredis';
 import { type Aggregate, createAggregateRegistry, precheckCommand } from '../aggregate/index.js';
 import { type CompletedRetention, completedRetentionFromEnv, loadConfig } from '../config/index.js';
 import { ChronicleError } from '../errors/index.js';
-import { commandFingerprint, reusedCommandId } from '../eventStore/index.js';
 
-import { createLogger, type Logger } from '../logging/index.js';
+import { commandFingerprint, reusedCommandId } from '../eventStore/index.js';
+import { createLogger, type LoggerPort } from '../logging/index.js';
+
 import {
   type CommandEnvelope,
   type CommandRequest,
@@ -38,7 +39,7 @@ export type CommandClientOptions = {
   readonly completedRetention?: CompletedRetention;
 
   /** Where a Redis outage is reported, one line per outage. Default: the `chronicle-client` logger. */
-  readonly logger?: Logger;
+  readonly logger?: LoggerPort;
 };
 
 export type Enqueued = { readonly status: 'enqueued'; readonly commandId: string };

@@ -1,4 +1,4 @@
-import type { Logger } from '../logging/index.js';
+import type { LoggerPort } from '../logging/index.js';
 import { serviceAddress } from '../services/index.js';
 
 /** Something that emits connection errors and readiness: ioredis clients, BullMQ queues and listeners. */
@@ -20,7 +20,7 @@ const describe = (error: Error & { code?: string }): string => error.message || 
  * working period is logged as a warning, the repeats of the same message are not, and a
  * reconnection is logged once.
  */
-export const createConnectionErrorReporter = (logger: Logger, what: string): ConnectionErrorReporter => {
+export const createConnectionErrorReporter = (logger: LoggerPort, what: string): ConnectionErrorReporter => {
   let last: string | undefined;
   return {
     watch: (emitter) => {
@@ -39,7 +39,7 @@ export const createConnectionErrorReporter = (logger: Logger, what: string): Con
     recovered: () => {
       if (last === undefined) return;
       last = undefined;
-      logger.info(`${what}: connected again`);
+      logger.info({}, `${what}: connected again`);
     },
   };
 };

@@ -1,14 +1,15 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import type { Logger } from '../logging/index.js';
+import type { LoggerPort } from '../logging/index.js';
 import { createConnectionErrorReporter, redisLabel } from './connectionErrorReporter.js';
 
 const recordingLogger = () => {
   const lines: string[] = [];
-  const logger = {
-    warn: (_fields: unknown, message: string) => lines.push(`warn ${message}`),
-    info: (message: string) => lines.push(`info ${message}`),
-  } as unknown as Logger;
+  const logger: LoggerPort = {
+    warn: (_fields, message) => lines.push(`warn ${message}`),
+    info: (_fields, message) => lines.push(`info ${message}`),
+    error: (_fields, message) => lines.push(`error ${message}`),
+  };
   return { lines, logger };
 };
 

@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import type { Logger } from '../logging/index.js';
+import type { LoggerPort } from '../logging/index.js';
 
 /** What a Redis server says about keeping what it was given. */
 export type RedisDurability =
@@ -41,7 +41,7 @@ export const checkRedisDurability = async (redis: Redis): Promise<RedisDurabilit
  */
 export const warnIfRedisNotDurable = async (
   redisUrl: string,
-  logger: Logger,
+  logger: LoggerPort,
   timeoutMs = 2_000,
 ): Promise<RedisDurability> => {
   const redis = new Redis(redisUrl, {
