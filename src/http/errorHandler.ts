@@ -8,14 +8,19 @@ type Answer = {
 };
 
 /** Fastify's own request errors, by their code. */
-const fastifyErrors: Readonly<Record<string, { status: number; code: string }>> = {
+const fastifyErrors: Readonly<Record<string, { status: number; code: string; message?: string }>> = {
   FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'PAYLOAD_TOO_LARGE' },
   FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'INVALID_REQUEST' },
   FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: 'MALFORMED_JSON' },
   FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: 'MALFORMED_JSON' },
   FST_ERR_BAD_URL: { status: 400, code: 'INVALID_REQUEST' },
-  FST_ERR_MAX_PARAM_LENGTH: { status: 414, code: 'URI_TOO_LONG' },
+  // fastify's own message repeats the whole path back
+  FST_ERR_MAX_PARAM_LENGTH: {
+    status: 414,
+    code: 'URI_TOO_LONG',
+    message: 'a path segment is longer than any id this API serves',
+  },
 };
 
 /** Maps any error to a status and `{ code, message }`; unexpected ones say nothing of their insides. */
@@ -29,7 +34,12 @@ export const answerFor = (error: unknown): Answer => {
   }
   const { code, statusCode, message } = error as { code?: string; statusCode?: number; message?: string };
   const known = code && Object.hasOwn(fastifyErrors, code) ? fastifyErrors[code] : undefined;
-  if (known) return { status: known.status, body: { code: known.code, message: message ?? known.code } };
+  if (known) {
+    return {
+      status: known.status,
+      body: { code: known.code, message: known.message ?? message ?? known.code },
+    };
+  }
   // JSON.parse errors from the body parser carry a 400 and a SyntaxError name
   if (statusCode === 400 && error instanceof SyntaxError) {
     return {
