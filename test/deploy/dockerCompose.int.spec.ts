@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
 import { projections } from '../../actors/projections/index.js';
-import { loadConfig } from '../../src/config/index.js';
+import { loadConfig, loadNatsConfig } from '../../src/config/index.js';
 import { apiSettingsFromEnv, createAuthenticator } from '../../src/http/index.js';
 import { logLevelFromEnv } from '../../src/logging/index.js';
 import { metricsPortFromEnv } from '../../src/observability/index.js';
@@ -55,6 +55,11 @@ const validatePodEnvironment = (kind: string, env: Readonly<Record<string, strin
       metricsPortFromEnv();
       subscriptionSettingsFromEnv(env);
       return;
+    case 'nats':
+      metricsPortFromEnv();
+      subscriptionSettingsFromEnv(env);
+      loadNatsConfig(env);
+      return;
     default:
       throw new Error(`docker-compose.yml runs an unknown pod kind "${kind}"`);
   }
@@ -69,7 +74,7 @@ describe('docker-compose.yml', () => {
 
   it('runs every pod kind', () => {
     expect(chronicleServices.map(([, service]) => podKind(service)).sort()).toEqual(
-      expect.arrayContaining(['api', 'command', 'migrate', 'projection', 'snapshot']),
+      expect.arrayContaining(['api', 'command', 'migrate', 'nats', 'projection', 'snapshot']),
     );
   });
 
