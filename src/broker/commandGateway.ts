@@ -78,7 +78,8 @@ export const answerCommand = async (
     aggregateType: incoming.aggregateType,
     type: incoming.commandType,
     aggregateId: body.aggregateId,
-    payload: body.payload ?? {},
+    // only a missing payload means none: null is a payload, and its schema judges it
+    ...(body.payload === undefined ? {} : { payload: body.payload }),
     issuedBy: options.issuedBy,
     ...(body.correlationId !== undefined ? { correlationId: body.correlationId } : {}),
     ...(body.causationId !== undefined ? { causationId: body.causationId } : {}),

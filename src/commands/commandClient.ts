@@ -114,10 +114,12 @@ export const createCommandClient = (options: CommandClientOptions = {}): Command
   const channel = replyChannel(prefix, randomUUID());
   let listening: Promise<ReplyListener> | undefined;
   const replies = () => {
-    listening ??= ReplyListener.start(reporter.watch(connection.duplicate()), channel, readReply).catch((error) => {
-      listening = undefined; // the next send subscribes again
-      throw error;
-    });
+    listening ??= ReplyListener.start(reporter.watch(connection.duplicate()), channel, readReply).catch(
+      (error) => {
+        listening = undefined; // the next send subscribes again
+        throw error;
+      },
+    );
     return listening;
   };
 
