@@ -145,29 +145,10 @@ describe('commands in over NATS request/reply', () => {
     expect(await versionOf('n-3')).toBe(0);
   });
 
-  it('answers what the event store cannot hold, and a null payload, with VALIDATION: nothing reaches a shard', async () => {
-    const nul = await request('order', 'PlaceOrder', {
-      aggregateId: 'n-nul',
-      payload: { ...placeOrderPayload, customerId: 'c\u0000' },
-    });
-    expect(nul).toMatchObject({
-      status: 'rejected',
-      code: 'VALIDATION',
-      message: expect.stringMatching(/NUL/),
-    });
-    const surrogate = await request('order', 'PlaceOrder', {
-      aggregateId: 'n-nul',
-      correlationId: '\ud800',
-      payload: placeOrderPayload,
-    });
-    expect(surrogate).toMatchObject({
-      status: 'rejected',
-      code: 'VALIDATION',
-      message: expect.stringMatching(/surrogate/),
-    });
-    const nothing = await request('order', 'ConfirmPayment', { aggregateId: 'n-nul', payload: null });
+  it('answers a null payload with VALIDATION: null is a payload its schema judges, not an empty one', async () => {
+    const nothing = await request('order', 'ConfirmPayment', { aggregateId: 'n-null', payload: null });
     expect(nothing).toMatchObject({ status: 'rejected', code: 'VALIDATION' });
-    expect(await versionOf('n-nul')).toBe(0);
+    expect(await versionOf('n-null')).toBe(0);
   });
 
   it('answers an unknown aggregate and an unknown command with their codes', async () => {
