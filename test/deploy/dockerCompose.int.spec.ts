@@ -51,6 +51,7 @@ const validatePodEnvironment = (kind: string, env: Readonly<Record<string, strin
       subscriptionSettingsFromEnv(env);
       selectProjections(projections, env.CHRONICLE_PROJECTIONS);
       return;
+    case 'process-manager':
     case 'snapshot':
       metricsPortFromEnv();
       subscriptionSettingsFromEnv(env);
