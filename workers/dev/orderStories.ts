@@ -34,37 +34,44 @@ const onOrder = (orderId: string, type: string, payload: object = {}): StoryStep
   payload,
 });
 
+/** A command from the payment provider's side, on payment X (the one the saga requested for order X). */
+const provider = (orderId: string, type: string, payload: object = {}): StoryStep => ({
+  aggregateType: 'payment',
+  aggregateId: orderId,
+  type,
+  payload,
+  // payment X exists once the saga's RequestPayment ran: until then the provider's command is refused
+  until: 'accepted',
+});
+
 /**
- * The order lifecycle driven through the order's own commands: most orders are paid and
- * delivered, some are declined (then cancelled), some cancelled before paying.
+ * Orders through the order-payment saga. The generator places orders and then plays only the
+ * payment provider (AuthorizePayment, CapturePayment, DeclinePayment on payment X) and the
+ * warehouse (shipping); the saga requests each payment, turns a capture into a paid order and a
+ * decline into a failed payment. Some payments are authorized and never captured: the saga
+ * cancels those orders once ORDER_PAYMENT_TIMEOUT_MS has passed. Shipping waits (`until`) for the
+ * saga's ConfirmPayment.
  */
-export const orderLifecycleStories: StoryTeller = (orderId, random) => {
+export const orderPaymentStories: StoryTeller = (orderId, random) => {
   const roll = random();
   const placed = placeOrder(orderId, random);
+  const authorized = provider(orderId, 'AuthorizePayment', {
+    authorizationCode: `auth-${orderId.slice(-8)}`,
+  });
   if (roll < 0.15) {
     return {
-      outcome: 'cancelled',
-      steps: [placed, onOrder(orderId, 'CancelOrder', { reason: 'changed my mind' })],
-    };
-  }
-  if (roll < 0.3) {
-    return {
       outcome: 'declined',
-      steps: [
-        placed,
-        onOrder(orderId, 'InitiatePayment'),
-        onOrder(orderId, 'FailPayment', { reason: 'CARD_DECLINED' }),
-        onOrder(orderId, 'CancelOrder', { reason: 'PAYMENT_DECLINED' }),
-      ],
+      steps: [placed, provider(orderId, 'DeclinePayment', { reason: 'CARD_DECLINED' })],
     };
   }
+  if (roll < 0.3) return { outcome: 'timed out', steps: [placed, authorized] };
   return {
     outcome: 'delivered',
     steps: [
       placed,
-      onOrder(orderId, 'InitiatePayment'),
-      onOrder(orderId, 'ConfirmPayment'),
-      onOrder(orderId, 'UpdateShippingStatus', { status: 'IN_TRANSIT' }),
+      authorized,
+      provider(orderId, 'CapturePayment'),
+      { ...onOrder(orderId, 'UpdateShippingStatus', { status: 'IN_TRANSIT' }), until: 'accepted' },
       onOrder(orderId, 'UpdateShippingStatus', { status: 'DELIVERED' }),
     ],
   };

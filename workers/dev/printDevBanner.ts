@@ -33,7 +33,7 @@ export const printDevBanner = (banner: DevBanner, out: NodeJS.WriteStream = proc
         ]
       : []),
     `  traces    ${process.env.OTEL_EXPORTER_OTLP_ENDPOINT ?? 'set OTEL_EXPORTER_OTLP_ENDPOINT (docker compose up -d jaeger: http://127.0.0.1:4318) to export them'}`,
-    `  traffic   ${banner.traffic > 0 ? `${banner.traffic} commands/s through the sample domain` : 'none (--traffic 20 plays orders)'}`,
+    `  traffic   ${banner.traffic > 0 ? `${banner.traffic} commands/s: orders placed, then only the payment provider and the warehouse (the order-payment saga does the rest)` : 'none (--traffic 20 plays orders)'}`,
     '  Ctrl-C stops everything',
     '',
   ];

@@ -14,12 +14,15 @@ import { domainMigrations } from '../../migrations/domain/index.js';
 import type { PodDefinition, PodEngine } from '../pods/runPod.js';
 import { runPod } from '../pods/runPod.js';
 import { devApiKey, withDevApiKey } from './devApiKey.js';
-import { orderLifecycleStories } from './orderStories.js';
+import { orderPaymentStories } from './orderStories.js';
 import { devBaseUrl, printDevBanner } from './printDevBanner.js';
 import { startTrafficGenerator, type TrafficGenerator } from './trafficGenerator.js';
 
 export const devUsage = `  dev [--traffic <commands/s>] [--port N]    every pod kind in one process, readable logs, the UI with a dev key;
                                             --traffic plays orders through the sample domain`;
+
+/** The order-payment saga's timeout in dev (ORDER_PAYMENT_TIMEOUT_MS overrides it). */
+export const devPaymentTimeoutMs = 15_000;
 
 export type DevOptions = { readonly traffic: number; readonly port?: string };
 
@@ -58,6 +61,8 @@ export const runDev = async (pods: readonly PodDefinition[], options: DevOptions
   // the pods read their settings from the environment: dev only fills in what it owns
   process.env.LOG_FORMAT ||= 'pretty';
   process.env.HOST ||= '127.0.0.1';
+  // orders the provider never captures time out while someone watches, not after 15 minutes
+  process.env.ORDER_PAYMENT_TIMEOUT_MS ||= String(devPaymentTimeoutMs);
   process.env.PORT = options.port ?? (process.env.PORT || '3000');
   const key = devApiKey();
   process.env.CHRONICLE_API_KEYS = withDevApiKey(process.env.CHRONICLE_API_KEYS, key);
@@ -100,14 +105,14 @@ export const runDev = async (pods: readonly PodDefinition[], options: DevOptions
       traffic = startTrafficGenerator({
         client,
         perSecond: options.traffic,
-        stories: orderLifecycleStories,
+        stories: orderPaymentStories,
         logger: trafficLogger,
         // one order to follow live in the visualiser, so the page has something to show at once
         onOrderStarted: (orderId, outcome) => {
           if (shown || typeof apiPort !== 'number' || outcome !== 'delivered') return;
           shown = true;
           trafficLogger.info(
-            `follow ${orderId} live: ${devBaseUrl(apiPort)}/ui/#key=${key}&aggregate=order&id=${orderId}`,
+            `follow ${orderId}: its chart ${devBaseUrl(apiPort)}/ui/#key=${key}&aggregate=order&id=${orderId}, its story across order, payment and saga ${devBaseUrl(apiPort)}/ui/#key=${key}&story=${orderId}`,
           );
         },
       });

@@ -98,7 +98,8 @@ export const startTrafficGenerator = (options: TrafficOptions): TrafficGenerator
     count(byType, step.type);
     const { until: _until, ...request } = step;
     const answered = options.client
-      .send({ ...request, issuedBy: 'chronicle-dev-traffic' }, { wait: true })
+      // one story, one correlation: the order's whole causal story (saga included) reads as one
+      .send({ ...request, correlationId: order.id, issuedBy: 'chronicle-dev-traffic' }, { wait: true })
       .then(
         (result) => {
           totals[result.status] += 1;
