@@ -41,11 +41,14 @@ export const runProcessManagerWorker = async (
   const { config } = options;
   const logger = options.logger ?? silentLogger;
   const connection = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
+  // BullMQ never closes a connection it was handed: the deadline worker's is ours to quit
+  const deadlineConnection = connection.duplicate();
   const client = createCommandClient(config);
   const deadlines = createDeadlineQueue(connection, config.queuePrefix);
   const closePorts = async () => {
     await deadlines.close();
     await client.close();
+    await deadlineConnection.quit();
     await connection.quit();
   };
   let deadlineWorker: ReturnType<typeof startDeadlineWorker> | undefined;
@@ -67,7 +70,7 @@ export const runProcessManagerWorker = async (
       extras: async ({ settings }) => {
         if (!runtime) throw new Error('the subscriptions were not made');
         deadlineWorker = startDeadlineWorker({
-          connection: connection.duplicate(),
+          connection: deadlineConnection,
           prefix: config.queuePrefix,
           processManagers: options.processManagers,
           runtime,
