@@ -44,6 +44,8 @@ export {
   type ChronicleErrorCode,
   errorCodes,
   isChronicleError,
+  type RejectionCode,
+  rejectionCodes,
 } from './errors/chronicleError.js';
 export { ConcurrencyError } from './errors/concurrencyError.js';
 export { TransientError } from './errors/transientError.js';

@@ -1,26 +1,56 @@
 /**
- * Every error Chronicle raises on purpose carries a stable `code`. Callers check the code, not the
- * class, so checks keep working across duplicated package copies.
+ * The codes of the errors the runtime raises itself (not rejections: those are answers, below).
+ * A new one is added here first: the compiler refuses a code that is not listed.
  */
 export const errorCodes = [
-  'VALIDATION',
-  'INVALID_TRANSITION',
-  'UNKNOWN_AGGREGATE',
-  'UNKNOWN_COMMAND',
+  /** Another writer moved the stream past the expected version. */
   'CONCURRENCY',
-  'IMPURE_MACHINE',
+  /** Infrastructure trouble (database down, timeout): retried in place with backoff. */
+  'TRANSIENT',
+  /** A sender waited longer than its timeout; the command stays queued. */
   'TIMEOUT',
+  /** A command's job failed for good (retries exhausted): it is a dead letter. */
+  'COMMAND_FAILED',
+  /** A setting or a definition is wrong: the pod must not start. */
   'CONFIGURATION',
+  /** An aggregate's machine has actions with effects; folding must be pure. */
+  'IMPURE_MACHINE',
+  /** Stored events do not continue the stream where the actor stands. */
+  'STREAM_GAP',
+  /** An assigner threw while folding a stored event. */
+  'FOLD_FAILED',
+  /** A subscription's handler failed on an event. */
+  'EVENT_HANDLING',
+  /** A newer rebuild of the projection took the shadow over. */
+  'REBUILD_SUPERSEDED',
+  /** PostgreSQL, Redis or NATS cannot be reached at start-up. */
+  'SERVICE_UNREACHABLE',
 ] as const;
 
 export type ChronicleErrorCode = (typeof errorCodes)[number];
 
-export class ChronicleError extends Error {
+/** The codes the runtime rejects a command with; a domain adds its own through `reject`. */
+export const rejectionCodes = [
+  'VALIDATION',
+  'INVALID_TRANSITION',
+  'UNKNOWN_AGGREGATE',
+  'UNKNOWN_COMMAND',
+] as const;
+
+export type RejectionCode = (typeof rejectionCodes)[number];
+
+/**
+ * Every error Chronicle raises on purpose carries a stable `code`. Callers check the code, not the
+ * class, so checks keep working across duplicated package copies. `new ChronicleError(code, …)`
+ * takes only a listed code; the subclasses that carry open sets of codes (a domain's rejections,
+ * the HTTP answers) say so by extending `ChronicleError<string>`.
+ */
+export class ChronicleError<Code extends string = ChronicleErrorCode> extends Error {
   override readonly name: string = 'ChronicleError';
   /** A brand, so the check below works across duplicated package copies (instanceof does not). */
   readonly isChronicleError = true;
   constructor(
-    readonly code: ChronicleErrorCode | (string & {}),
+    readonly code: NoInfer<Code>,
     message: string,
     options?: ErrorOptions,
   ) {
@@ -28,8 +58,11 @@ export class ChronicleError extends Error {
   }
 }
 
-export const isChronicleError = (error: unknown, code?: string): error is ChronicleError => {
+export const isChronicleError = (
+  error: unknown,
+  code?: ChronicleErrorCode | RejectionCode,
+): error is ChronicleError<string> => {
   if (!(error instanceof Error) || !('isChronicleError' in error) || error.isChronicleError !== true)
     return false;
-  return code === undefined || (error as ChronicleError).code === code;
+  return code === undefined || (error as ChronicleError<string>).code === code;
 };

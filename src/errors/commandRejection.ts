@@ -1,13 +1,13 @@
-import { ChronicleError, isChronicleError } from './chronicleError.js';
+import { ChronicleError, isChronicleError, type RejectionCode } from './chronicleError.js';
 
 /**
  * A business answer, not a failure: thrown by `decide` (through `reject`) or by the runtime when a
  * command is invalid. The worker completes the job with a `rejected` result carrying this code.
  */
-export class CommandRejection extends ChronicleError {
+export class CommandRejection extends ChronicleError<string> {
   override readonly name = 'CommandRejection';
   constructor(
-    code: string,
+    code: RejectionCode | (string & {}),
     message: string,
     readonly details?: Readonly<Record<string, unknown>>,
   ) {

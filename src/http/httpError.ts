@@ -8,7 +8,7 @@ export type ErrorBody = {
 };
 
 /** An error with its HTTP status: thrown by routes and hooks, turned into `{ code, message }` once. */
-export class HttpError extends ChronicleError {
+export class HttpError extends ChronicleError<string> {
   override readonly name = 'HttpError';
   constructor(
     readonly statusCode: number,
