@@ -12,17 +12,16 @@ import {
   publishedEvent,
   publishedEventHeaders,
 } from '../src/broker/index.js';
-import { defaultNatsConfig } from '../src/config/index.js';
+import {
+  defaultNatsConfig,
+  defaultSubscriptionSettings,
+  type SubscriptionSettings,
+} from '../src/config/index.js';
 import { createOrm } from '../src/db/index.js';
 import { readEventBatch, startOfStream, wholeStream } from '../src/eventStore/index.js';
 import type { RecordedEvent } from '../src/messages/index.js';
 import { connectNats, createNatsEventBroker } from '../src/nats/index.js';
-import {
-  defaultSubscriptionSettings,
-  SubscriptionHost,
-  type SubscriptionSettings,
-  startSubscriptionWorker,
-} from '../src/subscriptions/index.js';
+import { SubscriptionHost, startSubscriptionWorker } from '../src/subscriptions/index.js';
 import { benchEnvironment } from './benchEnvironment.js';
 import { BENCH_SHARDS, commandThroughput } from './commandThroughput.js';
 import { seed } from './projections.js';

@@ -7,10 +7,11 @@
  */
 import type { Knex } from '@mikro-orm/postgresql';
 import { ordersView, orderTotals } from '../actors/projections/index.js';
+import { defaultSubscriptionSettings } from '../src/config/index.js';
 import { createOrm } from '../src/db/index.js';
 import { query, readEventBatch, startOfStream, wholeStream } from '../src/eventStore/index.js';
 import { type Projection, projectionSubscription, resetProjection } from '../src/projections/index.js';
-import { defaultSubscriptionSettings, SubscriptionHost } from '../src/subscriptions/index.js';
+import { SubscriptionHost } from '../src/subscriptions/index.js';
 import { benchEnvironment } from './benchEnvironment.js';
 import { medianRun, ratio } from './stats.js';
 

@@ -77,11 +77,6 @@ export {
   type SubscriptionDefinition,
 } from './subscriptions/subscriptionDefinition.js';
 export { startSubscriptionWorker, type SubscriptionWorker } from './subscriptions/startSubscriptionWorker.js';
-export {
-  defaultSubscriptionSettings,
-  type SubscriptionSettings,
-  subscriptionSettingsFromEnv,
-} from './subscriptions/subscriptionSettings.js';
 
 // Projections: read models written in the same transaction as their checkpoint
 export {
@@ -146,8 +141,7 @@ export { correlationStory, type StoryStep } from './queries/correlationStory.js'
 
 // The HTTP API pod
 export { type ApiServer, type ApiServerOptions, createApiServer } from './http/createApiServer.js';
-export { type ApiSettings, apiSettingsFromEnv } from './http/apiSettings.js';
-export { type ApiKeyEntry, parseApiKeys } from './http/auth/apiKeys.js';
+export { type ApiKeyEntry, parseApiKeys } from './config/apiKeys.js';
 export type { ReadModelRoute } from './http/readModelRoute.js';
 
 // Brokers: es_events as a transactional outbox, commands in over a broker, idempotent consumers
@@ -213,20 +207,28 @@ export {
   unreachableMessage,
 } from './services/serviceUnreachable.js';
 
-// Configuration, database and migrations
+// Configuration: every environment variable is read in src/config (docs/operations.md lists them)
 export { type ChronicleConfig, defaultConfig, loadConfig } from './config/chronicleConfig.js';
+export { type ApiSettings, apiSettingsFromEnv, type AuthSettings } from './config/apiSettings.js';
+export {
+  defaultSubscriptionSettings,
+  type SubscriptionSettings,
+  subscriptionSettingsFromEnv,
+} from './config/subscriptionSettings.js';
+export {
+  type LogFormat,
+  type LogLevel,
+  logFormatFromEnv,
+  logLevelFromEnv,
+  metricsPortFromEnv,
+} from './config/podSettings.js';
+
+// Database and migrations
 export { createOrm, type Orm, type OrmOptions } from './db/createOrm.js';
 export { type MigrationReport, migrate } from './db/migrate.js';
 
 // Logging (pino, with trace and correlation ids)
-export {
-  createLogger,
-  type LogFormat,
-  type Logger,
-  type LoggerConfig,
-  logFormatFromEnv,
-  logLevelFromEnv,
-} from './logging/createLogger.js';
+export { createLogger, type Logger, type LoggerConfig } from './logging/createLogger.js';
 export { createPrettyLogStream, formatLogLine, wantsColors } from './logging/prettyLogStream.js';
 export { type LoggerPort, silentLogger } from './logging/loggerPort.js';
 

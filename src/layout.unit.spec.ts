@@ -73,4 +73,12 @@ describe('the runtime library (src/)', () => {
     }
     expect(api.defineAggregate).toBeTypeOf('function');
   }, 60_000); // loads the whole library
+
+  it('reads the environment only in src/config, where every setting is parsed and checked', () => {
+    const config = join(src, 'config');
+    const readers = files.filter(
+      (file) => !file.startsWith(config) && /process\.env\b/.test(readFileSync(file, 'utf8')),
+    );
+    expect(readers.map((file) => relative(root, file))).toEqual([]);
+  });
 });

@@ -1,4 +1,4 @@
-import { CommandRejection } from '../errors/index.js';
+import { ChronicleError, CommandRejection } from '../errors/index.js';
 import type { Rejection } from '../messages/index.js';
 import type { Aggregate } from './defineAggregate.js';
 
@@ -21,7 +21,7 @@ export const createAggregateRegistry = (aggregates: readonly Aggregate[]): Aggre
   const byType = new Map<string, Aggregate>();
   for (const aggregate of aggregates) {
     if (byType.has(aggregate.type))
-      throw new TypeError(`aggregate type "${aggregate.type}" is defined twice`);
+      throw new ChronicleError('CONFIGURATION', `aggregate type "${aggregate.type}" is defined twice`);
     byType.set(aggregate.type, aggregate);
   }
   const types = [...byType.keys()];

@@ -1,5 +1,6 @@
 import type { AnyStateMachine, ContextFrom, EventFromLogic, StateValue } from 'xstate';
 import type { z } from 'zod';
+import { ChronicleError } from '../errors/index.js';
 import type { Command } from '../messages/index.js';
 import { assertPureMachine } from './assertPureMachine.js';
 import { machineHash } from './machineHash.js';
@@ -88,11 +89,17 @@ export const defineAggregate = <
   definition: AggregateDefinition<Type, Machine, Schemas>,
 ): Aggregate<Type, Machine> => {
   if (!AGGREGATE_TYPE_PATTERN.test(definition.type)) {
-    throw new TypeError(`aggregate type "${definition.type}" must match ${AGGREGATE_TYPE_PATTERN}`);
+    throw new ChronicleError(
+      'CONFIGURATION',
+      `aggregate type "${definition.type}" must match ${AGGREGATE_TYPE_PATTERN}`,
+    );
   }
   const snapshotEvery = definition.snapshotEvery ?? 100;
   if (!Number.isInteger(snapshotEvery) || snapshotEvery < 1) {
-    throw new TypeError(`aggregate "${definition.type}": snapshotEvery must be a positive integer`);
+    throw new ChronicleError(
+      'CONFIGURATION',
+      `aggregate "${definition.type}": snapshotEvery must be a positive integer`,
+    );
   }
   assertPureMachine(definition.type, definition.machine);
   return {

@@ -1,4 +1,4 @@
-import { ChronicleError } from '../errors/index.js';
+import { positiveInt } from './settingValues.js';
 
 export type ChronicleConfig = {
   readonly databaseUrl: string;
@@ -17,16 +17,6 @@ export const defaultConfig: ChronicleConfig = {
   shards: 8,
   queuePrefix: 'chronicle',
   commandLockMs: 3_000,
-};
-
-/** An environment value that must be a positive integer; unset or empty keeps the fallback. */
-export const positiveInt = (name: string, raw: string | undefined, fallback: number): number => {
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1) {
-    throw new ChronicleError('CONFIGURATION', `${name} must be a positive integer, got "${raw}"`);
-  }
-  return value;
 };
 
 /** Reads the environment variables documented in docs/operations.md. */

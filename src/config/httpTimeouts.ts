@@ -1,5 +1,5 @@
 import { ChronicleError } from '../errors/index.js';
-import { positiveInt } from './chronicleConfig.js';
+import { positiveInt } from './settingValues.js';
 
 /** How long the HTTP server waits on a client, so no slow or silent connection is held for ever. */
 export type HttpTimeouts = {

@@ -1,5 +1,5 @@
 import { ChronicleError } from '../errors/index.js';
-import { positiveInt } from './chronicleConfig.js';
+import { positiveInt } from './settingValues.js';
 
 /** How the NATS pod reaches JetStream and what it publishes (docs/nats.md). */
 export type NatsConfig = {

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { ChronicleError } from '../errors/index.js';
 
 /**
  * Creates the database named in the URL when it does not exist yet, through the server's
@@ -7,7 +8,8 @@ import pg from 'pg';
 export const ensureDatabase = async (databaseUrl: string): Promise<'created' | 'exists'> => {
   const url = new URL(databaseUrl);
   const name = decodeURIComponent(url.pathname.replace(/^\//, ''));
-  if (!/^[A-Za-z0-9_-]{1,63}$/.test(name)) throw new TypeError(`unsupported database name "${name}"`);
+  if (!/^[A-Za-z0-9_-]{1,63}$/.test(name))
+    throw new ChronicleError('CONFIGURATION', `unsupported database name "${name}"`);
   url.pathname = '/postgres';
   const client = new pg.Client({ connectionString: url.toString() });
   await client.connect();

@@ -25,6 +25,8 @@ export const errorCodes = [
   'REBUILD_SUPERSEDED',
   /** PostgreSQL, Redis or NATS cannot be reached at start-up. */
   'SERVICE_UNREACHABLE',
+  /** A broker (NATS) cannot be reached while running. */
+  'UNAVAILABLE',
 ] as const;
 
 export type ChronicleErrorCode = (typeof errorCodes)[number];
@@ -42,10 +44,10 @@ export type RejectionCode = (typeof rejectionCodes)[number];
 /**
  * Every error Chronicle raises on purpose carries a stable `code`. Callers check the code, not the
  * class, so checks keep working across duplicated package copies. `new ChronicleError(code, …)`
- * takes only a listed code; the subclasses that carry open sets of codes (a domain's rejections,
+ * takes only a listed code (one of `errorCodes` or `rejectionCodes`); the subclasses that carry open sets of codes (a domain's rejections,
  * the HTTP answers) say so by extending `ChronicleError<string>`.
  */
-export class ChronicleError<Code extends string = ChronicleErrorCode> extends Error {
+export class ChronicleError<Code extends string = ChronicleErrorCode | RejectionCode> extends Error {
   override readonly name: string = 'ChronicleError';
   /** A brand, so the check below works across duplicated package copies (instanceof does not). */
   readonly isChronicleError = true;

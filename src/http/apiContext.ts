@@ -3,13 +3,12 @@ import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Aggregate, AggregateRegistry } from '../aggregate/index.js';
 import type { CommandClient } from '../commands/index.js';
-import type { ChronicleConfig } from '../config/index.js';
+import type { ApiSettings, ChronicleConfig } from '../config/index.js';
 import type { EventStore } from '../eventStore/index.js';
 import type { Logger } from '../logging/index.js';
 import type { MetricsHandler, ReadinessCheck } from '../observability/index.js';
 import type { Projection } from '../projections/index.js';
 import type { SubscriptionOutline, Wakeup } from '../subscriptions/index.js';
-import type { ApiSettings } from './apiSettings.js';
 import type { ReadModelRoute } from './readModelRoute.js';
 
 /** What the routes share: the pod's connections and its domain. Built once by createApiServer. */

@@ -5,7 +5,7 @@ import { type FastifyBaseLogger, type FastifyInstance, fastify, LogController } 
 import { Redis } from 'ioredis';
 import { type Aggregate, createAggregateRegistry } from '../aggregate/index.js';
 import { createCommandClient, createConnectionErrorReporter, redisLabel } from '../commands/index.js';
-import { type ChronicleConfig, defaultHttpTimeouts } from '../config/index.js';
+import { type ApiSettings, type ChronicleConfig, defaultHttpTimeouts } from '../config/index.js';
 import { createOrm } from '../db/index.js';
 import { createPostgresEventStore } from '../eventStore/index.js';
 import { createLogger, type Logger } from '../logging/index.js';
@@ -15,7 +15,7 @@ import type { MetricsHandler } from '../observability/index.js';
 import type { Projection } from '../projections/index.js';
 import { listenForEvents, type SubscriptionOutline, Wakeup } from '../subscriptions/index.js';
 import type { ApiContext } from './apiContext.js';
-import type { ApiSettings } from './apiSettings.js';
+
 import { createAuthenticator, principalOf, registerAuthHooks } from './auth/index.js';
 import { clientErrorHandler } from './clientErrorHandler.js';
 import { registerErrorHandling, sendError } from './errorHandler.js';

@@ -1,4 +1,3 @@
-export * from './apiSettings.js';
 export * from './auth/index.js';
 export * from './createApiServer.js';
 export * from './deadLetters.js';

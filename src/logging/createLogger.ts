@@ -1,39 +1,16 @@
 import { context, isSpanContextValid, trace } from '@opentelemetry/api';
 import { type DestinationStream, type Logger, type LoggerOptions, pino } from 'pino';
+import { type LogFormat, type LogLevel, logFormatFromEnv, logLevelFromEnv } from '../config/index.js';
 import { createPrettyLogStream } from './prettyLogStream.js';
 import { getCorrelationId } from './withCorrelationBaggage.js';
 
 export type { Logger } from 'pino';
-
-export const logLevels = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
-export type LogLevel = (typeof logLevels)[number];
 
 export type LoggerConfig = {
   /** Default: LOG_LEVEL, else `info`. */
   readonly level?: LogLevel;
   /** Where lines go; default: stdout. Tests pass a stream to read the lines back. */
   readonly destination?: DestinationStream;
-};
-
-const isLogLevel = (value: string): value is LogLevel => (logLevels as readonly string[]).includes(value);
-
-/** LOG_LEVEL (case-insensitive), else `info`; an unknown level fails loudly rather than logging nothing. */
-export const logLevelFromEnv = (): LogLevel => {
-  const raw = process.env.LOG_LEVEL?.trim().toLowerCase();
-  if (!raw) return 'info';
-  if (!isLogLevel(raw)) throw new Error(`LOG_LEVEL must be one of ${logLevels.join(', ')}; got "${raw}"`);
-  return raw;
-};
-
-export const logFormats = ['json', 'pretty'] as const;
-export type LogFormat = (typeof logFormats)[number];
-
-/** LOG_FORMAT: `json` (default, for log shippers) or `pretty` (one readable, coloured line each: `chronicle dev`). */
-export const logFormatFromEnv = (): LogFormat => {
-  const raw = process.env.LOG_FORMAT?.trim().toLowerCase();
-  if (!raw) return 'json';
-  if (raw !== 'json' && raw !== 'pretty') throw new Error(`LOG_FORMAT must be json or pretty; got "${raw}"`);
-  return raw;
 };
 
 /** Trace ids of the active span and the correlation id of the active baggage, on every line. */

@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createLogger, logLevelFromEnv } from './createLogger.js';
+import { logLevelFromEnv } from '../config/index.js';
+import { createLogger } from './createLogger.js';
 
 const capture = () => {
   const lines: Record<string, unknown>[] = [];

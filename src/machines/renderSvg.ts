@@ -2,10 +2,8 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { chromiumPathFromEnv } from '../config/index.js';
 import { ChronicleError } from '../errors/index.js';
-
-/** Debian's chromium; CHROMIUM_PATH points elsewhere. */
-export const chromiumPath = (): string => process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
 /** What this machine's closed network needs: no background requests, no sandbox as root. */
 export const chromiumArgs = [
@@ -26,7 +24,7 @@ type Playwright = typeof import('playwright-core');
  * Chromium; says so when either is missing.
  */
 export const renderMermaidSvg = async (text: string): Promise<string> => {
-  const executablePath = chromiumPath();
+  const executablePath = chromiumPathFromEnv();
   if (!existsSync(executablePath)) {
     throw new ChronicleError(
       'CONFIGURATION',

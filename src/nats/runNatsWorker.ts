@@ -1,16 +1,17 @@
 import type { Aggregate } from '../aggregate/index.js';
 import { outboxOutline, outboxSubscription } from '../broker/outboxSubscription.js';
 import { createCommandClient } from '../commands/index.js';
-import { type ChronicleConfig, loadNatsConfig, type NatsConfig } from '../config/index.js';
+import {
+  type ChronicleConfig,
+  loadNatsConfig,
+  type NatsConfig,
+  type SubscriptionSettings,
+  subscriptionSettingsFromEnv,
+} from '../config/index.js';
 import { type LoggerPort, silentLogger } from '../logging/index.js';
 import type { ReadinessCheck } from '../observability/index.js';
 import { reportSubscriptionLag } from '../projections/index.js';
-import {
-  type SubscriptionOutline,
-  type SubscriptionSettings,
-  startSubscriptionWorker,
-  subscriptionSettingsFromEnv,
-} from '../subscriptions/index.js';
+import { type SubscriptionOutline, startSubscriptionWorker } from '../subscriptions/index.js';
 import { connectNats } from './connectNats.js';
 import { serveNatsCommands } from './natsCommandServer.js';
 import { createNatsEventBroker } from './natsEventBroker.js';

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { metricsPortFromEnv } from '../config/index.js';
 
 /** A readiness probe: resolves true when the dependency is usable. Throwing or timing out = not ready. */
 export type ReadinessCheck = () => Promise<boolean>;
@@ -33,19 +34,7 @@ export type PodServer = {
   close(): Promise<void>;
 };
 
-export const DEFAULT_METRICS_PORT = 9464;
 const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
-
-/** METRICS_PORT as a port number (0 allowed), else the default; anything else is a configuration error. */
-export const metricsPortFromEnv = (): number => {
-  const raw = process.env.METRICS_PORT?.trim();
-  if (!raw) return DEFAULT_METRICS_PORT;
-  const port = Number(raw);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-    throw new Error(`METRICS_PORT must be a port number (0 for any free port); got "${raw}"`);
-  }
-  return port;
-};
 
 const runCheck = async (check: ReadinessCheck, timeoutMs: number): Promise<CheckResult> => {
   let timer: NodeJS.Timeout | undefined;

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { metricsPortFromEnv, type PodServer, type PodServerOptions, startPodServer } from './podServer.js';
+import { metricsPortFromEnv } from '../config/index.js';
+import { type PodServer, type PodServerOptions, startPodServer } from './podServer.js';
 
 let server: PodServer | undefined;
 

@@ -1,13 +1,9 @@
 import type { Knex } from '@mikro-orm/postgresql';
 import { v7 as uuidv7 } from 'uuid';
+import { defaultSubscriptionSettings, type SubscriptionSettings } from '../config/index.js';
 import type { PartitionFailure } from '../eventStore/index.js';
 import type { LoggerPort } from '../logging/index.js';
-import {
-  defaultSubscriptionSettings,
-  SubscriptionHost,
-  type SubscriptionSettings,
-  sleep,
-} from '../subscriptions/index.js';
+import { SubscriptionHost, sleep } from '../subscriptions/index.js';
 import type { Projection } from './defineProjection.js';
 import { subscriptionStatus } from './projectionStatus.js';
 import { projectionSubscription } from './projectionSubscription.js';

@@ -1,6 +1,11 @@
-import { type ChronicleConfig, positiveInt } from '../config/index.js';
+import {
+  type ChronicleConfig,
+  projectionLagEveryMsFromEnv,
+  projectionSelectionFromEnv,
+  type SubscriptionSettings,
+} from '../config/index.js';
 import { type LoggerPort, silentLogger } from '../logging/index.js';
-import { type SubscriptionSettings, startSubscriptionWorker } from '../subscriptions/index.js';
+import { startSubscriptionWorker } from '../subscriptions/index.js';
 import type { Projection } from './defineProjection.js';
 import { reportProjectionLag } from './projectionLagGauge.js';
 import { projectionSubscription } from './projectionSubscription.js';
@@ -34,10 +39,7 @@ export type ProjectionWorker = {
  * await runUntilSignal(worker, logger);
  */
 export const runProjectionWorker = async (options: ProjectionWorkerOptions): Promise<ProjectionWorker> => {
-  const projections = selectProjections(
-    options.projections,
-    options.only ?? process.env.CHRONICLE_PROJECTIONS,
-  );
+  const projections = selectProjections(options.projections, options.only ?? projectionSelectionFromEnv());
   const worker = await startSubscriptionWorker({
     config: options.config,
     ...(options.settings ? { settings: options.settings } : {}),
@@ -47,8 +49,7 @@ export const runProjectionWorker = async (options: ProjectionWorkerOptions): Pro
       const stopLag = await reportProjectionLag(
         knex,
         projections,
-        options.lagEveryMs ??
-          positiveInt('CHRONICLE_PROJECTION_LAG_MS', process.env.CHRONICLE_PROJECTION_LAG_MS, 10_000),
+        options.lagEveryMs ?? projectionLagEveryMsFromEnv(),
         logger,
       );
       const names = projections.map((projection) => projection.name);

@@ -1,8 +1,12 @@
 import { type Aggregate, createAggregateRegistry } from '../aggregate/index.js';
-import { type ChronicleConfig, positiveInt } from '../config/index.js';
+import {
+  type ChronicleConfig,
+  type SubscriptionSettings,
+  snapshotSweepEveryMsFromEnv,
+} from '../config/index.js';
 import { createPostgresEventStore } from '../eventStore/index.js';
 import { type LoggerPort, silentLogger } from '../logging/index.js';
-import { type SubscriptionSettings, startSubscriptionWorker } from '../subscriptions/index.js';
+import { startSubscriptionWorker } from '../subscriptions/index.js';
 import { snapshotSubscription } from './snapshotSubscription.js';
 import { startSnapshotSweep } from './snapshotSweepScheduler.js';
 import { sweepSnapshots } from './sweepSnapshots.js';
@@ -23,9 +27,6 @@ export type SnapshotWorker = {
   readonly workerId: string;
   stop(): Promise<void>;
 };
-
-const sweepEveryFromEnv = (): number =>
-  positiveInt('CHRONICLE_SNAPSHOT_SWEEP_MS', process.env.CHRONICLE_SNAPSHOT_SWEEP_MS, 300_000);
 
 /**
  * A snapshot pod's engine: reads the event stream (its share of the `snapshots` partitions) and
@@ -53,7 +54,7 @@ export const runSnapshotWorker = async (options: SnapshotWorkerOptions): Promise
       const sweeper = await startSnapshotSweep({
         redisUrl: config.redisUrl,
         prefix: config.queuePrefix,
-        everyMs: options.sweepEveryMs ?? sweepEveryFromEnv(),
+        everyMs: options.sweepEveryMs ?? snapshotSweepEveryMsFromEnv(),
         sweep: () => sweepSnapshots(knex, store, registry),
         logger,
       });

@@ -1,3 +1,4 @@
+export * from './backoffDelay.js';
 export * from './eventAttributes.js';
 export * from './eventListener.js';
 export * from './eventTraceContext.js';
@@ -8,6 +9,5 @@ export * from './replayDeadLetters.js';
 export * from './startSubscriptionWorker.js';
 export * from './subscriptionDefinition.js';
 export * from './subscriptionHost.js';
-export * from './subscriptionSettings.js';
 export * from './wakeup.js';
 export * from './workerConnectionName.js';

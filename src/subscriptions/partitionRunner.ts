@@ -1,4 +1,5 @@
 import type { Knex } from '@mikro-orm/postgresql';
+import type { SubscriptionSettings } from '../config/index.js';
 import { failureReason, isTransientError } from '../errors/index.js';
 import {
   type Checkpoint,
@@ -8,10 +9,10 @@ import {
   recordFailure,
 } from '../eventStore/index.js';
 import type { LoggerPort } from '../logging/index.js';
+import { backoffDelay } from './backoffDelay.js';
 import { processBatch } from './processBatch.js';
 import { replayDeadLetters } from './replayDeadLetters.js';
 import { EventHandlingError, type SubscriptionDefinition } from './subscriptionDefinition.js';
-import { backoffDelay, type SubscriptionSettings } from './subscriptionSettings.js';
 import { sleep, type Wakeup } from './wakeup.js';
 
 export type BatchInfo = { readonly subscription: string; readonly partition: number; readonly count: number };

@@ -1,11 +1,14 @@
 import type { Knex } from '@mikro-orm/postgresql';
-import type { ChronicleConfig } from '../config/index.js';
+import {
+  type ChronicleConfig,
+  type SubscriptionSettings,
+  subscriptionSettingsFromEnv,
+} from '../config/index.js';
 import { createOrm, type Orm } from '../db/index.js';
 import { type LoggerPort, silentLogger } from '../logging/index.js';
 import { listenForEvents } from './eventListener.js';
 import type { SubscriptionDefinition } from './subscriptionDefinition.js';
 import { SubscriptionHost } from './subscriptionHost.js';
-import { type SubscriptionSettings, subscriptionSettingsFromEnv } from './subscriptionSettings.js';
 import { withApplicationName, workerConnectionName } from './workerConnectionName.js';
 
 export type SubscriptionWorkerParts = {

@@ -1,4 +1,5 @@
 import type { Knex } from '@mikro-orm/postgresql';
+import type { SubscriptionSettings } from '../config/index.js';
 import {
   activePartitionCount,
   claimPartitions,
@@ -12,7 +13,7 @@ import { type LoggerPort, silentLogger } from '../logging/index.js';
 import type { EventNotifications } from './eventListener.js';
 import { type BatchInfo, PartitionRunner } from './partitionRunner.js';
 import { assertSubscriptionDefinition, type SubscriptionDefinition } from './subscriptionDefinition.js';
-import type { SubscriptionSettings } from './subscriptionSettings.js';
+
 import { Wakeup } from './wakeup.js';
 
 export type SubscriptionHostOptions = {

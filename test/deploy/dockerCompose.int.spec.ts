@@ -2,12 +2,16 @@ import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
 import { projections } from '../../actors/projections/index.js';
-import { loadConfig, loadNatsConfig } from '../../src/config/index.js';
-import { apiSettingsFromEnv, createAuthenticator } from '../../src/http/index.js';
-import { logLevelFromEnv } from '../../src/logging/index.js';
-import { metricsPortFromEnv } from '../../src/observability/index.js';
+import {
+  apiSettingsFromEnv,
+  loadConfig,
+  loadNatsConfig,
+  logLevelFromEnv,
+  metricsPortFromEnv,
+  subscriptionSettingsFromEnv,
+} from '../../src/config/index.js';
+import { createAuthenticator } from '../../src/http/index.js';
 import { selectProjections } from '../../src/projections/index.js';
-import { subscriptionSettingsFromEnv } from '../../src/subscriptions/index.js';
 import { repoRoot } from '../support/processes.js';
 
 type Service = {

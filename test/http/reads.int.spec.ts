@@ -3,10 +3,11 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projections } from '../../actors/projections/index.js';
 import { shardFor, shardQueueName } from '../../src/commands/index.js';
+import { defaultSubscriptionSettings } from '../../src/config/index.js';
 import { createPostgresEventStore } from '../../src/eventStore/index.js';
 import type { ApiServer } from '../../src/http/index.js';
 import { type ProjectionWorker, runProjectionWorker } from '../../src/projections/index.js';
-import { defaultSubscriptionSettings } from '../../src/subscriptions/index.js';
+
 import { type CommandPath, createCommandPath } from '../support/commandPath.js';
 import { placeOrderPayload } from '../support/orderCommands.js';
 import { keys } from './support/apiKeys.js';

@@ -1,11 +1,8 @@
 import type { Knex } from '@mikro-orm/postgresql';
+import { defaultSubscriptionSettings, type SubscriptionSettings } from '../../src/config/index.js';
 import { appendToStream } from '../../src/eventStore/index.js';
 import type { DomainEvent, RecordedEvent } from '../../src/messages/index.js';
-import {
-  defaultSubscriptionSettings,
-  type SubscriptionDefinition,
-  type SubscriptionSettings,
-} from '../../src/subscriptions/index.js';
+import type { SubscriptionDefinition } from '../../src/subscriptions/index.js';
 
 /** Polls `check` until it returns a value other than undefined/false, or fails after `timeoutMs`. */
 export const waitFor = async <T>(

@@ -1,9 +1,8 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { type ApiKeyEntry, createApiKeyLookup } from './apiKeys.js';
-import { createJwtVerifier, type JwtSettings } from './jwtVerifier.js';
+import type { AuthSettings } from '../../config/index.js';
+import { createApiKeyLookup } from './apiKeys.js';
+import { createJwtVerifier } from './jwtVerifier.js';
 import type { Principal } from './principal.js';
-
-export type AuthSettings = { readonly apiKeys: readonly ApiKeyEntry[]; readonly jwt: JwtSettings };
 
 export type AuthState =
   | { readonly status: 'authenticated'; readonly principal: Principal }

@@ -1,6 +1,7 @@
 import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { parseApiKeys } from './apiKeys.js';
+import { parseApiKeys } from '../../config/index.js';
+
 import { createAuthenticator } from './authenticator.js';
 import { allows, canSend, type Principal } from './principal.js';
 

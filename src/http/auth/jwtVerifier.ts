@@ -1,15 +1,7 @@
 import { createRemoteJWKSet, decodeProtectedHeader, type JWTPayload, jwtVerify } from 'jose';
+import type { JwtSettings } from '../../config/index.js';
 import { ChronicleError } from '../../errors/index.js';
 import type { Principal } from './principal.js';
-
-export type JwtSettings = {
-  /** HS256 shared secret (CHRONICLE_JWT_SECRET). */
-  readonly secret?: string;
-  /** JWKS URL for asymmetric keys (CHRONICLE_JWKS_URL). */
-  readonly jwksUrl?: string;
-  readonly issuer?: string;
-  readonly audience?: string;
-};
 
 export type JwtOutcome =
   | { readonly status: 'valid'; readonly principal: Principal }

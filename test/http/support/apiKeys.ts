@@ -1,5 +1,5 @@
 import { SignJWT } from 'jose';
-import type { ApiKeyEntry } from '../../../src/http/index.js';
+import type { ApiKeyEntry } from '../../../src/config/index.js';
 
 /** One key per role the tests need; `limited` has its own small rate limit. */
 export const keys = {

@@ -1,7 +1,7 @@
 import { aggregates } from '../../../actors/index.js';
 import { projections } from '../../../actors/projections/index.js';
-import type { ChronicleConfig } from '../../../src/config/index.js';
-import { type ApiServer, type ApiSettings, createApiServer } from '../../../src/http/index.js';
+import type { ApiSettings, ChronicleConfig } from '../../../src/config/index.js';
+import { type ApiServer, createApiServer } from '../../../src/http/index.js';
 import { createLogger } from '../../../src/logging/index.js';
 import { orderReadModels } from '../../../workers/pods/apiPod.js';
 import { apiKeyEntries } from './apiKeys.js';

@@ -1,6 +1,17 @@
-import { type HttpTimeouts, httpTimeoutsFromEnv } from '../config/index.js';
-import { ChronicleError } from '../errors/index.js';
-import { type AuthSettings, parseApiKeys } from './auth/index.js';
+import { type ApiKeyEntry, parseApiKeys } from './apiKeys.js';
+import { type HttpTimeouts, httpTimeoutsFromEnv } from './httpTimeouts.js';
+import { intSetting, portSetting } from './settingValues.js';
+
+export type JwtSettings = {
+  /** HS256 shared secret (CHRONICLE_JWT_SECRET). */
+  readonly secret?: string;
+  /** JWKS URL for asymmetric keys (CHRONICLE_JWKS_URL). */
+  readonly jwksUrl?: string;
+  readonly issuer?: string;
+  readonly audience?: string;
+};
+
+export type AuthSettings = { readonly apiKeys: readonly ApiKeyEntry[]; readonly jwt: JwtSettings };
 
 /** How the API pod behaves; `apiSettingsFromEnv` reads it, tests build it directly. */
 export type ApiSettings = {
@@ -25,16 +36,6 @@ export type ApiSettings = {
   };
 };
 
-const intFrom = (env: NodeJS.ProcessEnv, name: string, fallback: number, min = 1): number => {
-  const raw = env[name]?.trim();
-  if (!raw) return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min) {
-    throw new ChronicleError('CONFIGURATION', `${name} must be an integer >= ${min}, got "${raw}"`);
-  }
-  return value;
-};
-
 /**
  * PORT, HOST, CHRONICLE_API_KEYS, CHRONICLE_JWT_SECRET, CHRONICLE_JWKS_URL, CHRONICLE_JWT_ISSUER,
  * CHRONICLE_JWT_AUDIENCE, CHRONICLE_RATE_LIMIT_MAX, CHRONICLE_RATE_LIMIT_WINDOW_MS,
@@ -42,10 +43,10 @@ const intFrom = (env: NodeJS.ProcessEnv, name: string, fallback: number, min = 1
  * CHRONICLE_STREAM_POLL_MS, CHRONICLE_STREAM_MAX_CONNECTIONS, CHRONICLE_STREAM_MAX_PER_PRINCIPAL (see docs/http-api.md).
  */
 export const apiSettingsFromEnv = (env: NodeJS.ProcessEnv = process.env): ApiSettings => {
-  const port = intFrom(env, 'PORT', 8080, 0);
-  if (port > 65_535) throw new ChronicleError('CONFIGURATION', `PORT must be a port number, got ${port}`);
-  const maxWaitMs = intFrom(env, 'CHRONICLE_COMMAND_WAIT_MAX_MS', 30_000);
-  const maxConnections = intFrom(env, 'CHRONICLE_STREAM_MAX_CONNECTIONS', 200);
+  const int = (name: string, fallback: number) => intSetting(name, env[name], fallback);
+  const port = portSetting('PORT', env.PORT, 8080);
+  const maxWaitMs = int('CHRONICLE_COMMAND_WAIT_MAX_MS', 30_000);
+  const maxConnections = int('CHRONICLE_STREAM_MAX_CONNECTIONS', 200);
   return {
     port,
     host: env.HOST?.trim() || '0.0.0.0',
@@ -60,18 +61,18 @@ export const apiSettingsFromEnv = (env: NodeJS.ProcessEnv = process.env): ApiSet
       },
     },
     rateLimit: {
-      max: intFrom(env, 'CHRONICLE_RATE_LIMIT_MAX', 600),
-      windowMs: intFrom(env, 'CHRONICLE_RATE_LIMIT_WINDOW_MS', 60_000),
+      max: int('CHRONICLE_RATE_LIMIT_MAX', 600),
+      windowMs: int('CHRONICLE_RATE_LIMIT_WINDOW_MS', 60_000),
     },
     commandWait: {
-      defaultMs: Math.min(maxWaitMs, intFrom(env, 'CHRONICLE_COMMAND_WAIT_MS', 10_000)),
+      defaultMs: Math.min(maxWaitMs, int('CHRONICLE_COMMAND_WAIT_MS', 10_000)),
       maxMs: maxWaitMs,
     },
     stream: {
-      heartbeatMs: intFrom(env, 'CHRONICLE_STREAM_HEARTBEAT_MS', 15_000),
-      pollMs: intFrom(env, 'CHRONICLE_STREAM_POLL_MS', 1_000),
+      heartbeatMs: int('CHRONICLE_STREAM_HEARTBEAT_MS', 15_000),
+      pollMs: int('CHRONICLE_STREAM_POLL_MS', 1_000),
       maxConnections,
-      maxPerPrincipal: Math.min(maxConnections, intFrom(env, 'CHRONICLE_STREAM_MAX_PER_PRINCIPAL', 20)),
+      maxPerPrincipal: Math.min(maxConnections, int('CHRONICLE_STREAM_MAX_PER_PRINCIPAL', 20)),
     },
   };
 };

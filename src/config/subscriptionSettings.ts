@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { v7 as uuidv7 } from 'uuid';
-import { positiveInt } from '../config/index.js';
+import { positiveInt } from './settingValues.js';
 
 /** How a worker runs its subscriptions. Timings are configurable so tests can run fast. */
 export type SubscriptionSettings = {
@@ -48,6 +48,3 @@ export const subscriptionSettingsFromEnv = (env: NodeJS.ProcessEnv = process.env
     backoffMaxMs: read('BACKOFF_MAX_MS', base.backoffMaxMs),
   };
 };
-
-export const backoffDelay = (settings: SubscriptionSettings, attempt: number): number =>
-  Math.min(settings.backoffMaxMs, settings.backoffInitialMs * 2 ** Math.max(0, attempt - 1));
