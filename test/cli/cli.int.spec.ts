@@ -1,11 +1,7 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CommandPath, createCommandPath } from '../support/commandPath.js';
 import { placeOrderPayload } from '../support/orderCommands.js';
-import { repoRoot } from '../support/processes.js';
-
-const run = promisify(execFile);
+import { runToEnd } from '../support/processes.js';
 
 describe('the chronicle command line', () => {
   let path: CommandPath;
@@ -15,18 +11,7 @@ describe('the chronicle command line', () => {
   });
   afterAll(() => path.close());
 
-  const chronicle = async (...args: string[]) => {
-    try {
-      const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'workers/cli.ts', ...args], {
-        cwd: repoRoot,
-        env: { ...process.env, ...path.podEnv },
-      });
-      return { code: 0, stdout, stderr };
-    } catch (error) {
-      const failed = error as { code: number; stdout: string; stderr: string };
-      return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-    }
-  };
+  const chronicle = (...args: string[]) => runToEnd('workers/cli.ts', { env: path.podEnv, args });
 
   it('migrate reports an up-to-date schema', async () => {
     const result = await chronicle('migrate');

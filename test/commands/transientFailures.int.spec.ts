@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TransientError } from '../../src/errors/index.js';
 import type { EventStore } from '../../src/eventStore/index.js';
-import { waitFor } from '../subscriptions/support.js';
 import { type CommandPath, createCommandPath } from '../support/commandPath.js';
 import { paymentAttempt, placeOrder } from '../support/orderCommands.js';
+import { waitFor } from '../support/waitFor.js';
 
 type Fault = { left: number; error: () => Error };
 

@@ -12,6 +12,7 @@ import {
   recordSnapshotTaken,
 } from '../../src/metrics/index.js';
 import { type PodServer, startPodServer } from '../../src/observability/index.js';
+import { sample } from '../support/prometheusSample.js';
 
 let telemetry: TestTelemetry;
 let pod: PodServer;
@@ -38,17 +39,6 @@ const scrape = async () => {
   const response = await fetch(`http://127.0.0.1:${pod.port}/metrics`);
   expect(response.status).toBe(200);
   return response.text();
-};
-
-/** The value of the sample line `name{labels} value` whose labels include every given label. */
-const sample = (text: string, name: string, labels: Record<string, string> = {}): number | undefined => {
-  const wanted = Object.entries(labels).map(([key, value]) => `${key}="${value}"`);
-  const line = text
-    .split('\n')
-    .find(
-      (l) => (l.startsWith(`${name}{`) || l.startsWith(`${name} `)) && wanted.every((w) => l.includes(w)),
-    );
-  return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
 };
 
 describe('chronicle metrics on the pod server', () => {

@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type OtlpReceiver, startOtlpReceiver } from '../support/otlpReceiver.js';
+import { runToEnd } from '../support/processes.js';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
 const fixture = fileURLToPath(new URL('./fixtures/tracedProcess.ts', import.meta.url));
 
 type Summary = {
@@ -17,34 +16,20 @@ type Summary = {
 type Run = { code: number | null; summary: Summary; logs: Record<string, unknown>[]; stderr: string };
 
 /** Runs the fixture in a fresh Node process (through tsx), with only the given OTEL_* variables. */
-const runTracedProcess = (otelEnv: Record<string, string>): Promise<Run> =>
-  new Promise((resolve, reject) => {
-    const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('OTEL_')));
-    const child = spawn(process.execPath, ['--import', 'tsx', fixture], {
-      cwd: root,
-      env: { ...env, ...otelEnv, LOG_LEVEL: 'info' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString('utf8');
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString('utf8');
-    });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const lines = stdout
-        .split('\n')
-        .filter((line) => line.startsWith('{'))
-        .map((line) => JSON.parse(line) as Record<string, unknown>);
-      const summary = lines.find((line) => 'summary' in line)?.summary as Summary | undefined;
-      if (!summary)
-        return reject(new Error(`no summary from the child (exit ${code}): ${stdout}\n${stderr}`));
-      resolve({ code, summary, logs: lines.filter((line) => !('summary' in line)), stderr });
-    });
+const runTracedProcess = async (otelEnv: Record<string, string>): Promise<Run> => {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('OTEL_')));
+  const { code, stdout, stderr } = await runToEnd(fixture, {
+    env: { ...env, ...otelEnv, LOG_LEVEL: 'info' },
+    inheritEnv: false,
   });
+  const lines = stdout
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+  const summary = lines.find((line) => 'summary' in line)?.summary as Summary | undefined;
+  if (!summary) throw new Error(`no summary from the child (exit ${code}): ${stdout}\n${stderr}`);
+  return { code, summary, logs: lines.filter((line) => !('summary' in line)), stderr };
+};
 
 let receiver: OtlpReceiver;
 

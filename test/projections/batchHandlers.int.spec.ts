@@ -3,8 +3,9 @@ import { ordersView, orderTotals, projections } from '../../actors/projections/i
 import { createPostgresEventStore, query } from '../../src/eventStore/index.js';
 import { projectionStatus, projectionSubscription, resetProjection } from '../../src/projections/index.js';
 import { SubscriptionHost } from '../../src/subscriptions/index.js';
-import { fastSettings, waitFor } from '../subscriptions/support.js';
+import { fastSettings } from '../subscriptions/support.js';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase.js';
+import { waitFor } from '../support/waitFor.js';
 import {
   appendOrders,
   foldOrdersView,

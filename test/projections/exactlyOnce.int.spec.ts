@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projections } from '../../actors/projections/index.js';
 import { createPostgresEventStore, query } from '../../src/eventStore/index.js';
 import { projectionStatus } from '../../src/projections/index.js';
-import { waitFor } from '../subscriptions/support.js';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase.js';
+import { waitFor } from '../support/waitFor.js';
 import {
   appendOrders,
   foldOrdersView,

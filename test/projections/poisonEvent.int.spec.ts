@@ -9,8 +9,9 @@ import {
 } from '../../src/eventStore/index.js';
 import type { RecordedEvent } from '../../src/messages/index.js';
 import { defineProjection, type ProjectionWorker, runProjectionWorker } from '../../src/projections/index.js';
-import { fastSettings, waitFor } from '../subscriptions/support.js';
+import { fastSettings } from '../subscriptions/support.js';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase.js';
+import { waitFor } from '../support/waitFor.js';
 
 type Digested = { type: 'Digested'; data: { n: number; poison?: boolean } };
 

@@ -7,8 +7,9 @@ import { createPostgresEventStore, type EventStore } from '../../src/eventStore/
 import { type ProjectionWorker, projectionStatus, runProjectionWorker } from '../../src/projections/index.js';
 import { aggregateStateAt, eventFeed } from '../../src/queries/index.js';
 import { snapshotAggregate } from '../../src/snapshots/index.js';
-import { fastSettings, waitFor } from '../subscriptions/support.js';
+import { fastSettings } from '../subscriptions/support.js';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase.js';
+import { waitFor } from '../support/waitFor.js';
 import { appendOrders, foldOrdersView } from './support/orderHistories.js';
 
 describe('queries for the HTTP API', () => {

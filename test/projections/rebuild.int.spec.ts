@@ -4,8 +4,9 @@ import { projectionsRebuild } from '../../src/cli/projectionCommands.js';
 import { defaultConfig } from '../../src/config/index.js';
 import { createPostgresEventStore, query } from '../../src/eventStore/index.js';
 import { type ProjectionWorker, projectionStatus, runProjectionWorker } from '../../src/projections/index.js';
-import { fastSettings, waitFor } from '../subscriptions/support.js';
+import { fastSettings } from '../subscriptions/support.js';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase.js';
+import { waitFor } from '../support/waitFor.js';
 import {
   appendOrders,
   foldOrdersView,

@@ -7,7 +7,7 @@ import { takeSnapshot } from '../../src/cli/projectionCommands.js';
 import { defaultConfig } from '../../src/config/index.js';
 import { createPostgresEventStore, type EventStore, query } from '../../src/eventStore/index.js';
 import { runSnapshotWorker, type SnapshotWorker, sweepSnapshots } from '../../src/snapshots/index.js';
-import { fastSettings, waitFor } from '../subscriptions/support.js';
+import { fastSettings } from '../subscriptions/support.js';
 import { REDIS_URL } from '../support/commandPath.js';
 import {
   createTestDatabase,
@@ -15,6 +15,7 @@ import {
   type TestDatabase,
   testQueuePrefix,
 } from '../support/testDatabase.js';
+import { waitFor } from '../support/waitFor.js';
 
 type Added = { type: 'Added'; data: { n: number } };
 

@@ -3,7 +3,6 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { query } from '../../src/eventStore/index.js';
 import { SNAPSHOT_SWEEP_QUEUE } from '../../src/snapshots/index.js';
-import { waitFor } from '../subscriptions/support.js';
 import { REDIS_URL } from '../support/commandPath.js';
 import { type PrivateRedis, startPrivateRedis } from '../support/privateRedis.js';
 import { startPod } from '../support/processes.js';
@@ -13,6 +12,7 @@ import {
   type TestDatabase,
   testQueuePrefix,
 } from '../support/testDatabase.js';
+import { waitFor } from '../support/waitFor.js';
 
 describe('snapshot worker pod', () => {
   let db: TestDatabase;

@@ -3,7 +3,8 @@ import { query } from '../../src/eventStore/index.js';
 import type { RecordedEvent } from '../../src/messages/index.js';
 import { SubscriptionHost } from '../../src/subscriptions/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase.js';
-import { appendHeld, collecting, deferred, fastSettings, waitFor } from './support.js';
+import { deferred, waitFor } from '../support/waitFor.js';
+import { appendHeld, collecting, fastSettings } from './support.js';
 
 const event = (n: number) => ({ type: 'Happened', data: { n } });
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -5,7 +5,8 @@ import { markReaderTransaction, readHorizon } from '../../src/eventStore/index.j
 import { subscriptionStatus } from '../../src/projections/index.js';
 import { SubscriptionHost } from '../../src/subscriptions/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase.js';
-import { appendHeld, collecting, deferred, fastSettings, waitFor } from './support.js';
+import { deferred, waitFor } from '../support/waitFor.js';
+import { appendHeld, collecting, fastSettings } from './support.js';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 

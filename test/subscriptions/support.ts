@@ -4,20 +4,6 @@ import { appendToStream } from '../../src/eventStore/index.js';
 import type { DomainEvent, RecordedEvent } from '../../src/messages/index.js';
 import type { SubscriptionDefinition } from '../../src/subscriptions/index.js';
 
-/** Polls `check` until it returns a value other than undefined/false, or fails after `timeoutMs`. */
-export const waitFor = async <T>(
-  check: () => Promise<T | undefined | false> | T | undefined | false,
-  { timeoutMs = 20_000, everyMs = 25, what = 'condition' } = {},
-): Promise<T> => {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, everyMs));
-  }
-};
-
 export const fastSettings = (
   workerId: string,
   overrides: Partial<SubscriptionSettings> = {},
@@ -72,12 +58,4 @@ export const appendHeld = async (
     });
     await hold();
   });
-};
-
-export const deferred = () => {
-  let resolve: () => void = () => {};
-  const promise = new Promise<void>((done) => {
-    resolve = done;
-  });
-  return { promise, resolve };
 };

@@ -76,3 +76,35 @@ export const startPod = (
     },
   };
 };
+
+export type Finished = { readonly code: number | null; readonly stdout: string; readonly stderr: string };
+
+/**
+ * Runs a script from source (tsx loader) to its end and resolves with its exit code and output.
+ * `env` goes over this process's environment, or replaces it with `inheritEnv: false`.
+ */
+export const runToEnd = (
+  entry: string,
+  {
+    env = {},
+    args = [],
+    inheritEnv = true,
+  }: { env?: NodeJS.ProcessEnv; args?: readonly string[]; inheritEnv?: boolean } = {},
+): Promise<Finished> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
+      cwd: repoRoot,
+      env: inheritEnv ? { ...process.env, ...env } : env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString('utf8');
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString('utf8');
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });

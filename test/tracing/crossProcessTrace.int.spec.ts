@@ -1,10 +1,9 @@
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attr } from '../../src/tracing/index.js';
 import { REDIS_URL } from '../support/commandPath.js';
 import { type OtlpReceiver, type ReceivedSpan, startOtlpReceiver } from '../support/otlpReceiver.js';
-import { type PodProcess, repoRoot, startPod } from '../support/processes.js';
+import { type PodProcess, runToEnd, startPod } from '../support/processes.js';
 import {
   createTestDatabase,
   dropQueuePrefix,
@@ -15,27 +14,12 @@ import {
 const fixture = fileURLToPath(new URL('./fixtures/sendCommand.ts', import.meta.url));
 
 /** Runs the client fixture to its end; resolves with the result line it printed. */
-const runClient = (env: Record<string, string>): Promise<{ status: string; commandId: string }> =>
-  new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', fixture], {
-      cwd: repoRoot,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString('utf8');
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      output += chunk.toString('utf8');
-    });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const line = output.split('\n').find((l) => l.startsWith('{"result"'));
-      if (code !== 0 || !line) return reject(new Error(`client exited ${code}: ${output}`));
-      resolve((JSON.parse(line) as { result: { status: string; commandId: string } }).result);
-    });
-  });
+const runClient = async (env: Record<string, string>): Promise<{ status: string; commandId: string }> => {
+  const { code, stdout, stderr } = await runToEnd(fixture, { env });
+  const line = stdout.split('\n').find((l) => l.startsWith('{"result"'));
+  if (code !== 0 || !line) throw new Error(`client exited ${code}: ${stdout}${stderr}`);
+  return (JSON.parse(line) as { result: { status: string; commandId: string } }).result;
+};
 
 describe('one trace across processes: client, command-worker pod, projection-worker pod', () => {
   let db: TestDatabase;

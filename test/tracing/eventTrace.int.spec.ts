@@ -10,9 +10,10 @@ import type { AcceptedResult, RecordedEvent } from '../../src/messages/index.js'
 import { defineProjection, type ProjectionWorker, runProjectionWorker } from '../../src/projections/index.js';
 import { runSnapshotWorker, type SnapshotWorker } from '../../src/snapshots/index.js';
 import { attr } from '../../src/tracing/index.js';
-import { fastSettings, waitFor } from '../subscriptions/support.js';
+import { fastSettings } from '../subscriptions/support.js';
 import { type CommandPath, createCommandPath } from '../support/commandPath.js';
 import { placeOrder } from '../support/orderCommands.js';
+import { waitFor } from '../support/waitFor.js';
 
 const parentOf = (span: ReadableSpan) => span.parentSpanContext?.spanId;
 const idOf = (span: ReadableSpan) => span.spanContext().spanId;

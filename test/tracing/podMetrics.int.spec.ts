@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCommandClient } from '../../src/commands/index.js';
 import { createPostgresEventStore } from '../../src/eventStore/index.js';
-import { waitFor } from '../subscriptions/support.js';
 import { REDIS_URL } from '../support/commandPath.js';
 import { paymentAttempt, placeOrder } from '../support/orderCommands.js';
 import { type PodProcess, startPod } from '../support/processes.js';
+import { sample } from '../support/prometheusSample.js';
 import { startTcpProxy, type TcpProxy } from '../support/tcpProxy.js';
 import {
   createTestDatabase,
@@ -12,6 +12,7 @@ import {
   type TestDatabase,
   testQueuePrefix,
 } from '../support/testDatabase.js';
+import { waitFor } from '../support/waitFor.js';
 
 /** The pod server's port, from the pod's `<service> ready` log line. */
 const metricsPortOf = async (pod: PodProcess, service: string): Promise<number> => {
@@ -28,17 +29,6 @@ const metricsPortOf = async (pod: PodProcess, service: string): Promise<number> 
 const get = async (port: number, path: string) => {
   const response = await fetch(`http://127.0.0.1:${port}${path}`);
   return { status: response.status, text: await response.text() };
-};
-
-/** The value of the sample `name{labels} value` whose labels include every given one. */
-const sample = (text: string, name: string, labels: Record<string, string> = {}): number | undefined => {
-  const wanted = Object.entries(labels).map(([key, value]) => `${key}="${value}"`);
-  const line = text
-    .split('\n')
-    .find(
-      (l) => (l.startsWith(`${name}{`) || l.startsWith(`${name} `)) && wanted.every((w) => l.includes(w)),
-    );
-  return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
 };
 
 describe('pod servers of real pods: /metrics after real commands, /readyz when PostgreSQL goes away', () => {
