@@ -1,10 +1,10 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { query } from '../../src/eventStore/index.js';
 import type { CommandResult } from '../../src/messages/index.js';
 import { type CommandPath, createCommandPath } from '../support/commandPath.js';
 import { paymentAttempt, placeOrder } from '../support/orderCommands.js';
 import { type PodProcess, startPod } from '../support/processes.js';
+import { waitFor } from '../support/waitFor.js';
 
 const ORDERS = 20;
 const COMMANDS_PER_ORDER = 50;
@@ -41,7 +41,7 @@ describe('a command worker killed mid-load', () => {
         );
       }
     }
-    while (answered < 200) await sleep(10);
+    await waitFor(() => answered >= 200, { timeoutMs: 120_000, what: 'two hundred answers before the kill' });
     const killed = await pods[0]?.kill('SIGKILL');
     expect(killed).toEqual({ code: null, signal: 'SIGKILL' });
     const answeredAtKill = answered;

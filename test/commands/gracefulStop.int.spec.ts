@@ -1,10 +1,10 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { query } from '../../src/eventStore/index.js';
 import type { CommandResult } from '../../src/messages/index.js';
 import { type CommandPath, createCommandPath } from '../support/commandPath.js';
 import { paymentAttempt, placeOrder } from '../support/orderCommands.js';
 import { type PodProcess, startPod } from '../support/processes.js';
+import { waitFor } from '../support/waitFor.js';
 
 describe('a command worker told to stop', () => {
   let path: CommandPath;
@@ -37,7 +37,7 @@ describe('a command worker told to stop', () => {
           );
         }
       }
-      while (answered < 50) await sleep(5);
+      await waitFor(() => answered >= 50, { timeoutMs: 120_000, what: 'fifty answers from the first pod' });
       expect(await first.kill(signal)).toEqual({ code: 0, signal: null });
       expect(first.output()).toMatch(/"msg":"stopped"/);
       const answeredByFirst = answered;

@@ -81,6 +81,24 @@ describe('snapshots: policy, machine changes, sweep', () => {
     await dropQueuePrefix(REDIS_URL, prefix);
   });
 
+  /** The signal that the worker has seen every event so far: each `snapshots` partition's checkpoint reached the head. */
+  const readEverything = () =>
+    waitFor(
+      async () => {
+        const [row] = await query<{ behind: string }>(
+          db.orm.em.getKnex(),
+          `select count(*) as behind from es_checkpoints
+           where subscription = 'snapshots' and global_position < (select max(global_position) from es_events)`,
+        );
+        const [partitions] = await query<{ n: string }>(
+          db.orm.em.getKnex(),
+          `select count(*) as n from es_checkpoints where subscription = 'snapshots'`,
+        );
+        return Number(partitions?.n) > 0 && Number(row?.behind) === 0;
+      },
+      { what: 'the snapshot worker to read every event' },
+    );
+
   it('takes a snapshot once a stream passes its last one by N events; hydrating from it equals folding all events', async () => {
     worker = await runSnapshotWorker({
       config: config(),
@@ -90,7 +108,7 @@ describe('snapshots: policy, machine changes, sweep', () => {
     });
     const stream = { streamType: 'counter', streamId: 'c1' };
     let version = await add(store, 'c1', 0, 3);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await readEverything();
     expect(await store.readSnapshot(stream)).toBeUndefined();
 
     version = await add(store, 'c1', version, 4);
@@ -98,7 +116,7 @@ describe('snapshots: policy, machine changes, sweep', () => {
     expect(first).toMatchObject({ version: 7, machineHash: counter.machineHash });
 
     version = await add(store, 'c1', version, 2);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await readEverything();
     expect((await store.readSnapshot(stream))?.version).toBe(7);
     version = await add(store, 'c1', version, 3);
     const second = await waitFor(async () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { query } from '../../src/eventStore/index.js';
+import { query, readEventBatch, wholeStream } from '../../src/eventStore/index.js';
 import type { RecordedEvent } from '../../src/messages/index.js';
 import { SubscriptionHost } from '../../src/subscriptions/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase.js';
@@ -15,6 +15,22 @@ describe('subscriptions: reading the stream without skipping events', () => {
     db = await createTestDatabase();
   });
   afterAll(() => db.drop());
+
+  /** The signal that a subscription is done: every partition's checkpoint moved to the newest event. */
+  const checkpointsAtHead = (subscription: string) =>
+    waitFor(
+      async () => {
+        const [row] = await query<{ behind: string; partitions: string }>(
+          db.orm.em.getKnex(),
+          `select count(*) filter (where global_position < (select max(global_position) from es_events)) as behind,
+                  count(*) as partitions
+           from es_checkpoints where subscription = ?`,
+          [subscription],
+        );
+        return Number(row?.partitions) > 0 && Number(row?.behind) === 0;
+      },
+      { what: `${subscription}'s checkpoints at the head` },
+    );
 
   it('does not move past an open transaction, and delivers its events once it commits', async () => {
     const knex = db.orm.em.getKnex();
@@ -38,9 +54,22 @@ describe('subscriptions: reading the stream without skipping events', () => {
       await inserted.promise;
       // when later writers append and commit
       for (const id of ['after-1', 'after-2', 'after-3']) await appendHeld(knex, id, 0, [event(1), event(2)]);
-      await sleep(400); // eight polls and the notifications of three commits
 
-      // then nothing after the open transaction is delivered, nor is the checkpoint past it
+      // then the reader the host runs answers "blocked" and hands out nothing past the open
+      // transaction (whether or not the host has polled yet: the order checked below proves it did
+      // not skip), and the checkpoint is not past it
+      const stored = await query<{ transaction_id: string; global_position: string }>(
+        knex,
+        `select transaction_id::text as transaction_id, global_position from es_checkpoints where subscription = 'gap-one'`,
+      );
+      const [at] = stored;
+      const read = await readEventBatch(knex, {
+        after: { transactionId: at?.transaction_id ?? '0', globalPosition: Number(at?.global_position) },
+        filter: {},
+        partition: wholeStream,
+        limit: 100,
+      });
+      expect([read.events.length, read.blocked]).toEqual([0, true]);
       expect(delivered.map((e) => e.streamId)).toEqual(['before', 'before']);
       const [checkpoint] = await query<{ global_position: string }>(
         knex,
@@ -52,7 +81,7 @@ describe('subscriptions: reading the stream without skipping events', () => {
       release.resolve();
       await held;
       await waitFor(() => delivered.length >= 10, { what: 'all ten events' });
-      await sleep(200);
+      await checkpointsAtHead('gap-one');
       expect(delivered).toHaveLength(10);
       expect(new Set(delivered.map((e) => e.eventId)).size).toBe(10);
       expect(delivered.slice(2, 4).map((e) => e.streamId)).toEqual(['held', 'held']);
@@ -97,7 +126,7 @@ describe('subscriptions: reading the stream without skipping events', () => {
         }),
       );
       await waitFor(() => delivered.length >= total, { what: `${total} events`, timeoutMs: 30_000 });
-      await sleep(300);
+      await checkpointsAtHead(definition.name);
       expect(delivered).toHaveLength(total);
       expect(new Set(delivered.map((e) => e.eventId)).size).toBe(total);
       const byStream = new Map<string, RecordedEvent[]>();
