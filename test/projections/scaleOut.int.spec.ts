@@ -56,7 +56,7 @@ describe('projections: scale-out over partitions', () => {
         const fair = ordersView.every((lease) => lease.owner) && [...perOwner.values()].every((n) => n <= 2);
         return Number(joined?.n) === 3 && current.length === 5 && fair && current;
       },
-      { what: 'three workers sharing the partitions', timeoutMs: 30_000, everyMs: 50 },
+      { what: 'three workers sharing the partitions', timeoutMs: 90_000, everyMs: 50 },
     );
     const victim = balanced.find((lease) => lease.subscription === 'orders_view')?.owner;
     const worker = workers.find((w) => w.id === victim);

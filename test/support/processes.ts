@@ -47,7 +47,8 @@ export const startPod = (
     child,
     exited,
     output: () => output,
-    waitFor: (pattern, timeoutMs = 30_000) =>
+    // a deadline against a hang, not a timing claim: a pod's cold start (tsx) is slow on a busy machine
+    waitFor: (pattern, timeoutMs = 90_000) =>
       new Promise((resolve, reject) => {
         const check = () => {
           if (pattern.test(output)) {
