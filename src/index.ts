@@ -221,6 +221,7 @@ export {
   logFormatFromEnv,
   logLevelFromEnv,
   metricsPortFromEnv,
+  wantsColors,
 } from './config/podSettings.js';
 
 // Database and migrations
@@ -229,7 +230,7 @@ export { type MigrationReport, migrate } from './db/migrate.js';
 
 // Logging (pino, with trace and correlation ids)
 export { createLogger, type Logger, type LoggerConfig } from './logging/createLogger.js';
-export { createPrettyLogStream, formatLogLine, wantsColors } from './logging/prettyLogStream.js';
+export { createPrettyLogStream, formatLogLine } from './logging/prettyLogStream.js';
 export { type LoggerPort, silentLogger } from './logging/loggerPort.js';
 
 // The command line: the runtime's verbs, with a deployment's domain plugged in

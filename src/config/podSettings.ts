@@ -55,3 +55,10 @@ export const snapshotSweepEveryMsFromEnv = (env: NodeJS.ProcessEnv = process.env
 /** CHROMIUM_PATH: the browser `chronicle viz --out` renders SVG with. Default Debian's chromium. */
 export const chromiumPathFromEnv = (env: NodeJS.ProcessEnv = process.env): string =>
   env.CHROMIUM_PATH || '/usr/bin/chromium';
+
+/** Colours on a terminal, unless NO_COLOR is set; FORCE_COLOR turns them on anywhere. */
+export const wantsColors = (out: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): boolean => {
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0') return true;
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  return out.isTTY === true;
+};

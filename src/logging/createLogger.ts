@@ -1,6 +1,6 @@
 import { context, isSpanContextValid, trace } from '@opentelemetry/api';
 import { type DestinationStream, type Logger, type LoggerOptions, pino } from 'pino';
-import { type LogFormat, type LogLevel, logFormatFromEnv, logLevelFromEnv } from '../config/index.js';
+import { type LogLevel, logFormatFromEnv, logLevelFromEnv } from '../config/index.js';
 import { createPrettyLogStream } from './prettyLogStream.js';
 import { getCorrelationId } from './withCorrelationBaggage.js';
 

@@ -1,4 +1,5 @@
 import type { DestinationStream } from 'pino';
+import { wantsColors } from '../config/index.js';
 
 /** ANSI styles, or none when colours are off. */
 type Paint = (code: number, text: string) => string;
@@ -61,13 +62,6 @@ export const formatLogLine = (line: string, colors: boolean): string => {
       ? `\n${paint(2, err.stack.split('\n').slice(1).join('\n'))}`
       : '';
   return `${parts.filter((part) => part !== '').join(' ')}${stack}\n`;
-};
-
-/** Colours on a terminal, unless NO_COLOR is set; FORCE_COLOR turns them on anywhere. */
-export const wantsColors = (out: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): boolean => {
-  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0') return true;
-  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
-  return out.isTTY === true;
 };
 
 /**

@@ -1,7 +1,8 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { wantsColors } from '../config/index.js';
 import { createLogger } from './createLogger.js';
-import { createPrettyLogStream, formatLogLine, wantsColors } from './prettyLogStream.js';
+import { createPrettyLogStream, formatLogLine } from './prettyLogStream.js';
 
 const json = (record: Record<string, unknown>) => `${JSON.stringify(record)}\n`;
 const time = '2026-11-29T05:50:01.234Z';

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { podKinds } from '../../workers/pods/podKinds.js';
-import { waitFor } from '../subscriptions/support.js';
 import { placeOrderPayload } from '../support/orderCommands.js';
 import { type PodProcess, startPod } from '../support/processes.js';
 import {
@@ -9,6 +8,7 @@ import {
   type TestDatabase,
   testQueuePrefix,
 } from '../support/testDatabase.js';
+import { waitFor } from '../support/waitFor.js';
 
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 

@@ -5,9 +5,10 @@ import { startTestTelemetry, type TestTelemetry } from '../../otel/index.js';
 import type { CommandReply } from '../../src/broker/index.js';
 import { defaultNatsConfig } from '../../src/config/index.js';
 import { type NatsWorker, runNatsWorker } from '../../src/nats/index.js';
-import { fastSettings, waitFor } from '../subscriptions/support.js';
+import { fastSettings } from '../subscriptions/support.js';
 import { type CommandPath, createCommandPath } from '../support/commandPath.js';
 import { placeOrderPayload } from '../support/orderCommands.js';
+import { waitFor } from '../support/waitFor.js';
 import { deleteStream, natsNames, readStoredMessages, storedCount } from './support.js';
 
 const NATS_URL = process.env.CHRONICLE_NATS_URL ?? 'nats://127.0.0.1:4222';

@@ -2,11 +2,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { outboxSubscriptionName } from '../../src/broker/index.js';
 import type { CommandClient } from '../../src/commands/index.js';
 import { subscriptionStatus } from '../../src/projections/index.js';
-import { waitFor } from '../subscriptions/support.js';
 import { type CommandPath, createCommandPath } from '../support/commandPath.js';
 import { type PrivateNatsServer, startPrivateNatsServer } from '../support/natsServer.js';
 import { paymentAttempt, placeOrder } from '../support/orderCommands.js';
 import type { PodProcess } from '../support/processes.js';
+import { waitFor } from '../support/waitFor.js';
 import {
   expectEveryEventOnceInOrder,
   natsNames,

@@ -9,8 +9,9 @@ import { type NatsWorker, natsOutbox, runNatsWorker } from '../../src/nats/index
 import { keys } from '../http/support/apiKeys.js';
 import { call, withKey } from '../http/support/http.js';
 import { testSettings } from '../http/support/inProcessApi.js';
-import { fastSettings, waitFor } from '../subscriptions/support.js';
+import { fastSettings } from '../subscriptions/support.js';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase.js';
+import { waitFor } from '../support/waitFor.js';
 import { deleteStream, natsNames, readStoredMessages, storedCount } from './support.js';
 
 const NATS_URL = process.env.CHRONICLE_NATS_URL ?? 'nats://127.0.0.1:4222';
