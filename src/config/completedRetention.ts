@@ -1,4 +1,4 @@
-import { positiveInt } from './chronicleConfig.js';
+import { positiveInt } from './settingValues.js';
 
 /**
  * How long finished commands stay readable in Redis (`status()`, a resent command id answered from

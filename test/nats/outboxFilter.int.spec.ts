@@ -4,8 +4,9 @@ import { projectionsStatus } from '../../src/cli/projectionCommands.js';
 import { defaultConfig, defaultNatsConfig, type NatsConfig } from '../../src/config/index.js';
 import { appendToStream } from '../../src/eventStore/index.js';
 import { type NatsWorker, natsOutbox, runNatsWorker } from '../../src/nats/index.js';
-import { fastSettings, waitFor } from '../subscriptions/support.js';
+import { fastSettings } from '../subscriptions/support.js';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase.js';
+import { waitFor } from '../support/waitFor.js';
 import { deleteStream, natsNames, readStoredMessages } from './support.js';
 
 const NATS_URL = process.env.CHRONICLE_NATS_URL ?? 'nats://127.0.0.1:4222';
