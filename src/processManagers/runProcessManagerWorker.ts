@@ -1,10 +1,10 @@
 import { Redis } from 'ioredis';
 import { createCommandClient } from '../commands/index.js';
-import type { ChronicleConfig } from '../config/index.js';
+import type { ChronicleConfig, SubscriptionSettings } from '../config/index.js';
 import { createPostgresEventStore } from '../eventStore/index.js';
 import { type LoggerPort, silentLogger } from '../logging/index.js';
 import type { ReadinessCheck } from '../observability/index.js';
-import { type SubscriptionSettings, startSubscriptionWorker } from '../subscriptions/index.js';
+import { startSubscriptionWorker } from '../subscriptions/index.js';
 import { createDeadlineQueue } from './deadlineQueue.js';
 import { startDeadlineWorker } from './deadlineWorker.js';
 import type { ProcessManager } from './defineProcessManager.js';

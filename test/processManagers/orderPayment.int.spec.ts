@@ -6,9 +6,10 @@ import { createPostgresEventStore, type EventStore, query } from '../../src/even
 import type { CommandRequest, RecordedEvent } from '../../src/messages/index.js';
 import { type ProcessManagerWorker, runProcessManagerWorker } from '../../src/processManagers/index.js';
 import { correlationStory } from '../../src/queries/index.js';
-import { fastSettings, waitFor } from '../subscriptions/support.js';
+import { fastSettings } from '../subscriptions/support.js';
 import { type CommandPath, createCommandPath } from '../support/commandPath.js';
 import { placeOrder } from '../support/orderCommands.js';
+import { waitFor } from '../support/waitFor.js';
 
 const TIMEOUT_MS = 1_500;
 

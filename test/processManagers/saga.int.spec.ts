@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresEventStore, query } from '../../src/eventStore/index.js';
 import { correlationStory } from '../../src/queries/index.js';
-import { waitFor } from '../subscriptions/support.js';
 import { type CommandPath, createCommandPath } from '../support/commandPath.js';
 import { placeOrder } from '../support/orderCommands.js';
 import { type PodProcess, startPod } from '../support/processes.js';
+import { waitFor } from '../support/waitFor.js';
 
 const ORDERS = 200;
 // long enough for the provider to capture every paid order on a loaded machine
