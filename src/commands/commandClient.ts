@@ -129,19 +129,17 @@ export const createCommandClient = (options: CommandClientOptions = {}): Command
    * command ledger still answers a command that did commit with its first result).
    */
   const enqueue = async (envelope: CommandEnvelope, shard: number, chosenId: boolean) => {
-    const job = await queue(shard).add(
-      envelope.type,
-      envelope,
-      commandJobOptions(envelope.commandId, retention),
-    );
+    // only a job dead-lettered before this send is a resend to run again: checked before adding,
+    // since a job that fails right after our add is this send's own answer, not a resend
     if (chosenId && (await queue(shard).getJobState(envelope.commandId)) === 'failed') {
       const stored = await queue(shard).getJob(envelope.commandId);
       // another resend may have retried it first: then it is queued again, which is what we want
       await stored?.retry('failed').catch(async (error) => {
         if ((await queue(shard).getJobState(envelope.commandId)) === 'failed') throw error;
       });
+      return;
     }
-    return job;
+    await queue(shard).add(envelope.type, envelope, commandJobOptions(envelope.commandId, retention));
   };
 
   /**
