@@ -78,9 +78,10 @@ export const runPod = async (
     const services = [...podServices, ...(options.services ?? [])];
     const natsUrl = services.includes('nats') ? { natsUrl: loadNatsConfig().url } : {};
     await requireServices({ ...loadConfig(), ...natsUrl }, services);
-    // every pod kind uses Redis: each says so at start when Redis may lose what it was given
-    await warnIfRedisNotDurable(loadConfig().redisUrl, logger);
     engine = await start({ logger, metricsHandler: telemetry.metricsHandler });
+    // every pod kind uses Redis: each says so at start when Redis may lose what it was given (after
+    // the engine started, so a service the engine finds unreachable is still the one line said)
+    await warnIfRedisNotDurable(loadConfig().redisUrl, logger);
     if (engine.servesProbes) return;
     dependencies = createDependencyChecks(loadConfig());
     server = await startPodServer({
