@@ -6,6 +6,16 @@ import { type LoadFigures, measureLoad } from './stats.js';
 
 export const BENCH_SHARDS = Number(process.env.BENCH_SHARDS ?? 8);
 
+/** The PlaceOrder payload every command bench sends. */
+export const benchOrderPayload = {
+  customerId: 'c',
+  productId: 'p',
+  vendorId: 'v',
+  quantity: 1,
+  totalPrice: 10,
+  paymentMethod: 'CARD',
+};
+
 /**
  * End to end: client -> BullMQ -> actor -> PostgreSQL -> result, with the worker in this process.
  * Each caller drives its own orders through a long payment history (start, fail, start, ...), so
@@ -45,14 +55,7 @@ export const commandThroughput = async (
           aggregateType: 'order',
           aggregateId: `bench-${o}`,
           type: 'PlaceOrder',
-          payload: {
-            customerId: 'c',
-            productId: 'p',
-            vendorId: 'v',
-            quantity: 1,
-            totalPrice: 10,
-            paymentMethod: 'CARD',
-          },
+          payload: benchOrderPayload,
         },
         { wait: true },
       );

@@ -3,20 +3,11 @@ import { CommandWorker, createCommandClient } from '../src/commands/index.js';
 import type { ChronicleConfig } from '../src/config/index.js';
 import { createOrm } from '../src/db/index.js';
 import { query } from '../src/eventStore/index.js';
+import { silentLogger as silent } from '../src/logging/index.js';
 import { runProcessManagerWorker } from '../src/processManagers/index.js';
 import { benchEnvironment, REDIS_URL } from './benchEnvironment.js';
-import { BENCH_SHARDS } from './commandThroughput.js';
+import { BENCH_SHARDS, benchOrderPayload as payload } from './commandThroughput.js';
 import { measureLoad, percentile, ratio } from './stats.js';
-
-const payload = {
-  customerId: 'c',
-  productId: 'p',
-  vendorId: 'v',
-  quantity: 1,
-  totalPrice: 10,
-  paymentMethod: 'CARD',
-};
-const silent = { info() {}, warn() {}, error() {} };
 
 /**
  * The order-payment saga end to end, in one process: command worker, process-manager worker,
