@@ -92,7 +92,8 @@ const write = `
     from jsonb_to_recordset(?::jsonb) as r(order_id text, customer_id text, payment_status text,
       shipping_status text, total_price numeric, quantity integer, created_at timestamptz,
       updated_at timestamptz, version integer)
-    returning 1
+    on conflict (order_id) do nothing
+    returning order_id
   ), moved as (
     update orders_view v set
       payment_status = coalesce(c.payment_status, v.payment_status),
@@ -105,7 +106,10 @@ const write = `
     where v.order_id = c.order_id and v.version = c.from_version
     returning v.order_id
   )
-  select (select count(*) from placed)::int as placed, array(select order_id from moved) as moved`;
+  select array(select order_id from placed) as placed, array(select order_id from moved) as moved`;
+
+/** The version of the first event of this batch for an order: 1 for a placement. */
+const nextVersion = (row: NewRow | Update) => ('fromVersion' in row ? row.fromVersion + 1 : 1);
 
 const handleBatch = async (events: readonly RecordedOrderEvent[], tx: Knex.Transaction) => {
   const { inserts, updates } = fold(events);
@@ -129,12 +133,12 @@ const handleBatch = async (events: readonly RecordedOrderEvent[], tx: Knex.Trans
     version: row.version,
     from_version: row.fromVersion,
   }));
-  const [result] = await query<{ placed: number; moved: string[] }>(tx, write, [
+  const [result] = await query<{ placed: string[]; moved: string[] }>(tx, write, [
     JSON.stringify(newRows),
     JSON.stringify(changes),
   ]);
-  const moved = new Set(result?.moved);
-  const missed = updates.find((row) => !moved.has(row.orderId));
+  const written = new Set([...(result?.placed ?? []), ...(result?.moved ?? [])]);
+  const missed = [...inserts, ...updates].find((row) => !written.has(row.orderId));
   if (!missed) return;
   const [found] = await query<{ version: number }>(tx, 'select version from orders_view where order_id = ?', [
     missed.orderId,
@@ -142,8 +146,8 @@ const handleBatch = async (events: readonly RecordedOrderEvent[], tx: Knex.Trans
   // never a silent skip (nor a silent double): a gap or a repeat stops the partition, visibly
   throw new Error(
     found === undefined
-      ? `orders_view has no order ${missed.orderId} to apply v${missed.fromVersion + 1} to`
-      : `orders_view has order ${missed.orderId} at v${found.version}; the next event is v${missed.fromVersion + 1}`,
+      ? `orders_view has no order ${missed.orderId} to apply v${nextVersion(missed)} to`
+      : `orders_view has order ${missed.orderId} at v${found.version}; the next event is v${nextVersion(missed)}`,
   );
 };
 

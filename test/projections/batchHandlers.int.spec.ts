@@ -55,33 +55,51 @@ describe('projections: batch handlers (orders_view, order_totals)', () => {
     expect(await replay(1)).toEqual(expected);
   });
 
-  it('a batch that finds an order out of step (a gap) fails whole, writing none of it', async () => {
+  it('a batch that finds an order out of step (a repeat, or a placement again) fails whole, writing none of it', async () => {
     const knex = db.orm.em.getKnex();
     await replay(500);
-    const [row] = await query<{ version: number }>(
-      knex,
-      `select version from orders_view where order_id = 'o-1'`,
-    );
     const countRows = () => query<{ rows: number }>(knex, 'select count(*)::int as rows from orders_view');
     const rowsBefore = await countRows();
-    const events = await createPostgresEventStore(db.orm).readStream({
-      streamType: 'order',
-      streamId: 'o-1',
-    });
-    // o-1's last event again, and o-9999 placed: the repeat stops the batch, the placement too
-    const last = events.at(-1);
-    if (!last || !row) throw new Error('no history for o-1');
-    const fresh = { ...events[0], streamId: 'o-9999', eventId: crypto.randomUUID() };
+    const store = createPostgresEventStore(db.orm);
     const failing = ordersView.handler;
     if (failing.kind !== 'batch') throw new Error('orders_view should take batches');
-    await expect(
-      knex.transaction((tx) =>
-        failing.handleBatch([fresh as typeof last, last], tx, { subscription: 'orders_view', partition: 0 }),
-      ),
-    ).rejects.toThrow(`orders_view has order o-1 at v${row.version}; the next event is v${last.version}`);
+    const [first] = await store.readStream({ streamType: 'order', streamId: 'o-1' });
+    if (!first) throw new Error('no history for o-1');
+    const fresh = { ...first, streamId: 'o-9999', eventId: crypto.randomUUID() };
+    // an order's last event again, and its placement again: each stops the batch, o-9999's placement too
+    const [moved] = await query<{ order_id: string; version: number }>(
+      knex,
+      `select order_id, version from orders_view where version > 1 order by order_id limit 1`,
+    );
+    if (!moved) throw new Error('no order moved past its placement');
+    const movedEvents = await store.readStream({ streamType: 'order', streamId: moved.order_id });
+    const repeats = [
+      { event: movedEvents.at(-1), at: moved.version },
+      {
+        event: first,
+        at: (
+          await query<{ version: number }>(knex, `select version from orders_view where order_id = 'o-1'`)
+        )[0]?.version,
+      },
+    ];
+    for (const { event, at } of repeats) {
+      if (!event) throw new Error('no event to repeat');
+      await expect(
+        knex.transaction((tx) =>
+          failing.handleBatch([fresh as typeof event, event], tx, {
+            subscription: 'orders_view',
+            partition: 0,
+          }),
+        ),
+      ).rejects.toThrow(
+        `orders_view has order ${event.streamId} at v${at}; the next event is v${event.version}`,
+      );
+    }
     expect(await query(knex, `select * from orders_view where order_id = 'o-9999'`)).toEqual([]);
     expect(await countRows()).toEqual(rowsBefore);
 
+    const last = movedEvents.at(-1);
+    if (!last) throw new Error('no history');
     // order_totals: an order it never saw placed cannot move
     const totals = orderTotals.handler;
     if (totals.kind !== 'batch') throw new Error('order_totals should take batches');
