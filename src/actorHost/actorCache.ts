@@ -6,6 +6,8 @@ export type ActorCacheOptions = {
   readonly maxActors?: number;
   /** An actor idle this long is passivated. Default 10 minutes. */
   readonly idleMs?: number;
+  /** The clock idle time is read from, in milliseconds; a test's own clock makes idleness exact. */
+  readonly now?: () => number;
 };
 
 export type ActorCacheStats = { readonly size: number; readonly hits: number; readonly misses: number };
@@ -22,6 +24,7 @@ export class ActorCache {
       ttl: options.idleMs ?? 10 * 60_000,
       updateAgeOnGet: true,
       ttlAutopurge: true,
+      ...(options.now && { perf: { now: options.now }, ttlResolution: 0 }),
       dispose: (actor) => actor.stop(),
     });
   }
