@@ -8,8 +8,6 @@ export type OrderContext = {
   readonly paymentStatus: PaymentStatus | null;
   /** Mirrors the `shipping` region (or CANCELLED), for read models; null until OrderPlaced. */
   readonly shippingStatus: ShippingStatus | null;
-  readonly paymentAttempts: number;
-  readonly lastPaymentFailure: string | null;
   readonly cancellationReason: string | null;
 };
 
@@ -17,8 +15,6 @@ const initialContext: OrderContext = {
   details: null,
   paymentStatus: null,
   shippingStatus: null,
-  paymentAttempts: 0,
-  lastPaymentFailure: null,
   cancellationReason: null,
 };
 
@@ -29,11 +25,14 @@ const initialContext: OrderContext = {
  * holds. Shipping moves forward one step at a time (waitingForShipment → inTransit → delivered),
  * and only the two states before the goods leave accept OrderCancelled.
  *
- * Failed payments: an attempt starts with OrderPaymentInitiated and ends with OrderPaid or
- * OrderPaymentFailed, so a payment can fail only while an attempt is processing. After a failure
- * the customer may retry: OrderPaymentInitiated starts a new attempt (status back to PENDING).
- * Once paid, no payment event is accepted again. An order can be cancelled whatever its payment
- * state (refunding a paid one is the payment aggregate's business) until it is in transit.
+ * The payment region is the payment's progress as far as the order's lifecycle needs it, no more:
+ * the payment itself (amount, method, authorization, decline reason, captures, refunds) is the
+ * payment aggregate with the order's id, and order-payment moves this region from its facts. An
+ * attempt starts with OrderPaymentInitiated and ends with OrderPaid or OrderPaymentFailed, so a
+ * payment can fail only while an attempt is processing; after a failure OrderPaymentInitiated may
+ * start another (status back to PENDING). Once paid, no payment event is accepted again. An order
+ * can be cancelled whatever its payment state (refunding a paid one is the payment aggregate's
+ * business, asked by order-payment) until it is in transit.
  */
 export const orderMachine = setup({
   types: { context: {} as OrderContext, events: {} as OrderEvent },
@@ -69,19 +68,10 @@ export const orderMachine = setup({
           states: {
             pending: { on: { OrderPaymentInitiated: 'processing' } },
             processing: {
-              entry: assign(({ context }) => ({
-                paymentStatus: 'PENDING' as const,
-                paymentAttempts: context.paymentAttempts + 1,
-              })),
+              entry: assign({ paymentStatus: 'PENDING' }),
               on: {
                 OrderPaid: { target: 'paid', actions: assign({ paymentStatus: 'PAID' }) },
-                OrderPaymentFailed: {
-                  target: 'failed',
-                  actions: assign(({ event }) => ({
-                    paymentStatus: 'FAILED' as const,
-                    lastPaymentFailure: event.data.reason,
-                  })),
-                },
+                OrderPaymentFailed: { target: 'failed', actions: assign({ paymentStatus: 'FAILED' }) },
               },
             },
             paid: {},

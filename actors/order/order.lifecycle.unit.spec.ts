@@ -160,10 +160,21 @@ describe('order: folding', () => {
       context: {
         paymentStatus: 'PAID',
         shippingStatus: 'DELIVERED',
-        paymentAttempts: 1,
         cancellationReason: null,
       },
     });
+  });
+
+  it("keeps only its lifecycle in its context: the payment's facts are payment X's", () => {
+    let [snapshot] = initialTransition(orderMachine);
+    for (const event of [...history.failed, initiated, paid])
+      [snapshot] = transition(orderMachine, snapshot, event);
+    expect(Object.keys(snapshot.context).sort()).toEqual([
+      'cancellationReason',
+      'details',
+      'paymentStatus',
+      'shippingStatus',
+    ]);
   });
 
   it('yields no action to execute at any step of a full lifecycle', () => {

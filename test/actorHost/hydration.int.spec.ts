@@ -66,7 +66,7 @@ describe('hydration from snapshot plus later events', () => {
     expect(hydrated.actor.state).toEqual((await foldAll()).state);
     expect(hydrated.actor.state).toMatchObject({
       version: 251,
-      context: { paymentAttempts: 125, lastPaymentFailure: '#125' },
+      value: { placed: { payment: 'failed', shipping: 'waitingForPayment' } },
     });
   });
 
