@@ -99,7 +99,7 @@ describe('event store: append', () => {
     expect(await store.readSnapshot(stream)).toMatchObject({ version: 2, machineHash: 'h1', state });
   });
 
-  it('notifies listeners in the append transaction, with the stream type', async () => {
+  it('notifies listeners once the append is committed, with the stream type', async () => {
     const listener = new pg.Client({ connectionString: db.url });
     await listener.connect();
     await listener.query(`listen ${EVENTS_CHANNEL}`);

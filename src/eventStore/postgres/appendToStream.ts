@@ -4,23 +4,22 @@ import { ConcurrencyError } from '../../errors/index.js';
 import type { AcceptedResult, RecordedEvent } from '../../messages/index.js';
 import type { AppendOutcome, AppendRequest } from '../eventStore.js';
 import { findCommand } from './findCommand.js';
+import { notifyAppended } from './notifyAppended.js';
 import { type EventRow, eventColumns, rowToEvent } from './rowToEvent.js';
 import { query } from './sql.js';
 import { streamVersion } from './streamVersion.js';
-
-/** Subscriptions LISTEN on this channel; the payload is the stream type. */
-export const EVENTS_CHANNEL = 'chronicle_events';
 
 const isUniqueViolation = (error: unknown, constraint: string) =>
   (error as { code?: string }).code === '23505' &&
   (error as { constraint?: string }).constraint === constraint;
 
-type AppendRow = Partial<EventRow> & { head_version: number | null; notified: string };
+type AppendRow = Partial<EventRow> & { head_version: number | null };
 
 /**
  * One statement, so one round trip and its own transaction: move the stream head from the expected
- * version (the optimistic lock), insert the events, record the command, notify subscribers. The
- * inserts join the head's row, so nothing is written when the head did not move.
+ * version (the optimistic lock), insert the events, record the command. The inserts join the
+ * head's row, so nothing is written when the head did not move. Subscribers are notified once it
+ * is committed (notifyAppended).
  */
 const appendSql = `
   with head as (
@@ -43,11 +42,8 @@ const appendSql = `
       c.issued_at, c.issued_by, c.fingerprint
     from jsonb_to_recordset(?::jsonb) as c(command_id text, command_type text, correlation_id text,
       causation_id text, issued_at timestamptz, issued_by text, fingerprint text), head
-  ),
-  notified as (
-    select pg_notify(?, ?) from head where ? > 0
   )
-  select h.version as head_version, (select count(*) from notified) as notified, a.*
+  select h.version as head_version, a.*
   from (select 1) as one left join head h on true left join appended a on true
   order by a.version`;
 
@@ -106,9 +102,6 @@ export const appendToStream = async (knex: Knex, request: AppendRequest): Promis
       expectedVersion + 1,
       nextVersion,
       JSON.stringify(ledgerRows(request)),
-      EVENTS_CHANNEL,
-      streamType,
-      events.length,
     ]);
   } catch (error) {
     if (command && isUniqueViolation(error, 'es_commands_pkey')) {
@@ -141,6 +134,7 @@ export const appendToStream = async (knex: Knex, request: AppendRequest): Promis
     const actual = await streamVersion(knex, { streamType, streamId });
     throw new ConcurrencyError(streamType, streamId, expectedVersion, actual);
   }
+  if (events.length > 0) await notifyAppended(knex, streamType);
   const result: AcceptedResult = {
     status: 'accepted',
     commandId: command?.commandId ?? metadata.commandId,

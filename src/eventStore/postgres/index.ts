@@ -23,6 +23,7 @@ export * from './leaveSubscription.js';
 export * from './lockCheckpoint.js';
 export * from './lockSubscriptionPartitions.js';
 export * from './markReaderTransaction.js';
+export * from './notifyAppended.js';
 export * from './readCheckpoint.js';
 export * from './readCorrelation.js';
 // reading the whole stream in commit-safe order

@@ -1,8 +1,8 @@
 import type { Knex } from '@mikro-orm/postgresql';
 import { v7 as uuidv7 } from 'uuid';
 import type { RejectionOutcome, RejectionRequest } from '../eventStore.js';
-import { EVENTS_CHANNEL } from './appendToStream.js';
 import { findCommand } from './findCommand.js';
+import { notifyAppended } from './notifyAppended.js';
 import { query } from './sql.js';
 
 /** The stream type of CommandRejected events: one stream per rejected process-manager command. */
@@ -37,16 +37,13 @@ const rejectionSql = `
     insert into es_events (stream_type, stream_id, version, event_id, type, data, metadata)
     select ?, stream_id, 1, ?::uuid, ?, ?::jsonb, ?::jsonb from head
     returning 1
-  ),
-  notified as (
-    select pg_notify(?, ?) from head
   )
-  select (select count(*) from recorded)::int as recorded, (select count(*) from notified)::int as notified`;
+  select (select count(*) from recorded)::int as recorded, (select count(*) from appended)::int as appended`;
 
 export const recordRejection = async (knex: Knex, request: RejectionRequest): Promise<RejectionOutcome> => {
   const { command, rejection, answerTo } = request;
   const correlationId = command.correlationId ?? command.commandId;
-  const [row] = await query<{ recorded: number }>(knex, rejectionSql, [
+  const [row] = await query<{ recorded: number; appended: number }>(knex, rejectionSql, [
     request.streamType,
     request.streamId,
     JSON.stringify([
@@ -78,9 +75,8 @@ export const recordRejection = async (knex: Knex, request: RejectionRequest): Pr
       answerTo: answerTo ?? null,
     }),
     JSON.stringify({ commandId: command.commandId, correlationId, causationId: command.commandId }),
-    EVENTS_CHANNEL,
-    REJECTIONS_STREAM,
   ]);
+  if (row?.appended) await notifyAppended(knex, REJECTIONS_STREAM);
   if (row?.recorded) return { status: 'recorded' };
   const stored = await findCommand(knex, command.commandId);
   if (!stored) throw new Error(`command ${command.commandId} vanished after a duplicate insert`);
