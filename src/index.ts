@@ -33,6 +33,7 @@ export {
   type Enqueued,
 } from './commands/commandClient.js';
 export type { CommandStatus } from './commands/commandStatus.js';
+export type { RedisNode } from './config/redisClusterNodes.js';
 export { CommandWorker, type CommandWorkerOptions } from './commands/commandWorker.js';
 export type { RetryPolicy } from './commands/retryInPlace.js';
 export type { ActorHostOptions } from './actorHost/actorHost.js';

@@ -53,6 +53,7 @@ export const sendCommand = async (
   await requireServices(config, ['redis']);
   const client = createCommandClient({
     redisUrl: config.redisUrl,
+    redisClusterNodes: config.redisClusterNodes,
     shards: config.shards,
     queuePrefix: config.queuePrefix,
     aggregates,

@@ -1,6 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { Redis } from 'ioredis';
 import { type ChronicleConfig, loadConfig } from '../config/index.js';
 import {
   deadLettersOfEvent,
@@ -16,6 +15,7 @@ import {
   retryDeadLetter,
 } from '../http/deadLetters.js';
 import { openShardQueues } from '../http/shardQueues.js';
+import { openRedis } from '../services/index.js';
 import { CliUsageError, EXIT, printError, printJson } from './cliOutput.js';
 import { withOrm } from './withOrm.js';
 
@@ -29,7 +29,7 @@ const withQueues = async <T>(
   config: ChronicleConfig,
   fn: (queues: ReturnType<typeof openShardQueues>) => Promise<T>,
 ) => {
-  const connection = new Redis(config.redisUrl, { maxRetriesPerRequest: 1 });
+  const connection = openRedis(config, { maxRetriesPerRequest: 1 });
   const queues = openShardQueues(config, connection);
   try {
     return await fn(queues);

@@ -1,8 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
 import { type Aggregate, createAggregateRegistry, precheckCommand } from '../aggregate/index.js';
-import { type CompletedRetention, completedRetentionFromEnv, loadConfig } from '../config/index.js';
+import {
+  type CompletedRetention,
+  completedRetentionFromEnv,
+  loadConfig,
+  type RedisNode,
+} from '../config/index.js';
 import { ChronicleError } from '../errors/index.js';
 
 import { commandFingerprint, reusedCommandId } from '../eventStore/index.js';
@@ -15,6 +19,7 @@ import {
   checkEnvelope,
   type RejectedResult,
 } from '../messages/index.js';
+import { openRedis, queueOptions } from '../services/index.js';
 import { withSpan } from '../tracing/index.js';
 import { buildEnvelope } from './buildEnvelope.js';
 import { commandAttributes } from './commandAttributes.js';
@@ -27,6 +32,12 @@ import { shardFor, shardQueueName } from './shardFor.js';
 
 export type CommandClientOptions = {
   readonly redisUrl?: string;
+  /**
+   * A Redis Cluster's seed nodes (the workers' REDIS_CLUSTER_NODES): the client then talks to the
+   * cluster, and REDIS_URL only lends its user and password. Default: from the environment, unless
+   * `redisUrl` is given.
+   */
+  readonly redisClusterNodes?: readonly RedisNode[] | undefined;
   /** Must match the workers' CHRONICLE_SHARDS. */
   readonly shards?: number;
   readonly queuePrefix?: string;
@@ -78,18 +89,23 @@ export const createCommandClient = (options: CommandClientOptions = {}): Command
     const known = precheckCommand(registry, envelope);
     return known.status === 'rejected' ? known : undefined;
   };
-  const redisUrl = options.redisUrl ?? loadConfig().redisUrl;
+  // a URL or nodes given here say where Redis is; otherwise the environment says
+  const target =
+    options.redisUrl !== undefined || options.redisClusterNodes !== undefined
+      ? { redisUrl: options.redisUrl ?? loadConfig().redisUrl, redisClusterNodes: options.redisClusterNodes }
+      : loadConfig();
   const reporter = createConnectionErrorReporter(
     options.logger ?? createLogger('chronicle-client'),
-    `command client: ${redisLabel(redisUrl)}`,
+    `command client: ${redisLabel(target)}`,
   );
-  const connection = reporter.watch(new Redis(redisUrl, { maxRetriesPerRequest: null }));
+  const connection = reporter.watch(openRedis(target, { maxRetriesPerRequest: null }));
   connection.on('ready', () => reporter.recovered());
   const queues = new Map<number, Queue>();
   const queue = (shard: number) => {
     let found = queues.get(shard);
     if (!found) {
-      found = reporter.watch(new Queue(shardQueueName(shard), { connection, prefix }));
+      const name = shardQueueName(shard);
+      found = reporter.watch(new Queue(name, queueOptions(connection, prefix, name)));
       queues.set(shard, found);
     }
     return found;

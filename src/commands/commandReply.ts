@@ -1,5 +1,5 @@
-import type { Redis } from 'ioredis';
 import type { CommandResult } from '../messages/index.js';
+import type { RedisConnection } from '../services/index.js';
 
 /** A finished command's answer, pushed to the client that waits for it. */
 export type CommandReply =
@@ -13,7 +13,11 @@ export const replyChannel = (prefix: string, clientId: string) => `${prefix}:rep
  * Publishes an answer on the channel the envelope names. Fire and forget: a reply nobody hears is
  * harmless (the answer stays in the job, and a client that lost its subscription reads it there).
  */
-export const publishReply = (redis: Redis, replyTo: string | undefined, reply: CommandReply): void => {
+export const publishReply = (
+  redis: RedisConnection,
+  replyTo: string | undefined,
+  reply: CommandReply,
+): void => {
   if (!replyTo) return;
   redis.publish(replyTo, JSON.stringify(reply)).catch(() => {});
 };

@@ -1,5 +1,4 @@
 import { Queue, Worker } from 'bullmq';
-import { Redis } from 'ioredis';
 import { ActorHost, type ActorHostOptions } from '../actorHost/index.js';
 import { type Aggregate, createAggregateRegistry } from '../aggregate/index.js';
 import type { ChronicleConfig } from '../config/index.js';
@@ -8,6 +7,7 @@ import { createPostgresEventStore, type EventStore } from '../eventStore/index.j
 import { createLogger, type LoggerPort } from '../logging/index.js';
 import type { CommandEnvelope, CommandResult } from '../messages/index.js';
 import type { ReadinessCheck } from '../observability/index.js';
+import { openRedis, queueOptions, type RedisConnection } from '../services/index.js';
 import { commandJobProcessor } from './commandJobProcessor.js';
 import { publishReply } from './commandReply.js';
 import type { RetryPolicy } from './retryInPlace.js';
@@ -34,7 +34,7 @@ export class CommandWorker {
     private readonly workers: readonly Worker[],
     readonly host: ActorHost,
     private readonly orm: Orm,
-    private readonly connection: Redis,
+    private readonly connection: RedisConnection,
     private readonly guard: ShardConcurrencyGuard,
     private readonly queues: readonly Queue[],
     private readonly stopping: AbortController,
@@ -50,13 +50,13 @@ export class CommandWorker {
       createAggregateRegistry(options.aggregates),
       options.actors,
     );
-    const connection = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
+    const connection = openRedis(config, { maxRetriesPerRequest: null });
     const lockDuration = config.commandLockMs;
     const workers: Worker[] = [];
-    const queues = Array.from(
-      { length: config.shards },
-      (_, shard) => new Queue(shardQueueName(shard), { connection, prefix: config.queuePrefix }),
-    );
+    const queues = Array.from({ length: config.shards }, (_, shard) => {
+      const name = shardQueueName(shard);
+      return new Queue(name, queueOptions(connection, config.queuePrefix, name));
+    });
     const guard = new ShardConcurrencyGuard(queues, () => workers, connection, logger);
     await Promise.all(queues.map((queue) => queue.setGlobalConcurrency(1)));
     // aborted on stop: a command waiting out an outage goes back to the head of its queue
@@ -71,8 +71,7 @@ export class CommandWorker {
         stopping: stopping.signal,
       });
       const worker = new Worker<CommandEnvelope, CommandResult>(name, processJob, {
-        connection,
-        prefix: config.queuePrefix,
+        ...queueOptions(connection, config.queuePrefix, name),
         concurrency: 1,
         lockDuration,
         // renewed three times per lock period, so a busy pod keeps it; a dead pod's lock runs out

@@ -1,5 +1,5 @@
 import type { LoggerPort } from '../logging/index.js';
-import { serviceAddress } from '../services/index.js';
+import { type RedisTarget, serviceAddress } from '../services/index.js';
 
 /** Something that emits connection errors and readiness: ioredis clients, BullMQ queues and listeners. */
 type ConnectionEmitter = {
@@ -44,8 +44,13 @@ export const createConnectionErrorReporter = (logger: LoggerPort, what: string):
   };
 };
 
-/** `Redis at host:port`, as the reporter names it (never the URL: it may hold a password). */
-export const redisLabel = (redisUrl: string): string => {
-  const { host, port } = serviceAddress('redis', redisUrl);
+/**
+ * `Redis at host:port` (or `Redis Cluster at host:port,…`), as the reporter names it (never the
+ * URL: it may hold a password).
+ */
+export const redisLabel = (target: RedisTarget): string => {
+  const nodes = target.redisClusterNodes;
+  if (nodes?.length) return `Redis Cluster at ${nodes.map(({ host, port }) => `${host}:${port}`).join(',')}`;
+  const { host, port } = serviceAddress('redis', target.redisUrl);
   return `Redis at ${host}:${port}`;
 };

@@ -36,6 +36,8 @@ describe('connection error reporter', () => {
   });
 
   it('names Redis by host and port, never by a URL that may hold its password', () => {
-    expect(redisLabel('redis://:s3cret@redis.internal:6380/0')).toBe('Redis at redis.internal:6380');
+    expect(redisLabel({ redisUrl: 'redis://:s3cret@redis.internal:6380/0' })).toBe(
+      'Redis at redis.internal:6380',
+    );
   });
 });

@@ -1,5 +1,5 @@
-import type { Redis } from 'ioredis';
 import { ChronicleError } from '../errors/index.js';
+import type { RedisConnection } from '../services/index.js';
 import { type CommandReply, parseReply } from './commandReply.js';
 
 type Waiter = {
@@ -26,7 +26,7 @@ export class ReplyListener {
   readonly #sweep: NodeJS.Timeout;
 
   private constructor(
-    private readonly subscriber: Redis,
+    private readonly subscriber: RedisConnection,
     private readonly recheck: Recheck,
     recheckEveryMs: number,
   ) {
@@ -39,7 +39,7 @@ export class ReplyListener {
    * reads a command's answer from its queue when the reply may have been missed.
    */
   static async start(
-    subscriber: Redis,
+    subscriber: RedisConnection,
     channel: string,
     recheck: Recheck,
     recheckEveryMs = RECHECK_EVERY_MS,

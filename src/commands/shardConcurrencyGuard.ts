@@ -1,6 +1,6 @@
 import type { Queue, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { LoggerPort } from '../logging/index.js';
+import type { RedisConnection } from '../services/index.js';
 
 /**
  * Keeps every shard queue at one active job across all pods. BullMQ stores that limit in Redis;
@@ -18,7 +18,7 @@ export class ShardConcurrencyGuard {
   constructor(
     private readonly queues: readonly Queue[],
     private readonly workers: () => readonly Worker[],
-    connection: Redis,
+    connection: RedisConnection,
     private readonly logger: LoggerPort,
     checkEveryMs = 5_000,
   ) {

@@ -1,8 +1,14 @@
+import { type RedisNode, redisClusterNodesSetting } from './redisClusterNodes.js';
 import { positiveInt } from './settingValues.js';
 
 export type ChronicleConfig = {
   readonly databaseUrl: string;
   readonly redisUrl: string;
+  /**
+   * Seed nodes of a Redis Cluster: when set, every Redis connection is a cluster client and each
+   * queue's keys share one hash slot (see queueOptions), so shard queues spread over the masters.
+   */
+  readonly redisClusterNodes?: readonly RedisNode[] | undefined;
   /** Number of command shard queues. Fixed per deployment: changing it re-routes aggregates. */
   readonly shards: number;
   /** BullMQ key prefix: lets several deployments (or test runs) share one Redis. */
@@ -23,6 +29,7 @@ export const defaultConfig: ChronicleConfig = {
 export const loadConfig = (env: NodeJS.ProcessEnv = process.env): ChronicleConfig => ({
   databaseUrl: env.DATABASE_URL || defaultConfig.databaseUrl,
   redisUrl: env.REDIS_URL || defaultConfig.redisUrl,
+  redisClusterNodes: redisClusterNodesSetting('REDIS_CLUSTER_NODES', env.REDIS_CLUSTER_NODES),
   shards: positiveInt('CHRONICLE_SHARDS', env.CHRONICLE_SHARDS, defaultConfig.shards),
   queuePrefix: env.CHRONICLE_QUEUE_PREFIX || defaultConfig.queuePrefix,
   commandLockMs: positiveInt(

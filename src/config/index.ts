@@ -5,5 +5,6 @@ export * from './completedRetention.js';
 export * from './httpTimeouts.js';
 export * from './natsConfig.js';
 export * from './podSettings.js';
+export * from './redisClusterNodes.js';
 export * from './settingValues.js';
 export * from './subscriptionSettings.js';

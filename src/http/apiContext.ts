@@ -1,6 +1,5 @@
 import type { Knex } from '@mikro-orm/postgresql';
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Aggregate, AggregateRegistry } from '../aggregate/index.js';
 import type { CommandClient } from '../commands/index.js';
 import type { ApiSettings, ChronicleConfig } from '../config/index.js';
@@ -8,6 +7,7 @@ import type { EventStore } from '../eventStore/index.js';
 import type { Logger } from '../logging/index.js';
 import type { MetricsHandler, ReadinessCheck } from '../observability/index.js';
 import type { Projection } from '../projections/index.js';
+import type { RedisConnection } from '../services/index.js';
 import type { SubscriptionOutline, Wakeup } from '../subscriptions/index.js';
 import type { ReadModelRoute } from './readModelRoute.js';
 
@@ -26,7 +26,7 @@ export type ApiContext = {
   readonly client: CommandClient;
   /** The command shard queues, for dead letters and stats. */
   readonly queues: readonly Queue[];
-  readonly redis: Redis;
+  readonly redis: RedisConnection;
   /** Notified on every `chronicle_events` notification: live streams wait on it. */
   readonly wakeup: Wakeup;
   /** Aborts when the server closes: live streams end on it. */

@@ -2,7 +2,6 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import rateLimit from '@fastify/rate-limit';
 import { type FastifyBaseLogger, type FastifyInstance, fastify, LogController } from 'fastify';
-import { Redis } from 'ioredis';
 import { type Aggregate, createAggregateRegistry } from '../aggregate/index.js';
 import { createCommandClient, createConnectionErrorReporter, redisLabel } from '../commands/index.js';
 import { type ApiSettings, type ChronicleConfig, defaultHttpTimeouts } from '../config/index.js';
@@ -13,6 +12,7 @@ import { MAX_PAYLOAD_BYTES } from '../messages/index.js';
 import { recordHttpRequest } from '../metrics/index.js';
 import type { MetricsHandler } from '../observability/index.js';
 import type { Projection } from '../projections/index.js';
+import { openRedis } from '../services/index.js';
 import { listenForEvents, type SubscriptionOutline, Wakeup } from '../subscriptions/index.js';
 import type { ApiContext } from './apiContext.js';
 
@@ -75,8 +75,8 @@ export const createApiServer = async (options: ApiServerOptions): Promise<ApiSer
   const orm = await createOrm(config.databaseUrl);
   const knex = orm.em.getKnex();
   // an outage is one warning line, not a stack trace per reconnect attempt
-  const redisErrors = createConnectionErrorReporter(logger, `api: ${redisLabel(config.redisUrl)}`);
-  const redis = redisErrors.watch(new Redis(config.redisUrl, { maxRetriesPerRequest: null }));
+  const redisErrors = createConnectionErrorReporter(logger, `api: ${redisLabel(config)}`);
+  const redis = redisErrors.watch(openRedis(config, { maxRetriesPerRequest: null }));
   redis.on('ready', () => redisErrors.recovered());
   const queues = openShardQueues(config, redis).map((queue) => redisErrors.watch(queue));
   // the client knows the domain: unknown aggregates and commands, bad payloads are answered at once

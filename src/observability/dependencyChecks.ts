@@ -1,6 +1,6 @@
-import { Redis } from 'ioredis';
 import pg from 'pg';
 import type { ChronicleConfig } from '../config/index.js';
+import { openRedis } from '../services/index.js';
 import type { ReadinessCheck } from './podServer.js';
 
 export type DependencyChecks = {
@@ -13,11 +13,11 @@ export type DependencyChecks = {
  * dependency itself and never waits behind the pod's busy pool.
  */
 export const createDependencyChecks = (
-  config: Pick<ChronicleConfig, 'databaseUrl' | 'redisUrl'>,
+  config: Pick<ChronicleConfig, 'databaseUrl' | 'redisUrl' | 'redisClusterNodes'>,
 ): DependencyChecks => {
   const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 1, connectionTimeoutMillis: 2_000 });
   pool.on('error', () => {}); // a dropped idle connection is reported by the next probe
-  const redis = new Redis(config.redisUrl, {
+  const redis = openRedis(config, {
     lazyConnect: true,
     maxRetriesPerRequest: 1,
     enableOfflineQueue: false,

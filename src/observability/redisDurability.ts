@@ -1,5 +1,6 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { LoggerPort } from '../logging/index.js';
+import { openRedis, type RedisConnection, type RedisTarget, redisServers } from '../services/index.js';
 
 /** What a Redis server says about keeping what it was given. */
 export type RedisDurability =
@@ -16,7 +17,24 @@ const infoField = (info: string, field: string): string | undefined =>
  * pressure (maxmemory-policy noeviction), as BullMQ requires. Read with INFO, which managed Redis
  * services allow where CONFIG GET is often refused.
  */
-export const checkRedisDurability = async (redis: Redis): Promise<RedisDurability> => {
+export const checkRedisDurability = async (redis: RedisConnection): Promise<RedisDurability> => {
+  if (!redis.isCluster) return checkServer(redis as Redis);
+  // a cluster keeps what it was given when every master does
+  const masters = redisServers(redis);
+  const checked = await Promise.all(masters.map(checkServer));
+  const unknown = checked.find((one) => one.status === 'unknown');
+  if (unknown) return unknown;
+  const problems = checked.flatMap((one, index) =>
+    one.status === 'at-risk'
+      ? one.problems.map(
+          (problem) => `${masters[index]?.options.host}:${masters[index]?.options.port}: ${problem}`,
+        )
+      : [],
+  );
+  return problems.length === 0 ? { status: 'durable' } : { status: 'at-risk', problems };
+};
+
+const checkServer = async (redis: Redis): Promise<RedisDurability> => {
   const [persistence, memory] = await Promise.all([redis.info('persistence'), redis.info('memory')]);
   const aof = infoField(persistence, 'aof_enabled');
   const policy = infoField(memory, 'maxmemory_policy');
@@ -40,11 +58,12 @@ export const checkRedisDurability = async (redis: Redis): Promise<RedisDurabilit
  * than `timeoutMs`, nor fails it: Redis being down is the readiness probe's business.
  */
 export const warnIfRedisNotDurable = async (
-  redisUrl: string,
+  /** REDIS_URL, or where Redis is (a cluster's nodes). */
+  target: string | RedisTarget,
   logger: LoggerPort,
   timeoutMs = 2_000,
 ): Promise<RedisDurability> => {
-  const redis = new Redis(redisUrl, {
+  const redis = openRedis(typeof target === 'string' ? { redisUrl: target } : target, {
     lazyConnect: true,
     maxRetriesPerRequest: 0,
     enableOfflineQueue: false,

@@ -1,5 +1,5 @@
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import { queueOptions, type RedisConnection } from '../services/index.js';
 import type { ProcessInput } from './processTypes.js';
 
 export const DEADLINES_QUEUE = 'process-deadlines';
@@ -24,8 +24,8 @@ export type DeadlineQueue = {
   close(): Promise<void>;
 };
 
-export const createDeadlineQueue = (connection: Redis, prefix: string): DeadlineQueue => {
-  const queue = new Queue<DeadlineJob>(DEADLINES_QUEUE, { connection, prefix });
+export const createDeadlineQueue = (connection: RedisConnection, prefix: string): DeadlineQueue => {
+  const queue = new Queue<DeadlineJob>(DEADLINES_QUEUE, queueOptions(connection, prefix, DEADLINES_QUEUE));
   return {
     schedule: async (job, at) => {
       await queue.add(job.name, job, {

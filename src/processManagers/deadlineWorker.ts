@@ -1,6 +1,6 @@
 import { type Job, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { LoggerPort } from '../logging/index.js';
+import { queueOptions, type RedisConnection } from '../services/index.js';
 import { DEADLINES_QUEUE, type DeadlineJob } from './deadlineQueue.js';
 import type { ProcessManager } from './defineProcessManager.js';
 import { handleRoutedInput, type ProcessRuntime } from './handleRoutedInput.js';
@@ -11,7 +11,7 @@ import { handleRoutedInput, type ProcessRuntime } from './handleRoutedInput.js';
  * deadline cancelled after it was taken is ignored. Failures are retried by BullMQ with backoff.
  */
 export const startDeadlineWorker = (options: {
-  readonly connection: Redis;
+  readonly connection: RedisConnection;
   readonly prefix: string;
   readonly processManagers: readonly ProcessManager[];
   readonly runtime: ProcessRuntime;
@@ -35,8 +35,7 @@ export const startDeadlineWorker = (options: {
     });
   };
   const worker = new Worker<DeadlineJob>(DEADLINES_QUEUE, fire, {
-    connection: options.connection,
-    prefix: options.prefix,
+    ...queueOptions(options.connection, options.prefix, DEADLINES_QUEUE),
     concurrency: options.concurrency ?? 8,
     lockDuration: options.lockMs,
     stalledInterval: Math.max(1_000, Math.floor(options.lockMs / 2)),

@@ -1,9 +1,9 @@
-import { Redis } from 'ioredis';
 import { createCommandClient } from '../commands/index.js';
 import type { ChronicleConfig, SubscriptionSettings } from '../config/index.js';
 import { createPostgresEventStore } from '../eventStore/index.js';
 import { type LoggerPort, silentLogger } from '../logging/index.js';
 import type { ReadinessCheck } from '../observability/index.js';
+import { openRedis } from '../services/index.js';
 import { startSubscriptionWorker } from '../subscriptions/index.js';
 import { createDeadlineQueue } from './deadlineQueue.js';
 import { startDeadlineWorker } from './deadlineWorker.js';
@@ -40,7 +40,7 @@ export const runProcessManagerWorker = async (
 ): Promise<ProcessManagerWorker> => {
   const { config } = options;
   const logger = options.logger ?? silentLogger;
-  const connection = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
+  const connection = openRedis(config, { maxRetriesPerRequest: null });
   // BullMQ never closes a connection it was handed: the deadline worker's is ours to quit
   const deadlineConnection = connection.duplicate();
   const client = createCommandClient(config);

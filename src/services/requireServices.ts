@@ -5,6 +5,8 @@ import { type ServiceName, ServiceUnreachableError, type Unreachable } from './s
 export type ServiceUrls = {
   readonly databaseUrl?: string;
   readonly redisUrl?: string;
+  /** When set, Redis is probed at the first cluster node instead of redisUrl. */
+  readonly redisClusterNodes?: readonly { readonly host: string; readonly port: number }[] | undefined;
   /** Default: CHRONICLE_NATS_URL's default, nats://127.0.0.1:4222. */
   readonly natsUrl?: string;
 };
@@ -18,8 +20,12 @@ const urlOf = (urls: ServiceUrls, service: ServiceName): string => {
   switch (service) {
     case 'postgres':
       return required(urls.databaseUrl, service);
-    case 'redis':
-      return required(urls.redisUrl, service);
+    case 'redis': {
+      const node = urls.redisClusterNodes?.[0];
+      return node
+        ? `redis://${node.host.includes(':') ? `[${node.host}]` : node.host}:${node.port}`
+        : required(urls.redisUrl, service);
+    }
     case 'nats':
       return urls.natsUrl ?? 'nats://127.0.0.1:4222';
     default: {

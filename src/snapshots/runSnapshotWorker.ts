@@ -52,7 +52,7 @@ export const runSnapshotWorker = async (options: SnapshotWorkerOptions): Promise
     extras: async ({ orm, knex, logger, settings }) => {
       const store = createPostgresEventStore(orm);
       const sweeper = await startSnapshotSweep({
-        redisUrl: config.redisUrl,
+        redis: config,
         prefix: config.queuePrefix,
         everyMs: options.sweepEveryMs ?? snapshotSweepEveryMsFromEnv(),
         sweep: () => sweepSnapshots(knex, store, registry),

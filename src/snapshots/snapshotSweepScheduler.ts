@@ -1,6 +1,6 @@
 import { Queue, Worker } from 'bullmq';
-import { Redis } from 'ioredis';
 import type { LoggerPort } from '../logging/index.js';
+import { openRedis, queueOptions, type RedisTarget } from '../services/index.js';
 import type { SweepResult } from './sweepSnapshots.js';
 
 export const SNAPSHOT_SWEEP_QUEUE = 'snapshot-sweep';
@@ -13,14 +13,15 @@ export type SnapshotSweeper = { close(): Promise<void> };
  * so one sweep job runs per interval across the deployment, on whichever pod takes it.
  */
 export const startSnapshotSweep = async (options: {
-  readonly redisUrl: string;
+  readonly redis: RedisTarget;
   readonly prefix: string;
   readonly everyMs: number;
   readonly sweep: () => Promise<SweepResult>;
   readonly logger: LoggerPort;
 }): Promise<SnapshotSweeper> => {
-  const connection = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
-  const queue = new Queue(SNAPSHOT_SWEEP_QUEUE, { connection, prefix: options.prefix });
+  const connection = openRedis(options.redis, { maxRetriesPerRequest: null });
+  const onQueue = queueOptions(connection, options.prefix, SNAPSHOT_SWEEP_QUEUE);
+  const queue = new Queue(SNAPSHOT_SWEEP_QUEUE, onQueue);
   const upsert = () =>
     queue.upsertJobScheduler(
       SCHEDULER_ID,
@@ -52,7 +53,7 @@ export const startSnapshotSweep = async (options: {
       if (result.taken > 0) options.logger.info({ ...result }, 'snapshot sweep');
       return result;
     },
-    { connection, prefix: options.prefix, concurrency: 1 },
+    { ...onQueue, concurrency: 1 },
   );
   worker.on('failed', (_job, error) => options.logger.warn({ err: error }, 'snapshot sweep failed'));
   return {

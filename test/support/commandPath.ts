@@ -43,6 +43,13 @@ export const createCommandPath = async (overrides: Partial<ChronicleConfig> = {}
     podEnv: {
       DATABASE_URL: config.databaseUrl,
       REDIS_URL: config.redisUrl,
+      ...(config.redisClusterNodes
+        ? {
+            REDIS_CLUSTER_NODES: config.redisClusterNodes
+              .map(({ host, port }) => `${host}:${port}`)
+              .join(','),
+          }
+        : {}),
       CHRONICLE_SHARDS: String(config.shards),
       CHRONICLE_QUEUE_PREFIX: config.queuePrefix,
       CHRONICLE_COMMAND_LOCK_MS: String(config.commandLockMs),

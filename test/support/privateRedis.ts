@@ -14,7 +14,8 @@ export type PrivateRedis = {
   stop(): Promise<void>;
 };
 
-const waitForPing = async (url: string, child: ChildProcess) => {
+/** Resolves once the redis-server `child` answers PING at `url`. */
+export const waitForPing = async (url: string, child: ChildProcess) => {
   for (let attempt = 0; ; attempt++) {
     const probe = new Redis(url, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
     probe.on('error', () => {});

@@ -95,6 +95,7 @@ export const runDev = async (pods: readonly PodDefinition[], options: DevOptions
       options.traffic > 0
         ? createCommandClient({
             redisUrl: config.redisUrl,
+            redisClusterNodes: config.redisClusterNodes,
             shards: config.shards,
             queuePrefix: config.queuePrefix,
           })

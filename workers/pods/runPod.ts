@@ -81,7 +81,7 @@ export const runPod = async (
     engine = await start({ logger, metricsHandler: telemetry.metricsHandler });
     // every pod kind uses Redis: each says so at start when Redis may lose what it was given (after
     // the engine started, so a service the engine finds unreachable is still the one line said)
-    await warnIfRedisNotDurable(loadConfig().redisUrl, logger);
+    await warnIfRedisNotDurable(loadConfig(), logger);
     if (engine.servesProbes) return;
     dependencies = createDependencyChecks(loadConfig());
     server = await startPodServer({
