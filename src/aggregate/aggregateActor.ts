@@ -1,13 +1,8 @@
-import {
-  type Actor,
-  type AnyMachineSnapshot,
-  type AnyStateMachine,
-  createActor,
-  type StateValue,
-} from 'xstate';
+import type { AnyMachineSnapshot, StateValue } from 'xstate';
 import { ChronicleError } from '../errors/index.js';
 import type { DomainEvent } from '../messages/index.js';
 import type { Aggregate, AggregateState } from './defineAggregate.js';
+import { foldEvent, initialSnapshot } from './foldEvent.js';
 
 /** The JSON form of an aggregate's state, as snapshots store it. */
 export type PersistedAggregateState = { readonly value: StateValue; readonly context: unknown };
@@ -15,21 +10,22 @@ export type PersistedAggregateState = { readonly value: StateValue; readonly con
 export type HydrationStart = { readonly state: PersistedAggregateState; readonly version: number };
 
 /**
- * One aggregate instance, live: an XState actor running the aggregate's machine, fed its events.
- * The machine holds only assign actions (checked by defineAggregate), so folding runs no effects;
- * sending to a live actor is the fast way to fold (about five times the pure transition()).
+ * One aggregate instance, live: the current state of the aggregate's machine (a plain XState
+ * snapshot, no running actor) and its stream version. Events are folded with the pure transition
+ * (`foldEvent`); the machine holds only assign actions (checked by defineAggregate), so folding
+ * runs no effects, and a live instance holds nothing but its state.
  */
 export class AggregateActor {
   #version: number;
-  #actor: Actor<AnyStateMachine>;
+  #snapshot: AnyMachineSnapshot;
 
   private constructor(
     readonly aggregate: Aggregate,
     readonly id: string,
-    actor: Actor<AnyStateMachine>,
+    snapshot: AnyMachineSnapshot,
     version: number,
   ) {
-    this.#actor = actor;
+    this.#snapshot = snapshot;
     this.#version = version;
   }
 
@@ -40,13 +36,10 @@ export class AggregateActor {
     start: HydrationStart | undefined,
     events: readonly (DomainEvent & { readonly version: number })[],
   ): AggregateActor {
-    const snapshot = start ? aggregate.machine.resolveState(start.state as never) : undefined;
-    const live = new AggregateActor(
-      aggregate,
-      id,
-      startActor(aggregate.machine, snapshot),
-      start?.version ?? 0,
-    );
+    const snapshot = start
+      ? aggregate.machine.resolveState(start.state as never)
+      : initialSnapshot(aggregate.machine);
+    const live = new AggregateActor(aggregate, id, snapshot, start?.version ?? 0);
     live.apply(events);
     return live;
   }
@@ -56,16 +49,17 @@ export class AggregateActor {
   }
 
   get snapshot(): AnyMachineSnapshot {
-    return this.#actor.getSnapshot();
+    return this.#snapshot;
   }
 
   get state(): AggregateState {
-    const { value, context } = this.snapshot;
+    const { value, context } = this.#snapshot;
     return { value, context, version: this.#version };
   }
 
   /** Folds stored events, which must continue the stream exactly where this actor stands. */
   apply(events: readonly (DomainEvent & { readonly version: number })[]): void {
+    const { machine } = this.aggregate;
     for (const event of events) {
       if (event.version !== this.#version + 1) {
         throw new ChronicleError(
@@ -73,14 +67,17 @@ export class AggregateActor {
           `${this.aggregate.type}/${this.id}: event version ${event.version} does not follow ${this.#version}`,
         );
       }
-      this.#actor.send({ type: event.type, data: event.data });
-      const after = this.#actor.getSnapshot();
-      if (after.status === 'error') {
-        throw new ChronicleError(
-          'FOLD_FAILED',
-          `${this.aggregate.type}/${this.id}: folding ${event.type} (version ${event.version}) failed: ${String(after.error)}`,
-          { cause: after.error },
-        );
+      // a machine that reached a final state takes no more events (as a running actor would not)
+      if (this.#snapshot.status === 'active') {
+        try {
+          this.#snapshot = foldEvent(machine, this.#snapshot, { type: event.type, data: event.data });
+        } catch (error) {
+          throw new ChronicleError(
+            'FOLD_FAILED',
+            `${this.aggregate.type}/${this.id}: folding ${event.type} (version ${event.version}) failed: ${String(error)}`,
+            { cause: error },
+          );
+        }
       }
       this.#version = event.version;
     }
@@ -99,26 +96,15 @@ export class AggregateActor {
         );
       }
     });
-    this.#actor.stop();
-    this.#actor = startActor(this.aggregate.machine, next);
+    this.#snapshot = next;
     this.#version += events.length;
   }
 
   persisted(): PersistedAggregateState {
-    const { value, context } = this.snapshot;
+    const { value, context } = this.#snapshot;
     return structuredClone({ value, context });
   }
 
-  stop(): void {
-    this.#actor.stop();
-  }
+  /** Nothing to release (no running actor); kept for callers that passivate actors. */
+  stop(): void {}
 }
-
-const startActor = (machine: AnyStateMachine, snapshot: AnyMachineSnapshot | undefined) => {
-  const actor = createActor(machine, snapshot ? { snapshot } : {});
-  // apply() reports a failed fold as FOLD_FAILED; without an error observer XState would also
-  // rethrow that error from a timer, an uncaught exception that takes the whole process down.
-  actor.subscribe({ error: () => {} });
-  actor.start();
-  return actor;
-};

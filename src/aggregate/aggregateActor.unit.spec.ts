@@ -180,7 +180,7 @@ describe('AggregateActor.hydrate', () => {
         AggregateActor.hydrate(broken, 'b-1', undefined, [{ type: 'Boom', data: {}, version: 1 }]),
       ),
     ).toBe('FOLD_FAILED');
-    // XState reports an unobserved actor error by rethrowing it from a timer: let one run.
+    // no error may escape later (from a timer, as an unobserved XState actor's would): let one run.
     await new Promise((resolve) => setTimeout(resolve, 10));
   });
 

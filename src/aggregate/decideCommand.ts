@@ -1,6 +1,7 @@
-import { type AnyMachineSnapshot, transition } from 'xstate';
+import type { AnyMachineSnapshot } from 'xstate';
 import { isCommandRejection } from '../errors/index.js';
 import type { Command, CommandEnvelope, DomainEvent, Rejection } from '../messages/index.js';
+import { foldEvent } from './foldEvent.js';
 import { formatStateValue } from './formatStateValue.js';
 import type { KnownCommand } from './precheckCommand.js';
 
@@ -68,7 +69,7 @@ export const decideCommand = (
         { state: next.value, event: event.type },
       );
     }
-    [next] = transition(aggregate.machine, next, event);
+    next = foldEvent(aggregate.machine, next, event);
     events.push(event);
   }
   return { status: 'decided', events, next };
