@@ -118,8 +118,8 @@ export const createCommandClient = (options: CommandClientOptions = {}): Command
     const job = await queue(shard).getJob(commandId);
     if (!job) return undefined;
     return state === 'completed'
-      ? { status: 'completed', commandId, result: job.returnvalue as CommandResult }
-      : { status: 'failed', commandId, reason: job.failedReason };
+      ? { status: 'completed', shard, commandId, result: job.returnvalue as CommandResult }
+      : { status: 'failed', shard, commandId, reason: job.failedReason };
   };
 
   /**
@@ -199,7 +199,7 @@ export const createCommandClient = (options: CommandClientOptions = {}): Command
       if (request.commandId !== undefined) {
         const reused = await reusedInQueue(envelope, shard);
         if (reused) return reused;
-        void listener.poll(envelope.commandId);
+        void listener.poll(envelope.commandId, shard);
       }
       const reply = await answer;
       if (reply.status === 'completed') return reply.result;

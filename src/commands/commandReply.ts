@@ -1,10 +1,14 @@
 import type { CommandResult } from '../messages/index.js';
 import type { RedisConnection } from '../services/index.js';
 
-/** A finished command's answer, pushed to the client that waits for it. */
-export type CommandReply =
-  | { readonly status: 'completed'; readonly commandId: string; readonly result: CommandResult }
-  | { readonly status: 'failed'; readonly commandId: string; readonly reason: string };
+/**
+ * A finished command's answer, pushed to the client that waits for it. A job is its shard and its
+ * command id: one id sent to two shards (a reuse, refused by the ledger) is two jobs, two answers.
+ */
+export type CommandReply = { readonly shard: number; readonly commandId: string } & (
+  | { readonly status: 'completed'; readonly result: CommandResult }
+  | { readonly status: 'failed'; readonly reason: string }
+);
 
 /** One channel per client instance: a client hears only its own commands' answers. */
 export const replyChannel = (prefix: string, clientId: string) => `${prefix}:replies:${clientId}`;
@@ -25,7 +29,7 @@ export const publishReply = (
 export const parseReply = (message: string): CommandReply | undefined => {
   try {
     const reply = JSON.parse(message) as CommandReply;
-    return typeof reply?.commandId === 'string' ? reply : undefined;
+    return typeof reply?.commandId === 'string' && typeof reply.shard === 'number' ? reply : undefined;
   } catch {
     return undefined;
   }

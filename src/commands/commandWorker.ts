@@ -86,6 +86,7 @@ export class CommandWorker {
       worker.on('completed', (job, result) =>
         publishReply(connection, job.data.replyTo, {
           status: 'completed',
+          shard,
           commandId: job.data.commandId,
           result,
         }),
@@ -95,6 +96,7 @@ export class CommandWorker {
         if (job)
           publishReply(connection, job.data.replyTo, {
             status: 'failed',
+            shard,
             commandId: job.data.commandId,
             reason: job.failedReason || error.message,
           });

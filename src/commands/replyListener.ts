@@ -6,6 +6,7 @@ type Waiter = {
   readonly settle: (reply: CommandReply) => void;
   readonly fail: (error: Error) => void;
   readonly shard: number;
+  readonly commandId: string;
   readonly since: number;
 };
 
@@ -13,6 +14,9 @@ type Waiter = {
 const RECHECK_EVERY_MS = 5_000;
 
 type Recheck = (commandId: string, shard: number) => Promise<CommandReply | undefined>;
+
+/** A wait is for one job: a command id in a shard's queue. */
+const jobKey = (shard: number, commandId: string) => `${shard}/${commandId}`;
 
 /**
  * A client's side of the reply channel: one subscribed connection; each waiting send registers
@@ -62,15 +66,17 @@ export class ReplyListener {
 
   /** Registers the wait (before the command is enqueued, so its reply cannot come first). */
   expect(commandId: string, shard: number, timeoutMs: number): Promise<CommandReply> {
+    const key = jobKey(shard, commandId);
     return new Promise<CommandReply>((resolve, reject) => {
       // a second send of the same id while the first waits: both hear the one answer
-      const previous = this.#waiters.get(commandId);
+      const previous = this.#waiters.get(key);
       const done = () => {
         clearTimeout(timer);
-        if (this.#waiters.get(commandId) === waiter) this.#waiters.delete(commandId);
+        if (this.#waiters.get(key) === waiter) this.#waiters.delete(key);
       };
       const waiter: Waiter = {
         shard,
+        commandId,
         since: Date.now(),
         settle: (reply) => {
           done();
@@ -85,9 +91,9 @@ export class ReplyListener {
       };
       // a timeout ends this wait only: an earlier wait for the same id keeps waiting
       const timer = setTimeout(() => {
-        if (this.#waiters.get(commandId) === waiter) {
-          if (previous) this.#waiters.set(commandId, previous);
-          else this.#waiters.delete(commandId);
+        if (this.#waiters.get(key) === waiter) {
+          if (previous) this.#waiters.set(key, previous);
+          else this.#waiters.delete(key);
         }
         reject(
           new ChronicleError(
@@ -96,19 +102,19 @@ export class ReplyListener {
           ),
         );
       }, timeoutMs);
-      this.#waiters.set(commandId, waiter);
+      this.#waiters.set(key, waiter);
     });
   }
 
   /** Looks one waiting command up in its queue now (it may have finished before anyone listened). */
-  async check(commandId: string): Promise<void> {
-    const waiter = this.#waiters.get(commandId);
-    if (!waiter) return;
+  async check(commandId: string, shard: number): Promise<void> {
+    const key = jobKey(shard, commandId);
+    if (!this.#waiters.has(key)) return;
     try {
-      const reply = await this.recheck(commandId, waiter.shard);
+      const reply = await this.recheck(commandId, shard);
       if (reply) this.#settle(reply);
     } catch (error) {
-      this.#waiters.get(commandId)?.fail(error as Error);
+      this.#waiters.get(key)?.fail(error as Error);
     }
   }
 
@@ -117,22 +123,23 @@ export class ReplyListener {
    * answered: for a command id that may name a job enqueued before, by a send whose reply goes
    * elsewhere (or nowhere).
    */
-  async poll(commandId: string): Promise<void> {
-    for (let delay = 25; this.#waiters.has(commandId); delay = Math.min(1_000, delay * 2)) {
-      await this.check(commandId);
-      if (!this.#waiters.has(commandId)) return;
+  async poll(commandId: string, shard: number): Promise<void> {
+    const key = jobKey(shard, commandId);
+    for (let delay = 25; this.#waiters.has(key); delay = Math.min(1_000, delay * 2)) {
+      await this.check(commandId, shard);
+      if (!this.#waiters.has(key)) return;
       await new Promise((resolve) => setTimeout(resolve, delay).unref());
     }
   }
 
   #settle(reply: CommandReply): void {
-    this.#waiters.get(reply.commandId)?.settle(reply);
+    this.#waiters.get(jobKey(reply.shard, reply.commandId))?.settle(reply);
   }
 
   /** Looks up every wait registered before `before`. */
   #recheckAll(before: number): void {
-    for (const [commandId, waiter] of [...this.#waiters])
-      if (waiter.since < before) void this.check(commandId);
+    for (const waiter of [...this.#waiters.values()])
+      if (waiter.since < before) void this.check(waiter.commandId, waiter.shard);
   }
 
   async close(): Promise<void> {

@@ -8,8 +8,9 @@ import { ReplyListener } from '../../src/commands/replyListener.js';
 import { type CommandPath, createCommandPath, REDIS_URL } from '../support/commandPath.js';
 import { placeOrder } from '../support/orderCommands.js';
 
-const accepted = (commandId: string): CommandReply => ({
+const accepted = (commandId: string, shard = 0): CommandReply => ({
   status: 'completed',
+  shard,
   commandId,
   result: { status: 'accepted', commandId, aggregateType: 'order', aggregateId: 'o', version: 1, events: [] },
 });
@@ -59,6 +60,34 @@ describe('command answers over the reply channel', () => {
       expect(reply).toEqual(accepted('lost-reply'));
       expect(looked).toContain('lost-reply');
     } finally {
+      await listener.close();
+    }
+  });
+
+  it("a late answer to one shard's job with a command id does not answer a wait for that id in another shard", async () => {
+    // as when a reused id was refused in another shard, its answer read from that queue first, and
+    // the same id then sent again to its own shard while the published answer was still on its way
+    const channel = replyChannel(path.config.queuePrefix, randomUUID());
+    const listener = await ReplyListener.start(
+      new Redis(REDIS_URL),
+      channel,
+      async (commandId, shard) => (shard === 2 ? accepted(commandId, shard) : undefined),
+      3_600_000,
+    );
+    const publisher = new Redis(REDIS_URL);
+    try {
+      const waiting = listener.expect('reused-id', 2, 20_000);
+      const late: CommandReply = {
+        status: 'failed',
+        shard: 5,
+        commandId: 'reused-id',
+        reason: 'the other job',
+      };
+      await publisher.publish(channel, JSON.stringify(late));
+      await publisher.publish(channel, JSON.stringify(accepted('reused-id', 2)));
+      expect(await waiting).toEqual(accepted('reused-id', 2));
+    } finally {
+      publisher.disconnect();
       await listener.close();
     }
   });
