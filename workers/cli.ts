@@ -1,5 +1,5 @@
 import { deadLetterVerbs, natsOutbox, projectionVerbs, runCli, vizCommand } from 'chronicle';
-import { aggregates } from '../actors/index.js';
+import { aggregates, processManagers } from '../actors/index.js';
 import { projections } from '../actors/projections/index.js';
 import { domainMigrations } from '../migrations/domain/index.js';
 import { parseDevArgs, runDev } from './dev/runDev.js';
@@ -14,7 +14,7 @@ process.exitCode = await runCli(process.argv.slice(2), {
   verbs: {
     ...projectionVerbs({ projections, aggregates, subscriptions: [natsOutbox()] }),
     ...deadLetterVerbs(),
-    viz: vizCommand(aggregates),
+    viz: vizCommand(aggregates, processManagers),
     dev: async (args) => {
       await runDev(podKinds, parseDevArgs(args));
       return 0;

@@ -1,18 +1,19 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { type Aggregate, createAggregateRegistry } from '../aggregate/index.js';
+import type { Aggregate } from '../aggregate/index.js';
 import { describeMachine, renderMermaidSvg, toMermaid } from '../machines/index.js';
+import type { ProcessManager } from '../processManagers/index.js';
 import { CliUsageError, EXIT, printError } from './cliOutput.js';
 
-export const vizUsage = 'viz <aggregateType> [--out file.svg] [--json]';
+export const vizUsage = 'viz <aggregateType | processManager> [--out file.svg] [--json]';
 
 /**
- * `chronicle viz <aggregateType>`: prints the machine as Mermaid stateDiagram text (what
- * GET /v1/machines/:type returns), or its JSON description with --json, or writes an SVG with --out.
- * Plug it in with `runCli(argv, { ..., verbs: { viz: vizCommand(aggregates) } })`.
+ * `chronicle viz <aggregateType | processManager>`: prints the machine as Mermaid stateDiagram text
+ * (what GET /v1/machines/:type returns), or its JSON description with --json, or writes an SVG with
+ * --out. Plug it in with `runCli(argv, { ..., verbs: { viz: vizCommand(aggregates, processManagers) } })`.
  */
 export const vizCommand =
-  (aggregates: readonly Aggregate[]) =>
+  (aggregates: readonly Aggregate[], processManagers: readonly ProcessManager[] = []) =>
   async (args: string[]): Promise<number> => {
     const { values, positionals } = parseArgs({
       args,
@@ -21,13 +22,14 @@ export const vizCommand =
     });
     const [type] = positionals;
     if (!type) throw new CliUsageError(vizUsage);
-    const registry = createAggregateRegistry(aggregates);
-    const aggregate = registry.find(type);
-    if (!aggregate) {
-      printError(`no aggregate type "${type}"; known: ${registry.types.join(', ')}`);
+    const owners = [...aggregates, ...processManagers];
+    const nameOf = (owner: Aggregate | ProcessManager) => ('kind' in owner ? owner.name : owner.type);
+    const owner = owners.find((candidate) => nameOf(candidate) === type);
+    if (!owner) {
+      printError(`no aggregate type or process manager "${type}"; known: ${owners.map(nameOf).join(', ')}`);
       return EXIT.rejected;
     }
-    const description = describeMachine(aggregate);
+    const description = describeMachine(owner);
     if (values.json) {
       process.stdout.write(`${JSON.stringify(description, null, 2)}\n`);
       return EXIT.ok;

@@ -6,6 +6,7 @@ import type { ApiSettings, ChronicleConfig } from '../config/index.js';
 import type { EventStore } from '../eventStore/index.js';
 import type { Logger } from '../logging/index.js';
 import type { MetricsHandler, ReadinessCheck } from '../observability/index.js';
+import type { ProcessManager } from '../processManagers/index.js';
 import type { Projection } from '../projections/index.js';
 import type { RedisConnection } from '../services/index.js';
 import type { SubscriptionOutline, Wakeup } from '../subscriptions/index.js';
@@ -17,6 +18,8 @@ export type ApiContext = {
   readonly settings: ApiSettings;
   readonly aggregates: readonly Aggregate[];
   readonly registry: AggregateRegistry;
+  /** Described by /v1/machines beside the aggregates; their instances read by /v1/process-managers. */
+  readonly processManagers: readonly ProcessManager[];
   readonly projections: readonly Projection[];
   /** Other subscriptions (the NATS outbox): in /v1/projections beside the projections, retried alike. */
   readonly subscriptions: readonly SubscriptionOutline[];

@@ -11,6 +11,7 @@ import { createLogger, type Logger } from '../logging/index.js';
 import { MAX_PAYLOAD_BYTES } from '../messages/index.js';
 import { recordHttpRequest } from '../metrics/index.js';
 import type { MetricsHandler } from '../observability/index.js';
+import type { ProcessManager } from '../processManagers/index.js';
 import type { Projection } from '../projections/index.js';
 import { openRedis } from '../services/index.js';
 import { listenForEvents, type SubscriptionOutline, Wakeup } from '../subscriptions/index.js';
@@ -29,6 +30,7 @@ import { commandRoutes } from './routes/commandRoutes.js';
 import { correlationRoutes } from './routes/correlationRoutes.js';
 import { machineRoutes } from './routes/machineRoutes.js';
 import { operationsRoutes } from './routes/operationsRoutes.js';
+import { processManagerRoutes } from './routes/processManagerRoutes.js';
 import { projectionRoutes } from './routes/projectionRoutes.js';
 import { readModelRoutes } from './routes/readModelRoutes.js';
 import { streamRoute } from './routes/streamRoute.js';
@@ -43,6 +45,8 @@ export type ApiServerOptions = {
   readonly settings: ApiSettings;
   /** Described by /v1/machines, folded by the state routes, checked before commands are enqueued. */
   readonly aggregates: readonly Aggregate[];
+  /** Their machines in /v1/machines, their instances' state and history under /v1/process-managers. */
+  readonly processManagers?: readonly ProcessManager[];
   readonly projections?: readonly Projection[];
   /** Other subscriptions shown (lag, state, errors) and retried beside the projections: the NATS outbox. */
   readonly subscriptions?: readonly SubscriptionOutline[];
@@ -91,6 +95,7 @@ export const createApiServer = async (options: ApiServerOptions): Promise<ApiSer
     settings,
     aggregates: options.aggregates,
     registry: createAggregateRegistry(options.aggregates),
+    processManagers: options.processManagers ?? [],
     projections: options.projections ?? [],
     subscriptions: options.subscriptions ?? [],
     readModels: options.readModels ?? [],
@@ -175,6 +180,7 @@ export const createApiServer = async (options: ApiServerOptions): Promise<ApiSer
   const routes: ApiRoute[] = [
     ...commandRoutes(ctx),
     ...aggregateRoutes(ctx),
+    ...processManagerRoutes(ctx),
     ...correlationRoutes(ctx),
     streamRoute(ctx),
     ...readModelRoutes(ctx),

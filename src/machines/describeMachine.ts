@@ -1,5 +1,6 @@
 import type { AnyStateMachine, StateNode } from 'xstate';
 import type { Aggregate } from '../aggregate/index.js';
+import type { ProcessManager } from '../processManagers/index.js';
 import type {
   DescribedState,
   DescribedTransition,
@@ -55,18 +56,20 @@ const describeState = (node: AnyNode, transitions: DescribedTransition[]): Descr
 
 /**
  * Reads a machine's states and transitions off XState's state node tree, for the HTTP API, the
- * visualiser and `chronicle viz`. Pure data: nothing here runs the machine.
+ * visualiser and `chronicle viz`: an aggregate's, or a process manager's (whose instances are
+ * streams too). Pure data: nothing here runs the machine.
  */
-export const describeMachine = (aggregate: Aggregate): MachineDescription => {
-  const machine: AnyStateMachine = aggregate.machine;
+export const describeMachine = (owner: Aggregate | ProcessManager): MachineDescription => {
+  const machine: AnyStateMachine = owner.machine;
   const root = machine.root as unknown as AnyNode;
   const transitions: DescribedTransition[] = [];
   const described = describeState(root, transitions);
   const events = [...new Set(transitions.flatMap((t) => (t.event === null ? [] : [t.event])))].sort();
   return {
-    aggregateType: aggregate.type,
+    kind: 'kind' in owner ? owner.kind : 'aggregate',
+    aggregateType: 'kind' in owner ? owner.name : owner.type,
     machineId: machine.id,
-    machineHash: aggregate.machineHash,
+    machineHash: owner.machineHash,
     ...(described.initial ? { initial: described.initial } : {}),
     states: described.states,
     transitions,

@@ -22,6 +22,9 @@ export type DescribedTransition = {
 
 /** A machine as data: its states (nested, parallel regions included) and its transitions. */
 export type MachineDescription = {
+  /** Whose machine: an aggregate's, or a process manager's. */
+  readonly kind: 'aggregate' | 'process-manager';
+  /** The stream type of its instances: the aggregate type, or the process manager's name. */
   readonly aggregateType: string;
   readonly machineId: string;
   readonly machineHash: string;

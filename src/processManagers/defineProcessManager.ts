@@ -1,5 +1,5 @@
 import type { AnyStateMachine } from 'xstate';
-import { AGGREGATE_TYPE_PATTERN, assertPureMachine } from '../aggregate/index.js';
+import { AGGREGATE_TYPE_PATTERN, assertPureMachine, machineHash } from '../aggregate/index.js';
 import type { RecordedEvent } from '../messages/index.js';
 
 /** Picks the instance an event belongs to (e.g. the order id); undefined: not for this process manager. */
@@ -24,6 +24,8 @@ export type ProcessManager<Machine extends AnyStateMachine = AnyStateMachine> = 
   readonly kind: 'process-manager';
   readonly name: string;
   readonly machine: Machine;
+  /** A fingerprint of the machine's definition (as an aggregate's), shown with its chart. */
+  readonly machineHash: string;
   readonly correlate: Readonly<Record<string, CorrelateEvent>>;
   readonly partitions: number;
   /** Its subscription's name. */
@@ -66,6 +68,7 @@ export const defineProcessManager = <Machine extends AnyStateMachine>(
     kind: 'process-manager',
     name: definition.name,
     machine: definition.machine,
+    machineHash: machineHash(definition.machine),
     correlate: definition.correlate,
     partitions,
     subscription: `pm.${definition.name}`,

@@ -1,4 +1,5 @@
 export * from './aggregateStateAt.js';
 export * from './correlationStory.js';
 export * from './eventFeed.js';
+export * from './processStateAt.js';
 export * from './queryResult.js';

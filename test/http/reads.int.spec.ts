@@ -203,7 +203,13 @@ describe('reads', () => {
       aggregates: { order: { streams: 4, events: 6 } },
     });
     const machines = (await read('/v1/machines')).body as { machines: { aggregateType: string }[] };
-    expect(machines.machines.map((m) => m.aggregateType)).toEqual(['order', 'payment', 'user', 'product']);
+    expect(machines.machines.map((m) => m.aggregateType)).toEqual([
+      'order',
+      'payment',
+      'user',
+      'product',
+      'order-payment',
+    ]);
     const machine = (await read('/v1/machines/order')).body as {
       mermaid: string;
       mermaidIds: Record<string, string>;

@@ -1,4 +1,4 @@
-import { aggregates } from '../../actors/index.js';
+import { aggregates, processManagers } from '../../actors/index.js';
 import { createAggregateRegistry } from '../../src/aggregate/index.js';
 import {
   type CommandClient,
@@ -7,6 +7,8 @@ import {
   createCommandClient,
 } from '../../src/commands/index.js';
 import type { ChronicleConfig } from '../../src/config/index.js';
+import { type ProcessManagerWorker, runProcessManagerWorker } from '../../src/processManagers/index.js';
+import { fastSettings } from '../subscriptions/support.js';
 import { createTestDatabase, dropQueuePrefix, type TestDatabase, testQueuePrefix } from './testDatabase.js';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -18,6 +20,8 @@ export type CommandPath = {
   /** Environment for a pod process that joins this test's database and queues. */
   readonly podEnv: Record<string, string>;
   startWorker(options?: Partial<CommandWorkerOptions>): Promise<CommandWorker>;
+  /** The sample domain's process managers (order-payment) in this process, stopped by close(). */
+  startProcessManagers(workerId: string): Promise<ProcessManagerWorker>;
   close(): Promise<void>;
 };
 
@@ -36,6 +40,7 @@ export const createCommandPath = async (overrides: Partial<ChronicleConfig> = {}
   };
   const client = createCommandClient(config);
   const workers: CommandWorker[] = [];
+  const processManagerWorkers: ProcessManagerWorker[] = [];
   return {
     db,
     config,
@@ -65,7 +70,17 @@ export const createCommandPath = async (overrides: Partial<ChronicleConfig> = {}
       workers.push(worker);
       return worker;
     },
+    startProcessManagers: async (workerId) => {
+      const worker = await runProcessManagerWorker({
+        config,
+        processManagers,
+        settings: fastSettings(workerId, { batchSize: 50 }),
+      });
+      processManagerWorkers.push(worker);
+      return worker;
+    },
     close: async () => {
+      await Promise.all(processManagerWorkers.map((worker) => worker.stop()));
       await client.close();
       await Promise.all(workers.map((worker) => worker.stop()));
       await db.drop();

@@ -1,31 +1,19 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiServer } from '../../src/http/index.js';
-import { chromiumArgs } from '../../src/machines/index.js';
 import { keys } from '../http/support/apiKeys.js';
 import { call, withKey } from '../http/support/http.js';
 import { startInProcessApi } from '../http/support/inProcessApi.js';
 import { type CommandPath, createCommandPath } from '../support/commandPath.js';
 import { placeOrderPayload } from '../support/orderCommands.js';
-import { repoRoot } from '../support/processes.js';
+import { chromiumMissing, openVisualiser, type VisualiserPage, visualiserTitle } from './visualiserPage.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const missing = !existsSync(CHROMIUM);
-const title = missing
-  ? `SKIPPED: ${CHROMIUM} is missing; install Debian's chromium package to run the visualiser test`
-  : 'the visualiser page in headless Chromium';
-if (missing) console.warn(title);
+const title = visualiserTitle('the visualiser page in headless Chromium');
+if (chromiumMissing) console.warn(title);
 
 let path: CommandPath;
 let server: ApiServer;
 let url: string;
-let context: BrowserContext;
-let page: Page;
-let profile: string;
-const outside: string[] = [];
+let ui: VisualiserPage;
 
 const send = (type: string, payload: unknown = {}) =>
   call(`${url}/v1/commands?wait=true`, {
@@ -33,25 +21,7 @@ const send = (type: string, payload: unknown = {}) =>
     headers: withKey(keys.sender),
   });
 
-/** The ids of the lit (leaf) states, as Mermaid ids. */
-const litStates = () =>
-  page.$$eval('#chart g.state-active', (nodes) =>
-    nodes.map((node) => /-state-([A-Za-z0-9_]+)-\d+$/.exec(node.id)?.[1]).sort(),
-  );
-
-/** Polls the page until exactly `expected` are lit. */
-const waitForLit = async (expected: string[]) => {
-  const wanted = [...expected].sort();
-  let lit: (string | undefined)[] = [];
-  for (const deadline = Date.now() + 15_000; Date.now() < deadline; ) {
-    lit = await litStates();
-    if (JSON.stringify(lit) === JSON.stringify(wanted)) return;
-    await page.waitForTimeout(50);
-  }
-  expect(lit).toEqual(wanted);
-};
-
-describe.skipIf(missing)(title, () => {
+describe.skipIf(chromiumMissing)(title, () => {
   beforeAll(async () => {
     path = await createCommandPath();
     await path.startWorker();
@@ -63,31 +33,18 @@ describe.skipIf(missing)(title, () => {
     ] as const) {
       expect((await send(type, payload)).status).toBe(200);
     }
-    profile = mkdtempSync(join(tmpdir(), 'chronicle-ui-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: chromiumArgs,
-      viewport: { width: 1400, height: 1000 },
-    });
-    page = await context.newPage();
-    // the page must draw with what this server serves: note any request to another host
-    page.on('request', (request) => {
-      if (!request.url().startsWith(url) && !request.url().startsWith('data:')) outside.push(request.url());
-    });
+    ui = await openVisualiser(url);
   });
 
   afterAll(async () => {
-    await context?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
+    await ui?.close();
     await server?.close();
     await path?.close();
   });
 
   it('draws the order machine with the current state lit, steps back through history, and shows new events live', async () => {
-    await page.goto(`${url}/ui/`);
-    await page.fill('#credential', keys.admin);
-    await page.click('#credentials button[type=submit]');
+    const { page, waitForLit, litStates } = ui;
+    await ui.signIn();
     await page.waitForSelector('#aggregate-type option[value=order]', { state: 'attached' });
     await page.selectOption('#aggregate-type', 'order');
     await page.fill('#aggregate-id', 'ui-1');
@@ -117,12 +74,12 @@ describe.skipIf(missing)(title, () => {
     expect(await page.textContent('#events li[data-version="4"]')).toContain('OrderShippingStatusUpdated');
     expect(await litStates()).toEqual(['placed__payment__paid', 'placed__shipping__inTransit']);
 
-    mkdirSync(join(repoRoot, 'test-artifacts'), { recursive: true });
-    await page.screenshot({ path: join(repoRoot, 'test-artifacts', 'ui-order.png'), fullPage: true });
-    expect(outside).toEqual([]);
+    await ui.screenshot('ui-order.png');
+    expect(ui.outside).toEqual([]);
   });
 
   it('tells a correlation as a sequence diagram across aggregates, each step opening its chart at that version', async () => {
+    const { page, waitForLit } = ui;
     const placed = await call(`${url}/v1/commands?wait=true`, {
       json: {
         aggregateType: 'order',
@@ -173,17 +130,17 @@ describe.skipIf(missing)(title, () => {
     ])
       expect(diagram).toContain(text);
     expect(await page.locator('#story-steps li').count()).toBe(6);
-    mkdirSync(join(repoRoot, 'test-artifacts'), { recursive: true });
-    await page.screenshot({ path: join(repoRoot, 'test-artifacts', 'ui-story.png'), fullPage: true });
+    await ui.screenshot('ui-story.png');
 
     await page.click('#story-steps a:has-text("OrderPlaced")');
     await page.waitForSelector('#view-aggregate:not([hidden])');
     await waitForLit(['placed__payment__pending', 'placed__shipping__waitingForPayment']);
     expect(await page.textContent('#version')).toBe('v1 of 2');
-    expect(outside).toEqual([]);
+    expect(ui.outside).toEqual([]);
   });
 
   it('shows projections and dead letters to an admin', async () => {
+    const { page } = ui;
     await page.click('nav button[data-view=projections]');
     await page.waitForSelector('#projections tr');
     expect(await page.locator('#projections tr').count()).toBe(2);
@@ -191,6 +148,6 @@ describe.skipIf(missing)(title, () => {
     await page.click('nav button[data-view=dead-letters]');
     await page.waitForSelector('#view-dead-letters:not([hidden])');
     expect(await page.locator('#dead-letters tr').count()).toBe(0);
-    expect(outside).toEqual([]);
+    expect(ui.outside).toEqual([]);
   });
 });

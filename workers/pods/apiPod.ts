@@ -1,6 +1,6 @@
 import { apiSettingsFromEnv, createApiServer, loadConfig, natsOutbox, type ReadModelRoute } from 'chronicle';
 import { z } from 'zod';
-import { aggregates } from '../../actors/index.js';
+import { aggregates, processManagers } from '../../actors/index.js';
 import { getOrderTotals, ListOrdersQuery, listOrders, projections } from '../../actors/projections/index.js';
 import { type PodDefinition, runPodDefinition } from './runPod.js';
 
@@ -48,6 +48,7 @@ export const apiPod: PodDefinition = {
       config: loadConfig(),
       settings: apiSettingsFromEnv(),
       aggregates,
+      processManagers,
       projections,
       subscriptions: [natsOutbox()],
       readModels: orderReadModels,

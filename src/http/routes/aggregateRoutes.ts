@@ -1,17 +1,40 @@
+import type { StateValue } from 'xstate';
 import { z } from 'zod';
 import { activeStatePaths } from '../../machines/index.js';
-import { type AggregateStateAt, aggregateStateAt, EventFeedQuery, eventFeed } from '../../queries/index.js';
+import { aggregateStateAt, EventFeedQuery, eventFeed } from '../../queries/index.js';
 import type { ApiContext } from '../apiContext.js';
 import { notFound } from '../httpError.js';
 import { type ApiRoute, defineRoute, json } from '../route.js';
 import { queryAnswer } from './queryAnswer.js';
-import { AggregateType, StreamParams } from './schemas.js';
+import { AggregateType, StreamAtParams, StreamParams } from './schemas.js';
 
 /** The state as the visualiser wants it: with the active state paths (leaves last) to light. */
-const withActivePaths = (state: AggregateStateAt) => ({
+export const withActivePaths = <State extends { readonly value: StateValue }>(state: State) => ({
   ...state,
   activePaths: activeStatePaths(state.value),
 });
+
+/** A page of one stream's events, from `fromVersion`. */
+export const StreamEventsQuery = z.strictObject({
+  fromVersion: z.coerce.number().int().min(1).max(2_147_483_647).default(1),
+  limit: z.coerce.number().int().min(1).max(1_000).default(1_000),
+});
+
+/** `{ aggregateType, aggregateId, version, events }` of a stream (an aggregate's or a process manager's). */
+export const streamEventsPage = async (
+  ctx: ApiContext,
+  params: { readonly type: string; readonly id: string },
+  query: z.output<typeof StreamEventsQuery>,
+) => {
+  const stream = { streamType: params.type, streamId: params.id };
+  const version = await ctx.store.streamVersion(stream);
+  if (version === 0) throw notFound(`${params.type}/${params.id} has no events`);
+  const events = await ctx.store.readStream(stream, {
+    afterVersion: query.fromVersion - 1,
+    toVersion: query.fromVersion - 1 + query.limit,
+  });
+  return json(200, { aggregateType: params.type, aggregateId: params.id, version, events });
+};
 
 const knownType = (ctx: ApiContext, type: string) => {
   if (!ctx.registry.find(type))
@@ -42,7 +65,7 @@ export const aggregateRoutes = (ctx: ApiContext): ApiRoute[] => [
     access: 'read',
     tag: 'aggregates',
     summary: 'Time travel: the state right after event `version`',
-    params: StreamParams.extend({ version: z.coerce.number().int().min(1).max(2_147_483_647) }),
+    params: StreamAtParams,
     responses: { 200: 'its state at that version', 400: 'past the head version', 404: 'no such aggregate' },
     handler: async ({ params }) => {
       knownType(ctx, params.type);
@@ -61,21 +84,11 @@ export const aggregateRoutes = (ctx: ApiContext): ApiRoute[] => [
     tag: 'aggregates',
     summary: "An aggregate's events in version order, from `fromVersion`",
     params: StreamParams,
-    query: z.strictObject({
-      fromVersion: z.coerce.number().int().min(1).max(2_147_483_647).default(1),
-      limit: z.coerce.number().int().min(1).max(1_000).default(1_000),
-    }),
+    query: StreamEventsQuery,
     responses: { 200: '{ events, version }: version is the stream head', 404: 'no such aggregate' },
     handler: async ({ params, query }) => {
       knownType(ctx, params.type);
-      const stream = { streamType: params.type, streamId: params.id };
-      const version = await ctx.store.streamVersion(stream);
-      if (version === 0) throw notFound(`${params.type}/${params.id} has no events`);
-      const events = await ctx.store.readStream(stream, {
-        afterVersion: query.fromVersion - 1,
-        toVersion: query.fromVersion - 1 + query.limit,
-      });
-      return json(200, { aggregateType: params.type, aggregateId: params.id, version, events });
+      return streamEventsPage(ctx, params, query);
     },
   }),
   defineRoute({

@@ -18,3 +18,7 @@ export const ProjectionName = z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'a proj
 export const Flag = z.enum(['true', 'false']).transform((value) => value === 'true');
 
 export const StreamParams = z.strictObject({ type: AggregateType, id: AggregateId });
+/** A stream and one of its versions: time travel. */
+export const StreamAtParams = StreamParams.extend({
+  version: z.coerce.number().int().min(1).max(2_147_483_647),
+});

@@ -56,6 +56,10 @@ const highlight = (activePaths) => {
 
 // ---- history ----
 
+/** Where an instance's state and events are read: an aggregate's, or a process manager's. */
+const instancePath = (type, id) =>
+  `/v1/${state.machines.get(type)?.kind === 'process-manager' ? 'process-managers' : 'aggregates'}/${type}/${encodeURIComponent(id)}`;
+
 /** `{ placed: { payment: 'paid' } }` → `placed.payment.paid`, as the CLI prints it. */
 const formatValue = (value) =>
   typeof value === 'string'
@@ -75,7 +79,11 @@ const showState = (snapshot) => {
   state.selected = snapshot.version;
   $('#version').textContent = `v${snapshot.version} of ${state.head}`;
   $('#state-value').textContent = formatValue(snapshot.value);
-  $('#context').textContent = JSON.stringify(snapshot.context, null, 2);
+  // a process manager's pending deadlines are part of its state
+  const shown = snapshot.deadlines
+    ? { context: snapshot.context, deadlines: snapshot.deadlines }
+    : snapshot.context;
+  $('#context').textContent = JSON.stringify(shown, null, 2);
   $('#history').max = String(state.head);
   $('#history').value = String(snapshot.version);
   $('#history').disabled = state.head < 1;
@@ -86,8 +94,17 @@ const showState = (snapshot) => {
 
 const stepTo = guarded(async (version) => {
   const { type, id } = state;
-  showState(await api(`/v1/aggregates/${type}/${encodeURIComponent(id)}/at/${version}`));
+  showState(await api(`${instancePath(type, id)}/at/${version}`));
 });
+
+/** A process manager's event says what the input made it do: `→ RequestPayment, PAYMENT_TIMEOUT`. */
+const decided = (event) => {
+  const outputs = Array.isArray(event.data?.outputs) ? event.data.outputs : [];
+  const names = outputs.map((output) =>
+    output.kind === 'command' ? output.type : `${output.kind} ${output.name}`,
+  );
+  return names.length > 0 ? ` → ${names.join(', ')}` : '';
+};
 
 const addEvent = (event, fresh) => {
   state.events.push(event);
@@ -99,7 +116,7 @@ const addEvent = (event, fresh) => {
   const when = document.createElement('span');
   when.className = 'when';
   when.textContent = new Date(event.recordedAt).toLocaleTimeString();
-  button.append(`v${event.version} ${event.type}`, when);
+  button.append(`v${event.version} ${event.type}${decided(event)}`, when);
   button.addEventListener('click', () => stepTo(event.version));
   item.append(button);
   $('#events').append(item);
@@ -137,7 +154,7 @@ const onLiveEvent = async (event) => {
   $('#history').max = String(state.head);
 };
 
-/** Follows one aggregate; after a drop it resumes from the last id it got (Last-Event-ID). */
+/** Follows one instance (aggregate or process manager); after a drop it resumes from the last id it got (Last-Event-ID). */
 const follow = async (type, id, lastId, signal) => {
   let last = lastId;
   while (!signal.aborted) {
@@ -172,7 +189,7 @@ const follow = async (type, id, lastId, signal) => {
   }
 };
 
-// ---- the aggregate view ----
+// ---- the instance view: an aggregate's or a process manager's ----
 
 const showAggregate = guarded(async (type, id, atVersion) => {
   state.live?.abort();
@@ -183,16 +200,16 @@ const showAggregate = guarded(async (type, id, atVersion) => {
   await renderMachine(type);
   let last;
   try {
-    const { events, version } = await api(`/v1/aggregates/${type}/${encodeURIComponent(id)}/events`);
+    const { events, version } = await api(`${instancePath(type, id)}/events`);
     state.head = version;
     for (const event of events) addEvent(event, false);
     const newest = events.at(-1);
     if (newest) last = `${newest.transactionId}-${newest.globalPosition}`;
-    showState(await api(`/v1/aggregates/${type}/${encodeURIComponent(id)}`));
+    showState(await api(instancePath(type, id)));
     // opened at a version (a story step): stay there while new events come in
     if (atVersion && atVersion < state.head) {
       $('#follow').checked = false;
-      showState(await api(`/v1/aggregates/${type}/${encodeURIComponent(id)}/at/${atVersion}`));
+      showState(await api(`${instancePath(type, id)}/at/${atVersion}`));
     }
   } catch (error) {
     if (error.status !== 404) throw error;
@@ -230,8 +247,19 @@ const signIn = guarded(async () => {
   $('#whoami').textContent = `${me.id} (${state.roles.join(', ')})`;
   const { machines } = await api('/v1/machines');
   for (const machine of machines) state.machines.set(machine.aggregateType, machine);
+  const group = (label, kind) => {
+    const element = document.createElement('optgroup');
+    element.label = label;
+    element.append(
+      ...machines
+        .filter((machine) => machine.kind === kind)
+        .map((machine) => new Option(machine.aggregateType, machine.aggregateType)),
+    );
+    return element;
+  };
   $('#aggregate-type').replaceChildren(
-    ...machines.map((machine) => new Option(machine.aggregateType, machine.aggregateType)),
+    group('Aggregates', 'aggregate'),
+    group('Process managers', 'process-manager'),
   );
   await openFromHash();
 });

@@ -1,6 +1,6 @@
 // The story view: a correlation's commands and events (GET /v1/correlations/:id) as a Mermaid
 // sequence diagram across aggregates and process managers, and as a list whose steps open that
-// aggregate's chart at that version.
+// aggregate's or process-manager instance's chart at that version.
 import { $, api, guarded } from './api.js';
 
 /** Text Mermaid takes in labels: no statement separators or entity markers. */
@@ -32,7 +32,7 @@ export const storyDiagram = (steps) => {
   return ['sequenceDiagram', '  participant client', ...participants, ...lines].join('\n');
 };
 
-/** `processManagerTypes()` names the stream types that are process managers (no chart to open). */
+/** `chartTypes()` names the stream types with a chart to open: aggregates and process managers. */
 export const createStoryView = (mermaid, chartTypes) => {
   let renders = 0;
   const stepItem = (step) => {

@@ -1,4 +1,4 @@
-import { aggregates } from '../../../actors/index.js';
+import { aggregates, processManagers } from '../../../actors/index.js';
 import { projections } from '../../../actors/projections/index.js';
 import type { ApiSettings, ChronicleConfig } from '../../../src/config/index.js';
 import { type ApiServer, createApiServer } from '../../../src/http/index.js';
@@ -25,6 +25,7 @@ export const startInProcessApi = async (
     config,
     settings: testSettings(overrides),
     aggregates,
+    processManagers,
     projections,
     readModels: orderReadModels,
     logger: createLogger('api-test', { level: 'warn' }),
