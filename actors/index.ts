@@ -1,3 +1,4 @@
+import { createEventSchemas } from 'chronicle';
 import { order } from './order/index.js';
 import { orderPayment } from './orderPayment/index.js';
 import { payment } from './payment/index.js';
@@ -9,6 +10,9 @@ export { order, orderPayment, payment, product, user };
 
 /** Every aggregate of the sample domain, for the registry of each worker. */
 export const aggregates = [order, payment, user, product] as const;
+
+/** Their event schemas: what an event store or a subscription of this domain reads events through. */
+export const domainEventSchemas = createEventSchemas(aggregates);
 
 /** Every process manager of the sample domain, for the process-manager pods. */
 export const processManagers = [orderPayment] as const;

@@ -1,4 +1,4 @@
-import { order } from '../actors/index.js';
+import { domainEventSchemas, order } from '../actors/index.js';
 import { hydrateActor } from '../src/actorHost/index.js';
 import { AggregateActor } from '../src/aggregate/index.js';
 import { createOrm } from '../src/db/index.js';
@@ -24,7 +24,7 @@ const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(val
 export const hydrationBench = async (events = 10_000, runs = 5) => {
   const env = await benchEnvironment('hydrate');
   const orm = await createOrm(env.databaseUrl);
-  const store = createPostgresEventStore(orm);
+  const store = createPostgresEventStore(orm, { schemas: domainEventSchemas });
   const stream = { streamType: 'order', streamId: 'long' };
   try {
     const history = [placed];

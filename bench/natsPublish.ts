@@ -6,6 +6,7 @@
  */
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { headers, type NatsConnection } from '@nats-io/transport-node';
+import { domainEventSchemas } from '../actors/index.js';
 import {
   outboxOutline,
   outboxSubscription,
@@ -58,7 +59,12 @@ const withStream = async <T>(
 const allEvents = async (knex: Parameters<typeof readEventBatch>[0]) => {
   const events: RecordedEvent[] = [];
   for (let after = startOfStream, full = true; full; ) {
-    const batch = await readEventBatch(knex, { after, filter: {}, partition: wholeStream, limit: 5_000 });
+    const batch = await readEventBatch(knex, domainEventSchemas, {
+      after,
+      filter: {},
+      partition: wholeStream,
+      limit: 5_000,
+    });
     events.push(...batch.events);
     after = batch.next;
     full = batch.full;
@@ -115,6 +121,7 @@ const outboxCatchUp = async (nc: NatsConnection, knex: Parameters<typeof readEve
     });
     const started = performance.now();
     const host = await SubscriptionHost.start({
+      schemas: domainEventSchemas,
       knex,
       subscriptions: [
         outboxSubscription({ broker, outline: outboxOutline({ system: 'nats' }), concurrency: IN_FLIGHT }),
@@ -146,6 +153,7 @@ const liveLag = async (operations: number, concurrency: number) => {
       const broker = createNatsEventBroker(nc, { ...names, duplicateWindowMs: 600_000 });
       const load = await commandThroughput(operations, concurrency, async (config) => {
         const worker = await startSubscriptionWorker({
+          schemas: domainEventSchemas,
           config,
           settings: settings('bench-live'),
           subscriptions: () => [

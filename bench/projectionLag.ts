@@ -1,4 +1,5 @@
 import type { Knex } from '@mikro-orm/postgresql';
+import { aggregates } from '../actors/index.js';
 import { orderEventTypes, projections } from '../actors/projections/index.js';
 import { createOrm, defineProjection, type Projection, runProjectionWorker } from '../src/index.js';
 import { BENCH_SHARDS, commandThroughput } from './commandThroughput.js';
@@ -38,6 +39,7 @@ export const projectionLag = async (operations: number, concurrency = 16) => {
       'create table bench_lag (event_id uuid primary key, recorded_at timestamptz not null, projected_at timestamptz not null)',
     );
     const worker = await runProjectionWorker({
+      aggregates,
       config,
       projections: [...projections, lagProbe],
       settings: {

@@ -6,6 +6,7 @@
  * subscription read alone (no handler, no checkpoint). Each figure is the median of RUNS runs.
  */
 import type { Knex } from '@mikro-orm/postgresql';
+import { domainEventSchemas } from '../actors/index.js';
 import { ordersView, orderTotals } from '../actors/projections/index.js';
 import { defaultSubscriptionSettings } from '../src/config/index.js';
 import { createOrm } from '../src/db/index.js';
@@ -96,7 +97,12 @@ const subscriptionRead = async (knex: Knex, total: number): Promise<Figures> => 
   const started = performance.now();
   let after = startOfStream;
   for (let full = true; full; ) {
-    const batch = await readEventBatch(knex, { after, filter: {}, partition: wholeStream, limit: BATCH });
+    const batch = await readEventBatch(knex, domainEventSchemas, {
+      after,
+      filter: {},
+      partition: wholeStream,
+      limit: BATCH,
+    });
     after = batch.next;
     full = batch.full;
   }
@@ -113,6 +119,7 @@ const catchUp = async (knex: Knex, projection: Projection, total: number): Promi
   });
   const started = performance.now();
   const host = await SubscriptionHost.start({
+    schemas: domainEventSchemas,
     knex,
     subscriptions: [projectionSubscription(projection)],
     settings: { ...defaultSubscriptionSettings(), workerId: 'bench', batchSize: BATCH, pollIntervalMs: 50 },

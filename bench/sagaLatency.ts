@@ -26,7 +26,7 @@ export const sagaLatency = async (operations: number) => {
     commandLockMs: 15_000,
   };
   const worker = await CommandWorker.start({ config, aggregates, logger: silent });
-  const pm = await runProcessManagerWorker({ config, processManagers, logger: silent });
+  const pm = await runProcessManagerWorker({ aggregates, config, processManagers, logger: silent });
   const client = createCommandClient(config);
   const orm = await createOrm(config.databaseUrl);
   const knex = orm.em.getKnex();

@@ -16,7 +16,7 @@ import {
   migrate,
   requireServices,
 } from 'chronicle';
-import { aggregates, order } from '../actors/index.js';
+import { aggregates, domainEventSchemas, order } from '../actors/index.js';
 import { domainMigrations } from '../migrations/domain/index.js';
 
 const config = loadConfig();
@@ -84,7 +84,7 @@ try {
   }
 
   const orm = await createOrm(config.databaseUrl, { poolSize: 1 });
-  const store = createPostgresEventStore(orm);
+  const store = createPostgresEventStore(orm, { schemas: domainEventSchemas });
   step('events');
   for (const event of await store.readStream({ streamType: order.type, streamId: orderId })) {
     console.log(`v${event.version} ${event.type} ${JSON.stringify(event.data)}`);

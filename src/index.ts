@@ -8,6 +8,7 @@ export {
   AGGREGATE_TYPE_PATTERN,
   type Aggregate,
   type AggregateDefinition,
+  type AggregateEventSchemas,
   type AggregateState,
   type CommandDefinition,
   type CommandDefinitions,
@@ -18,6 +19,23 @@ export { type AggregateRegistry, createAggregateRegistry } from './aggregate/agg
 export { AggregateActor, type PersistedAggregateState } from './aggregate/aggregateActor.js';
 export { machineHash } from './aggregate/machineHash.js';
 export { CommandRejection, isCommandRejection, reject } from './errors/commandRejection.js';
+
+// Event schema evolution: versions and old names of event types, read in their current shape
+export { EventSchemaError } from './eventSchemas/eventSchemaError.js';
+export {
+  createEventSchemas,
+  currentSchemaVersion,
+  type EventSchemaMap,
+  type EventSchemas,
+  noEventSchemas,
+  upcastEvent,
+} from './eventSchemas/eventSchemas.js';
+export {
+  type EventChain,
+  type EventVersions,
+  eventVersions,
+  type Upcaster,
+} from './eventSchemas/eventVersions.js';
 
 // Messages: what a command, an event and an answer look like
 export type { Command, CommandEnvelope, CommandRequest, AnswerTo } from './messages/command.js';

@@ -1,10 +1,13 @@
 import { ChronicleError, CommandRejection } from '../errors/index.js';
+import { createEventSchemas, type EventSchemas } from '../eventSchemas/index.js';
 import type { Rejection } from '../messages/index.js';
 import type { Aggregate } from './defineAggregate.js';
 
 /** The aggregates a pod knows, by type. */
 export type AggregateRegistry = {
   readonly types: readonly string[];
+  /** Their event schemas: what the event store reads and writes events of these streams with. */
+  readonly schemas: EventSchemas;
   /** Throws a rejection with UNKNOWN_AGGREGATE for a type nobody defined. */
   get(type: string): Aggregate;
   find(type: string): Aggregate | undefined;
@@ -28,6 +31,7 @@ export const createAggregateRegistry = (aggregates: readonly Aggregate[]): Aggre
   const find = (type: string) => byType.get(type);
   return {
     types,
+    schemas: createEventSchemas(aggregates),
     find,
     get: (type) => {
       const aggregate = find(type);

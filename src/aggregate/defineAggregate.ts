@@ -1,6 +1,7 @@
 import type { AnyStateMachine, ContextFrom, EventFromLogic, StateValue } from 'xstate';
 import type { z } from 'zod';
 import { ChronicleError } from '../errors/index.js';
+import type { EventChain, EventSchemaMap, EventVersions } from '../eventSchemas/index.js';
 import type { Command } from '../messages/index.js';
 import { assertPureMachine } from './assertPureMachine.js';
 import { machineHash } from './machineHash.js';
@@ -30,6 +31,16 @@ export type CommandDefinitions<Machine extends AnyStateMachine, Schemas extends 
   readonly [Type in keyof Schemas & string]: CommandDefinition<Schemas[Type], Machine, Type>;
 };
 
+/**
+ * The schema versions of an aggregate's events, by type: each chain must end in the data the
+ * machine folds. Types left out are at version 1.
+ */
+export type AggregateEventSchemas<Machine extends AnyStateMachine> = {
+  readonly [Type in EventFromLogic<Machine>['type']]?: EventVersions<
+    Extract<EventFromLogic<Machine>, { type: Type }>['data']
+  >;
+};
+
 export type AggregateDefinition<
   Type extends string,
   Machine extends AnyStateMachine,
@@ -47,6 +58,11 @@ export type AggregateDefinition<
    * over, a helper it calls): old snapshots are then ignored. The hash covers the source itself.
    */
   readonly machineVersion?: string | number;
+  /**
+   * Events whose shape changed or that were renamed: stored events are read through these chains
+   * (upcast) before anything sees them, and new ones are written in the current version.
+   */
+  readonly events?: AggregateEventSchemas<Machine>;
 };
 
 /** A defined aggregate, as the runtime uses it. Type details are erased where the runtime needs none. */
@@ -55,6 +71,8 @@ export type Aggregate<Type extends string = string, Machine extends AnyStateMach
   readonly machine: Machine;
   readonly machineHash: string;
   readonly snapshotEvery: number;
+  /** The event types with versions or old names (see `eventVersions`). */
+  readonly events: EventSchemaMap;
   readonly commands: Readonly<
     Record<
       string,
@@ -102,11 +120,15 @@ export const defineAggregate = <
     );
   }
   assertPureMachine(definition.type, definition.machine);
+  const events: EventSchemaMap = Object.fromEntries(
+    Object.entries(definition.events ?? {}).filter((entry): entry is [string, EventChain] => !!entry[1]),
+  );
   return {
     type: definition.type,
     machine: definition.machine,
-    machineHash: machineHash(definition.machine, definition.machineVersion),
+    machineHash: machineHash(definition.machine, definition.machineVersion, events),
     snapshotEvery,
+    events,
     commands: definition.commands as unknown as Aggregate['commands'],
   };
 };

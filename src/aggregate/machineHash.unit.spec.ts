@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { assign, not, setup, stateIn } from 'xstate';
+import type { AggregateEventSchemas } from './defineAggregate.js';
 import { machineHash } from './machineHash.js';
 
 type Context = { total: number; status: string };
@@ -95,5 +96,32 @@ describe('machineVersion', () => {
     expect(unversioned.machineHash).toBe(
       defineAggregate({ type: 'thing', machine, commands: {} }).machineHash,
     );
+  });
+});
+
+describe('event schemas', () => {
+  it('change the hash when a version or an old name is added, so older snapshots are not restored', async () => {
+    const { defineAggregate } = await import('./defineAggregate.js');
+    const { eventVersions } = await import('../eventSchemas/index.js');
+    const { setup } = await import('xstate');
+    type Moved = { readonly type: 'Moved'; readonly data: { readonly to: string; readonly by: string } };
+    const machine = setup({ types: { events: {} as Moved } }).createMachine({
+      id: 'm',
+      initial: 'a',
+      states: { a: {} },
+    });
+    const v1 = defineAggregate({ type: 'thing', machine, commands: {} });
+    const define = (events: AggregateEventSchemas<typeof machine>) =>
+      defineAggregate({ type: 'thing', machine, commands: {}, events }).machineHash;
+    const v2 = define({
+      Moved: eventVersions<{ to: string }>().upcast((data) => ({ ...data, by: 'nobody' })),
+    });
+    const v2Fixed = define({
+      Moved: eventVersions<{ to: string }>().upcast((data) => ({ ...data, by: 'somebody' })),
+    });
+    const renamed = define({ Moved: eventVersions<{ to: string; by: string }>().wasNamed('Shifted') });
+    expect(new Set([v1.machineHash, v2, v2Fixed, renamed]).size).toBe(4);
+    // no versions declared: the hash is what it was before schemas existed
+    expect(define({})).toBe(v1.machineHash);
   });
 });

@@ -77,15 +77,19 @@ export const sendCommand = async (
   }
 };
 
-const withStore = <T>(config: ChronicleConfig, fn: (store: EventStore) => Promise<T>) =>
-  withOrm(config.databaseUrl, (orm) => fn(createPostgresEventStore(orm)));
+const withStore = <T>(
+  config: ChronicleConfig,
+  registry: AggregateRegistry,
+  fn: (store: EventStore) => Promise<T>,
+) => withOrm(config.databaseUrl, (orm) => fn(createPostgresEventStore(orm, { schemas: registry.schemas })));
 
 export const eventsCommand = (
   config: ChronicleConfig,
+  registry: AggregateRegistry,
   streamType: string,
   streamId: string,
 ): Promise<number> =>
-  withStore(config, async (store) => {
+  withStore(config, registry, async (store) => {
     const events = await store.readStream({ streamType, streamId });
     for (const event of events) printJson(event);
     if (events.length === 0) printError(`no events for ${streamType}/${streamId}`);
@@ -103,7 +107,7 @@ export const stateCommand = (
     printError(`unknown aggregate type "${streamType}" (known: ${registry.types.join(', ')})`);
     return Promise.resolve(EXIT.rejected);
   }
-  return withStore(config, async (store) => {
+  return withStore(config, registry, async (store) => {
     const { actor } = await hydrateActor(store, aggregate, streamId);
     if (actor.version === 0) {
       printError(`${streamType}/${streamId} does not exist (no events)`);
@@ -116,9 +120,13 @@ export const stateCommand = (
 };
 
 /** `story <correlationId>`: every command and event of the correlation in causal order, one JSON line each. */
-export const storyCommand = (config: ChronicleConfig, correlationId: string): Promise<number> =>
-  withOrm(config.databaseUrl, async (orm) => {
-    const story = await correlationStory(createPostgresEventStore(orm), correlationId);
+export const storyCommand = (
+  config: ChronicleConfig,
+  registry: AggregateRegistry,
+  correlationId: string,
+): Promise<number> =>
+  withStore(config, registry, async (store) => {
+    const story = await correlationStory(store, correlationId);
     if (story.status !== 'ok') {
       printError(story.message);
       return EXIT.rejected;

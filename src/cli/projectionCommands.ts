@@ -1,5 +1,6 @@
 import { type Aggregate, createAggregateRegistry } from '../aggregate/index.js';
 import type { Orm } from '../db/index.js';
+import { createEventSchemas } from '../eventSchemas/index.js';
 import { createPostgresEventStore } from '../eventStore/index.js';
 import {
   findProjection,
@@ -20,7 +21,8 @@ import type { SubscriptionOutline } from '../subscriptions/index.js';
 export type ProjectionCliContext = {
   readonly orm: Orm;
   readonly projections: readonly Projection[];
-  readonly aggregates?: readonly Aggregate[];
+  /** Their events are read in their current shape (rebuild); `snapshot` finds its aggregate here. */
+  readonly aggregates: readonly Aggregate[];
   /** Other subscriptions of the deployment (the NATS outbox): listed by status, resumed by retry. */
   readonly subscriptions?: readonly SubscriptionOutline[];
 };
@@ -59,11 +61,14 @@ export const projectionsStatus = async (context: ProjectionCliContext): Promise<
 export const projectionsRebuild = async (
   context: ProjectionCliContext,
   name: string,
-  options?: RebuildOptions,
+  options?: Omit<RebuildOptions, 'schemas'>,
 ): Promise<RebuildResult | UnknownName> => {
   const projection = findProjection(context.projections, name);
   if (!projection) return unknownProjection(context, name);
-  return rebuildProjection(context.orm.em.getKnex(), projection, options);
+  return rebuildProjection(context.orm.em.getKnex(), projection, {
+    ...options,
+    schemas: createEventSchemas(context.aggregates),
+  });
 };
 
 /** `projections retry <name>`: resumes its stopped partitions from the event they stopped on. */
@@ -84,9 +89,14 @@ export const takeSnapshot = async (
   type: string,
   id: string,
 ): Promise<SnapshotResult | UnknownName> => {
-  const aggregate = createAggregateRegistry(context.aggregates ?? []).find(type);
+  const registry = createAggregateRegistry(context.aggregates);
+  const aggregate = registry.find(type);
   if (!aggregate) {
-    return { status: 'unknown', name: type, known: (context.aggregates ?? []).map((known) => known.type) };
+    return { status: 'unknown', name: type, known: context.aggregates.map((known) => known.type) };
   }
-  return snapshotAggregate(createPostgresEventStore(context.orm), aggregate, id);
+  return snapshotAggregate(
+    createPostgresEventStore(context.orm, { schemas: registry.schemas }),
+    aggregate,
+    id,
+  );
 };

@@ -83,7 +83,7 @@ const dispatch = async (verb: string | undefined, rest: string[], domain: CliDom
     }
     case 'events': {
       const [type, id] = positionals(rest, 2, 'events <type> <id>');
-      return eventsCommand(config, type as string, id as string);
+      return eventsCommand(config, registry, type as string, id as string);
     }
     case 'state': {
       const [type, id] = positionals(rest, 2, 'state <type> <id>');
@@ -91,7 +91,7 @@ const dispatch = async (verb: string | undefined, rest: string[], domain: CliDom
     }
     case 'story': {
       const [correlationId] = positionals(rest, 1, 'story <correlationId>');
-      return storyCommand(config, correlationId as string);
+      return storyCommand(config, registry, correlationId as string);
     }
     case 'worker': {
       const kind = rest[0] as PodKind | undefined;

@@ -44,10 +44,11 @@ export class CommandWorker {
     const { config } = options;
     const logger = options.logger ?? createLogger('command-worker');
     const orm = await createOrm(config.databaseUrl);
-    const store = createPostgresEventStore(orm);
+    const registry = createAggregateRegistry(options.aggregates);
+    const store = createPostgresEventStore(orm, { schemas: registry.schemas });
     const host = new ActorHost(
       options.decorateStore ? options.decorateStore(store) : store,
-      createAggregateRegistry(options.aggregates),
+      registry,
       options.actors,
     );
     const connection = openRedis(config, { maxRetriesPerRequest: null });

@@ -19,6 +19,11 @@ export const errorCodes = [
   'STREAM_GAP',
   /** An assigner threw while folding a stored event. */
   'FOLD_FAILED',
+  /**
+   * A stored event cannot be read in its current shape: its schema version is newer than the code
+   * knows, or no upcaster leads from it to the current one. Names the event; never passed through.
+   */
+  'EVENT_SCHEMA',
   /** A subscription's handler failed on an event. */
   'EVENT_HANDLING',
   /** A newer rebuild of the projection took the shadow over. */

@@ -90,17 +90,18 @@ export const createApiServer = async (options: ApiServerOptions): Promise<ApiSer
   notifications.onEvents(() => wakeup.notify());
   const closing = new AbortController();
   let draining = false;
+  const registry = createAggregateRegistry(options.aggregates);
   const ctx: ApiContext = {
     config,
     settings,
     aggregates: options.aggregates,
-    registry: createAggregateRegistry(options.aggregates),
+    registry,
     processManagers: options.processManagers ?? [],
     projections: options.projections ?? [],
     subscriptions: options.subscriptions ?? [],
     readModels: options.readModels ?? [],
     knex,
-    store: createPostgresEventStore(orm),
+    store: createPostgresEventStore(orm, { schemas: registry.schemas }),
     client,
     queues,
     redis,

@@ -8,6 +8,7 @@ import {
   type SubscriptionSettings,
   subscriptionSettingsFromEnv,
 } from '../config/index.js';
+import { createEventSchemas } from '../eventSchemas/index.js';
 import { type LoggerPort, silentLogger } from '../logging/index.js';
 import type { ReadinessCheck } from '../observability/index.js';
 import { reportSubscriptionLag } from '../projections/index.js';
@@ -70,6 +71,7 @@ export const runNatsWorker = async (options: NatsWorkerOptions): Promise<NatsWor
     })();
     const worker = await startSubscriptionWorker({
       config: options.config,
+      schemas: createEventSchemas(options.aggregates),
       settings,
       logger,
       subscriptions: () => [

@@ -1,5 +1,7 @@
+import type { Aggregate } from '../aggregate/index.js';
 import { createCommandClient } from '../commands/index.js';
 import type { ChronicleConfig, SubscriptionSettings } from '../config/index.js';
+import { createEventSchemas } from '../eventSchemas/index.js';
 import { createPostgresEventStore } from '../eventStore/index.js';
 import { type LoggerPort, silentLogger } from '../logging/index.js';
 import type { ReadinessCheck } from '../observability/index.js';
@@ -15,6 +17,8 @@ import { processManagerSubscription } from './processManagerSubscription.js';
 export type ProcessManagerWorkerOptions = {
   readonly config: ChronicleConfig;
   readonly processManagers: readonly ProcessManager[];
+  /** The aggregates whose events the process managers read: they see them in their current shape. */
+  readonly aggregates: readonly Aggregate[];
   /** Default: from the environment (subscriptionSettingsFromEnv). */
   readonly settings?: SubscriptionSettings;
   readonly logger?: LoggerPort;
@@ -33,7 +37,7 @@ export type ProcessManagerWorker = {
  * A process-manager pod's engine: its share of each process manager's subscription partitions
  * (leased, so run as many pods as you like), the deadline worker, and a command client.
  * @example
- * const worker = await runProcessManagerWorker({ config: loadConfig(), processManagers: [orderPayment] });
+ * const worker = await runProcessManagerWorker({ config: loadConfig(), processManagers: [orderPayment], aggregates });
  */
 export const runProcessManagerWorker = async (
   options: ProcessManagerWorkerOptions,
@@ -54,15 +58,17 @@ export const runProcessManagerWorker = async (
   let deadlineWorker: ReturnType<typeof startDeadlineWorker> | undefined;
   let runtime: ProcessRuntime | undefined;
   try {
+    const schemas = createEventSchemas(options.aggregates);
     const worker = await startSubscriptionWorker({
       config,
+      schemas,
       ...(options.settings ? { settings: options.settings } : {}),
       logger,
       subscriptions: ({ orm }) => {
         const ready: ProcessRuntime = {
           client,
           deadlines,
-          instances: createProcessInstances(createPostgresEventStore(orm)),
+          instances: createProcessInstances(createPostgresEventStore(orm, { schemas })),
         };
         runtime = ready;
         return options.processManagers.map((pm) => processManagerSubscription(pm, ready));

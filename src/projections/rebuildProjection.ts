@@ -1,6 +1,7 @@
 import type { Knex } from '@mikro-orm/postgresql';
 import { v7 as uuidv7 } from 'uuid';
 import { defaultSubscriptionSettings, type SubscriptionSettings } from '../config/index.js';
+import type { EventSchemas } from '../eventSchemas/index.js';
 import type { PartitionFailure } from '../eventStore/index.js';
 import type { LoggerPort } from '../logging/index.js';
 import { SubscriptionHost, sleep } from '../subscriptions/index.js';
@@ -26,6 +27,8 @@ export type RebuildResult =
   | { readonly status: 'failed'; readonly name: string; readonly error: PartitionFailure };
 
 export type RebuildOptions = {
+  /** The event schemas (`createEventSchemas(aggregates)`): the replay sees events in their current shape. */
+  readonly schemas: EventSchemas;
   readonly settings?: Partial<SubscriptionSettings>;
   readonly logger?: LoggerPort;
   /** How often to check whether the shadow has caught up. */
@@ -44,7 +47,7 @@ const failure = (error: unknown): PartitionFailure => ({
 export const rebuildProjection = async (
   db: Knex,
   projection: Projection,
-  options: RebuildOptions = {},
+  options: RebuildOptions,
 ): Promise<RebuildResult> => {
   const { name } = projection;
   if (projection.tables.length === 0) {
@@ -68,6 +71,7 @@ export const rebuildProjection = async (
   let events = 0;
   const host = await SubscriptionHost.start({
     knex: db,
+    schemas: options.schemas,
     subscriptions: [definition],
     settings,
     ...(options.logger ? { logger: options.logger } : {}),
@@ -88,7 +92,7 @@ export const rebuildProjection = async (
     await host.stop();
   }
   try {
-    events += await swapShadow(db, projection, shadow, definition);
+    events += await swapShadow(db, projection, shadow, definition, options.schemas);
   } catch (error) {
     return { status: 'failed', name, error: failure(error) };
   }

@@ -1,9 +1,11 @@
+import type { Aggregate } from '../aggregate/index.js';
 import {
   type ChronicleConfig,
   projectionLagEveryMsFromEnv,
   projectionSelectionFromEnv,
   type SubscriptionSettings,
 } from '../config/index.js';
+import { createEventSchemas } from '../eventSchemas/index.js';
 import { type LoggerPort, silentLogger } from '../logging/index.js';
 import { startSubscriptionWorker } from '../subscriptions/index.js';
 import type { Projection } from './defineProjection.js';
@@ -14,6 +16,8 @@ import { selectProjections } from './selectProjections.js';
 export type ProjectionWorkerOptions = {
   readonly config: ChronicleConfig;
   readonly projections: readonly Projection[];
+  /** The aggregates whose events the projections read: handlers see them in their current shape. */
+  readonly aggregates: readonly Aggregate[];
   /** Default: from the environment (subscriptionSettingsFromEnv). */
   readonly settings?: SubscriptionSettings;
   /** Comma-separated names to run; default: CHRONICLE_PROJECTIONS, else all. */
@@ -35,13 +39,14 @@ export type ProjectionWorker = {
  * A projection pod's engine: runs its share of every projection's partitions, woken by LISTEN/NOTIFY
  * and polling as the fallback. Start as many as you like: partitions are leased, one worker each.
  * @example
- * const worker = await runProjectionWorker({ config: loadConfig(), projections });
+ * const worker = await runProjectionWorker({ config: loadConfig(), projections, aggregates });
  * await runUntilSignal(worker, logger);
  */
 export const runProjectionWorker = async (options: ProjectionWorkerOptions): Promise<ProjectionWorker> => {
   const projections = selectProjections(options.projections, options.only ?? projectionSelectionFromEnv());
   const worker = await startSubscriptionWorker({
     config: options.config,
+    schemas: createEventSchemas(options.aggregates),
     ...(options.settings ? { settings: options.settings } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
     subscriptions: () => projections.map((projection) => projectionSubscription(projection)),

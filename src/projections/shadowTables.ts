@@ -1,5 +1,6 @@
 import type { Knex } from '@mikro-orm/postgresql';
 import { ChronicleError } from '../errors/index.js';
+import type { EventSchemas } from '../eventSchemas/index.js';
 import {
   type Checkpoint,
   deleteCheckpoints,
@@ -87,6 +88,7 @@ export const swapShadow = async (
   projection: Projection,
   shadow: Shadow,
   definition: SubscriptionDefinition,
+  schemas: EventSchemas,
 ): Promise<number> =>
   db.transaction(async (tx) => {
     // a reader like any batch: the horizon of the live subscriptions does not wait for the swap
@@ -109,7 +111,7 @@ export const swapShadow = async (
       let from: Checkpoint = row.checkpoint;
       const partition = { index: row.partition, count: projection.partitions };
       for (let full = true; full; ) {
-        const batch = await readEventBatch(tx, {
+        const batch = await readEventBatch(tx, schemas, {
           after: from,
           filter: definition.filter,
           partition,

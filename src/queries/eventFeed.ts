@@ -1,5 +1,6 @@
 import type { Knex } from '@mikro-orm/postgresql';
 import { z } from 'zod';
+import type { EventSchemas } from '../eventSchemas/index.js';
 import { findEventCheckpoint, readEventBatch, startOfStream, wholeStream } from '../eventStore/index.js';
 import type { RecordedEvent } from '../messages/index.js';
 import { invalid, type QueryResult, withQuery } from './queryResult.js';
@@ -24,7 +25,11 @@ export type EventFeedPage = {
  * Positions therefore need not increase within a page. `after` names an event; its transaction id
  * is looked up, so clients only keep a number.
  */
-export const eventFeed = (db: Knex, input: unknown): Promise<QueryResult<EventFeedPage>> =>
+export const eventFeed = (
+  db: Knex,
+  schemas: EventSchemas,
+  input: unknown,
+): Promise<QueryResult<EventFeedPage>> =>
   withQuery(EventFeedQuery, input, async ({ after, type, aggregateType, limit }) => {
     let from = startOfStream;
     if (after > 0) {
@@ -33,7 +38,7 @@ export const eventFeed = (db: Knex, input: unknown): Promise<QueryResult<EventFe
         return invalid('after', `no event at position ${after}; pass the \`next\` of a previous page`);
       from = found;
     }
-    const batch = await readEventBatch(db, {
+    const batch = await readEventBatch(db, schemas, {
       after: from,
       filter: {
         ...(type ? { eventTypes: [type] } : {}),

@@ -40,17 +40,18 @@ export const runSnapshotWorker = async (options: SnapshotWorkerOptions): Promise
   const { config } = options;
   const worker = await startSubscriptionWorker({
     config,
+    schemas: registry.schemas,
     ...(options.settings ? { settings: options.settings } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
     subscriptions: ({ orm }) => [
       snapshotSubscription({
-        store: createPostgresEventStore(orm),
+        store: createPostgresEventStore(orm, { schemas: registry.schemas }),
         registry,
         ...(options.partitions ? { partitions: options.partitions } : {}),
       }),
     ],
     extras: async ({ orm, knex, logger, settings }) => {
-      const store = createPostgresEventStore(orm);
+      const store = createPostgresEventStore(orm, { schemas: registry.schemas });
       const sweeper = await startSnapshotSweep({
         redis: config,
         prefix: config.queuePrefix,

@@ -1,6 +1,7 @@
 import type { Knex } from '@mikro-orm/postgresql';
 import type { SubscriptionSettings } from '../config/index.js';
 import { failureReason, isTransientError } from '../errors/index.js';
+import type { EventSchemas } from '../eventSchemas/index.js';
 import {
   type Checkpoint,
   type FailureRecord,
@@ -19,6 +20,8 @@ export type BatchInfo = { readonly subscription: string; readonly partition: num
 
 export type RunnerContext = {
   readonly knex: Knex;
+  /** What stored events are read through: each handler sees them in their current shape. */
+  readonly schemas: EventSchemas;
   readonly settings: SubscriptionSettings;
   readonly wakeup: Wakeup;
   readonly logger: LoggerPort;
@@ -64,7 +67,7 @@ export class PartitionRunner {
   }
 
   async #run(): Promise<RunnerExit> {
-    const { knex, settings, wakeup, logger } = this.context;
+    const { knex, schemas, settings, wakeup, logger } = this.context;
     const { signal } = this.#abort;
     const target = {
       definition: this.definition,
@@ -72,6 +75,7 @@ export class PartitionRunner {
       owner: settings.workerId,
       leaseTtlMs: settings.leaseTtlMs,
       logger,
+      schemas,
     };
     const where = { subscription: this.definition.name, partition: this.partition };
     let from: Checkpoint | undefined;

@@ -1,5 +1,6 @@
 import type { Knex } from '@mikro-orm/postgresql';
 import { ROOT_CONTEXT } from '@opentelemetry/api';
+import type { EventSchemas } from '../eventSchemas/index.js';
 import {
   advanceCheckpoint,
   beginBatch,
@@ -19,6 +20,7 @@ export type BatchTarget = {
   readonly partition: number;
   readonly owner: string;
   readonly leaseTtlMs: number;
+  readonly schemas: EventSchemas;
   /** Where a parked event's full error goes (readers of the dead letter get its code only). */
   readonly logger?: LoggerPort;
 };
@@ -98,7 +100,7 @@ export const processBatch = async (
   const { definition, partition, owner } = target;
   const cas = { name: definition.name, partition, owner, ttlMs: target.leaseTtlMs };
   try {
-    const batch = await readEventBatch(knex, {
+    const batch = await readEventBatch(knex, target.schemas, {
       after: from,
       filter: definition.filter,
       partition: { index: partition, count: definition.partitions },

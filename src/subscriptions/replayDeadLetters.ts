@@ -31,7 +31,7 @@ export const replayDeadLetters = async (knex: Knex, target: BatchTarget): Promis
     const row = await lockCheckpoint(tx, definition.name, partition);
     if (!row || row.owner !== owner || row.status !== 'active') return { status: 'stale' };
     await definition.prepareTransaction?.(tx);
-    const events = await requestedRetries(tx, definition.name, partition);
+    const events = await requestedRetries(tx, target.schemas, definition.name, partition);
     const streams = new Map<string, RecordedEvent[]>();
     for (const event of events)
       streams.set(streamKey(event), [...(streams.get(streamKey(event)) ?? []), event]);

@@ -5,6 +5,7 @@ import {
   subscriptionSettingsFromEnv,
 } from '../config/index.js';
 import { createOrm, type Orm } from '../db/index.js';
+import type { EventSchemas } from '../eventSchemas/index.js';
 import { type LoggerPort, silentLogger } from '../logging/index.js';
 import { listenForEvents } from './eventListener.js';
 import type { SubscriptionDefinition } from './subscriptionDefinition.js';
@@ -32,6 +33,8 @@ export type SubscriptionWorker = {
  */
 export const startSubscriptionWorker = async (options: {
   readonly config: ChronicleConfig;
+  /** The event schemas of the streams it reads (`createEventSchemas(aggregates)`). */
+  readonly schemas: EventSchemas;
   readonly settings?: SubscriptionSettings;
   readonly logger?: LoggerPort;
   readonly subscriptions: (parts: SubscriptionWorkerParts) => readonly SubscriptionDefinition[];
@@ -55,6 +58,7 @@ export const startSubscriptionWorker = async (options: {
     opened.push(() => notifications.close());
     const host = await SubscriptionHost.start({
       knex: parts.knex,
+      schemas: options.schemas,
       subscriptions: options.subscriptions(parts),
       settings,
       notifications,

@@ -1,5 +1,6 @@
 import type { Knex } from '@mikro-orm/postgresql';
 import type { SubscriptionSettings } from '../config/index.js';
+import type { EventSchemas } from '../eventSchemas/index.js';
 import {
   activePartitionCount,
   claimPartitions,
@@ -18,6 +19,8 @@ import { Wakeup } from './wakeup.js';
 
 export type SubscriptionHostOptions = {
   readonly knex: Knex;
+  /** The event schemas (`createEventSchemas(aggregates)`): handlers see events in their current shape. */
+  readonly schemas: EventSchemas;
   readonly subscriptions: readonly SubscriptionDefinition[];
   readonly settings: SubscriptionSettings;
   /** Wakes runners as soon as events are appended; without it they poll. */
@@ -160,9 +163,16 @@ export class SubscriptionHost {
   #run(definition: SubscriptionDefinition, partition: number): void {
     const key = `${definition.name}#${partition}`;
     if (this.#stopped || this.#runners.has(key)) return;
-    const { knex, settings, onBatch } = this.options;
+    const { knex, schemas, settings, onBatch } = this.options;
     const runner = new PartitionRunner(
-      { knex, settings, wakeup: this.#wakeup, logger: this.#logger, ...(onBatch ? { onBatch } : {}) },
+      {
+        knex,
+        schemas,
+        settings,
+        wakeup: this.#wakeup,
+        logger: this.#logger,
+        ...(onBatch ? { onBatch } : {}),
+      },
       definition,
       partition,
     );

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { domainEventSchemas } from '../../actors/index.js';
 import { ActorHost } from '../../src/actorHost/index.js';
 import { buildEnvelope } from '../../src/commands/index.js';
 import { createPostgresEventStore, type EventStore } from '../../src/eventStore/index.js';
@@ -11,7 +12,7 @@ describe('two pods on one aggregate: an append conflict', () => {
   let store: EventStore;
   beforeAll(async () => {
     db = await createTestDatabase();
-    store = createPostgresEventStore(db.orm);
+    store = createPostgresEventStore(db.orm, { schemas: domainEventSchemas });
   });
   afterAll(() => db.drop());
 

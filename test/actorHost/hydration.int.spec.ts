@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { order } from '../../actors/index.js';
+import { domainEventSchemas, order } from '../../actors/index.js';
 import { hydrateActor } from '../../src/actorHost/index.js';
 import { AggregateActor } from '../../src/aggregate/index.js';
 import { createPostgresEventStore, type EventStore } from '../../src/eventStore/index.js';
@@ -25,7 +25,7 @@ describe('hydration from snapshot plus later events', () => {
   const stream = { streamType: 'order', streamId: 'hydrate-1' };
   beforeAll(async () => {
     db = await createTestDatabase();
-    store = createPostgresEventStore(db.orm);
+    store = createPostgresEventStore(db.orm, { schemas: domainEventSchemas });
     // given 251 events: placed, then 125 payment attempts that start and fail
     const events = [placed];
     for (let i = 1; i <= 125; i++) {

@@ -1,5 +1,6 @@
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { domainEventSchemas } from '../../actors/index.js';
 import { shardFor, shardQueueName } from '../../src/commands/index.js';
 import { createPostgresEventStore } from '../../src/eventStore/index.js';
 import type { CommandRequest } from '../../src/messages/index.js';
@@ -74,7 +75,7 @@ describe('a command id means one command', () => {
       status: 'rejected',
       code: 'COMMAND_ID_REUSED',
     });
-    const store = createPostgresEventStore(path.db.orm);
+    const store = createPostgresEventStore(path.db.orm, { schemas: domainEventSchemas });
     expect(await store.streamVersion({ streamType: 'order', streamId: 'reuse-3' })).toBe(1);
   });
 
@@ -107,7 +108,9 @@ describe('a command id means one command', () => {
       },
       { wait: true },
     );
-    const stored = await createPostgresEventStore(path.db.orm).findCommand('reuse-cmd-5');
+    const stored = await createPostgresEventStore(path.db.orm, { schemas: domainEventSchemas }).findCommand(
+      'reuse-cmd-5',
+    );
     expect(stored).toMatchObject({
       streamType: 'order',
       streamId: 'reuse-5',

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { domainEventSchemas } from '../../actors/index.js';
 import { isChronicleError } from '../../src/errors/index.js';
 import { createPostgresEventStore, EVENTS_CHANNEL, type EventStore } from '../../src/eventStore/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase.js';
@@ -12,7 +13,7 @@ describe('event store: append', () => {
   let store: EventStore;
   beforeAll(async () => {
     db = await createTestDatabase();
-    store = createPostgresEventStore(db.orm);
+    store = createPostgresEventStore(db.orm, { schemas: domainEventSchemas });
   });
   afterAll(() => db.drop());
 

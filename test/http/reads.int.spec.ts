@@ -1,6 +1,7 @@
 import { Queue, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { aggregates, domainEventSchemas } from '../../actors/index.js';
 import { projections } from '../../actors/projections/index.js';
 import { shardFor, shardQueueName } from '../../src/commands/index.js';
 import { defaultSubscriptionSettings } from '../../src/config/index.js';
@@ -154,6 +155,7 @@ describe('reads', () => {
 
   it('serves the order read models once the projections caught up, and their status', async () => {
     projectionWorker = await runProjectionWorker({
+      aggregates,
       config: path.config,
       projections,
       settings: { ...defaultSubscriptionSettings(), pollIntervalMs: 100, leaseTtlMs: 1_500 },
@@ -187,7 +189,7 @@ describe('reads', () => {
 
   it('serves snapshots, stats and machines', async () => {
     expect((await read('/v1/snapshots/order/r-1')).status).toBe(404);
-    const store = createPostgresEventStore(path.db.orm);
+    const store = createPostgresEventStore(path.db.orm, { schemas: domainEventSchemas });
     const { order } = await import('../../actors/index.js');
     await store.writeSnapshot({
       streamType: 'order',

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { domainEventSchemas } from '../../actors/index.js';
 import {
   createPostgresEventStore,
   type EventStore,
@@ -23,7 +24,7 @@ let store: EventStore;
 beforeAll(async () => {
   path = await createCommandPath();
   ({ server, url } = await startInProcessApi(path.config));
-  store = createPostgresEventStore(path.db.orm);
+  store = createPostgresEventStore(path.db.orm, { schemas: domainEventSchemas });
 });
 
 afterAll(async () => {
@@ -68,7 +69,7 @@ describe('GET /v1/stream', () => {
     const [lastToken] = first.frames.slice(-1).map((frame) => frame.id as string);
     const last = decodePosition(lastToken ?? '');
     if (!last) throw new Error(`no position in the last frame: ${lastToken}`);
-    const ahead = await readEventBatch(path.db.orm.em.getKnex(), {
+    const ahead = await readEventBatch(path.db.orm.em.getKnex(), domainEventSchemas, {
       after: last,
       filter: { streamTypes: ['order'] },
       partition: wholeStream,

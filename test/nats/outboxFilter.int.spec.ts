@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { aggregates } from '../../actors/index.js';
+import { aggregates, domainEventSchemas } from '../../actors/index.js';
 import { projectionsStatus } from '../../src/cli/projectionCommands.js';
 import { defaultConfig, defaultNatsConfig, type NatsConfig } from '../../src/config/index.js';
 import { appendToStream } from '../../src/eventStore/index.js';
@@ -33,7 +33,7 @@ describe('which events the outbox publishes', () => {
       [2, ['Packed']],
       [3, ['Packed', 'Shipped', 'Packed']],
     ] as const) {
-      await appendToStream(db.orm.em.getKnex(), {
+      await appendToStream(db.orm.em.getKnex(), domainEventSchemas, {
         streamType: 'parcel',
         streamId: `p-${n}`,
         expectedVersion: 0,
@@ -49,7 +49,7 @@ describe('which events the outbox publishes', () => {
       nats,
       settings: fastSettings('outbox-filter'),
     });
-    const context = { orm: db.orm, projections: [], subscriptions: [natsOutbox(nats)] };
+    const context = { orm: db.orm, aggregates, projections: [], subscriptions: [natsOutbox(nats)] };
     await waitFor(async () => {
       const status = await projectionsStatus(context);
       return status.length === 4 && status.every((partition) => partition.lag.events === 0);

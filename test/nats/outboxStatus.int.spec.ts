@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { aggregates } from '../../actors/index.js';
+import { aggregates, domainEventSchemas } from '../../actors/index.js';
 import { projectionsRetry, projectionsStatus } from '../../src/cli/projectionCommands.js';
 import { defaultConfig, defaultNatsConfig, type NatsConfig } from '../../src/config/index.js';
 import { appendToStream } from '../../src/eventStore/index.js';
@@ -33,7 +33,7 @@ describe('the outbox in `projections status` and `projections retry`', () => {
   });
 
   const append = (streamId: string, type: string) =>
-    appendToStream(db.orm.em.getKnex(), {
+    appendToStream(db.orm.em.getKnex(), domainEventSchemas, {
       streamType: 'thing',
       streamId,
       expectedVersion: 0,
@@ -43,7 +43,7 @@ describe('the outbox in `projections status` and `projections retry`', () => {
     });
 
   it('shows lag, stops on an event NATS cannot take with the event named, and resumes on retry', async () => {
-    const context = { orm: db.orm, projections: [], subscriptions: [natsOutbox(nats)] };
+    const context = { orm: db.orm, aggregates, projections: [], subscriptions: [natsOutbox(nats)] };
     // given an event, then one whose type cannot be a subject token, then another
     await append('t-1', 'Happened');
     await append('t-2', 'Bad.Type');

@@ -1,6 +1,6 @@
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { processManagers } from '../../actors/index.js';
+import { aggregates, domainEventSchemas, processManagers } from '../../actors/index.js';
 import { shardFor, shardQueueName } from '../../src/commands/index.js';
 import { createPostgresEventStore, type EventStore, query } from '../../src/eventStore/index.js';
 import type { CommandRequest, RecordedEvent } from '../../src/messages/index.js';
@@ -22,9 +22,10 @@ describe('order-payment: events of order X and payment X drive commands across b
   beforeAll(async () => {
     process.env.ORDER_PAYMENT_TIMEOUT_MS = String(TIMEOUT_MS);
     path = await createCommandPath();
-    store = createPostgresEventStore(path.db.orm);
+    store = createPostgresEventStore(path.db.orm, { schemas: domainEventSchemas });
     await path.startWorker();
     pm = await runProcessManagerWorker({
+      aggregates,
       config: path.config,
       processManagers,
       settings: fastSettings('pm-1', { batchSize: 50 }),

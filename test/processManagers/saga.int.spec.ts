@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { domainEventSchemas } from '../../actors/index.js';
 import { createPostgresEventStore, query } from '../../src/eventStore/index.js';
 import { correlationStory } from '../../src/queries/index.js';
 import { type CommandPath, createCommandPath } from '../support/commandPath.js';
@@ -146,7 +147,7 @@ describe('200 orders through order-payment: two command pods, two process-manage
     expect(requests).toHaveLength(ORDERS);
     expect(requests.filter((row) => Number(row.n) !== 1)).toEqual([]);
 
-    const store = createPostgresEventStore(path.db.orm);
+    const store = createPostgresEventStore(path.db.orm, { schemas: domainEventSchemas });
     for (let i = 0; i < ORDERS; i++) {
       const story = await storyOf(store, i);
       const ids = new Set(story.map((step) => step.id));

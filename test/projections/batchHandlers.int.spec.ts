@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { domainEventSchemas } from '../../actors/index.js';
 import { ordersView, orderTotals, projections } from '../../actors/projections/index.js';
 import { createPostgresEventStore, query } from '../../src/eventStore/index.js';
 import { projectionStatus, projectionSubscription, resetProjection } from '../../src/projections/index.js';
@@ -22,7 +23,7 @@ describe('projections: batch handlers (orders_view, order_totals)', () => {
     db = await createTestDatabase();
     // histories appended in two parts, eight orders at a time: batches interleave streams and
     // cut an order's events across batches
-    await appendOrders(createPostgresEventStore(db.orm), range(0, 300));
+    await appendOrders(createPostgresEventStore(db.orm, { schemas: domainEventSchemas }), range(0, 300));
   });
   afterAll(() => db.drop());
 
@@ -31,6 +32,7 @@ describe('projections: batch handlers (orders_view, order_totals)', () => {
     const knex = db.orm.em.getKnex();
     for (const projection of projections) await resetProjection(knex, projection);
     const host = await SubscriptionHost.start({
+      schemas: domainEventSchemas,
       knex,
       subscriptions: projections.map((projection) => projectionSubscription(projection)),
       settings: fastSettings(`batch-${batchSize}`, { batchSize }),
@@ -60,7 +62,7 @@ describe('projections: batch handlers (orders_view, order_totals)', () => {
     await replay(500);
     const countRows = () => query<{ rows: number }>(knex, 'select count(*)::int as rows from orders_view');
     const rowsBefore = await countRows();
-    const store = createPostgresEventStore(db.orm);
+    const store = createPostgresEventStore(db.orm, { schemas: domainEventSchemas });
     const failing = ordersView.handler;
     if (failing.kind !== 'batch') throw new Error('orders_view should take batches');
     const [first] = await store.readStream({ streamType: 'order', streamId: 'o-1' });

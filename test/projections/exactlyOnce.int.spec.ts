@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { domainEventSchemas } from '../../actors/index.js';
 import { projections } from '../../actors/projections/index.js';
 import { createPostgresEventStore, query } from '../../src/eventStore/index.js';
 import { projectionStatus } from '../../src/projections/index.js';
@@ -33,7 +34,7 @@ describe('projections: exactly once through a crash', () => {
 
   it('given a worker killed (SIGKILL) mid-batch and another started, orders_view and order_totals equal a fold of the events', async () => {
     const knex = db.orm.em.getKnex();
-    const store = createPostgresEventStore(db.orm);
+    const store = createPostgresEventStore(db.orm, { schemas: domainEventSchemas });
     const appended = await appendOrders(store, range(0, 600));
     expect(appended).toBeGreaterThan(1_500);
 

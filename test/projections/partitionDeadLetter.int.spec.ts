@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { domainEventSchemas } from '../../actors/index.js';
 import { ordersView } from '../../actors/projections/index.js';
 import { createPostgresEventStore, listSubscriptionDeadLetters, query } from '../../src/eventStore/index.js';
 import { projectionStatus } from '../../src/projections/index.js';
@@ -20,7 +21,7 @@ describe('projections: an order orders_view cannot hold', () => {
 
   it('is parked as a dead letter; the 50 orders after it are all projected and every partition runs', async () => {
     const knex = db.orm.em.getKnex();
-    const store = createPostgresEventStore(db.orm);
+    const store = createPostgresEventStore(db.orm, { schemas: domainEventSchemas });
     pod = spawnProjectionWorker(db.url, 'dl-pod', {
       CHRONICLE_PROJECTIONS: 'orders_view',
       LOG_LEVEL: 'info',

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { aggregates, domainEventSchemas } from '../../actors/index.js';
 import { projectionsRetry, projectionsStatus } from '../../src/cli/projectionCommands.js';
 import { defaultConfig } from '../../src/config/index.js';
 import {
@@ -53,11 +54,12 @@ describe('projections: an event the handler cannot take', () => {
       },
       reset: async () => {},
     });
-    const context = { orm: db.orm, projections: [stomach] };
-    const store = createPostgresEventStore(db.orm);
+    const context = { orm: db.orm, aggregates, projections: [stomach] };
+    const store = createPostgresEventStore(db.orm, { schemas: domainEventSchemas });
     await append(store, 'm1', 0, [...digested(1, 2), { type: 'Digested', data: { n: 3, poison: true } }]);
     await append(store, 'm2', 0, digested(5));
     worker = await runProjectionWorker({
+      aggregates,
       config: { ...defaultConfig, databaseUrl: db.url },
       projections: [stomach],
       settings: fastSettings('stomach-worker'),
@@ -106,9 +108,10 @@ describe('projections: an event the handler cannot take', () => {
       },
       reset: async () => {},
     });
-    const context = { orm: db.orm, projections: [stale] };
+    const context = { orm: db.orm, aggregates, projections: [stale] };
     await worker?.stop();
     worker = await runProjectionWorker({
+      aggregates,
       config: { ...defaultConfig, databaseUrl: db.url },
       projections: [stale],
       settings: fastSettings('stale-worker', { maxAttempts: 2 }),

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { aggregates, order } from '../../actors/index.js';
+import { aggregates, domainEventSchemas, order } from '../../actors/index.js';
 import { getOrderTotals, listOrders, ordersView, orderTotals } from '../../actors/projections/index.js';
 import { createAggregateRegistry } from '../../src/aggregate/index.js';
 import { defaultConfig } from '../../src/config/index.js';
@@ -19,12 +19,13 @@ describe('queries for the HTTP API', () => {
   const registry = createAggregateRegistry(aggregates);
   beforeAll(async () => {
     db = await createTestDatabase();
-    store = createPostgresEventStore(db.orm);
+    store = createPostgresEventStore(db.orm, { schemas: domainEventSchemas });
     await appendOrders(
       store,
       Array.from({ length: 40 }, (_, i) => i),
     );
     worker = await runProjectionWorker({
+      aggregates,
       config: { ...defaultConfig, databaseUrl: db.url },
       projections: [ordersView, orderTotals],
       settings: fastSettings('queries'),
@@ -94,7 +95,7 @@ describe('queries for the HTTP API', () => {
     const seen: string[] = [];
     let after = 0;
     for (;;) {
-      const page = await eventFeed(knex, { after: String(after), limit: '7' });
+      const page = await eventFeed(knex, domainEventSchemas, { after: String(after), limit: '7' });
       if (page.status !== 'ok') throw new Error(page.status);
       seen.push(...page.data.events.map((e) => e.eventId));
       if (page.data.events.length === 0) break;
@@ -105,13 +106,17 @@ describe('queries for the HTTP API', () => {
       .then((r) => r.rows);
     expect(seen).toHaveLength(Number(count?.n));
     expect(new Set(seen).size).toBe(seen.length);
-    const placed = await eventFeed(knex, { type: 'OrderPlaced', aggregateType: 'order', limit: 100 });
+    const placed = await eventFeed(knex, domainEventSchemas, {
+      type: 'OrderPlaced',
+      aggregateType: 'order',
+      limit: 100,
+    });
     expect(placed.status === 'ok' && placed.data.events.every((e) => e.type === 'OrderPlaced')).toBe(true);
-    expect(await eventFeed(knex, { after: 999_999 })).toMatchObject({
+    expect(await eventFeed(knex, domainEventSchemas, { after: 999_999 })).toMatchObject({
       status: 'invalid',
       issues: [{ path: 'after' }],
     });
-    expect(await eventFeed(knex, { limit: 5000 })).toMatchObject({
+    expect(await eventFeed(knex, domainEventSchemas, { limit: 5000 })).toMatchObject({
       status: 'invalid',
       issues: [{ path: 'limit' }],
     });

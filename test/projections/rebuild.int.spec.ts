@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { aggregates, domainEventSchemas } from '../../actors/index.js';
 import { ordersView, orderTotals } from '../../actors/projections/index.js';
 import { projectionsRebuild } from '../../src/cli/projectionCommands.js';
 import { defaultConfig } from '../../src/config/index.js';
@@ -36,8 +37,9 @@ describe('projections: rebuild', () => {
 
   it('builds shadow tables while the live ones keep serving, swaps them in, and equals the live projection', async () => {
     const knex = db.orm.em.getKnex();
-    const store = createPostgresEventStore(db.orm);
+    const store = createPostgresEventStore(db.orm, { schemas: domainEventSchemas });
     live = await runProjectionWorker({
+      aggregates,
       config: { ...defaultConfig, databaseUrl: db.url },
       projections,
       settings: fastSettings('live', { batchSize: 50 }),
@@ -57,7 +59,7 @@ describe('projections: rebuild', () => {
       }
     })();
     const appending = appendOrders(store, range(300, 100), { concurrency: 2 });
-    const context = { orm: db.orm, projections };
+    const context = { orm: db.orm, aggregates, projections };
     const settings = { batchSize: 50, pollIntervalMs: 50, leaseTtlMs: 1_500 };
     const rebuilt = await projectionsRebuild(context, 'orders_view', { settings, checkEveryMs: 50 });
     const totals = await projectionsRebuild(context, 'order_totals', { settings, checkEveryMs: 50 });
@@ -83,14 +85,17 @@ describe('projections: rebuild', () => {
   it('without declared tables, resets in place and the workers replay it to the same read model', async () => {
     const knex = db.orm.em.getKnex();
     const inPlace = { ...ordersView, tables: [] };
-    const result = await projectionsRebuild({ orm: db.orm, projections: [inPlace] }, 'orders_view');
+    const result = await projectionsRebuild(
+      { orm: db.orm, aggregates, projections: [inPlace] },
+      'orders_view',
+    );
     expect(result).toEqual({ status: 'reset', mode: 'in-place', name: 'orders_view' });
     await waitFor(caughtUp, { what: 'the replay' });
     expect(await readOrdersView(knex)).toEqual(await foldOrdersView(knex));
   });
 
   it('answers unknown for a projection it does not know', async () => {
-    expect(await projectionsRebuild({ orm: db.orm, projections }, 'nope')).toEqual({
+    expect(await projectionsRebuild({ orm: db.orm, aggregates, projections }, 'nope')).toEqual({
       status: 'unknown',
       name: 'nope',
       known: ['orders_view', 'order_totals'],

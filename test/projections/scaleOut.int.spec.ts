@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { domainEventSchemas } from '../../actors/index.js';
 import { projections } from '../../actors/projections/index.js';
 import { createPostgresEventStore, query } from '../../src/eventStore/index.js';
 import { projectionStatus } from '../../src/projections/index.js';
@@ -30,7 +31,7 @@ describe('projections: scale-out over partitions', () => {
 
   it('three workers share a 4-partition projection; a killed one’s partitions are taken over; nothing skipped or doubled', async () => {
     const knex = db.orm.em.getKnex();
-    const store = createPostgresEventStore(db.orm);
+    const store = createPostgresEventStore(db.orm, { schemas: domainEventSchemas });
     const leases = () =>
       query<Lease>(
         knex,

@@ -1,6 +1,7 @@
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assign, setup } from 'xstate';
+import { domainEventSchemas } from '../../actors/index.js';
 import { hydrateActor } from '../../src/actorHost/index.js';
 import { AggregateActor, createAggregateRegistry, defineAggregate } from '../../src/aggregate/index.js';
 import { takeSnapshot } from '../../src/cli/projectionCommands.js';
@@ -73,7 +74,7 @@ describe('snapshots: policy, machine changes, sweep', () => {
   const config = () => ({ ...defaultConfig, databaseUrl: db.url, queuePrefix: prefix });
   beforeAll(async () => {
     db = await createTestDatabase();
-    store = createPostgresEventStore(db.orm);
+    store = createPostgresEventStore(db.orm, { schemas: domainEventSchemas });
   });
   afterAll(async () => {
     await worker?.stop();

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { domainEventSchemas } from '../../actors/index.js';
 import { query, readEventBatch, wholeStream } from '../../src/eventStore/index.js';
 import type { RecordedEvent } from '../../src/messages/index.js';
 import { SubscriptionHost } from '../../src/subscriptions/index.js';
@@ -36,6 +37,7 @@ describe('subscriptions: reading the stream without skipping events', () => {
     const knex = db.orm.em.getKnex();
     const { definition, delivered } = collecting('gap-one');
     const host = await SubscriptionHost.start({
+      schemas: domainEventSchemas,
       knex,
       subscriptions: [definition],
       settings: fastSettings('w1'),
@@ -63,7 +65,7 @@ describe('subscriptions: reading the stream without skipping events', () => {
         `select transaction_id::text as transaction_id, global_position from es_checkpoints where subscription = 'gap-one'`,
       );
       const [at] = stored;
-      const read = await readEventBatch(knex, {
+      const read = await readEventBatch(knex, domainEventSchemas, {
         after: { transactionId: at?.transaction_id ?? '0', globalPosition: Number(at?.global_position) },
         filter: {},
         partition: wholeStream,
@@ -105,7 +107,12 @@ describe('subscriptions: reading the stream without skipping events', () => {
     // two hosts share the three partitions, as two pods would
     const hosts = await Promise.all(
       ['a', 'b'].map((id) =>
-        SubscriptionHost.start({ knex, subscriptions: [definition], settings: fastSettings(id) }),
+        SubscriptionHost.start({
+          schemas: domainEventSchemas,
+          knex,
+          subscriptions: [definition],
+          settings: fastSettings(id),
+        }),
       ),
     );
     try {

@@ -1,6 +1,7 @@
 import type { Knex } from '@mikro-orm/postgresql';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { domainEventSchemas } from '../../actors/index.js';
 import { markReaderTransaction, readHorizon } from '../../src/eventStore/index.js';
 import { subscriptionStatus } from '../../src/projections/index.js';
 import { SubscriptionHost } from '../../src/subscriptions/index.js';
@@ -49,6 +50,7 @@ describe('subscriptions: the horizon waits for every transaction that may still 
     const knex = db.orm.em.getKnex();
     const { definition, delivered } = collecting('late-one', 1, ['late', 'thing']);
     const host = await SubscriptionHost.start({
+      schemas: domainEventSchemas,
       knex,
       subscriptions: [definition],
       settings: fastSettings('w1'),
@@ -96,7 +98,12 @@ describe('subscriptions: the horizon waits for every transaction that may still 
     const { definition, delivered } = collecting('late-many', 3, ['late-many', 'ordinary']);
     const hosts = await Promise.all(
       ['a', 'b'].map((id) =>
-        SubscriptionHost.start({ knex, subscriptions: [definition], settings: fastSettings(id) }),
+        SubscriptionHost.start({
+          schemas: domainEventSchemas,
+          knex,
+          subscriptions: [definition],
+          settings: fastSettings(id),
+        }),
       ),
     );
     try {
@@ -141,6 +148,7 @@ describe('subscriptions: the horizon waits for every transaction that may still 
     const knex = db.orm.em.getKnex();
     const { definition, delivered } = collecting('not-held', 1, ['free']);
     const host = await SubscriptionHost.start({
+      schemas: domainEventSchemas,
       knex,
       subscriptions: [definition],
       settings: fastSettings('w3'),

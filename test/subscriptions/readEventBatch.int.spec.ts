@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { domainEventSchemas } from '../../actors/index.js';
 import {
   type Checkpoint,
   query,
@@ -27,7 +28,12 @@ describe('readEventBatch', () => {
     const seen: string[] = [];
     let after: Checkpoint = startOfStream;
     for (let full = true; full; ) {
-      const batch = await readEventBatch(db.orm.em.getKnex(), { after, filter, partition, limit: 1 });
+      const batch = await readEventBatch(db.orm.em.getKnex(), domainEventSchemas, {
+        after,
+        filter,
+        partition,
+        limit: 1,
+      });
       seen.push(...batch.events.map((event) => event.transactionId));
       after = batch.next;
       full = batch.full;
@@ -43,7 +49,7 @@ describe('readEventBatch', () => {
     const { seen, after } = await readAll({ eventTypes: ['A'] });
     expect(seen).toEqual(['99', '1000']);
     expect(after.transactionId).toBe('1000');
-    const none = await readEventBatch(db.orm.em.getKnex(), {
+    const none = await readEventBatch(db.orm.em.getKnex(), domainEventSchemas, {
       after: startOfStream,
       filter: { eventTypes: ['Z'] },
       partition: wholeStream,

@@ -1,4 +1,5 @@
 import type { Knex } from '@mikro-orm/postgresql';
+import { domainEventSchemas } from '../../actors/index.js';
 import { defaultSubscriptionSettings, type SubscriptionSettings } from '../../src/config/index.js';
 import { appendToStream } from '../../src/eventStore/index.js';
 import type { DomainEvent, RecordedEvent } from '../../src/messages/index.js';
@@ -48,7 +49,7 @@ export const appendHeld = async (
   const commandId = `cmd-${process.pid}-${++commands}`;
   await knex.transaction(async (tx) => {
     // appendToStream opens a savepoint inside our transaction: its rows commit with ours
-    await appendToStream(tx, {
+    await appendToStream(tx, domainEventSchemas, {
       streamType,
       streamId,
       expectedVersion,

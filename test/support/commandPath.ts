@@ -74,6 +74,7 @@ export const createCommandPath = async (overrides: Partial<ChronicleConfig> = {}
       const worker = await runProcessManagerWorker({
         config,
         processManagers,
+        aggregates,
         settings: fastSettings(workerId, { batchSize: 50 }),
       });
       processManagerWorkers.push(worker);

@@ -1,6 +1,7 @@
 import { trace } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { aggregates } from '../../actors/index.js';
 import { orderCommands, orderMachine } from '../../actors/order/index.js';
 import { projections } from '../../actors/projections/index.js';
 import { startTestTelemetry, type TestTelemetry } from '../../otel/index.js';
@@ -52,6 +53,7 @@ describe('one trace from a command to the consumers of its events, in process', 
     path = await createCommandPath();
     await path.startWorker();
     projectionWorker = await runProjectionWorker({
+      aggregates,
       config: path.config,
       projections: [...projections, probe],
       settings: fastSettings('trace-projections'),

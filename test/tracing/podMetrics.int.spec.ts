@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { domainEventSchemas } from '../../actors/index.js';
 import { createCommandClient } from '../../src/commands/index.js';
 import { createPostgresEventStore } from '../../src/eventStore/index.js';
 import { REDIS_URL } from '../support/commandPath.js';
@@ -80,7 +81,7 @@ describe('pod servers of real pods: /metrics after real commands, /readyz when P
     expect(await client.send(placeOrder('m-1'), { wait: true })).toMatchObject({ status: 'rejected' });
     // another writer moves m-2 behind the pod's back: its next command conflicts, catches up, succeeds
     await client.send(placeOrder('m-2'), { wait: true });
-    await createPostgresEventStore(db.orm).append({
+    await createPostgresEventStore(db.orm, { schemas: domainEventSchemas }).append({
       streamType: 'order',
       streamId: 'm-2',
       expectedVersion: 1,

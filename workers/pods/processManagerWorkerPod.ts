@@ -1,5 +1,5 @@
 import { loadConfig, runProcessManagerWorker } from 'chronicle';
-import { processManagers } from '../../actors/index.js';
+import { aggregates, processManagers } from '../../actors/index.js';
 import { type PodDefinition, runPodDefinition } from './runPod.js';
 
 /** The process-manager pod: its share of each process manager's partitions and its deadlines, until SIGTERM/SIGINT. */
@@ -7,7 +7,12 @@ export const processManagerWorkerPod: PodDefinition = {
   kind: 'process-manager',
   serviceName: 'chronicle-process-manager-worker',
   start: async ({ logger }) => {
-    const worker = await runProcessManagerWorker({ config: loadConfig(), processManagers, logger });
+    const worker = await runProcessManagerWorker({
+      config: loadConfig(),
+      processManagers,
+      aggregates,
+      logger,
+    });
     return { checks: worker.readinessChecks(), stop: () => worker.stop() };
   },
 };

@@ -1,4 +1,5 @@
 import { loadConfig, runProjectionWorker } from 'chronicle';
+import { aggregates } from '../../actors/index.js';
 import { projections } from '../../actors/projections/index.js';
 import { type PodDefinition, runPodDefinition } from './runPod.js';
 
@@ -6,7 +7,7 @@ import { type PodDefinition, runPodDefinition } from './runPod.js';
 export const projectionWorkerPod: PodDefinition = {
   kind: 'projection',
   serviceName: 'chronicle-projection-worker',
-  start: ({ logger }) => runProjectionWorker({ config: loadConfig(), projections, logger }),
+  start: ({ logger }) => runProjectionWorker({ config: loadConfig(), projections, aggregates, logger }),
 };
 
 export const runProjectionWorkerPod = (): Promise<void> => runPodDefinition(projectionWorkerPod);

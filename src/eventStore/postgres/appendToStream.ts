@@ -1,6 +1,7 @@
 import type { Knex } from '@mikro-orm/postgresql';
 import { v7 as uuidv7 } from 'uuid';
 import { ConcurrencyError } from '../../errors/index.js';
+import { currentSchemaVersion, type EventSchemas } from '../../eventSchemas/index.js';
 import type { AcceptedResult, RecordedEvent } from '../../messages/index.js';
 import type { AppendOutcome, AppendRequest } from '../eventStore.js';
 import { findCommand } from './findCommand.js';
@@ -29,9 +30,10 @@ const appendSql = `
     returning version
   ),
   appended as (
-    insert into es_events (stream_type, stream_id, version, event_id, type, data, metadata)
-    select ?, ?, e.version, e.event_id, e.type, e.data, ?::jsonb
-    from jsonb_to_recordset(?::jsonb) as e(version int, event_id uuid, type text, data jsonb), head
+    insert into es_events (stream_type, stream_id, version, event_id, type, schema_version, data, metadata)
+    select ?, ?, e.version, e.event_id, e.type, e.schema_version, e.data, ?::jsonb
+    from jsonb_to_recordset(?::jsonb) as e(version int, event_id uuid, type text, schema_version int, data jsonb),
+      head
     order by e.version
     returning ${eventColumns}
   ),
@@ -64,26 +66,35 @@ const ledgerRows = ({ command, metadata }: AppendRequest) =>
     : [];
 
 /** Events given with their own ids were appended before: the stored ones, as one answer. */
-const storedEvents = async (knex: Knex, eventIds: readonly string[]): Promise<RecordedEvent[]> =>
+const storedEvents = async (
+  knex: Knex,
+  schemas: EventSchemas,
+  eventIds: readonly string[],
+): Promise<RecordedEvent[]> =>
   (
     await query<EventRow>(
       knex,
       `select ${eventColumns} from es_events where event_id = any(?::uuid[]) order by global_position`,
       [eventIds],
     )
-  ).map(rowToEvent);
+  ).map((row) => rowToEvent(row, schemas));
 
 /**
  * Appends with optimistic concurrency; a command id seen before answers with its stored result,
  * and so do event ids given by the caller (a process manager's deterministic ids).
  */
-export const appendToStream = async (knex: Knex, request: AppendRequest): Promise<AppendOutcome> => {
+export const appendToStream = async (
+  knex: Knex,
+  schemas: EventSchemas,
+  request: AppendRequest,
+): Promise<AppendOutcome> => {
   const { streamType, streamId, expectedVersion, events, metadata, command } = request;
   const nextVersion = expectedVersion + events.length;
   const drafts = events.map((event, index) => ({
     version: expectedVersion + index + 1,
     event_id: event.eventId ?? uuidv7(),
     type: event.type,
+    schema_version: currentSchemaVersion(schemas, streamType, event.type),
     data: event.data,
   }));
   let rows: AppendRow[];
@@ -105,7 +116,7 @@ export const appendToStream = async (knex: Knex, request: AppendRequest): Promis
     ]);
   } catch (error) {
     if (command && isUniqueViolation(error, 'es_commands_pkey')) {
-      const stored = await findCommand(knex, command.commandId);
+      const stored = await findCommand(knex, schemas, command.commandId);
       if (!stored) throw new Error(`command ${command.commandId} vanished after a duplicate insert`);
       return {
         status: 'duplicate',
@@ -115,7 +126,7 @@ export const appendToStream = async (knex: Knex, request: AppendRequest): Promis
     }
     const given = events.flatMap((event) => (event.eventId ? [event.eventId] : []));
     if (given.length === 0 || !isUniqueViolation(error, 'es_events_event_id_key')) throw error;
-    const stored = await storedEvents(knex, given);
+    const stored = await storedEvents(knex, schemas, given);
     const last = stored.at(-1);
     if (!last) throw new Error(`events ${given.join(', ')} vanished after a duplicate insert`);
     return {
@@ -141,7 +152,7 @@ export const appendToStream = async (knex: Knex, request: AppendRequest): Promis
     aggregateType: streamType,
     aggregateId: streamId,
     version: nextVersion,
-    events: rows.filter((row) => row.version != null).map((row) => rowToEvent(row as EventRow)),
+    events: rows.filter((row) => row.version != null).map((row) => rowToEvent(row as EventRow, schemas)),
   };
   return { status: 'appended', result };
 };

@@ -1,4 +1,5 @@
 import type { Orm } from '../../db/index.js';
+import type { EventSchemas } from '../../eventSchemas/index.js';
 import type { EventStore } from '../eventStore.js';
 import { appendToStream } from './appendToStream.js';
 import { findCommand } from './findCommand.js';
@@ -9,18 +10,27 @@ import { recordRejection } from './recordRejection.js';
 import { streamVersion } from './streamVersion.js';
 import { writeSnapshot } from './writeSnapshot.js';
 
+export type PostgresEventStoreOptions = {
+  /**
+   * The event schemas of the streams it reads and writes (`registry.schemas`, or
+   * `createEventSchemas(aggregates)`): stored events are read in their current shape, new ones
+   * written in the current version. `noEventSchemas` when every event type is at version 1.
+   */
+  readonly schemas: EventSchemas;
+};
+
 /** The PostgreSQL event store, on MikroORM's connection (plain SQL: it is the hot path). */
-export const createPostgresEventStore = (orm: Orm): EventStore => {
+export const createPostgresEventStore = (orm: Orm, { schemas }: PostgresEventStoreOptions): EventStore => {
   const knex = orm.em.getKnex();
   return {
-    append: (request) => appendToStream(knex, request),
-    readStream: (stream, options) => readStream(knex, stream, options),
+    append: (request) => appendToStream(knex, schemas, request),
+    readStream: (stream, options) => readStream(knex, schemas, stream, options),
     streamVersion: (stream) => streamVersion(knex, stream),
     readSnapshot: (stream) => readSnapshot(knex, stream),
     writeSnapshot: (snapshot) => writeSnapshot(knex, snapshot),
-    findCommandResult: async (commandId) => (await findCommand(knex, commandId))?.result,
-    findCommand: (commandId) => findCommand(knex, commandId),
-    recordRejection: (request) => recordRejection(knex, request),
-    readCorrelation: (correlationId) => readCorrelation(knex, correlationId),
+    findCommandResult: async (commandId) => (await findCommand(knex, schemas, commandId))?.result,
+    findCommand: (commandId) => findCommand(knex, schemas, commandId),
+    recordRejection: (request) => recordRejection(knex, schemas, request),
+    readCorrelation: (correlationId) => readCorrelation(knex, schemas, correlationId),
   };
 };

@@ -1,4 +1,5 @@
 import type { Knex } from '@mikro-orm/postgresql';
+import type { EventSchemas } from '../../eventSchemas/index.js';
 import type { CommandResult, RejectedResult } from '../../messages/index.js';
 import type { StoredCommand } from '../eventStore.js';
 import { readStream } from './readStream.js';
@@ -55,7 +56,11 @@ export const rejectedAnswer = (row: CommandRow): RejectedResult => ({
  * A recorded command: its answer (an accepted one rebuilt from the events it appended, so the same
  * answer every time) with its causation and fingerprint.
  */
-export const findCommand = async (knex: Knex, commandId: string): Promise<StoredCommand | undefined> => {
+export const findCommand = async (
+  knex: Knex,
+  schemas: EventSchemas,
+  commandId: string,
+): Promise<StoredCommand | undefined> => {
   const [row] = await query<CommandRow>(
     knex,
     `select ${commandColumns} from es_commands where command_id = ?`,
@@ -67,6 +72,7 @@ export const findCommand = async (knex: Knex, commandId: string): Promise<Stored
     row.first_version <= row.last_version
       ? await readStream(
           knex,
+          schemas,
           { streamType: row.stream_type, streamId: row.stream_id },
           { afterVersion: row.first_version - 1, toVersion: row.last_version },
         )

@@ -1,4 +1,5 @@
 import type { Knex } from '@mikro-orm/postgresql';
+import type { EventSchemas } from '../../eventSchemas/index.js';
 import type { RecordedEvent } from '../../messages/index.js';
 import type { StoredCommand } from '../eventStore.js';
 import { type CommandRow, commandColumns, rejectedAnswer, rowToStoredCommand } from './findCommand.js';
@@ -15,7 +16,11 @@ export type CorrelationRecords = {
  * indexed by it), in recording order. A command's result here carries no events: the events are
  * in `events`.
  */
-export const readCorrelation = async (knex: Knex, correlationId: string): Promise<CorrelationRecords> => {
+export const readCorrelation = async (
+  knex: Knex,
+  schemas: EventSchemas,
+  correlationId: string,
+): Promise<CorrelationRecords> => {
   const [commandRows, eventRows] = await Promise.all([
     query<CommandRow>(
       knex,
@@ -43,5 +48,5 @@ export const readCorrelation = async (knex: Knex, correlationId: string): Promis
           },
     ),
   );
-  return { commands, events: eventRows.map(rowToEvent) };
+  return { commands, events: eventRows.map((row) => rowToEvent(row, schemas)) };
 };

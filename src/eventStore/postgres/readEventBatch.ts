@@ -1,3 +1,4 @@
+import { type EventSchemas, storedTypeNames } from '../../eventSchemas/index.js';
 import type { RecordedEvent } from '../../messages/index.js';
 import { type Checkpoint, compareCheckpoints } from '../checkpoint.js';
 import type { EventFilter } from '../eventFilter.js';
@@ -67,15 +68,24 @@ const batchSql = `
 /** Reads the next batch of committed events after a checkpoint, never past an open transaction. */
 export const readEventBatch = async (
   db: Db,
+  schemas: EventSchemas,
   { after, filter, partition, limit }: BatchRequest,
 ): Promise<EventBatch> => {
-  const rows = await query<BatchRow>(db, batchSql, [...eventRangeParams(after, filter, partition), limit]);
+  // an event type is also looked for under its old names; once upcast, only the asked types stay
+  const stored = filter.eventTypes && storedTypeNames(schemas, filter.eventTypes);
+  const storedFilter = stored ? { ...filter, eventTypes: stored } : filter;
+  const rows = await query<BatchRow>(db, batchSql, [
+    ...eventRangeParams(after, storedFilter, partition),
+    limit,
+  ]);
   const [first] = rows;
   // no row at all: nothing below the horizon yet
   if (!first) return { events: [], next: after, full: false, blocked: false };
-  const events = rows.filter((row) => row.global_position != null).map((row) => rowToEvent(row as EventRow));
-  const last = events.at(-1);
-  const full = events.length >= limit;
+  const read = rows
+    .filter((row) => row.global_position != null)
+    .map((row) => rowToEvent(row as EventRow, schemas));
+  const last = read.at(-1);
+  const full = read.length >= limit;
   const tail = { transactionId: first.tail_transaction_id, globalPosition: Number(first.tail_position) };
   const next =
     full && last
@@ -83,5 +93,10 @@ export const readEventBatch = async (
       : compareCheckpoints(tail, after) > 0
         ? tail
         : after;
+  const asked = filter.eventTypes;
+  const events =
+    asked && stored && stored.length > asked.length
+      ? read.filter((event) => asked.includes(event.type))
+      : read;
   return { events, next, full, blocked: first.blocked };
 };

@@ -1,4 +1,5 @@
 import type { Knex } from '@mikro-orm/postgresql';
+import type { EventSchemas } from '../../eventSchemas/index.js';
 import type { RecordedEvent } from '../../messages/index.js';
 import type { ReadStreamOptions, StreamRef } from '../eventStore.js';
 import { type EventRow, eventColumns, rowToEvent } from './rowToEvent.js';
@@ -7,6 +8,7 @@ import { query } from './sql.js';
 /** A stream's events in version order, after `afterVersion` and up to `toVersion` when given. */
 export const readStream = async (
   knex: Knex,
+  schemas: EventSchemas,
   { streamType, streamId }: StreamRef,
   { afterVersion = 0, toVersion = 2_147_483_647 }: ReadStreamOptions = {},
 ): Promise<RecordedEvent[]> => {
@@ -17,5 +19,5 @@ export const readStream = async (
      order by version`,
     [streamType, streamId, afterVersion, toVersion],
   );
-  return rows.map(rowToEvent);
+  return rows.map((row) => rowToEvent(row, schemas));
 };

@@ -1,5 +1,6 @@
 import type { Knex } from '@mikro-orm/postgresql';
 import { v7 as uuidv7 } from 'uuid';
+import type { EventSchemas } from '../../eventSchemas/index.js';
 import type { RejectionOutcome, RejectionRequest } from '../eventStore.js';
 import { findCommand } from './findCommand.js';
 import { notifyAppended } from './notifyAppended.js';
@@ -40,7 +41,11 @@ const rejectionSql = `
   )
   select (select count(*) from recorded)::int as recorded, (select count(*) from appended)::int as appended`;
 
-export const recordRejection = async (knex: Knex, request: RejectionRequest): Promise<RejectionOutcome> => {
+export const recordRejection = async (
+  knex: Knex,
+  schemas: EventSchemas,
+  request: RejectionRequest,
+): Promise<RejectionOutcome> => {
   const { command, rejection, answerTo } = request;
   const correlationId = command.correlationId ?? command.commandId;
   const [row] = await query<{ recorded: number; appended: number }>(knex, rejectionSql, [
@@ -78,7 +83,7 @@ export const recordRejection = async (knex: Knex, request: RejectionRequest): Pr
   ]);
   if (row?.appended) await notifyAppended(knex, REJECTIONS_STREAM);
   if (row?.recorded) return { status: 'recorded' };
-  const stored = await findCommand(knex, command.commandId);
+  const stored = await findCommand(knex, schemas, command.commandId);
   if (!stored) throw new Error(`command ${command.commandId} vanished after a duplicate insert`);
   return { status: 'duplicate', stored };
 };

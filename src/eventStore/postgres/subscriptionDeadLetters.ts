@@ -1,4 +1,5 @@
 import type { FailureReason } from '../../errors/index.js';
+import type { EventSchemas } from '../../eventSchemas/index.js';
 import type { RecordedEvent } from '../../messages/index.js';
 import { type EventRow, eventColumns, rowToEvent } from './rowToEvent.js';
 import { type Db, query } from './sql.js';
@@ -100,6 +101,7 @@ export const countDeadLetters = async (db: Db, subscription: string): Promise<Ma
 /** Parked events whose replay was asked for, with the events themselves, in commit order. */
 export const requestedRetries = async (
   tx: Db,
+  schemas: EventSchemas,
   subscription: string,
   partition: number,
 ): Promise<RecordedEvent[]> => {
@@ -111,7 +113,7 @@ export const requestedRetries = async (
      order by e.transaction_id, e.global_position`,
     [subscription, partition],
   );
-  return rows.map(rowToEvent);
+  return rows.map((row) => rowToEvent(row, schemas));
 };
 
 export const hasRequestedRetries = async (

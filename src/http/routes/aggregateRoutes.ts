@@ -115,6 +115,6 @@ export const aggregateRoutes = (ctx: ApiContext): ApiRoute[] => [
     summary: 'The global event feed, in commit-safe order; page with `after` = the previous `next`',
     query: EventFeedQuery.extend({ aggregateType: AggregateType.optional() }),
     responses: { 200: '{ events, next }' },
-    handler: async ({ query }) => queryAnswer(await eventFeed(ctx.knex, query)),
+    handler: async ({ query }) => queryAnswer(await eventFeed(ctx.knex, ctx.registry.schemas, query)),
   }),
 ];

@@ -114,9 +114,10 @@ export const projectionRoutes = (ctx: ApiContext): ApiRoute[] => {
         if (rebuilds.has(projection.name)) {
           throw new HttpError(409, 'REBUILD_RUNNING', `${projection.name} is being rebuilt by this pod`);
         }
-        const running = rebuildProjection(ctx.knex, projection, { logger: ctx.logger }).finally(() =>
-          rebuilds.delete(projection.name),
-        );
+        const running = rebuildProjection(ctx.knex, projection, {
+          schemas: ctx.registry.schemas,
+          logger: ctx.logger,
+        }).finally(() => rebuilds.delete(projection.name));
         rebuilds.set(projection.name, running);
         if (!query.wait) {
           running.then(

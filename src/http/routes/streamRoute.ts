@@ -94,6 +94,7 @@ export const streamRoute = (ctx: ApiContext): ApiRoute => {
         try {
           await writeEventStream(res, {
             db: ctx.knex,
+            schemas: ctx.registry.schemas,
             wakeup: ctx.wakeup,
             filter: {
               ...(query.aggregateType ? { aggregateType: query.aggregateType } : {}),

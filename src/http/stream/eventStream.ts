@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { Knex } from '@mikro-orm/postgresql';
+import type { EventSchemas } from '../../eventSchemas/index.js';
 import { type Checkpoint, checkpointOf, readEventBatch, wholeStream } from '../../eventStore/index.js';
 import type { RecordedEvent } from '../../messages/index.js';
 import type { Wakeup } from '../../subscriptions/index.js';
@@ -13,6 +14,8 @@ export type StreamFilter = {
 
 export type EventStreamOptions = {
   readonly db: Knex;
+  /** Events are sent in their current shape. */
+  readonly schemas: EventSchemas;
   readonly wakeup: Wakeup;
   readonly filter: StreamFilter;
   readonly after: Checkpoint;
@@ -58,7 +61,7 @@ export const writeEventStream = async (res: ServerResponse, options: EventStream
   };
   while (!signal.aborted) {
     const seen = wakeup.generation;
-    const batch = await readEventBatch(db, {
+    const batch = await readEventBatch(db, options.schemas, {
       after: position,
       filter: batchFilter,
       partition: wholeStream,

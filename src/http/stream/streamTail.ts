@@ -1,4 +1,5 @@
 import type { Knex } from '@mikro-orm/postgresql';
+import { noEventSchemas } from '../../eventSchemas/index.js';
 import { type Checkpoint, readEventBatch, startOfStream, wholeStream } from '../../eventStore/index.js';
 
 /**
@@ -7,4 +8,12 @@ import { type Checkpoint, readEventBatch, startOfStream, wholeStream } from '../
  * committed after this call, or held back above the horizon, is still ahead of it.
  */
 export const streamTail = async (db: Knex): Promise<Checkpoint> =>
-  (await readEventBatch(db, { after: startOfStream, filter: {}, partition: wholeStream, limit: 0 })).next;
+  // zero events are read: no schema is needed to find the tail
+  (
+    await readEventBatch(db, noEventSchemas, {
+      after: startOfStream,
+      filter: {},
+      partition: wholeStream,
+      limit: 0,
+    })
+  ).next;

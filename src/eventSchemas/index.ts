@@ -1,0 +1,3 @@
+export * from './eventSchemaError.js';
+export * from './eventSchemas.js';
+export * from './eventVersions.js';
