@@ -68,6 +68,22 @@ describe.skipIf(chromiumMissing)(title, () => {
     const diagram = (await page.textContent('#story-chart svg')) ?? '';
     for (const text of ['order-payment/ui-pm-1', 'v1 OrderPlacedHandled', 'ConfirmPayment ✓'])
       expect(diagram).toContain(text);
+    // the process manager's commands are arrows from its instance, not from the events that caused them
+    const { steps } = (await call(`${url}/v1/correlations/ui-pm-story`, { headers: withKey(keys.reader) }))
+      .body as { steps: unknown[] };
+    // a string, so the test runner's transform leaves the browser's own import() alone
+    const text: string = await page.evaluate(
+      `import('/ui/storyView.js').then((view) => view.storyDiagram(${JSON.stringify(steps)}))`,
+    );
+    const alias = (actor: string) => new RegExp(`participant (p\\d+) as ${actor}\n`).exec(text)?.[1];
+    const [pm, order, payment] = ['order-payment/ui-pm-1', 'order/ui-pm-1', 'payment/ui-pm-1'].map(alias);
+    for (const line of [
+      `client->>${order}: PlaceOrder ✓`,
+      `${pm}->>${payment}: RequestPayment ✓`,
+      `${pm}->>${order}: InitiatePayment ✓`,
+      `${pm}->>${order}: ConfirmPayment ✓`,
+    ])
+      expect(text).toContain(line);
 
     // the process manager's first step opens its chart at v1: waiting for the payment, its deadline pending
     await page.click('#story-steps a:has-text("order-payment/ui-pm-1 v1 OrderPlacedHandled")');

@@ -8,7 +8,28 @@ const safe = (text) => String(text).replace(/[;#:<>]/g, ' ');
 
 const actorOf = (step) => `${step.aggregateType}/${step.aggregateId}`;
 
-/** Mermaid sequenceDiagram text: each command an arrow from its cause's actor, each event a note. */
+const PROCESS_MANAGER = 'process-manager:';
+
+/**
+ * Who sent a command: the process-manager instance that handled its cause when a process manager
+ * issued it (its Handled event shares the cause), else the actor of its cause; undefined: a client.
+ */
+const senderOf = (step, steps, byId) => {
+  if (step.issuedBy?.startsWith(PROCESS_MANAGER)) {
+    const name = step.issuedBy.slice(PROCESS_MANAGER.length);
+    const handled = steps.find(
+      (other) =>
+        other.kind === 'event' &&
+        other.aggregateType === name &&
+        (other.id === step.causationId || other.causationId === step.causationId),
+    );
+    if (handled) return actorOf(handled);
+  }
+  const cause = byId.get(step.causationId);
+  return cause ? actorOf(cause) : undefined;
+};
+
+/** Mermaid sequenceDiagram text: each command an arrow from its sender, each event a note. */
 export const storyDiagram = (steps) => {
   const byId = new Map(steps.map((step) => [step.id, step]));
   const actors = [];
@@ -23,8 +44,8 @@ export const storyDiagram = (steps) => {
       lines.push(`  Note over ${target}: v${step.version} ${safe(step.type)}`);
       continue;
     }
-    const cause = byId.get(step.causationId);
-    const from = cause ? alias(actorOf(cause)) : 'client';
+    const sender = senderOf(step, steps, byId);
+    const from = sender ? alias(sender) : 'client';
     const answer = step.status === 'accepted' ? '✓' : `✗ ${safe(step.code)}`;
     lines.push(`  ${from}->>${target}: ${safe(step.type)} ${answer}`);
   }
