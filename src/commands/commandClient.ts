@@ -19,16 +19,16 @@ import {
   checkEnvelope,
   type RejectedResult,
 } from '../messages/index.js';
-import { openRedis, queueOptions } from '../services/index.js';
+import { openRedis } from '../services/index.js';
 import { withSpan } from '../tracing/index.js';
 import { buildEnvelope } from './buildEnvelope.js';
 import { commandAttributes } from './commandAttributes.js';
 import { type CommandReply, replyChannel } from './commandReply.js';
-import { type CommandStatus, readCommandStatus } from './commandStatus.js';
+import { type CommandStatus, finishedResult, readCommandStatus } from './commandStatus.js';
 import { createConnectionErrorReporter, redisLabel } from './connectionErrorReporter.js';
 import { commandJobOptions } from './jobOptions.js';
 import { ReplyListener } from './replyListener.js';
-import { shardFor, shardQueueName } from './shardFor.js';
+import { shardFor, shardQueueName, shardQueueOptions } from './shardFor.js';
 
 export type CommandClientOptions = {
   readonly redisUrl?: string;
@@ -104,8 +104,7 @@ export const createCommandClient = (options: CommandClientOptions = {}): Command
   const queue = (shard: number) => {
     let found = queues.get(shard);
     if (!found) {
-      const name = shardQueueName(shard);
-      found = reporter.watch(new Queue(name, queueOptions(connection, prefix, name)));
+      found = reporter.watch(new Queue(shardQueueName(shard), shardQueueOptions(connection, prefix, shard)));
       queues.set(shard, found);
     }
     return found;
@@ -118,7 +117,7 @@ export const createCommandClient = (options: CommandClientOptions = {}): Command
     const job = await queue(shard).getJob(commandId);
     if (!job) return undefined;
     return state === 'completed'
-      ? { status: 'completed', shard, commandId, result: job.returnvalue as CommandResult }
+      ? { status: 'completed', shard, commandId, result: finishedResult(job) }
       : { status: 'failed', shard, commandId, reason: job.failedReason };
   };
 

@@ -1,6 +1,7 @@
 import type { Queue } from 'bullmq';
 import { parseFailureReason } from '../errors/index.js';
-import type { CommandResult } from '../messages/index.js';
+import type { CommandEnvelope, CommandResult } from '../messages/index.js';
+import { fullResult, type StoredResult } from './storedResult.js';
 
 export type CommandStatus =
   | { readonly status: 'queued' | 'running'; readonly commandId: string }
@@ -14,6 +15,10 @@ export type CommandStatus =
       readonly failedAt?: string;
     }
   | { readonly status: 'unknown'; readonly commandId: string };
+
+/** A completed job's answer, whole again (the job keeps it trimmed: storedResult). */
+export const finishedResult = (job: { returnvalue: unknown; data: unknown }): CommandResult =>
+  fullResult(job.returnvalue as StoredResult, job.data as CommandEnvelope);
 
 /** Looks a command up in the shard queues (a command id does not say which shard holds it). */
 export const readCommandStatus = async (
@@ -30,7 +35,7 @@ export const readCommandStatus = async (
   // read after the state: a finished job's hash holds its result
   const job = await queue.getJob(commandId);
   if (!job) return { status: 'unknown', commandId };
-  if (state === 'completed') return { status: 'done', commandId, result: job.returnvalue as CommandResult };
+  if (state === 'completed') return { status: 'done', commandId, result: finishedResult(job) };
   const { code, message } = parseFailureReason(job.failedReason ?? '');
   return {
     status: 'failed',

@@ -5,14 +5,15 @@ import type { ChronicleConfig } from '../config/index.js';
 import { createOrm, type Orm } from '../db/index.js';
 import { createPostgresEventStore, type EventStore } from '../eventStore/index.js';
 import { createLogger, type LoggerPort } from '../logging/index.js';
-import type { CommandEnvelope, CommandResult } from '../messages/index.js';
+import type { CommandEnvelope } from '../messages/index.js';
 import type { ReadinessCheck } from '../observability/index.js';
 import { openRedis, queueOptions, type RedisConnection } from '../services/index.js';
 import { commandJobProcessor } from './commandJobProcessor.js';
 import { publishReply } from './commandReply.js';
 import type { RetryPolicy } from './retryInPlace.js';
 import { ShardConcurrencyGuard } from './shardConcurrencyGuard.js';
-import { shardQueueName } from './shardFor.js';
+import { shardQueueName, shardQueueOptions } from './shardFor.js';
+import { fullResult, type StoredResult, storedResult } from './storedResult.js';
 
 export type CommandWorkerOptions = {
   readonly config: ChronicleConfig;
@@ -54,10 +55,11 @@ export class CommandWorker {
     const connection = openRedis(config, { maxRetriesPerRequest: null });
     const lockDuration = config.commandLockMs;
     const workers: Worker[] = [];
-    const queues = Array.from({ length: config.shards }, (_, shard) => {
-      const name = shardQueueName(shard);
-      return new Queue(name, queueOptions(connection, config.queuePrefix, name));
-    });
+    const queues = Array.from(
+      { length: config.shards },
+      (_, shard) =>
+        new Queue(shardQueueName(shard), shardQueueOptions(connection, config.queuePrefix, shard)),
+    );
     const guard = new ShardConcurrencyGuard(queues, () => workers, connection, logger);
     await Promise.all(queues.map((queue) => queue.setGlobalConcurrency(1)));
     // aborted on stop: a command waiting out an outage goes back to the head of its queue
@@ -71,17 +73,22 @@ export class CommandWorker {
         logger,
         stopping: stopping.signal,
       });
-      const worker = new Worker<CommandEnvelope, CommandResult>(name, processJob, {
-        ...queueOptions(connection, config.queuePrefix, name),
-        concurrency: 1,
-        lockDuration,
-        // renewed three times per lock period, so a busy pod keeps it; a dead pod's lock runs out
-        // within lockDuration, and the next stalled check (every third of it) takes the job over
-        lockRenewTime: Math.max(100, Math.floor(lockDuration / 3)),
-        stalledInterval: Math.max(500, Math.floor(lockDuration / 3)),
-        maxStalledCount: 10,
-        autorun: true,
-      });
+      // the job keeps the result trimmed (storedResult); the waiting client hears it whole
+      const worker = new Worker<CommandEnvelope, StoredResult>(
+        name,
+        async (job, token) => storedResult(await processJob(job, token), job.data),
+        {
+          ...queueOptions(connection, config.queuePrefix, name),
+          concurrency: 1,
+          lockDuration,
+          // renewed three times per lock period, so a busy pod keeps it; a dead pod's lock runs out
+          // within lockDuration, and the next stalled check (every third of it) takes the job over
+          lockRenewTime: Math.max(100, Math.floor(lockDuration / 3)),
+          stalledInterval: Math.max(500, Math.floor(lockDuration / 3)),
+          maxStalledCount: 10,
+          autorun: true,
+        },
+      );
       worker.on('error', (error) => logger.error({ err: error, queue: name }, 'worker error'));
       // once the job is finished in Redis (so status() agrees), the waiting client hears the answer
       worker.on('completed', (job, result) =>
@@ -89,7 +96,7 @@ export class CommandWorker {
           status: 'completed',
           shard,
           commandId: job.data.commandId,
-          result,
+          result: fullResult(result, job.data),
         }),
       );
       // one attempt per job: a failure is final (a dead letter)

@@ -1,3 +1,5 @@
+import { queueOptions, type RedisConnection } from '../services/index.js';
+
 /**
  * Routes an aggregate to one of `shards` queues. FNV-1a over "type/id": stable across processes,
  * releases and platforms, so every pod sends an aggregate's commands to the same queue.
@@ -13,3 +15,18 @@ export const shardFor = (aggregateType: string, aggregateId: string, shards: num
 };
 
 export const shardQueueName = (shard: number): string => `commands-${shard}`;
+
+/**
+ * How many entries each shard queue's event stream keeps (BullMQ's default is 10,000). Nothing in
+ * Chronicle reads that stream (answers come on reply channels), and each finished command adds
+ * four or five entries, the last with its result: at the default, 8 shards held about 80,000
+ * entries. Trimming is approximate (whole stream nodes), so 100 to 200 stay, enough to look at a
+ * shard's last moments with XREVRANGE.
+ */
+export const SHARD_EVENTS_KEPT = 100;
+
+/** A shard queue's options, the same for every Queue made on it (BullMQ stores the cap in the queue). */
+export const shardQueueOptions = (connection: RedisConnection, prefix: string, shard: number) => ({
+  ...queueOptions(connection, prefix, shardQueueName(shard)),
+  streams: { events: { maxLen: SHARD_EVENTS_KEPT } },
+});
