@@ -4,6 +4,20 @@ import { queueOptions, type RedisConnection } from '../services/index.js';
 import { DEADLINES_QUEUE, type DeadlineJob } from './deadlineQueue.js';
 import type { ProcessManager } from './defineProcessManager.js';
 import { handleRoutedInput, type ProcessRuntime } from './handleRoutedInput.js';
+import type { RoutedInput } from './processTypes.js';
+
+/**
+ * A due deadline as an input of its instance: input id = deadline id (so it is handled once), its
+ * cause the event that scheduled it. The deadline worker and the in-memory runtime's clock fire
+ * deadlines through this.
+ */
+export const deadlineInput = (job: DeadlineJob): RoutedInput => ({
+  key: job.key,
+  inputId: job.deadlineId,
+  correlationId: job.correlationId,
+  causationId: job.scheduledBy,
+  input: { ...job.input, source: { deadlineId: job.deadlineId } },
+});
 
 /**
  * Fires due deadlines: each job's input goes to its instance like any input (input id = deadline
@@ -22,17 +36,10 @@ export const startDeadlineWorker = (options: {
 }): Worker<DeadlineJob> => {
   const byName = new Map(options.processManagers.map((pm) => [pm.name, pm]));
   const fire = async (job: Job<DeadlineJob>) => {
-    const { processManager: name, key, deadlineId, input, correlationId, scheduledBy } = job.data;
-    const processManager = byName.get(name);
+    const processManager = byName.get(job.data.processManager);
     // another deployment's process manager shares the queue prefix: leave its job to it
-    if (!processManager) throw new Error(`no process manager "${name}" in this pod`);
-    await handleRoutedInput(options.runtime, processManager, {
-      key,
-      inputId: deadlineId,
-      correlationId,
-      causationId: scheduledBy,
-      input: { ...input, source: { deadlineId } },
-    });
+    if (!processManager) throw new Error(`no process manager "${job.data.processManager}" in this pod`);
+    await handleRoutedInput(options.runtime, processManager, deadlineInput(job.data));
   };
   const worker = new Worker<DeadlineJob>(DEADLINES_QUEUE, fire, {
     ...queueOptions(options.connection, options.prefix, DEADLINES_QUEUE),

@@ -4,7 +4,11 @@ import type { ProcessManager } from './defineProcessManager.js';
 import { handledInputEventId } from './processIds.js';
 import type { ProcessOutput, RoutedInput } from './processTypes.js';
 
-export type OutputPorts = { readonly client: CommandClient; readonly deadlines: DeadlineQueue };
+/** Where outputs go: a command client (BullMQ, or the in-memory runtime's queue) and a deadline queue. */
+export type OutputPorts = {
+  readonly client: Pick<CommandClient, 'send'>;
+  readonly deadlines: Pick<DeadlineQueue, 'schedule' | 'cancel'>;
+};
 
 /**
  * Sends an input's outputs, in order: commands (causation = the input, its correlation, replies to

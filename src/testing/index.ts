@@ -1,6 +1,15 @@
-// chronicle/testing: given/when/then specs for aggregates and process managers, run as the workers run them.
+// chronicle/testing: given/when/then specs for aggregates and process managers, run as the workers
+// run them, and an in-memory runtime for domain flows across both.
 
-// and for process managers: given inputs, when an input, then commands and deadlines
+// domain flows: aggregates and process managers together, in memory, on a test clock
+export { createInMemoryEventStore, type InMemoryEventStore } from '../eventStore/index.js';
+export {
+  createInMemoryRuntime,
+  type InMemoryRuntime,
+  type InMemoryRuntimeOptions,
+  type InMemorySendOptions,
+} from './createInMemoryRuntime.js';
+// process managers: given inputs, when an input, then commands and deadlines
 export {
   type ExpectedSchedule,
   type ProcessSpec,
@@ -8,6 +17,7 @@ export {
   processSpecDefaults,
   rejectionOf,
 } from './processManagerSpec.js';
+// aggregates: given events, when a command, then events or a rejection
 export {
   type AggregateSpec,
   type ExpectedState,
@@ -18,3 +28,4 @@ export {
   specDefaults,
   specFor,
 } from './specFor.js';
+export { type ClockWatcher, createTestClock, type TestClock } from './testClock.js';

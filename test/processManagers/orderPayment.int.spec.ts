@@ -1,41 +1,26 @@
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { aggregates, domainEventSchemas, processManagers } from '../../actors/index.js';
 import { shardFor, shardQueueName } from '../../src/commands/index.js';
-import { createPostgresEventStore, type EventStore, query } from '../../src/eventStore/index.js';
+import { type EventStore, query } from '../../src/eventStore/index.js';
 import type { CommandRequest, RecordedEvent } from '../../src/messages/index.js';
-import { type ProcessManagerWorker, runProcessManagerWorker } from '../../src/processManagers/index.js';
 import { correlationStory } from '../../src/queries/index.js';
-import { fastSettings } from '../subscriptions/support.js';
-import { type CommandPath, createCommandPath } from '../support/commandPath.js';
+import type { CommandPath } from '../support/commandPath.js';
 import { placeOrder } from '../support/orderCommands.js';
+import { type OrderPaymentPods, startOrderPaymentPods } from '../support/orderPaymentPods.js';
 import { waitFor } from '../support/waitFor.js';
 
 const TIMEOUT_MS = 1_500;
 
 describe('order-payment: events of order X and payment X drive commands across both', () => {
+  let pods: OrderPaymentPods;
   let path: CommandPath;
   let store: EventStore;
-  let pm: ProcessManagerWorker;
-  const previousTimeout = process.env.ORDER_PAYMENT_TIMEOUT_MS;
 
   beforeAll(async () => {
-    process.env.ORDER_PAYMENT_TIMEOUT_MS = String(TIMEOUT_MS);
-    path = await createCommandPath();
-    store = createPostgresEventStore(path.db.orm, { schemas: domainEventSchemas });
-    await path.startWorker();
-    pm = await runProcessManagerWorker({
-      aggregates,
-      config: path.config,
-      processManagers,
-      settings: fastSettings('pm-1', { batchSize: 50 }),
-    });
+    pods = await startOrderPaymentPods(TIMEOUT_MS);
+    ({ path, store } = pods);
   });
-  afterAll(async () => {
-    await pm.stop();
-    await path.close();
-    process.env.ORDER_PAYMENT_TIMEOUT_MS = previousTimeout;
-  });
+  afterAll(() => pods.close());
 
   const stream = (streamType: string, streamId: string) => store.readStream({ streamType, streamId });
   const types = (events: readonly RecordedEvent[]) => events.map((event) => event.type);

@@ -4,6 +4,7 @@ import { ConcurrencyError } from '../../errors/index.js';
 import { currentSchemaVersion, type EventSchemas } from '../../eventSchemas/index.js';
 import type { AcceptedResult, RecordedEvent } from '../../messages/index.js';
 import type { AppendOutcome, AppendRequest } from '../eventStore.js';
+import { storedAppend } from '../storedAppend.js';
 import { findCommand } from './findCommand.js';
 import { notifyAppended } from './notifyAppended.js';
 import { type EventRow, eventColumns, rowToEvent } from './rowToEvent.js';
@@ -126,20 +127,9 @@ export const appendToStream = async (
     }
     const given = events.flatMap((event) => (event.eventId ? [event.eventId] : []));
     if (given.length === 0 || !isUniqueViolation(error, 'es_events_event_id_key')) throw error;
-    const stored = await storedEvents(knex, schemas, given);
-    const last = stored.at(-1);
-    if (!last) throw new Error(`events ${given.join(', ')} vanished after a duplicate insert`);
-    return {
-      status: 'duplicate',
-      result: {
-        status: 'accepted',
-        commandId: last.metadata.commandId,
-        aggregateType: last.streamType,
-        aggregateId: last.streamId,
-        version: last.version,
-        events: stored,
-      },
-    };
+    const duplicate = storedAppend(await storedEvents(knex, schemas, given));
+    if (!duplicate) throw new Error(`events ${given.join(', ')} vanished after a duplicate insert`);
+    return duplicate;
   }
   if (rows[0]?.head_version == null) {
     const actual = await streamVersion(knex, { streamType, streamId });

@@ -1,14 +1,11 @@
 import type { Knex } from '@mikro-orm/postgresql';
 import { v7 as uuidv7 } from 'uuid';
 import type { EventSchemas } from '../../eventSchemas/index.js';
+import { COMMAND_REJECTED, commandRejectedEvent, REJECTIONS_STREAM } from '../commandRejected.js';
 import type { RejectionOutcome, RejectionRequest } from '../eventStore.js';
 import { findCommand } from './findCommand.js';
 import { notifyAppended } from './notifyAppended.js';
 import { query } from './sql.js';
-
-/** The stream type of CommandRejected events: one stream per rejected process-manager command. */
-export const REJECTIONS_STREAM = 'chronicle.rejection';
-export const COMMAND_REJECTED = 'CommandRejected';
 
 /**
  * One statement, like an append (so the subscriptions' horizon still holds: it locks es_events
@@ -47,7 +44,8 @@ export const recordRejection = async (
   request: RejectionRequest,
 ): Promise<RejectionOutcome> => {
   const { command, rejection, answerTo } = request;
-  const correlationId = command.correlationId ?? command.commandId;
+  const rejected = commandRejectedEvent(request);
+  const { correlationId } = rejected.metadata;
   const [row] = await query<{ recorded: number; appended: number }>(knex, rejectionSql, [
     request.streamType,
     request.streamId,
@@ -70,16 +68,8 @@ export const recordRejection = async (
     REJECTIONS_STREAM,
     uuidv7(),
     COMMAND_REJECTED,
-    JSON.stringify({
-      commandId: command.commandId,
-      aggregateType: request.streamType,
-      aggregateId: request.streamId,
-      commandType: command.type,
-      code: rejection.code,
-      message: rejection.message,
-      answerTo: answerTo ?? null,
-    }),
-    JSON.stringify({ commandId: command.commandId, correlationId, causationId: command.commandId }),
+    JSON.stringify(rejected.data),
+    JSON.stringify(rejected.metadata),
   ]);
   if (row?.appended) await notifyAppended(knex, REJECTIONS_STREAM);
   if (row?.recorded) return { status: 'recorded' };

@@ -1,0 +1,267 @@
+import { ActorHost, hydrateActor } from '../actorHost/index.js';
+import { type Aggregate, type AggregateState, createAggregateRegistry } from '../aggregate/index.js';
+import { buildEnvelope } from '../commands/index.js';
+import { ChronicleError } from '../errors/index.js';
+import {
+  commandFingerprint,
+  createInMemoryEventStore,
+  type InMemoryEventStore,
+  reusedCommandId,
+} from '../eventStore/index.js';
+import {
+  type CommandEnvelope,
+  type CommandRequest,
+  type CommandResult,
+  checkEnvelope,
+  type RecordedEvent,
+} from '../messages/index.js';
+import {
+  createProcessInstances,
+  type DeadlineJob,
+  deadlineInput,
+  foldProcessEvents,
+  handleProcessEvents,
+  handleRoutedInput,
+  initialProcessState,
+  type ProcessManager,
+  type ProcessRuntime,
+  processManagerFilter,
+} from '../processManagers/index.js';
+import { createTestClock, type TestClock } from './testClock.js';
+
+export type InMemoryRuntimeOptions = {
+  readonly aggregates: readonly Aggregate[];
+  readonly processManagers?: readonly ProcessManager[];
+  /** Time for envelopes, recorded events and deadlines. Default: a test clock started now. */
+  readonly clock?: TestClock;
+};
+
+export type InMemorySendOptions = {
+  /** Run the process managers to quiescence before answering (default true); else call settle(). */
+  readonly settle?: boolean;
+};
+
+export type InMemoryRuntime = {
+  /**
+   * Runs the command at once, as a command pod would (the same precheck, decide, append and
+   * ledger), and answers as `client.send(request, { wait: true })` does: the same id and command
+   * again is answered with the first answer, the id with another command is COMMAND_ID_REUSED.
+   * Then the process managers run to quiescence, unless `{ settle: false }`.
+   */
+  send(request: CommandRequest, options?: InMemorySendOptions): Promise<CommandResult>;
+  /**
+   * Runs until nothing is left to do: every event delivered to every process manager (in commit
+   * order), every command they sent run (in the order sent), every deadline due by now fired.
+   */
+  settle(): Promise<void>;
+  /** A stream's events: an aggregate's, a process-manager instance's (type = its name), any. */
+  events(streamType: string, streamId: string): Promise<RecordedEvent[]>;
+  /** An aggregate's state (or a process-manager instance's), folded from its events. */
+  state(streamType: string, streamId: string): Promise<AggregateState>;
+  /**
+   * The event store, for the command ledger (findCommand), correlations (correlationStory), and
+   * rows as an older release stored them (insertStored).
+   */
+  readonly store: InMemoryEventStore;
+  readonly clock: TestClock;
+  /** Stops watching the clock and drops the live actors. */
+  close(): void;
+};
+
+type Job = { readonly envelope: CommandEnvelope; result?: CommandResult };
+type Deadline = { readonly job: DeadlineJob; readonly at: number; readonly order: number; fired: boolean };
+
+/**
+ * Chronicle without Redis or PostgreSQL, for testing domain flows in milliseconds: commands run
+ * through the command pods' ActorHost (precheck, decide, append, ledger, rejections recorded) on
+ * an in-memory event store, process managers through the process-manager pods' handlers
+ * (routeEvent, decideProcessInput, the Handled append, dispatchOutputs), deadlines on a test
+ * clock. Only the transport is replaced: queues by an in-memory FIFO, the subscription by
+ * delivery in commit order, BullMQ's delayed jobs by the clock. See docs/testing.md.
+ * @example
+ * const clock = createTestClock();
+ * const runtime = createInMemoryRuntime({ aggregates, processManagers: [orderPayment], clock });
+ * await runtime.send({ aggregateType: 'order', aggregateId: 'o-1', type: 'PlaceOrder', payload });
+ * expect((await runtime.events('payment', 'o-1')).map((e) => e.type)).toEqual(['PaymentRequested']);
+ * await clock.advance(15 * 60_000);
+ * expect((await runtime.state('order', 'o-1')).value).toBe('cancelled');
+ */
+export const createInMemoryRuntime = (options: InMemoryRuntimeOptions): InMemoryRuntime => {
+  const clock = options.clock ?? createTestClock();
+  const registry = createAggregateRegistry(options.aggregates);
+  const store = createInMemoryEventStore({ schemas: registry.schemas, now: clock.now });
+  const processManagers = options.processManagers ?? [];
+  const host = new ActorHost(store, registry);
+  const jobs = new Map<string, Job>();
+  const queue: Job[] = [];
+  const deadlines = new Map<string, Deadline>();
+  const checkpoints = new Map(processManagers.map((pm) => [pm.name, 0]));
+  let scheduled = 0;
+
+  const runJob = async (job: Job): Promise<CommandResult> => {
+    try {
+      job.result = await host.handle(job.envelope);
+      return job.result;
+    } catch (error) {
+      // a failed job is a dead letter: a resend of its id runs it again, as the client's does
+      jobs.delete(job.envelope.commandId);
+      throw error;
+    }
+  };
+
+  /** An id seen before: the same command is the same job, another command under it is refused. */
+  const known = (envelope: CommandEnvelope) => {
+    const job = jobs.get(envelope.commandId);
+    if (!job) return undefined;
+    return { job, reused: reusedCommandId(envelope, commandFingerprint(job.envelope)) };
+  };
+
+  const runtime: ProcessRuntime = {
+    instances: { ...createProcessInstances(store), now: clock.now },
+    client: {
+      send: (async (request: CommandRequest) => {
+        const envelope = buildEnvelope(request, clock.now());
+        const invalid = checkEnvelope(envelope);
+        if (invalid) return invalid;
+        // BullMQ keeps one job per id: a re-sent command is not enqueued again
+        const seen = known(envelope);
+        if (seen?.reused) return seen.reused;
+        if (!seen) {
+          const job: Job = { envelope };
+          jobs.set(envelope.commandId, job);
+          queue.push(job);
+        }
+        return { status: 'enqueued', commandId: envelope.commandId };
+      }) as ProcessRuntime['client']['send'],
+    },
+    deadlines: {
+      // a delayed job with id = deadline id: scheduling it again is a no-op
+      schedule: async (job, at) => {
+        if (!deadlines.has(job.deadlineId))
+          deadlines.set(job.deadlineId, {
+            job,
+            at: new Date(at).getTime(),
+            order: scheduled++,
+            fired: false,
+          });
+      },
+      cancel: async (deadlineId) => {
+        deadlines.delete(deadlineId);
+      },
+    },
+  };
+
+  const byName = new Map(processManagers.map((pm) => [pm.name, pm]));
+  const nextDeadline = () =>
+    [...deadlines.values()]
+      .filter((deadline) => !deadline.fired)
+      .sort((a, b) => a.at - b.at || a.order - b.order)[0];
+
+  /** The next event any process manager has not had yet, the earliest in commit order first. */
+  const nextDelivery = () => {
+    let next: { processManager: ProcessManager; event: RecordedEvent } | undefined;
+    for (const processManager of processManagers) {
+      const [event] = store.readAll(
+        checkpoints.get(processManager.name) ?? 0,
+        processManagerFilter(processManager),
+        1,
+      );
+      if (event && (!next || event.globalPosition < next.event.globalPosition))
+        next = { processManager, event };
+    }
+    return next;
+  };
+
+  /** One step of work, in the order the pods would most likely do it; false when there is none. */
+  const step = async (): Promise<boolean> => {
+    const job = queue.shift();
+    if (job) {
+      await runJob(job);
+      return true;
+    }
+    const delivery = nextDelivery();
+    if (delivery) {
+      const { processManager, event } = delivery;
+      // one partition in memory: every event in commit order
+      await handleProcessEvents(runtime, processManager, [event], {
+        subscription: processManager.subscription,
+        partition: 0,
+      });
+      checkpoints.set(processManager.name, event.globalPosition);
+      return true;
+    }
+    const deadline = nextDeadline();
+    if (deadline && deadline.at <= clock.now().getTime()) {
+      const processManager = byName.get(deadline.job.processManager);
+      if (!processManager) throw new Error(`no process manager "${deadline.job.processManager}"`);
+      deadline.fired = true;
+      await handleRoutedInput(runtime, processManager, deadlineInput(deadline.job));
+      return true;
+    }
+    return false;
+  };
+
+  // one operation at a time, as one shard queue and one partition would run them
+  let tail: Promise<unknown> = Promise.resolve();
+  const exclusive = <T>(operation: () => Promise<T>): Promise<T> => {
+    const run = tail.then(operation);
+    tail = run.catch(() => {});
+    return run;
+  };
+  const drain = async () => {
+    while (await step());
+  };
+
+  /** What the client's waiting send answers: the id the sender chose may name a job seen before. */
+  const answerOf = async (envelope: CommandEnvelope, chosenId: boolean): Promise<CommandResult> => {
+    const invalid = checkEnvelope(envelope);
+    if (invalid) return invalid;
+    const seen = chosenId ? known(envelope) : undefined;
+    if (seen?.reused) return seen.reused;
+    if (seen) {
+      // sent by a process manager and not run yet: the queue runs up to it
+      while (!seen.job.result && (await step()));
+      if (seen.job.result) return seen.job.result;
+    }
+    const job: Job = { envelope };
+    jobs.set(envelope.commandId, job);
+    return runJob(job);
+  };
+
+  const unwatch = clock.watch({ nextDue: () => nextDeadline()?.at, fireDue: () => exclusive(drain) });
+
+  return {
+    send: (request, sendOptions = {}) =>
+      exclusive(async () => {
+        const answer = await answerOf(buildEnvelope(request, clock.now()), request.commandId !== undefined);
+        if (sendOptions.settle !== false) await drain();
+        return answer;
+      }),
+    settle: () => exclusive(drain),
+    events: async (streamType, streamId) => store.readStream({ streamType, streamId }),
+    state: async (streamType, streamId) => {
+      const aggregate = registry.find(streamType);
+      if (aggregate) {
+        const { actor } = await hydrateActor(store, aggregate, streamId);
+        actor.stop();
+        return actor.state;
+      }
+      const processManager = byName.get(streamType);
+      if (!processManager)
+        throw new ChronicleError('UNKNOWN_AGGREGATE', `no aggregate or process manager "${streamType}"`);
+      const events = await store.readStream({ streamType, streamId });
+      const { snapshot, version } = foldProcessEvents(
+        processManager,
+        initialProcessState(processManager),
+        events,
+      );
+      return { value: snapshot.value, context: snapshot.context, version };
+    },
+    store,
+    clock,
+    close: () => {
+      unwatch();
+      host.stop();
+    },
+  };
+};
