@@ -3,6 +3,7 @@
  * figures read as ratios (the machines are shared and noisy). Results: bench/results/*.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { bullmqBaseline, insertBaseline } from './baselines.js';
 import { BENCH_SHARDS, commandThroughput } from './commandThroughput.js';
 import { emmettCommands, emmettHydration } from './emmettPeer.js';
@@ -14,7 +15,9 @@ const wanted = (name: string) => only.length === 0 || only.includes(name);
 const resultsDir = new URL('./results/', import.meta.url);
 mkdirSync(resultsDir, { recursive: true });
 const save = (name: string, figures: unknown) => {
-  const body = { name, measuredAt: new Date().toISOString(), node: process.version, figures };
+  // the machine's 1, 5 and 15 minute load averages when the part ended: the figures' context
+  const loadAverage = loadavg().map((value) => Number(value.toFixed(2)));
+  const body = { name, measuredAt: new Date().toISOString(), node: process.version, loadAverage, figures };
   writeFileSync(new URL(`${name}.json`, resultsDir), `${JSON.stringify(body, null, 2)}\n`);
   console.log(`\n${name}\n${JSON.stringify(figures, null, 2)}`);
 };

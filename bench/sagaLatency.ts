@@ -15,19 +15,27 @@ import { measureLoad, percentile, ratio } from './stats.js';
  * client. One operation = PlaceOrder (accepted) → the process manager requests payment X → the
  * provider (this bench) authorizes and captures at once → the process manager confirms order X;
  * timed from PlaceOrder accepted to OrderPaid stored. Beside it, the same run's single-command
- * latency (PlaceOrder with wait). The bench sees a new event as the workers do, by LISTEN on
- * chronicle_events (one query per notification per waiting saga), not by polling the table: 16
- * callers polling every 2 ms were ~8,000 queries a second on the database they measure.
+ * latency (PlaceOrder with wait) on a database and queues of its own with no process manager:
+ * on the saga's, each of those orders started a saga too, whose commands ran inside the
+ * single-command figures and whose backlog (two inputs per order) was still being handled when
+ * the sagas were timed (p99 at 16 callers: 6.8 s with it). The bench sees a new event as the
+ * workers do, by LISTEN on chronicle_events (one query per notification per waiting saga), not by
+ * polling: 16 callers polling every 2 ms were ~8,000 queries a second on the database measured.
  */
 export const sagaLatency = async (operations: number) => {
   const env = await benchEnvironment('saga');
-  const config: ChronicleConfig = {
-    databaseUrl: env.databaseUrl,
+  const singleEnv = await benchEnvironment('saga_single');
+  const configOf = (where: { databaseUrl: string; queuePrefix: string }): ChronicleConfig => ({
+    databaseUrl: where.databaseUrl,
     redisUrl: REDIS_URL,
     shards: BENCH_SHARDS,
-    queuePrefix: env.queuePrefix,
+    queuePrefix: where.queuePrefix,
     commandLockMs: 15_000,
-  };
+  });
+  const config = configOf(env);
+  const singleConfig = configOf(singleEnv);
+  const singleWorker = await CommandWorker.start({ config: singleConfig, aggregates, logger: silent });
+  const singleClient = createCommandClient(singleConfig);
   const worker = await CommandWorker.start({ config, aggregates, logger: silent });
   const pm = await runProcessManagerWorker({ aggregates, config, processManagers, logger: silent });
   const client = createCommandClient(config);
@@ -36,7 +44,6 @@ export const sagaLatency = async (operations: number) => {
   const notifications = await listenForEvents(config.databaseUrl, silent);
   const wakeup = new Wakeup();
   notifications.onEvents(() => wakeup.notify());
-  const never = new AbortController().signal;
   const until = async (streamType: string, id: string, type: string) => {
     for (;;) {
       // the generation before the query: a notification during it is not lost
@@ -47,20 +54,24 @@ export const sagaLatency = async (operations: number) => {
         [streamType, id, type],
       );
       if (row) return;
-      await wakeup.wait(seen, 100, never);
+      await wakeup.wait(seen, 100, new AbortController().signal);
     }
   };
   let run = 0;
-  const send = async (aggregateType: string, aggregateId: string, type: string, body: object = {}) => {
-    const result = await client.send({ aggregateType, aggregateId, type, payload: body }, { wait: true });
-    if (result.status !== 'accepted') throw new Error(`${type}: ${result.code} ${result.message}`);
-  };
+  const sendWith =
+    (through: typeof client) =>
+    async (aggregateType: string, aggregateId: string, type: string, body: object = {}) => {
+      const result = await through.send({ aggregateType, aggregateId, type, payload: body }, { wait: true });
+      if (result.status !== 'accepted') throw new Error(`${type}: ${result.code} ${result.message}`);
+    };
+  const send = sendWith(client);
+  const sendSingle = sendWith(singleClient);
   try {
     const figures: Record<string, unknown> = {};
     for (const concurrency of [1, 16]) {
       const prefix = `r${run++}`;
       const single = await measureLoad(operations, concurrency, (i) =>
-        send('order', `${prefix}-single-${i}`, 'PlaceOrder', payload),
+        sendSingle('order', `${prefix}-single-${i}`, 'PlaceOrder', payload),
       );
       // measureLoad times each whole operation; the saga's own latency starts once PlaceOrder is accepted
       const sagaMs: number[] = [];
@@ -95,7 +106,10 @@ export const sagaLatency = async (operations: number) => {
     await client.close();
     await pm.stop();
     await worker.stop();
+    await singleClient.close();
+    await singleWorker.stop();
     await orm.close(true);
     await env.drop();
+    await singleEnv.drop();
   }
 };
