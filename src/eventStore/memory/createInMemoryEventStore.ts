@@ -146,7 +146,7 @@ export const createInMemoryEventStore = (options: InMemoryEventStoreOptions): In
     log.push(...written);
     streams.set(keyOf(stream), [...existing, ...written]);
     for (const event of written) byEventId.set(event.eventId, event);
-    return written.map(read);
+    return written;
   };
 
   const append: EventStore['append'] = async (request: AppendRequest) => {
@@ -184,7 +184,7 @@ export const createInMemoryEventStore = (options: InMemoryEventStoreOptions): In
       aggregateType: request.streamType,
       aggregateId: request.streamId,
       version: expectedVersion + events.length,
-      events: written,
+      events: written.map(read),
     };
     return { status: 'appended', result };
   };
