@@ -14,6 +14,7 @@ const placed = {
     quantity: 1,
     totalPrice: 1,
     paymentMethod: 'CARD',
+    currency: 'EUR',
     placedAt: '2026-01-01T00:00:00.000Z',
   },
 };

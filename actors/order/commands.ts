@@ -7,6 +7,18 @@ import type { orderMachine } from './machine.js';
 /** A command without payload accepts `{}` or nothing at all. */
 const NoPayload = z.strictObject({}).default({});
 
+/** Currencies by ISO 4217 code, as the runtime's ICU data knows them. */
+const isoCurrencies: ReadonlySet<string> = new Set(Intl.supportedValuesOf('currency'));
+
+/** An ISO 4217 currency code: three upper-case letters naming a known currency. */
+export const Currency = z
+  .string()
+  .regex(/^[A-Z]{3}$/, 'an ISO 4217 code: three upper-case letters')
+  .refine((code) => isoCurrencies.has(code), 'not an ISO 4217 currency code');
+
+/** The currency of an order placed without one. */
+export const DEFAULT_CURRENCY = 'EUR';
+
 export const PlaceOrder = z.strictObject({
   customerId: z.string().min(1),
   productId: z.string().min(1),
@@ -14,6 +26,8 @@ export const PlaceOrder = z.strictObject({
   quantity: Quantity,
   totalPrice: Amount,
   paymentMethod: z.enum(paymentMethods),
+  /** ISO 4217; default EUR. */
+  currency: Currency.default(DEFAULT_CURRENCY),
 });
 export const InitiatePayment = NoPayload;
 export const ConfirmPayment = NoPayload;

@@ -16,7 +16,8 @@ export type ShippingStatus =
 export const shippingUpdates = ['IN_TRANSIT', 'DELIVERED'] as const;
 export type ShippingUpdate = (typeof shippingUpdates)[number];
 
-export type OrderPlacedData = {
+/** OrderPlaced as version 1 stored it: before orders had a currency (all were in euros). */
+export type OrderPlacedV1Data = {
   readonly customerId: string;
   readonly productId: string;
   readonly vendorId: string;
@@ -26,6 +27,9 @@ export type OrderPlacedData = {
   /** The placing command's issuedAt (ISO 8601). */
   readonly placedAt: string;
 };
+
+/** OrderPlaced version 2, the current one: the currency of the amounts (ISO 4217 code, e.g. EUR). */
+export type OrderPlacedData = OrderPlacedV1Data & { readonly currency: string };
 
 export type OrderPlaced = { readonly type: 'OrderPlaced'; readonly data: OrderPlacedData };
 export type OrderPaymentInitiated = {

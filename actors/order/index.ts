@@ -1,11 +1,18 @@
 import { defineAggregate } from 'chronicle';
 import { orderCommands } from './commands.js';
+import { orderEventSchemas } from './eventSchemas.js';
 import { orderMachine } from './machine.js';
 
 export * from './commands.js';
+export * from './eventSchemas.js';
 export type * from './events.js';
 export { paymentMethods, shippingUpdates } from './events.js';
 export * from './machine.js';
 
 /** An order: placed, paid (with retries after a failed attempt), shipped, or cancelled before it leaves. */
-export const order = defineAggregate({ type: 'order', machine: orderMachine, commands: orderCommands });
+export const order = defineAggregate({
+  type: 'order',
+  machine: orderMachine,
+  commands: orderCommands,
+  events: orderEventSchemas,
+});

@@ -9,11 +9,13 @@ describe('order: PlaceOrder', () => {
   it('places an order, stamped with the time the command was issued', () => {
     spec
       .when({ type: 'PlaceOrder', data: placeOrder })
-      .then([{ type: 'OrderPlaced', data: { ...placeOrder, placedAt: specDefaults.issuedAt } }])
+      .then([
+        { type: 'OrderPlaced', data: { ...placeOrder, currency: 'EUR', placedAt: specDefaults.issuedAt } },
+      ])
       .thenState({
         value: { placed: { payment: 'pending', shipping: 'waitingForPayment' } },
         context: {
-          details: { ...placeOrder, placedAt: specDefaults.issuedAt },
+          details: { ...placeOrder, currency: 'EUR', placedAt: specDefaults.issuedAt },
           paymentStatus: 'PENDING',
           shippingStatus: 'WAITING_FOR_PAYMENT',
         },
@@ -23,8 +25,22 @@ describe('order: PlaceOrder', () => {
   it('takes its time from the envelope only, so deciding twice gives the same events', () => {
     const issuedAt = '2030-06-15T08:30:00.000Z';
     const when = () => spec.when({ type: 'PlaceOrder', data: placeOrder, envelope: { issuedAt } });
-    when().then([{ type: 'OrderPlaced', data: { ...placeOrder, placedAt: issuedAt } }]);
+    when().then([{ type: 'OrderPlaced', data: { ...placeOrder, currency: 'EUR', placedAt: issuedAt } }]);
     expect(when().decision).toEqual(when().decision);
+  });
+
+  it('places an order in the currency given (ISO 4217), euros when none is', () => {
+    spec
+      .when({ type: 'PlaceOrder', data: { ...placeOrder, currency: 'USD' } })
+      .then([
+        { type: 'OrderPlaced', data: { ...placeOrder, currency: 'USD', placedAt: specDefaults.issuedAt } },
+      ]);
+  });
+
+  it.each(['usd', 'EURO', 'XYZ', ''])('is rejected with VALIDATION for the currency %j', (currency) => {
+    spec
+      .when({ type: 'PlaceOrder', data: { ...placeOrder, currency } })
+      .thenRejected('VALIDATION', /currency/);
   });
 
   it('accepts a free order (total price 0)', () => {

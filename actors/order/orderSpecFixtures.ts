@@ -12,7 +12,7 @@ export const placeOrder = {
 
 export const placed: OrderEvent = {
   type: 'OrderPlaced',
-  data: { ...placeOrder, placedAt: '2025-01-01T09:00:00.000Z' },
+  data: { ...placeOrder, currency: 'EUR', placedAt: '2025-01-01T09:00:00.000Z' },
 };
 export const initiated: OrderEvent = { type: 'OrderPaymentInitiated', data: {} };
 export const paid: OrderEvent = { type: 'OrderPaid', data: {} };

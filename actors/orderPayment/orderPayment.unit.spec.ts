@@ -13,6 +13,7 @@ const placed = {
     quantity: 2,
     totalPrice: 120,
     paymentMethod: 'CARD',
+    currency: 'EUR',
     placedAt: '2025-01-01T11:59:00.000Z',
   },
 } as const;

@@ -25,6 +25,8 @@ export type OrderRow = {
   readonly paymentStatus: PaymentStatus;
   readonly shippingStatus: ShippingStatus;
   readonly totalPrice: number;
+  /** ISO 4217 code of totalPrice. */
+  readonly currency: string;
   readonly quantity: number;
   readonly createdAt: string;
   readonly updatedAt: string;
@@ -44,6 +46,7 @@ type Row = {
   payment_status: PaymentStatus;
   shipping_status: ShippingStatus;
   total_price: string;
+  currency: string;
   quantity: number;
   created_at: Date;
   updated_at: Date;
@@ -89,6 +92,7 @@ export const listOrders = (db: Knex, input: unknown): Promise<QueryResult<Orders
         paymentStatus: row.payment_status,
         shippingStatus: row.shipping_status,
         totalPrice: Number(row.total_price),
+        currency: row.currency,
         quantity: row.quantity,
         createdAt: new Date(row.created_at).toISOString(),
         updatedAt: new Date(row.updated_at).toISOString(),

@@ -85,12 +85,12 @@ const fold = (events: readonly RecordedOrderEvent[]) => {
  */
 const write = `
   with placed as (
-    insert into orders_view (order_id, customer_id, payment_status, shipping_status, total_price, quantity,
-      created_at, updated_at, version)
-    select r.order_id, r.customer_id, r.payment_status, r.shipping_status, r.total_price, r.quantity,
-      r.created_at, r.updated_at, r.version
+    insert into orders_view (order_id, customer_id, payment_status, shipping_status, total_price, currency,
+      quantity, created_at, updated_at, version)
+    select r.order_id, r.customer_id, r.payment_status, r.shipping_status, r.total_price, r.currency,
+      r.quantity, r.created_at, r.updated_at, r.version
     from jsonb_to_recordset(?::jsonb) as r(order_id text, customer_id text, payment_status text,
-      shipping_status text, total_price numeric, quantity integer, created_at timestamptz,
+      shipping_status text, total_price numeric, currency text, quantity integer, created_at timestamptz,
       updated_at timestamptz, version integer)
     on conflict (order_id) do nothing
     returning order_id
@@ -119,6 +119,7 @@ const handleBatch = async (events: readonly RecordedOrderEvent[], tx: Knex.Trans
     payment_status: row.paymentStatus,
     shipping_status: row.shippingStatus,
     total_price: row.placed.totalPrice,
+    currency: row.placed.currency,
     quantity: row.placed.quantity,
     created_at: row.createdAt,
     updated_at: row.updatedAt,

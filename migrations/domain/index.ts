@@ -1,6 +1,7 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261123000003OrderReadModels } from './Migration20261123000003OrderReadModels.js';
 import { Migration20261129000001OrderTotalsOrders } from './Migration20261129000001OrderTotalsOrders.js';
+import { Migration20261129000030OrdersViewCurrency } from './Migration20261129000030OrdersViewCurrency.js';
 
 /**
  * The sample domain's schema (its read models), in order, applied after the runtime's by
@@ -9,4 +10,5 @@ import { Migration20261129000001OrderTotalsOrders } from './Migration20261129000
 export const domainMigrations: readonly MigrationObject[] = [
   { name: 'Migration20261123000003OrderReadModels', class: Migration20261123000003OrderReadModels },
   { name: 'Migration20261129000001OrderTotalsOrders', class: Migration20261129000001OrderTotalsOrders },
+  { name: 'Migration20261129000030OrdersViewCurrency', class: Migration20261129000030OrdersViewCurrency },
 ];

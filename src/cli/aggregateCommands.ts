@@ -5,7 +5,7 @@ import { createCommandClient } from '../commands/index.js';
 import type { ChronicleConfig } from '../config/index.js';
 import { migrate } from '../db/index.js';
 import { createPostgresEventStore, type EventStore } from '../eventStore/index.js';
-import { correlationStory } from '../queries/index.js';
+import { aggregateStateAt, correlationStory, IsoTime } from '../queries/index.js';
 import { requireServices } from '../services/index.js';
 import { CliUsageError, EXIT, printError, printJson } from './cliOutput.js';
 import { withOrm } from './withOrm.js';
@@ -96,17 +96,45 @@ export const eventsCommand = (
     return events.length === 0 ? EXIT.rejected : EXIT.ok;
   });
 
+/** `state <type> <id> --at <time>`: the state after the last event recorded at or before `time`. */
+const stateAtTime = (
+  config: ChronicleConfig,
+  registry: AggregateRegistry,
+  streamType: string,
+  streamId: string,
+  time: string,
+): Promise<number> => {
+  if (!IsoTime.safeParse(time).success)
+    throw new CliUsageError(`--at "${time}": an ISO 8601 date-time with offset, e.g. 2026-11-29T10:00:00Z`);
+  return withStore(config, registry, async (store) => {
+    const result = await aggregateStateAt(store, registry, {
+      aggregateType: streamType,
+      aggregateId: streamId,
+      time,
+    });
+    if (result.status !== 'ok') {
+      printError(result.message);
+      return EXIT.rejected;
+    }
+    const { value, context, version } = result.data;
+    printJson({ value, context, version, time });
+    return EXIT.ok;
+  });
+};
+
 export const stateCommand = (
   config: ChronicleConfig,
   registry: AggregateRegistry,
   streamType: string,
   streamId: string,
+  at?: string,
 ): Promise<number> => {
   const aggregate = registry.find(streamType);
   if (!aggregate) {
     printError(`unknown aggregate type "${streamType}" (known: ${registry.types.join(', ')})`);
     return Promise.resolve(EXIT.rejected);
   }
+  if (at !== undefined) return stateAtTime(config, registry, streamType, streamId, at);
   return withStore(config, registry, async (store) => {
     const { actor } = await hydrateActor(store, aggregate, streamId);
     if (actor.version === 0) {

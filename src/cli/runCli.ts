@@ -33,7 +33,8 @@ export const usage = `usage: chronicle <verb> [args]
   send <type> <id> <Command> [--payload JSON] [--command-id ID] [--wait] [--timeout-ms N]
                                             enqueue a command; prints the result (exit 0 accepted, 2 rejected, 1 error)
   events <type> <id>                        print a stream, one JSON event per line
-  state <type> <id>                         print {value, context, version} (exit 2 if it does not exist)
+  state <type> <id> [--at <ISO time>]       print {value, context, version} (exit 2 if it does not exist);
+                                            --at 2026-11-29T10:00:00Z: as it was then (exit 2 if it had no events yet)
   story <correlationId>                     print its commands and events in causal order, one JSON line each
   worker <command|projection|snapshot|process-manager|api|nats>
                                             run a pod until SIGTERM/SIGINT
@@ -86,8 +87,14 @@ const dispatch = async (verb: string | undefined, rest: string[], domain: CliDom
       return eventsCommand(config, registry, type as string, id as string);
     }
     case 'state': {
-      const [type, id] = positionals(rest, 2, 'state <type> <id>');
-      return stateCommand(config, registry, type as string, id as string);
+      const { values, positionals: words } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        options: { at: { type: 'string' } },
+      });
+      const [type, id] = words;
+      if (!type || !id) throw new CliUsageError('state <type> <id> [--at <ISO time>]');
+      return stateCommand(config, registry, type, id, values.at);
     }
     case 'story': {
       const [correlationId] = positionals(rest, 1, 'story <correlationId>');

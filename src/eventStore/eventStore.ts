@@ -84,6 +84,8 @@ export interface EventStore {
   append(request: AppendRequest): Promise<AppendOutcome>;
   readStream(stream: StreamRef, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   streamVersion(stream: StreamRef): Promise<number>;
+  /** The stream's version at `time`: of its last event recorded then or before, 0 if none was. */
+  versionAt(stream: StreamRef, time: Date): Promise<number>;
   /** The stored answer of a command (accepted or rejected), if it was recorded. */
   findCommandResult(commandId: string): Promise<CommandResult | undefined>;
   findCommand(commandId: string): Promise<StoredCommand | undefined>;

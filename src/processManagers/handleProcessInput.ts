@@ -1,21 +1,29 @@
 import { LRUCache } from 'lru-cache';
 import { isChronicleError, TransientError } from '../errors/index.js';
+import type { EventSchemas } from '../eventSchemas/index.js';
 import type { EventStore } from '../eventStore/index.js';
 import { currentTraceContext } from '../tracing/index.js';
 import { decideProcessInput } from './decideProcessInput.js';
 import type { ProcessManager } from './defineProcessManager.js';
-import { foldProcessEvents, initialProcessState, type ProcessState } from './processState.js';
+import { foldProcessStream, type ProcessState } from './processState.js';
 import type { HandledInputData, ProcessOutput, RoutedInput } from './processTypes.js';
 
 export type ProcessInstances = {
   readonly store: EventStore;
+  /** The store's event schemas: recorded inputs are folded in their current shape. */
+  readonly schemas: EventSchemas;
   /** Instances recently handled, by `<name>/<key>`; a conflict drops one and reloads it. */
   readonly cache: LRUCache<string, ProcessState>;
   readonly now: () => Date;
 };
 
-export const createProcessInstances = (store: EventStore, maxInstances = 10_000): ProcessInstances => ({
+export const createProcessInstances = (
+  store: EventStore,
+  schemas: EventSchemas,
+  maxInstances = 10_000,
+): ProcessInstances => ({
   store,
+  schemas,
   cache: new LRUCache({ max: maxInstances }),
   now: () => new Date(),
 });
@@ -25,7 +33,7 @@ const load = async (instances: ProcessInstances, processManager: ProcessManager,
   const cached = instances.cache.get(cacheKey);
   if (cached) return cached;
   const events = await instances.store.readStream({ streamType: processManager.name, streamId: key });
-  return foldProcessEvents(processManager, initialProcessState(processManager), events);
+  return foldProcessStream(processManager, instances.schemas, events);
 };
 
 /**

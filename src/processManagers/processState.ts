@@ -1,4 +1,5 @@
 import { type AnyMachineSnapshot, initialTransition, transition } from 'xstate';
+import { type EventSchemas, upcastEvent } from '../eventSchemas/index.js';
 import type { RecordedEvent } from '../messages/index.js';
 import type { ProcessManager } from './defineProcessManager.js';
 import type { HandledInputData, InputSource, ProcessInput, ProcessOutput } from './processTypes.js';
@@ -57,6 +58,51 @@ export const nextDeadlines = (
   }
   return next;
 };
+
+/**
+ * A recorded input in its current shape. An input copies the event it came from as that event was
+ * read then; recorded before the event type's latest version, it is upcast like the stored event
+ * (the upcasters get the process manager's event's metadata). Deadlines and rejections pass as they are.
+ */
+export const upcastRecordedInput = (
+  schemas: EventSchemas,
+  event: RecordedEvent,
+  data: HandledInputData,
+): HandledInputData => {
+  const { source, input } = data;
+  if (source.streamType === undefined) return data;
+  const upcast = upcastEvent(schemas, {
+    ...event,
+    streamType: source.streamType,
+    streamId: source.streamId ?? event.streamId,
+    version: source.version ?? event.version,
+    eventId: source.eventId ?? event.eventId,
+    type: input.type,
+    schemaVersion: source.schemaVersion ?? 1,
+    data: input.data,
+  });
+  if (upcast.type === input.type && upcast.data === input.data) return data;
+  return {
+    ...data,
+    input: { ...input, type: upcast.type, data: upcast.data },
+    source: { ...source, schemaVersion: upcast.schemaVersion },
+  };
+};
+
+/** Folds an instance's stored events, each input read in its current shape (upcastRecordedInput). */
+export const foldProcessStream = (
+  processManager: ProcessManager,
+  schemas: EventSchemas,
+  events: readonly RecordedEvent[],
+): ProcessState =>
+  foldProcessEvents(
+    processManager,
+    initialProcessState(processManager),
+    events.map((event) => ({
+      version: event.version,
+      data: upcastRecordedInput(schemas, event, event.data as HandledInputData),
+    })),
+  );
 
 /** Folds recorded inputs with the pure transition(): replay sends nothing (outputs are data here). */
 export const foldProcessEvents = (

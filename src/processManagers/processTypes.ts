@@ -14,6 +14,8 @@ export type InputSource = {
   readonly streamType?: string;
   readonly streamId?: string;
   readonly version?: number;
+  /** The event's schema version when the input was recorded (absent: recorded before versions, so 1). */
+  readonly schemaVersion?: number;
   readonly deadlineId?: string;
 };
 

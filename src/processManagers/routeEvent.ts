@@ -15,6 +15,7 @@ export const routeEvent = (processManager: ProcessManager, event: RecordedEvent)
     streamType: event.streamType,
     streamId: event.streamId,
     version: event.version,
+    schemaVersion: event.schemaVersion,
   };
   const common = {
     inputId: event.eventId,

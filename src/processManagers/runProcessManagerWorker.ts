@@ -68,7 +68,7 @@ export const runProcessManagerWorker = async (
         const ready: ProcessRuntime = {
           client,
           deadlines,
-          instances: createProcessInstances(createPostgresEventStore(orm, { schemas })),
+          instances: createProcessInstances(createPostgresEventStore(orm, { schemas }), schemas),
         };
         runtime = ready;
         return options.processManagers.map((pm) => processManagerSubscription(pm, ready));

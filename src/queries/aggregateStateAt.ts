@@ -4,17 +4,29 @@ import { AggregateActor, type AggregateRegistry } from '../aggregate/index.js';
 import type { EventStore } from '../eventStore/index.js';
 import { invalid, type QueryResult, queryNotFound, withQuery } from './queryResult.js';
 
-export const AggregateStateQuery = z.strictObject({
-  aggregateType: z.string().min(1),
-  aggregateId: z.string().min(1),
-  /** Absent: the current state. */
-  version: z.coerce.number().int().min(1).optional(),
-});
+/** A point in time: ISO 8601 date and time with its offset (`Z` or `±hh:mm`), e.g. 2026-11-29T10:00:00Z. */
+export const IsoTime = z.iso.datetime({ offset: true });
+
+export const AggregateStateQuery = z
+  .strictObject({
+    aggregateType: z.string().min(1),
+    aggregateId: z.string().min(1),
+    /** Absent (and no `time`): the current state. */
+    version: z.coerce.number().int().min(1).optional(),
+    /** The state as it was at this time: after the last event recorded at or before it. */
+    time: IsoTime.optional(),
+  })
+  .refine((query) => query.version === undefined || query.time === undefined, {
+    message: 'give a version or a time, not both',
+    path: ['time'],
+  });
 
 export type AggregateStateAt = {
   readonly aggregateType: string;
   readonly aggregateId: string;
   readonly version: number;
+  /** The time asked for, when the state was asked at a time. */
+  readonly time?: string;
   /** The stream's version now, so a client can step through history. */
   readonly headVersion: number;
   readonly value: StateValue;
@@ -24,7 +36,8 @@ export type AggregateStateAt = {
 };
 
 /**
- * Time travel: an aggregate's state as it was at `version`, folded with AggregateActor from the
+ * Time travel: an aggregate's state as it was at `version` (or at `time`: after the last event
+ * recorded at or before it; not found when the stream had no event yet then), folded with AggregateActor from the
  * latest usable snapshot (taken by this machine, at or before that version) or from the start.
  */
 export const aggregateStateAt = (
@@ -32,7 +45,7 @@ export const aggregateStateAt = (
   registry: AggregateRegistry,
   input: unknown,
 ): Promise<QueryResult<AggregateStateAt>> =>
-  withQuery(AggregateStateQuery, input, async ({ aggregateType, aggregateId, version }) => {
+  withQuery(AggregateStateQuery, input, async ({ aggregateType, aggregateId, version, time }) => {
     const aggregate = registry.find(aggregateType);
     if (!aggregate)
       return invalid(
@@ -42,7 +55,9 @@ export const aggregateStateAt = (
     const stream = { streamType: aggregateType, streamId: aggregateId };
     const headVersion = await store.streamVersion(stream);
     if (headVersion === 0) return queryNotFound(`${aggregateType}/${aggregateId} has no events`);
-    const target = version ?? headVersion;
+    const target =
+      time === undefined ? (version ?? headVersion) : await store.versionAt(stream, new Date(time));
+    if (target === 0) return queryNotFound(`${aggregateType}/${aggregateId} had no events at ${time}`);
     if (target > headVersion)
       return invalid('version', `${aggregateType}/${aggregateId} is at version ${headVersion}`);
     const stored = await store.readSnapshot(stream);
@@ -66,6 +81,7 @@ export const aggregateStateAt = (
           aggregateType,
           aggregateId,
           version: actor.version,
+          ...(time === undefined ? {} : { time }),
           headVersion,
           value,
           context,

@@ -1,12 +1,8 @@
 import type { StateValue } from 'xstate';
 import { z } from 'zod';
+import type { EventSchemas } from '../eventSchemas/index.js';
 import type { EventStore } from '../eventStore/index.js';
-import {
-  foldProcessEvents,
-  initialProcessState,
-  type PendingDeadline,
-  type ProcessManager,
-} from '../processManagers/index.js';
+import { foldProcessStream, type PendingDeadline, type ProcessManager } from '../processManagers/index.js';
 import { invalid, type QueryResult, queryNotFound, withQuery } from './queryResult.js';
 
 export const ProcessStateQuery = z.strictObject({
@@ -36,6 +32,7 @@ export type ProcessStateAt = {
  */
 export const processStateAt = (
   store: EventStore,
+  schemas: EventSchemas,
   processManagers: readonly ProcessManager[],
   input: unknown,
 ): Promise<QueryResult<ProcessStateAt>> =>
@@ -52,7 +49,7 @@ export const processStateAt = (
     const target = version ?? headVersion;
     if (target > headVersion) return invalid('version', `${name}/${key} is at version ${headVersion}`);
     const events = await store.readStream(stream, { toVersion: target });
-    const state = foldProcessEvents(processManager, initialProcessState(processManager), events);
+    const state = foldProcessStream(processManager, schemas, events);
     return {
       status: 'ok',
       data: {

@@ -117,7 +117,7 @@ export const createInMemoryRuntime = (options: InMemoryRuntimeOptions): InMemory
   };
 
   const runtime: ProcessRuntime = {
-    instances: { ...createProcessInstances(store), now: clock.now },
+    instances: { ...createProcessInstances(store, registry.schemas), now: clock.now },
     client: {
       send: (async (request: CommandRequest) => {
         const envelope = buildEnvelope(request, clock.now());

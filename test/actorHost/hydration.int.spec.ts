@@ -15,6 +15,7 @@ const placed = {
     quantity: 1,
     totalPrice: 5,
     paymentMethod: 'CARD',
+    currency: 'EUR',
     placedAt: '2026-01-01T00:00:00.000Z',
   },
 };

@@ -43,6 +43,7 @@ describe('projections: an order orders_view cannot hold', () => {
             quantity: 2147483648,
             totalPrice: 10,
             paymentMethod: 'CARD',
+            currency: 'EUR',
             placedAt: '2026-01-01T00:00:00.000Z',
           },
         },

@@ -193,6 +193,8 @@ export const createInMemoryEventStore = (options: InMemoryEventStoreOptions): In
     append,
     readStream,
     streamVersion: async (stream) => versionOf(stream),
+    versionAt: async (stream, time) =>
+      streamOf(stream).findLast((event) => Date.parse(event.recordedAt) <= time.getTime())?.version ?? 0,
     findCommandResult: async (commandId) => (await findCommand(commandId))?.result,
     findCommand,
     readCorrelation: async (correlationId) => ({

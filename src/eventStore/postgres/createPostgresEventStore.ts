@@ -8,6 +8,7 @@ import { readSnapshot } from './readSnapshot.js';
 import { readStream } from './readStream.js';
 import { recordRejection } from './recordRejection.js';
 import { streamVersion } from './streamVersion.js';
+import { streamVersionAt } from './streamVersionAt.js';
 import { writeSnapshot } from './writeSnapshot.js';
 
 export type PostgresEventStoreOptions = {
@@ -26,6 +27,7 @@ export const createPostgresEventStore = (orm: Orm, { schemas }: PostgresEventSto
     append: (request) => appendToStream(knex, schemas, request),
     readStream: (stream, options) => readStream(knex, schemas, stream, options),
     streamVersion: (stream) => streamVersion(knex, stream),
+    versionAt: (stream, time) => streamVersionAt(knex, stream, time),
     readSnapshot: (stream) => readSnapshot(knex, stream),
     writeSnapshot: (snapshot) => writeSnapshot(knex, snapshot),
     findCommandResult: async (commandId) => (await findCommand(knex, schemas, commandId))?.result,

@@ -47,5 +47,6 @@ export * from './setCheckpoint.js';
 export * from './sql.js';
 export * from './streamsDueForSnapshot.js';
 export * from './streamVersion.js';
+export * from './streamVersionAt.js';
 export * from './subscriptionDeadLetters.js';
 export * from './writeSnapshot.js';

@@ -1,9 +1,9 @@
 import type { StateValue } from 'xstate';
 import { z } from 'zod';
 import { activeStatePaths } from '../../machines/index.js';
-import { aggregateStateAt, EventFeedQuery, eventFeed } from '../../queries/index.js';
+import { aggregateStateAt, EventFeedQuery, eventFeed, IsoTime } from '../../queries/index.js';
 import type { ApiContext } from '../apiContext.js';
-import { notFound } from '../httpError.js';
+import { HttpError, notFound } from '../httpError.js';
 import { type ApiRoute, defineRoute, json } from '../route.js';
 import { queryAnswer } from './queryAnswer.js';
 import { AggregateType, StreamAtParams, StreamParams } from './schemas.js';
@@ -73,6 +73,37 @@ export const aggregateRoutes = (ctx: ApiContext): ApiRoute[] => [
         aggregateType: params.type,
         aggregateId: params.id,
         version: params.version,
+      });
+      return queryAnswer(result, withActivePaths);
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    url: '/v1/aggregates/:type/:id/at',
+    access: 'read',
+    tag: 'aggregates',
+    summary:
+      'Time travel by time: the state after the last event recorded at or before `time` (ISO 8601 with offset, e.g. 2026-11-29T10:00:00Z)',
+    params: StreamParams,
+    query: z.strictObject({ time: z.string().optional() }),
+    responses: {
+      200: 'its state then, with the version it stood at',
+      404: 'no such aggregate, or it had no events yet at that time',
+      422: 'time is missing or not an ISO 8601 date-time with offset (VALIDATION)',
+    },
+    handler: async ({ params, query }) => {
+      knownType(ctx, params.type);
+      const time = IsoTime.safeParse(query.time);
+      if (!time.success)
+        throw new HttpError(
+          422,
+          'VALIDATION',
+          `time: ${query.time === undefined ? 'required' : `"${query.time}" is not valid`}: an ISO 8601 date-time with offset, e.g. 2026-11-29T10:00:00Z`,
+        );
+      const result = await aggregateStateAt(ctx.store, ctx.registry, {
+        aggregateType: params.type,
+        aggregateId: params.id,
+        time: time.data,
       });
       return queryAnswer(result, withActivePaths);
     },

@@ -19,7 +19,7 @@ export const processManagerRoutes = (ctx: ApiContext): ApiRoute[] => {
   };
   const stateAt = async (params: { type: string; id: string }, version?: number) => {
     known(params.type);
-    const result = await processStateAt(ctx.store, ctx.processManagers, {
+    const result = await processStateAt(ctx.store, ctx.registry.schemas, ctx.processManagers, {
       processManager: params.type,
       key: params.id,
       version,

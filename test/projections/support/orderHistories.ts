@@ -25,6 +25,7 @@ export const orderHistory = (n: number, random: () => number = Math.random, maxS
       quantity: 1 + (n % 4),
       totalPrice: 10 * (1 + (n % 9)) + 0.25,
       paymentMethod: 'CARD',
+      currency: 'EUR',
       placedAt: new Date(Date.UTC(2026, 0, 1, 0, 0, n)).toISOString(),
     },
   };
@@ -83,6 +84,7 @@ export type ExpectedOrder = {
   payment_status: string;
   shipping_status: string;
   total_price: number;
+  currency: string;
   quantity: number;
   created_at: string;
   updated_at: string;
@@ -121,6 +123,7 @@ export const foldOrdersView = async (knex: Knex): Promise<ExpectedOrder[]> => {
       payment_status: context.paymentStatus ?? '',
       shipping_status: context.shippingStatus ?? '',
       total_price: context.details.totalPrice,
+      currency: context.details.currency,
       quantity: context.details.quantity,
       created_at: new Date(first.recorded_at).toISOString(),
       updated_at: new Date(last.recorded_at).toISOString(),
