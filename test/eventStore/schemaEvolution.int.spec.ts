@@ -6,6 +6,7 @@ import { listOrders, ordersView } from '../../actors/projections/index.js';
 import { hydrateActor } from '../../src/actorHost/index.js';
 import { AggregateActor, machineHash } from '../../src/aggregate/index.js';
 import { projectionsRebuild } from '../../src/cli/projectionCommands.js';
+import { defaultConfig, defaultNatsConfig, type NatsConfig } from '../../src/config/index.js';
 import { isChronicleError } from '../../src/errors/index.js';
 import { createEventSchemas, eventVersions } from '../../src/eventSchemas/index.js';
 import {
@@ -19,14 +20,20 @@ import {
 } from '../../src/eventStore/index.js';
 import type { ApiServer } from '../../src/http/index.js';
 import type { RecordedEvent } from '../../src/messages/index.js';
+import { type NatsWorker, runNatsWorker } from '../../src/nats/index.js';
 import { type ProjectionWorker, runProjectionWorker } from '../../src/projections/index.js';
+import { snapshotAggregate } from '../../src/snapshots/index.js';
 import { keys } from '../http/support/apiKeys.js';
 import { call, withKey } from '../http/support/http.js';
 import { startInProcessApi } from '../http/support/inProcessApi.js';
 import { openStream } from '../http/support/sseClient.js';
+import { deleteStream, natsNames, readStoredMessages } from '../nats/support.js';
 import { fastSettings } from '../subscriptions/support.js';
 import { type CommandPath, createCommandPath } from '../support/commandPath.js';
 import { runToEnd } from '../support/processes.js';
+
+const NATS_URL = process.env.CHRONICLE_NATS_URL ?? 'nats://127.0.0.1:4222';
+
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase.js';
 import { waitFor } from '../support/waitFor.js';
 
@@ -44,9 +51,9 @@ const placedV1: OrderPlacedV1Data = {
 type OldRow = { type: string; schemaVersion: number; data: unknown; recordedAt: string };
 
 /** Rows written straight into es_events (and the stream head), as an older release left them. */
-const writeOldStream = async (db: Db, streamId: string, rows: readonly OldRow[]) => {
+const writeOldStream = async (db: Db, streamId: string, rows: readonly OldRow[], streamType = 'order') => {
   await query(db, 'insert into es_streams (stream_type, stream_id, version) values (?, ?, ?)', [
-    'order',
+    streamType,
     streamId,
     rows.length,
   ]);
@@ -59,8 +66,9 @@ const writeOldStream = async (db: Db, streamId: string, rows: readonly OldRow[])
     await query(
       db,
       `insert into es_events (stream_type, stream_id, version, event_id, type, schema_version, data, metadata, recorded_at)
-       values ('order', ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?)`,
+       values (?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?)`,
       [
+        streamType,
         streamId,
         index + 1,
         uuidv7(),
@@ -134,6 +142,17 @@ describe('schema evolution: version-1 OrderPlaced events, as an older release st
     expect(detailsOf(actor.state.context)).toEqual({ ...placedV1, currency: 'EUR' });
     const [first] = await store.readStream({ streamType: 'order', streamId: 'old-1' });
     expect(first).toMatchObject({ type: 'OrderPlaced', schemaVersion: 2, data: { currency: 'EUR' } });
+  });
+
+  it('is snapshotted again under the new hash, and that snapshot is used', async () => {
+    const taken = await snapshotAggregate(store, order, 'old-1');
+    expect(taken).toMatchObject({ status: 'taken', version: 2 });
+    const stored = await store.readSnapshot({ streamType: 'order', streamId: 'old-1' });
+    expect(stored?.machineHash).toBe(order.machineHash);
+    expect(detailsOf(stored?.state.context)).toMatchObject({ currency: 'EUR' });
+    const { actor, fromSnapshot } = await hydrateActor(store, order, 'old-1');
+    expect(fromSnapshot).toBe(true);
+    expect(detailsOf(actor.state.context)).toMatchObject({ currency: 'EUR' });
   });
 
   it('takes a new command on that order, and writes new events in the current version', async () => {
@@ -239,6 +258,45 @@ describe('schema evolution: version-1 OrderPlaced events, as an older release st
     expect((orders.body as { orders: { orderId: string; currency: string }[] }).orders).toEqual(
       expect.arrayContaining([expect.objectContaining({ orderId: 'old-1', currency: 'EUR' })]),
     );
+  });
+});
+
+describe('the NATS outbox publishes version-1 OrderPlaced events in their current shape', () => {
+  let db: TestDatabase;
+  let worker: NatsWorker | undefined;
+  const nats: NatsConfig = {
+    ...defaultNatsConfig,
+    url: NATS_URL,
+    ...natsNames(),
+    eventTypes: ['OrderPlaced'],
+  };
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await worker?.stop();
+    await db?.drop();
+    await deleteStream(NATS_URL, nats.stream);
+  });
+
+  it('with currency EUR, as schema version 2', async () => {
+    await writeOldStream(db.orm.em.getKnex(), 'nats-1', oldHistory);
+    worker = await runNatsWorker({
+      aggregates,
+      config: { ...defaultConfig, databaseUrl: db.url },
+      nats,
+      settings: fastSettings('schema-evolution-nats'),
+    });
+    const [message] = await waitFor(async () => {
+      const messages = await readStoredMessages(NATS_URL, nats.stream).catch(() => []);
+      return messages.length > 0 ? messages : undefined;
+    });
+    expect(message?.subject).toBe(`${nats.subjectPrefix}.events.order.OrderPlaced`);
+    expect(message?.event).toMatchObject({
+      streamId: 'nats-1',
+      schemaVersion: 2,
+      data: { ...placedV1, currency: 'EUR' },
+    });
   });
 });
 
@@ -349,6 +407,39 @@ describe('a stored event this code cannot read in its current shape', () => {
       }),
     );
     expect(batch.code).toBe('EVENT_SCHEMA');
+  });
+
+  it('an event stored under an old name reads as the new type, and a filter on the new name finds it', async () => {
+    const knex = db.orm.em.getKnex();
+    const at = '2025-01-01T09:00:00.000Z';
+    await writeOldStream(
+      knex,
+      'p-1',
+      [{ type: 'Dispatched', schemaVersion: 1, data: { by: 'van' }, recordedAt: at }],
+      'parcel',
+    );
+    // another stream type's Dispatched was not renamed
+    await writeOldStream(
+      knex,
+      'c-1',
+      [{ type: 'Dispatched', schemaVersion: 1, data: {}, recordedAt: at }],
+      'courier',
+    );
+    const renamed = createEventSchemas([
+      { type: 'parcel', events: { Shipped: eventVersions<{ by: string }>().wasNamed('Dispatched') } },
+      { type: 'courier', events: {} },
+    ]);
+    const batch = await readEventBatch(knex, renamed, {
+      after: startOfStream,
+      filter: { eventTypes: ['Shipped'], streamTypes: ['parcel', 'courier'] },
+      partition: wholeStream,
+      limit: 10,
+    });
+    expect(batch.events.map((event) => [event.streamType, event.type, event.data])).toEqual([
+      ['parcel', 'Shipped', { by: 'van' }],
+    ]);
+    const store = createPostgresEventStore(db.orm, { schemas: renamed });
+    expect((await store.readStream({ streamType: 'courier', streamId: 'c-1' }))[0]?.type).toBe('Dispatched');
   });
 
   it('a chain without the step from the stored version fails with EVENT_SCHEMA', async () => {
