@@ -17,6 +17,8 @@ describe('a command worker told to stop', () => {
     await path.close();
   });
 
+  // Deadlines guard against a hang, not a timing: 600 answers wait through two cold pod starts,
+  // which took 75 s here at load 20 (a 60 s wait per send timed out).
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     it(`on ${signal}, finishes the command in hand, exits 0, and leaves the rest queued for the next pod`, async () => {
       const first = startPod('workers/command-worker.ts', path.podEnv);
@@ -29,7 +31,7 @@ describe('a command worker told to stop', () => {
           const id = `${signal}-${o}`;
           sends.push(
             path.client
-              .send(k === 0 ? placeOrder(id) : paymentAttempt(id, k), { wait: true, timeoutMs: 60_000 })
+              .send(k === 0 ? placeOrder(id) : paymentAttempt(id, k), { wait: true, timeoutMs: 200_000 })
               .then((result) => {
                 answered++;
                 return result;
@@ -54,6 +56,6 @@ describe('a command worker told to stop', () => {
       );
       expect(Number(row?.n)).toBe(600);
       await second.kill('SIGTERM');
-    });
+    }, 300_000);
   }
 });
