@@ -73,16 +73,24 @@ export const emmettCommands = (operations: number, concurrency: number): Promise
   withEmmett(async (store) => {
     const orders = concurrency * 4;
     const sent = new Array<number>(orders).fill(0);
+    // each order's commands run one at a time in the order issued, as the shard queue runs
+    // Chronicle's: with callers slowed unevenly, two of them can otherwise hold commands of one
+    // order at once, and a FailPayment decided before its InitiatePayment is refused
+    const previous = new Array<Promise<unknown>>(orders).fill(Promise.resolve());
     for (let o = 0; o < orders; o++) await handle(store, `order-bench-${o}`, () => placed());
     return measureLoad(operations, concurrency, async (index) => {
       const order = index % orders;
       const n = (sent[order] ?? 0) + 1;
       sent[order] = n;
-      // one caller per order at a time here (index % orders with orders > callers), as the
-      // shard queue guarantees for Chronicle; Emmett retries a version conflict itself
-      await handle(store, `order-bench-${order}`, (state) =>
-        n % 2 === 1 ? initiate(state) : fail(state, `#${n}`),
-      );
+      const before = previous[order];
+      const mine = (async () => {
+        await before;
+        await handle(store, `order-bench-${order}`, (state) =>
+          n % 2 === 1 ? initiate(state) : fail(state, `#${n}`),
+        );
+      })();
+      previous[order] = mine.catch(() => {});
+      await mine;
     });
   });
 

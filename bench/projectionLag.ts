@@ -13,11 +13,14 @@ const lagProbe: Projection = defineProjection({
   name: 'bench_lag',
   partitions: 4, // like orders_view: streams spread over four runners
   events: orderEventTypes,
-  handle: async (event, tx: Knex.Transaction) => {
+  // the whole batch in one statement, as the sample read models write theirs
+  handleBatch: async (events, tx: Knex.Transaction) => {
     await tx.raw(
-      `insert into bench_lag (event_id, recorded_at, projected_at) values (?, ?, clock_timestamp())
+      `insert into bench_lag (event_id, recorded_at, projected_at)
+       select e.id, e.at, clock_timestamp()
+       from unnest(?::uuid[], ?::timestamptz[]) as e(id, at)
        on conflict do nothing`,
-      [event.eventId, event.recordedAt],
+      [events.map((event) => event.eventId), events.map((event) => event.recordedAt)],
     );
   },
   reset: async (tx) => {
