@@ -34,6 +34,12 @@ export type InMemoryRuntimeOptions = {
   readonly processManagers?: readonly ProcessManager[];
   /** Time for envelopes, recorded events and deadlines. Default: a test clock started now. */
   readonly clock?: TestClock;
+  /**
+   * The steps (a command run, an event delivered, a deadline fired) one settle may take before it
+   * fails: process managers that feed each other for ever fail the test instead of hanging it.
+   * Default 100,000.
+   */
+  readonly maxSteps?: number;
 };
 
 export type InMemorySendOptions = {
@@ -91,6 +97,7 @@ export const createInMemoryRuntime = (options: InMemoryRuntimeOptions): InMemory
   const registry = createAggregateRegistry(options.aggregates);
   const store = createInMemoryEventStore({ schemas: registry.schemas, now: clock.now });
   const processManagers = options.processManagers ?? [];
+  const maxSteps = options.maxSteps ?? 100_000;
   const host = new ActorHost(store, registry);
   const jobs = new Map<string, Job>();
   const queue: Job[] = [];
@@ -209,7 +216,12 @@ export const createInMemoryRuntime = (options: InMemoryRuntimeOptions): InMemory
     return run;
   };
   const drain = async () => {
-    while (await step());
+    for (let steps = 1; await step(); steps++) {
+      if (steps >= maxSteps)
+        throw new Error(
+          `did not settle after ${maxSteps} steps: do process managers feed each other in a loop?`,
+        );
+    }
   };
 
   /** What the client's waiting send answers: the id the sender chose may name a job seen before. */

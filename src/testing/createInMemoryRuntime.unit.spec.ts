@@ -4,6 +4,12 @@ import { z } from 'zod';
 import { defineAggregate } from '../aggregate/index.js';
 import { isChronicleError } from '../errors/index.js';
 import { eventVersions } from '../eventSchemas/index.js';
+import {
+  defineProcessManager,
+  type ProcessEmitted,
+  type ProcessInput,
+  sendCommand,
+} from '../processManagers/index.js';
 import { createInMemoryRuntime } from './createInMemoryRuntime.js';
 import { createTestClock } from './testClock.js';
 
@@ -158,6 +164,25 @@ describe('the in-memory runtime', () => {
     expect(isChronicleError(refused)).toBe(true);
     expect(refused).toMatchObject({ code: 'EVENT_SCHEMA', message: expect.stringContaining('SwitchedOn') });
     await expect(runtime.send(switchOff('l-new'))).rejects.toMatchObject({ code: 'EVENT_SCHEMA' });
+    runtime.close();
+  });
+
+  it('fails, not hangs, when a process manager feeds itself for ever', async () => {
+    // every SwitchedOn switches the lamp off, every SwitchedOff switches it on again
+    const flicker = defineProcessManager({
+      name: 'flicker',
+      machine: setup({
+        types: { events: {} as ProcessInput<'SwitchedOn' | 'SwitchedOff'>, emitted: {} as ProcessEmitted },
+      }).createMachine({
+        on: {
+          SwitchedOn: { actions: sendCommand(({ event }) => switchOff(event.source?.streamId ?? '')) },
+          SwitchedOff: { actions: sendCommand(({ event }) => switchOn(event.source?.streamId ?? '')) },
+        },
+      }),
+      correlate: { SwitchedOn: (event) => event.streamId, SwitchedOff: (event) => event.streamId },
+    });
+    const runtime = createInMemoryRuntime({ aggregates: [lamp], processManagers: [flicker], maxSteps: 200 });
+    await expect(runtime.send(switchOn('l-loop'))).rejects.toThrow('did not settle after 200 steps');
     runtime.close();
   });
 

@@ -2,20 +2,50 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { domainEventSchemas } from '../../actors/index.js';
 import { isChronicleError } from '../../src/errors/index.js';
-import { createPostgresEventStore, EVENTS_CHANNEL, type EventStore } from '../../src/eventStore/index.js';
+import {
+  COMMAND_REJECTED,
+  createInMemoryEventStore,
+  createPostgresEventStore,
+  EVENTS_CHANNEL,
+  type EventStore,
+  REJECTIONS_STREAM,
+} from '../../src/eventStore/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase.js';
 
 const metadata = { commandId: 'c', correlationId: 'c', causationId: 'c' };
 const stream = { streamType: 'order', streamId: 'o-1' };
 
-describe('event store: append', () => {
-  let db: TestDatabase;
+type Adapter = { readonly store: EventStore; close(): Promise<void> };
+
+// the in-memory adapter (chronicle/testing's runtime runs on it) must answer as PostgreSQL does
+const adapters = [
+  {
+    name: 'PostgreSQL',
+    open: async (): Promise<Adapter> => {
+      const db = await createTestDatabase();
+      return {
+        store: createPostgresEventStore(db.orm, { schemas: domainEventSchemas }),
+        close: () => db.drop(),
+      };
+    },
+  },
+  {
+    name: 'in memory',
+    open: async (): Promise<Adapter> => ({
+      store: createInMemoryEventStore({ schemas: domainEventSchemas }),
+      close: async () => {},
+    }),
+  },
+];
+
+describe.each(adapters)('event store ($name): append', ({ open }) => {
+  let adapter: Adapter;
   let store: EventStore;
   beforeAll(async () => {
-    db = await createTestDatabase();
-    store = createPostgresEventStore(db.orm, { schemas: domainEventSchemas });
+    adapter = await open();
+    store = adapter.store;
   });
-  afterAll(() => db.drop());
+  afterAll(() => adapter.close());
 
   it('given an empty stream, appends versions 1..n and records the command', async () => {
     const outcome = await store.append({
@@ -99,6 +129,88 @@ describe('event store: append', () => {
     });
     expect(await store.readSnapshot(stream)).toMatchObject({ version: 2, machineHash: 'h1', state });
   });
+
+  it('given event ids appended before (a process manager deciding again), answers with the stored events and appends nothing', async () => {
+    const instance = { streamType: 'order-payment', streamId: 'o-1' };
+    const decision = {
+      ...instance,
+      expectedVersion: 0,
+      events: [
+        { eventId: '0190c1d2-0000-7000-8000-000000000001', type: 'OrderPlacedHandled', data: { n: 1 } },
+      ],
+      metadata: { ...metadata, commandId: 'input-1' },
+    };
+    const first = await store.append(decision);
+    expect(first.status).toBe('appended');
+    const again = await store.append({ ...decision, expectedVersion: 1 });
+    expect(again).toEqual({ status: 'duplicate', result: first.result });
+    expect(await store.streamVersion(instance)).toBe(1);
+  });
+
+  it("records a rejection once, with its causation; only a process manager's command appends CommandRejected", async () => {
+    const rejection = {
+      code: 'INVALID_TRANSITION',
+      message: 'order in state cancelled does not accept OrderPaid',
+    };
+    const command = (commandId: string) => ({
+      commandId,
+      type: 'ConfirmPayment',
+      correlationId: 'corr-r',
+      causationId: 'event-r',
+      issuedBy: 'process-manager:order-payment',
+    });
+    const answered = { ...stream, rejection, answerTo: { processManager: 'order-payment', key: 'o-1' } };
+    expect(await store.recordRejection({ ...answered, command: command('rej-1') })).toEqual({
+      status: 'recorded',
+    });
+    expect(await store.recordRejection({ ...stream, rejection, command: command('rej-2') })).toEqual({
+      status: 'recorded',
+    });
+    const twice = await store.recordRejection({
+      ...answered,
+      command: command('rej-1'),
+      rejection: { code: 'X', message: 'x' },
+    });
+    expect(twice).toMatchObject({ status: 'duplicate', stored: { result: { code: 'INVALID_TRANSITION' } } });
+    expect(await store.findCommand('rej-1')).toMatchObject({
+      ...stream,
+      commandId: 'rej-1',
+      type: 'ConfirmPayment',
+      correlationId: 'corr-r',
+      causationId: 'event-r',
+      issuedBy: 'process-manager:order-payment',
+      result: { status: 'rejected', commandId: 'rej-1', ...rejection },
+    });
+    const [rejected] = await store.readStream({ streamType: REJECTIONS_STREAM, streamId: 'rej-1' });
+    expect(rejected).toMatchObject({
+      type: COMMAND_REJECTED,
+      version: 1,
+      data: {
+        commandId: 'rej-1',
+        commandType: 'ConfirmPayment',
+        code: 'INVALID_TRANSITION',
+        answerTo: { key: 'o-1' },
+      },
+      metadata: { commandId: 'rej-1', correlationId: 'corr-r', causationId: 'rej-1' },
+    });
+    expect(await store.readStream({ streamType: REJECTIONS_STREAM, streamId: 'rej-2' })).toEqual([]);
+    const { commands, events } = await store.readCorrelation('corr-r');
+    expect(commands.map((c) => [c.commandId, c.result.status])).toEqual([
+      ['rej-1', 'rejected'],
+      ['rej-2', 'rejected'],
+    ]);
+    expect(events.map((e) => e.type)).toEqual([COMMAND_REJECTED]);
+  });
+});
+
+describe('event store (PostgreSQL): notifications', () => {
+  let db: TestDatabase;
+  let store: EventStore;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    store = createPostgresEventStore(db.orm, { schemas: domainEventSchemas });
+  });
+  afterAll(() => db.drop());
 
   it('notifies listeners once the append is committed, with the stream type', async () => {
     const listener = new pg.Client({ connectionString: db.url });
