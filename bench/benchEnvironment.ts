@@ -73,7 +73,12 @@ export const sweepLeftDatabases = async (prefix = PREFIX): Promise<string[]> => 
 
 let swept: Promise<unknown> | undefined;
 
-/** A fresh migrated database and a unique queue prefix for one benchmark. */
+/**
+ * A fresh migrated database and a unique queue prefix for one benchmark. One session stays open on
+ * the database until `drop`: the sweep drops any bench database nobody is connected to, and a
+ * benchmark's pools may all be idle for a while (the saga bench's single-command database while
+ * the sagas run), so another bench process starting then would drop it from under this one.
+ */
 export const benchEnvironment = async (name: string) => {
   swept ??= sweepLeftDatabases();
   await swept;
@@ -81,10 +86,14 @@ export const benchEnvironment = async (name: string) => {
   const url = new URL(server);
   url.pathname = `/${database}`;
   await migrate(url.toString(), domainMigrations);
+  const hold = new pg.Client({ connectionString: url.toString(), application_name: 'chronicle-bench-hold' });
+  hold.on('error', () => {}); // dropped with the database at the end: nothing to report
+  await hold.connect();
   return {
     databaseUrl: url.toString(),
     queuePrefix: `chronicle_bench_${randomBytes(3).toString('hex')}`,
     drop: async () => {
+      await hold.end();
       await dropWhenUnused(database);
     },
   };
