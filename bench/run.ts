@@ -62,6 +62,11 @@ if (wanted('commands')) {
   save('commands', figures);
 }
 
+if (wanted('upcast')) {
+  const { upcastBench } = await import('./upcast.js');
+  save('upcast', await upcastBench());
+}
+
 if (wanted('hydration')) {
   const chronicle = await hydrationBench();
   const emmett = await emmettHydration(chronicle.events);
