@@ -1,6 +1,7 @@
 import { aggregates } from '../actors/index.js';
 import { CommandWorker, createCommandClient } from '../src/commands/index.js';
 import type { ChronicleConfig } from '../src/config/index.js';
+import type { CommandRequest } from '../src/messages/index.js';
 import { benchEnvironment, REDIS_URL } from './benchEnvironment.js';
 import { type LoadFigures, measureLoad } from './stats.js';
 
@@ -15,6 +16,20 @@ export const benchOrderPayload = {
   totalPrice: 10,
   paymentMethod: 'CARD',
 };
+
+/** Places the order every command bench then drives through its payment history. */
+export const benchPlaceOrder = (aggregateId: string): CommandRequest => ({
+  aggregateType: 'order',
+  aggregateId,
+  type: 'PlaceOrder',
+  payload: benchOrderPayload,
+});
+
+/** The n-th command (n ≥ 1) of an order's long payment history: start, fail, start, … */
+export const benchHistoryCommand = (aggregateId: string, n: number): CommandRequest =>
+  n % 2 === 1
+    ? { aggregateType: 'order', aggregateId, type: 'InitiatePayment' }
+    : { aggregateType: 'order', aggregateId, type: 'FailPayment', payload: { reason: `#${n}` } };
 
 /**
  * End to end: client -> BullMQ -> actor -> PostgreSQL -> result, with the worker in this process.
@@ -50,15 +65,7 @@ export const commandThroughput = async (
   const sent = new Array<number>(orders).fill(0);
   try {
     for (let o = 0; o < orders; o++) {
-      await client.send(
-        {
-          aggregateType: 'order',
-          aggregateId: `bench-${o}`,
-          type: 'PlaceOrder',
-          payload: benchOrderPayload,
-        },
-        { wait: true },
-      );
+      await client.send(benchPlaceOrder(`bench-${o}`), { wait: true });
     }
     await mark?.();
     const figures = await measureLoad(operations, concurrency, async (index) => {
@@ -66,17 +73,7 @@ export const commandThroughput = async (
       const order = index % orders;
       const n = (sent[order] ?? 0) + 1;
       sent[order] = n;
-      const result = await client.send(
-        n % 2 === 1
-          ? { aggregateType: 'order', aggregateId: `bench-${order}`, type: 'InitiatePayment' }
-          : {
-              aggregateType: 'order',
-              aggregateId: `bench-${order}`,
-              type: 'FailPayment',
-              payload: { reason: `#${n}` },
-            },
-        { wait: true },
-      );
+      const result = await client.send(benchHistoryCommand(`bench-${order}`, n), { wait: true });
       if (result.status !== 'accepted')
         throw new Error(`bench command rejected: ${result.code} ${result.message}`);
     });

@@ -92,6 +92,22 @@ if (wanted('nats')) save('nats', await (await import('./natsPublish.js')).benchN
 
 if (wanted('saga')) save('saga', await (await import('./sagaLatency.js')).sagaLatency(Math.min(OPS, 200)));
 
+// command-worker pods as processes, on a Redis of the bench's own (bench/scaleOut.ts)
+if (wanted('scaleout'))
+  save('scaleOut', await (await import('./scaleOut.js')).scaleOut(Math.min(OPS, 1500), 64));
+
+if (wanted('cluster'))
+  save(
+    'redisCluster',
+    await (await import('./redisCluster.js')).redisClusterBench(Math.min(OPS, 1500), BENCH_SHARDS, RUNS),
+  );
+
+if (wanted('openloop'))
+  save(
+    'openLoop',
+    await (await import('./openLoop.js')).openLoop(BENCH_SHARDS, Number(process.env.BENCH_OPEN_S ?? 20)),
+  );
+
 if (wanted('tracing')) {
   const { tracingCost } = await import('./tracingCost.js');
   save('tracing', await tracingCost(OPS, Number(process.env.BENCH_ROUNDS ?? 2)));

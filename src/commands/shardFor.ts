@@ -19,7 +19,7 @@ export const shardQueueName = (shard: number): string => `commands-${shard}`;
 /**
  * How many entries each shard queue's event stream keeps (BullMQ's default is 10,000). Nothing in
  * Chronicle reads that stream (answers come on reply channels), and each finished command adds
- * four or five entries, the last with its result: at the default, 8 shards held about 80,000
+ * four or five entries, the last with its result: 8 shards held about 80,000
  * entries. Trimming is approximate (whole stream nodes), so 100 to 200 stay, enough to look at a
  * shard's last moments with XREVRANGE.
  */
