@@ -63,29 +63,39 @@ const recorded = (a: StoryStep, b: StoryStep): number =>
   (a.kind === 'event' && b.kind === 'event' ? a.version - b.version : 0);
 
 /**
- * Causal order: every step after the step that caused it (depth first from the roots: steps whose
- * cause is not in the story), siblings in the order they were recorded. Steps whose causes form a
- * cycle (not produced by Chronicle) come last rather than being lost.
+ * Causal order: every step after the step that caused it, and otherwise in the order they were
+ * recorded (of the steps whose causes are told, the earliest next), so a saga's timeline reads
+ * forward: its payment request before the timeout that came later on another branch. Steps whose
+ * cause is not in the story start branches; steps whose causes form a cycle (not produced by
+ * Chronicle) come last rather than being lost.
  */
 export const causalOrder = (steps: readonly StoryStep[]): StoryStep[] => {
   const ids = new Set(steps.map((step) => step.id));
-  const children = new Map<string | null, StoryStep[]>();
-  for (const step of [...steps].sort(recorded)) {
-    const parent = step.causationId !== null && ids.has(step.causationId) ? step.causationId : null;
-    children.set(parent, [...(children.get(parent) ?? []), step]);
+  const waitingFor = new Map<string, StoryStep[]>();
+  const ready: StoryStep[] = [];
+  for (const step of steps) {
+    const cause = step.causationId;
+    if (cause !== null && cause !== step.id && ids.has(cause))
+      waitingFor.set(cause, [...(waitingFor.get(cause) ?? []), step]);
+    else ready.push(step);
   }
   const ordered: StoryStep[] = [];
-  const seen = new Set<string>();
-  const visit = (parent: string | null) => {
-    for (const step of children.get(parent) ?? []) {
-      if (seen.has(step.id)) continue;
-      seen.add(step.id);
-      ordered.push(step);
-      visit(step.id);
-    }
-  };
-  visit(null);
-  return [...ordered, ...steps.filter((step) => !seen.has(step.id))];
+  const told = new Set<string>();
+  for (let next = takeFirst(ready); next; next = takeFirst(ready)) {
+    if (told.has(next.id)) continue;
+    told.add(next.id);
+    ordered.push(next);
+    ready.push(...(waitingFor.get(next.id) ?? []));
+  }
+  return [...ordered, ...steps.filter((step) => !told.has(step.id)).sort(recorded)];
+};
+
+/** Removes and answers the earliest recorded step of `steps`. */
+const takeFirst = (steps: StoryStep[]): StoryStep | undefined => {
+  let first = 0;
+  for (let i = 1; i < steps.length; i++)
+    if (recorded(steps[i] as StoryStep, steps[first] as StoryStep) < 0) first = i;
+  return steps.splice(first, 1)[0];
 };
 
 /**

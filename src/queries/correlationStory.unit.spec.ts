@@ -25,7 +25,7 @@ const event = (id: string, causationId: string, version: number, at: string): St
 });
 
 describe('causalOrder', () => {
-  it('puts every step after its cause, depth first, siblings in recorded order', () => {
+  it('puts every step after its cause, and otherwise in recorded order', () => {
     const steps = [
       command('place', null, '1'),
       event('placed', 'place', 1, '2'),
@@ -39,9 +39,29 @@ describe('causalOrder', () => {
       'place',
       'placed',
       'request',
+      'handled',
       'requested',
       'initiate',
-      'handled',
+    ]);
+  });
+
+  it('tells a later branch after an earlier one however deep, and an effect after its cause even if stamped earlier', () => {
+    const steps = [
+      command('place', null, '1'),
+      event('placed', 'place', 1, '2'),
+      event('timed-out', 'placed', 2, '8'),
+      command('request', 'placed', '3'),
+      event('requested', 'request', 1, '4'),
+      // recorded by a pod whose clock runs behind: still after its cause
+      command('initiate', 'requested', '0'),
+    ];
+    expect(causalOrder(steps).map((step) => step.id)).toEqual([
+      'place',
+      'placed',
+      'request',
+      'requested',
+      'initiate',
+      'timed-out',
     ]);
   });
 
