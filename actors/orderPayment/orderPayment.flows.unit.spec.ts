@@ -183,6 +183,32 @@ describe('order-payment on the in-memory runtime', () => {
     expect(types(await runtime.events('order', 'o-3'))).not.toContain('OrderPaid');
   });
 
+  it('given a version-1 OrderPlaced stored by an older release, reads it with currency EUR and the saga runs on it', async () => {
+    runtime.store.insertStored([
+      {
+        streamType: 'order',
+        streamId: 'o-old',
+        type: 'OrderPlaced',
+        schemaVersion: 1,
+        data: { ...placeOrder, placedAt: '2024-06-01T10:00:00.000Z' },
+        metadata: { commandId: 'old-place', correlationId: 'old-place', causationId: 'old-place' },
+      },
+    ]);
+    const [stored] = await runtime.events('order', 'o-old');
+    expect(stored).toMatchObject({
+      schemaVersion: 2,
+      data: { currency: 'EUR', totalPrice: placeOrder.totalPrice },
+    });
+    await runtime.settle(); // order-payment hears of it as of any placement
+    expect((await runtime.events('payment', 'o-old')).map((event) => event.data)).toMatchObject([
+      { orderId: 'o-old', amount: placeOrder.totalPrice, method: placeOrder.paymentMethod },
+    ]);
+    expect(await runtime.state('order', 'o-old')).toMatchObject({
+      context: { details: { currency: 'EUR' }, paymentStatus: 'PENDING' },
+      version: 2,
+    });
+  });
+
   it('sends one RequestPayment per order however often the placement is resent', async () => {
     const request = { ...place('o-4'), commandId: 'place-o-4' };
     const first = await runtime.send(request);
