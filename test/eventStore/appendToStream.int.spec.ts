@@ -11,6 +11,7 @@ import {
   REJECTIONS_STREAM,
 } from '../../src/eventStore/index.js';
 import { createTestDatabase } from '../support/testDatabase.js';
+import { waitFor } from '../support/waitFor.js';
 
 const metadata = { commandId: 'c', correlationId: 'c', causationId: 'c' };
 const stream = { streamType: 'order', streamId: 'o-1' };
@@ -220,6 +221,44 @@ describe.each(adapters)('event store, $name: append', ({ name, open }) => {
       });
       expect(await notified).toMatchObject({ channel: EVENTS_CHANNEL, payload: 'product' });
       await listener.end();
+    },
+  );
+
+  it.runIf(name === 'PostgreSQL')(
+    'given a burst of concurrent appends, the notifications that follow their commits wake a listener that then sees every event',
+    async () => {
+      const listener = new pg.Client({ connectionString: adapter.databaseUrl });
+      const reader = new pg.Client({ connectionString: adapter.databaseUrl });
+      await Promise.all([listener.connect(), reader.connect()]);
+      let seen = 0;
+      let reading = Promise.resolve();
+      listener.on('notification', (message) => {
+        if (message.payload !== 'product') return;
+        // what a woken subscriber reads: every event committed before this notification
+        reading = reading.then(async () => {
+          const { rows } = await reader.query<{ n: number }>(
+            "select count(*)::int as n from es_events where stream_id like 'p-burst-%'",
+          );
+          seen = Math.max(seen, rows[0]?.n ?? 0);
+        });
+      });
+      await listener.query(`listen ${EVENTS_CHANNEL}`);
+      await Promise.all(
+        Array.from({ length: 20 }, (_, index) =>
+          store.append({
+            streamType: 'product',
+            streamId: `p-burst-${index}`,
+            expectedVersion: 0,
+            events: [{ type: 'ProductCreated', data: {} }],
+            metadata: { ...metadata, commandId: `cmd-burst-${index}` },
+            command: { commandId: `cmd-burst-${index}`, type: 'CreateProduct' },
+          }),
+        ),
+      );
+      // notifications are coalesced while one is in flight: the last append must still be followed by one
+      await waitFor(() => seen === 20, { what: 'a notification after the last commit' });
+      await reading;
+      await Promise.all([listener.end(), reader.end()]);
     },
   );
 });

@@ -4,25 +4,35 @@ import { query } from './sql.js';
 /** Subscriptions LISTEN on this channel; the payload is the stream type. */
 export const EVENTS_CHANNEL = 'chronicle_events';
 
-type Pending = { readonly types: Set<string>; sending: boolean };
+/**
+ * Calls `send` with every item added while no call is in flight: at most one call at a time, and
+ * an item added during one goes into the next, so the last item added is always sent after it
+ * was added. A failed call is dropped (`send` decides what a failure means).
+ */
+export const coalesced = <Item>(send: (items: Item[]) => Promise<unknown>): ((item: Item) => void) => {
+  const pending = new Set<Item>();
+  let sending = false;
+  const flush = async () => {
+    sending = true;
+    try {
+      while (pending.size > 0) {
+        const items = [...pending];
+        pending.clear();
+        await send(items).catch(() => {});
+      }
+    } finally {
+      sending = false;
+    }
+  };
+  return (item) => {
+    pending.add(item);
+    if (!sending) void flush();
+  };
+};
 
-const pendingByPool = new WeakMap<Knex, Pending>();
+const notifiers = new WeakMap<Knex, (streamType: string) => void>();
 
 const notifySql = 'select pg_notify(?, t) from unnest(?::text[]) as t';
-
-const flush = async (knex: Knex, pending: Pending): Promise<void> => {
-  pending.sending = true;
-  try {
-    while (pending.types.size > 0) {
-      const types = [...pending.types];
-      pending.types.clear();
-      // a lost wake-up delays subscribers to their next poll; it never skips an event
-      await query(knex, notifySql, [EVENTS_CHANNEL, types]).catch(() => {});
-    }
-  } finally {
-    pending.sending = false;
-  }
-};
 
 /**
  * Tells listeners that events of `streamType` were committed, after the append's own commit and
@@ -37,11 +47,11 @@ export const notifyAppended = async (knex: Knex, streamType: string): Promise<vo
     await query(knex, notifySql, [EVENTS_CHANNEL, [streamType]]);
     return;
   }
-  let pending = pendingByPool.get(knex);
-  if (!pending) {
-    pending = { types: new Set(), sending: false };
-    pendingByPool.set(knex, pending);
+  let notify = notifiers.get(knex);
+  if (!notify) {
+    // a lost wake-up delays subscribers to their next poll; it never skips an event
+    notify = coalesced((types: string[]) => query(knex, notifySql, [EVENTS_CHANNEL, types]));
+    notifiers.set(knex, notify);
   }
-  pending.types.add(streamType);
-  if (!pending.sending) void flush(knex, pending);
+  notify(streamType);
 };
