@@ -201,8 +201,9 @@ export const createInMemoryRuntime = (options: InMemoryRuntimeOptions): InMemory
     if (deadline && deadline.at <= clock.now().getTime()) {
       const processManager = byName.get(deadline.job.processManager);
       if (!processManager) throw new Error(`no process manager "${deadline.job.processManager}"`);
-      deadline.fired = true;
+      // a deadline that failed stays due and fires again on the next settle, as BullMQ retries it
       await handleRoutedInput(runtime, processManager, deadlineInput(deadline.job));
+      deadline.fired = true;
       return true;
     }
     return false;
