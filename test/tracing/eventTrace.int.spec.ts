@@ -2,7 +2,7 @@ import { trace } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aggregates } from '../../actors/index.js';
-import { orderCommands, orderMachine } from '../../actors/order/index.js';
+import { orderCommands, orderEventSchemas, orderMachine } from '../../actors/order/index.js';
 import { projections } from '../../actors/projections/index.js';
 import { startTestTelemetry, type TestTelemetry } from '../../otel/index.js';
 import { defineAggregate } from '../../src/aggregate/index.js';
@@ -25,6 +25,7 @@ const orderEveryEvent = defineAggregate({
   type: 'order',
   machine: orderMachine,
   commands: orderCommands,
+  events: orderEventSchemas,
   snapshotEvery: 1,
 });
 
