@@ -353,8 +353,19 @@ describe('state at a point in time', () => {
     expect(missing.status).toBe(422);
   });
 
+  const chronicle = (...args: string[]) => runToEnd('workers/cli.ts', { env: path.podEnv, args });
+
+  it('chronicle events prints the version-1 OrderPlaced as version 2 with currency EUR', async () => {
+    const printed = await chronicle('events', 'order', 'timed-1');
+    expect(printed.code).toBe(0);
+    const [first] = printed.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as RecordedEvent);
+    expect(first).toMatchObject({ type: 'OrderPlaced', schemaVersion: 2, data: { currency: 'EUR' } });
+  });
+
   it('chronicle state <type> <id> --at <time> prints the state then', async () => {
-    const chronicle = (...args: string[]) => runToEnd('workers/cli.ts', { env: path.podEnv, args });
     const then = await chronicle('state', 'order', 'timed-1', '--at', '2025-01-01T12:00:00Z');
     expect(then.code).toBe(0);
     expect(JSON.parse(then.stdout)).toMatchObject({

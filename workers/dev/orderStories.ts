@@ -10,6 +10,9 @@ export type OrderStory = { readonly outcome: string; readonly steps: readonly St
 /** Draws one order's story; `random` in [0, 1) picks the outcome and the order's details. */
 export type StoryTeller = (orderId: string, random: () => number) => OrderStory;
 
+/** Mostly euros, as the shop's orders were before they had a currency (docs/schema-evolution.md). */
+const devCurrencies = ['EUR', 'EUR', 'EUR', 'USD', 'GBP'] as const;
+
 const placeOrder = (orderId: string, random: () => number): StoryStep => {
   const quantity = 1 + Math.floor(random() * 4);
   return {
@@ -23,6 +26,7 @@ const placeOrder = (orderId: string, random: () => number): StoryStep => {
       quantity,
       totalPrice: Math.round(quantity * (5 + random() * 95) * 100) / 100,
       paymentMethod: paymentMethods[Math.floor(random() * paymentMethods.length)] ?? 'CARD',
+      currency: devCurrencies[Math.floor(random() * devCurrencies.length)] ?? 'EUR',
     },
   };
 };
