@@ -18,3 +18,15 @@ export const Quantity = z.number().int().positive().max(MAX_QUANTITY);
 /** Zero allowed (a free product); finite, since JSON has no Infinity. */
 export const Amount = z.number().nonnegative().max(MAX_AMOUNT);
 export const PositiveAmount = z.number().positive().max(MAX_AMOUNT);
+
+/** Currencies by ISO 4217 code, as the runtime's ICU data knows them. */
+const isoCurrencies: ReadonlySet<string> = new Set(Intl.supportedValuesOf('currency'));
+
+/** An ISO 4217 currency code: three upper-case letters naming a known currency. */
+export const Currency = z
+  .string()
+  .regex(/^[A-Z]{3}$/, 'an ISO 4217 code: three upper-case letters')
+  .refine((code) => isoCurrencies.has(code), 'not an ISO 4217 currency code');
+
+/** The currency of an order or payment made without one. */
+export const DEFAULT_CURRENCY = 'EUR';

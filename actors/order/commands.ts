@@ -1,23 +1,11 @@
 import { commandFor } from 'chronicle';
 import { z } from 'zod';
-import { Amount, Quantity } from '../amounts.js';
+import { Amount, Currency, DEFAULT_CURRENCY, Quantity } from '../amounts.js';
 import { paymentMethods, shippingUpdates } from './events.js';
 import type { orderMachine } from './machine.js';
 
 /** A command without payload accepts `{}` or nothing at all. */
 const NoPayload = z.strictObject({}).default({});
-
-/** Currencies by ISO 4217 code, as the runtime's ICU data knows them. */
-const isoCurrencies: ReadonlySet<string> = new Set(Intl.supportedValuesOf('currency'));
-
-/** An ISO 4217 currency code: three upper-case letters naming a known currency. */
-export const Currency = z
-  .string()
-  .regex(/^[A-Z]{3}$/, 'an ISO 4217 code: three upper-case letters')
-  .refine((code) => isoCurrencies.has(code), 'not an ISO 4217 currency code');
-
-/** The currency of an order placed without one. */
-export const DEFAULT_CURRENCY = 'EUR';
 
 export const PlaceOrder = z.strictObject({
   customerId: z.string().min(1),

@@ -92,6 +92,7 @@ export const orderPaymentMachine = setup({
                 orderId: context.orderId,
                 amount: event.data.totalPrice,
                 method: event.data.paymentMethod,
+                currency: event.data.currency,
               },
             })),
             scheduleDeadline(() => ({

@@ -13,7 +13,7 @@ const placed = {
     quantity: 2,
     totalPrice: 120,
     paymentMethod: 'CARD',
-    currency: 'EUR',
+    currency: 'USD',
     placedAt: '2025-01-01T11:59:00.000Z',
   },
 } as const;
@@ -46,7 +46,7 @@ describe('order-payment', () => {
     process.env.ORDER_PAYMENT_TIMEOUT_MS = previous;
   });
 
-  it('requests payment X for order X and starts the timeout when the order is placed', () => {
+  it("requests payment X for order X, in the order's currency, and starts the timeout when the order is placed", () => {
     spec
       .when(placed)
       .thenSends([
@@ -54,7 +54,7 @@ describe('order-payment', () => {
           aggregateType: 'payment',
           aggregateId: id,
           type: 'RequestPayment',
-          payload: { orderId: id, amount: 120, method: 'CARD' },
+          payload: { orderId: id, amount: 120, method: 'CARD', currency: 'USD' },
         },
       ])
       .thenSchedules([{ name: PAYMENT_TIMEOUT, delayMs: 60_000, input: timedOut }])

@@ -1,12 +1,14 @@
 import { commandFor, reject } from 'chronicle';
 import { z } from 'zod';
-import { PositiveAmount } from '../amounts.js';
+import { Currency, DEFAULT_CURRENCY, PositiveAmount } from '../amounts.js';
 import type { paymentMachine } from './machine.js';
 
 export const RequestPayment = z.strictObject({
   orderId: z.string().min(1),
   amount: PositiveAmount,
   method: z.string().min(1),
+  /** ISO 4217, the currency of `amount` (and of every capture and refund); default EUR. */
+  currency: Currency.default(DEFAULT_CURRENCY),
 });
 export const AuthorizePayment = z.strictObject({ authorizationCode: z.string().min(1) });
 export const DeclinePayment = z.strictObject({ reason: z.string().min(1) });

@@ -1,4 +1,5 @@
-export type PaymentRequestedData = {
+/** PaymentRequested as version 1 stored it: before payments had a currency (all were in euros). */
+export type PaymentRequestedV1Data = {
   readonly orderId: string;
   /** In the currency's minor unit is the caller's choice; the aggregate only compares amounts. */
   readonly amount: number;
@@ -6,6 +7,9 @@ export type PaymentRequestedData = {
   /** The requesting command's issuedAt (ISO 8601). */
   readonly requestedAt: string;
 };
+
+/** PaymentRequested version 2, the current one: the currency of every amount of the payment (ISO 4217). */
+export type PaymentRequestedData = PaymentRequestedV1Data & { readonly currency: string };
 
 export type PaymentRequested = { readonly type: 'PaymentRequested'; readonly data: PaymentRequestedData };
 export type PaymentAuthorized = {

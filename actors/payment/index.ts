@@ -1,8 +1,10 @@
 import { defineAggregate } from 'chronicle';
 import { paymentCommands } from './commands.js';
+import { paymentEventSchemas } from './eventSchemas.js';
 import { paymentMachine } from './machine.js';
 
 export * from './commands.js';
+export * from './eventSchemas.js';
 export type * from './events.js';
 export * from './machine.js';
 
@@ -11,4 +13,5 @@ export const payment = defineAggregate({
   type: 'payment',
   machine: paymentMachine,
   commands: paymentCommands,
+  events: paymentEventSchemas,
 });

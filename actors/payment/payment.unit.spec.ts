@@ -1,12 +1,12 @@
-import { specDefaults, specFor } from 'chronicle/testing';
-import { describe, it } from 'vitest';
+import { createInMemoryRuntime, specDefaults, specFor } from 'chronicle/testing';
+import { describe, expect, it } from 'vitest';
 import type { PaymentEvent } from './events.js';
 import { payment } from './index.js';
 
 const request = { orderId: 'order-1', amount: 120, method: 'CARD' };
 const requested: PaymentEvent = {
   type: 'PaymentRequested',
-  data: { ...request, requestedAt: '2025-01-01T09:00:00.000Z' },
+  data: { ...request, currency: 'EUR', requestedAt: '2025-01-01T09:00:00.000Z' },
 };
 const authorized: PaymentEvent = { type: 'PaymentAuthorized', data: { authorizationCode: 'AUTH-1' } };
 const captured: PaymentEvent = { type: 'PaymentCaptured', data: { amount: 120 } };
@@ -18,11 +18,31 @@ const refunded = (amount: number): PaymentEvent => ({
 const spec = specFor(payment);
 
 describe('payment', () => {
-  it('is requested, stamped with the command time', () => {
+  it('is requested, stamped with the command time, in euros unless told otherwise', () => {
     spec
       .when({ type: 'RequestPayment', data: request })
-      .then([{ type: 'PaymentRequested', data: { ...request, requestedAt: specDefaults.issuedAt } }])
+      .then([
+        {
+          type: 'PaymentRequested',
+          data: { ...request, currency: 'EUR', requestedAt: specDefaults.issuedAt },
+        },
+      ])
       .thenState({ value: 'requested' });
+    spec.when({ type: 'RequestPayment', data: { ...request, currency: 'JPY' } }).then([
+      {
+        type: 'PaymentRequested',
+        data: { ...request, currency: 'JPY', requestedAt: specDefaults.issuedAt },
+      },
+    ]);
+  });
+
+  it('rejects a currency that is not an ISO 4217 code, naming the field', () => {
+    spec
+      .when({ type: 'RequestPayment', data: { ...request, currency: 'eur' } })
+      .thenRejected('VALIDATION', 'currency');
+    spec
+      .when({ type: 'RequestPayment', data: { ...request, currency: 'XYZ' } })
+      .thenRejected('VALIDATION', 'currency');
   });
 
   it('rejects a request for a non-positive amount, naming the field', () => {
@@ -75,5 +95,32 @@ describe('payment', () => {
       .given([requested, authorized])
       .when({ type: 'RefundPayment', data: { amount: 1, reason: 'returned' } })
       .thenRejected('INVALID_TRANSITION', 'payment in state authorized does not accept PaymentRefunded');
+  });
+
+  it('given a version-1 PaymentRequested stored by an older release, reads it in euros and captures it', async () => {
+    const runtime = createInMemoryRuntime({ aggregates: [payment] });
+    try {
+      runtime.store.insertStored([
+        {
+          streamType: 'payment',
+          streamId: 'p-old',
+          type: 'PaymentRequested',
+          schemaVersion: 1,
+          data: { ...request, requestedAt: '2024-06-01T10:00:00.000Z' },
+          metadata: { commandId: 'old', correlationId: 'old', causationId: 'old' },
+        },
+      ]);
+      const [stored] = await runtime.events('payment', 'p-old');
+      expect(stored).toMatchObject({ schemaVersion: 2, data: { ...request, currency: 'EUR' } });
+      const send = (type: string, payload: object) =>
+        runtime.send({ aggregateType: 'payment', aggregateId: 'p-old', type, payload });
+      await send('AuthorizePayment', { authorizationCode: 'A-1' });
+      expect(await send('CapturePayment', {})).toMatchObject({
+        status: 'accepted',
+        events: [{ type: 'PaymentCaptured', data: { amount: request.amount } }],
+      });
+    } finally {
+      await runtime.close();
+    }
   });
 });
