@@ -4,6 +4,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
+import { defaultConfig } from '../src/config/index.js';
 import { bullmqBaseline, insertBaseline } from './baselines.js';
 import { BENCH_SHARDS, commandThroughput } from './commandThroughput.js';
 import { emmettCommands, emmettHydration } from './emmettPeer.js';
@@ -94,7 +95,7 @@ if (wanted('saga')) save('saga', await (await import('./sagaLatency.js')).sagaLa
 
 // command-worker pods as processes, on a Redis of the bench's own (bench/scaleOut.ts)
 if (wanted('scaleout'))
-  save('scaleOut', await (await import('./scaleOut.js')).scaleOut(Math.min(OPS, 1500), 64));
+  save('scaleOut', await (await import('./scaleOut.js')).scaleOut(Math.min(OPS, 1500), 64, RUNS));
 
 if (wanted('cluster'))
   save(
@@ -105,7 +106,11 @@ if (wanted('cluster'))
 if (wanted('openloop'))
   save(
     'openLoop',
-    await (await import('./openLoop.js')).openLoop(BENCH_SHARDS, Number(process.env.BENCH_OPEN_S ?? 20)),
+    await (await import('./openLoop.js')).openLoop(
+      // the deployment default, where commands would run
+      defaultConfig.shards,
+      Number(process.env.BENCH_OPEN_S ?? 20),
+    ),
   );
 
 if (wanted('tracing')) {

@@ -14,7 +14,7 @@ import { type PodProcess, startPod } from '../test/support/processes.js';
 import { startPrivateRedisCluster } from '../test/support/redisCluster.js';
 import { benchEnvironment } from './benchEnvironment.js';
 import { benchHistoryCommand, benchPlaceOrder } from './commandThroughput.js';
-import { type LoadFigures, measureLoad, ratio } from './stats.js';
+import { type LoadFigures, measureLoad, pickMedian, ratio } from './stats.js';
 
 /** A Redis of the bench's own: where it is, and one connection per master to count commands on. */
 export type BenchRedis = {
@@ -158,36 +158,44 @@ export const loadAverage = () => Number((loadavg()[0] ?? Number.NaN).toFixed(1))
 export const scaleOut = async (
   operations: number,
   callers: number,
+  rounds = 1,
   shardCounts: readonly number[] = [8, 32, 128],
   podCounts: readonly number[] = [1, 2, 4],
 ) => {
   const redis = await startBenchRedis('single');
-  const steps: ScaleStep[] = [];
+  // every (shards, pods) step once per round, rounds one after the other, so a noisy spell on the
+  // shared machine hits each step alike; the median round of each step is kept
+  const runs = new Map<string, ScaleStep[]>();
   try {
-    for (const shards of shardCounts) {
-      const deployment = await startDeployment(redis, shards, callers * 4);
-      try {
-        for (const count of podCounts) {
-          await deployment.grow(count);
-          if (count === podCounts[0]) await deployment.placeOrders();
-          const step = await deployment.closedLoad(operations, callers);
-          console.log(
-            `scale-out: ${shards} shards, ${count} pod(s): ${step.perSecond}/s, p99 ${step.p99Ms} ms, load ${step.loadAverage}`,
-          );
-          steps.push(step);
+    for (let round = 0; round < rounds; round++) {
+      for (const shards of shardCounts) {
+        const deployment = await startDeployment(redis, shards, callers * 4);
+        try {
+          for (const count of podCounts) {
+            await deployment.grow(count);
+            if (count === podCounts[0]) await deployment.placeOrders();
+            const step = await deployment.closedLoad(operations, callers);
+            console.log(
+              `scale-out round ${round + 1}: ${shards} shards, ${count} pod(s): ${step.perSecond}/s, p99 ${step.p99Ms} ms, load ${step.loadAverage}`,
+            );
+            const key = `${shards}/${count}`;
+            runs.set(key, [...(runs.get(key) ?? []), step]);
+          }
+        } finally {
+          await deployment.stop();
         }
-      } finally {
-        await deployment.stop();
       }
     }
   } finally {
     await redis.stop();
   }
+  const steps = [...runs.values()].map((all) => pickMedian(all));
   const base = steps[0];
   return {
     callers,
     operations,
-    note: 'perSecond ratios against 1 pod on the first shard count, same run',
+    rounds,
+    note: 'medians of the rounds; vsFirst: perSecond against 1 pod on the first shard count, same run',
     steps: steps.map((step) => ({ ...step, vsFirst: base ? ratio(step.perSecond, base.perSecond) : 1 })),
   };
 };

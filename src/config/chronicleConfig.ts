@@ -20,7 +20,7 @@ export type ChronicleConfig = {
 export const defaultConfig: ChronicleConfig = {
   databaseUrl: 'postgres://postgres@127.0.0.1:5432/chronicle',
   redisUrl: 'redis://127.0.0.1:6379',
-  shards: 32,
+  shards: 8,
   queuePrefix: 'chronicle',
   commandLockMs: 3_000,
 };
