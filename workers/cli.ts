@@ -12,7 +12,7 @@ process.exitCode = await runCli(process.argv.slice(2), {
   migrations: domainMigrations,
   pods: Object.fromEntries(podKinds.map((pod) => [pod.kind, () => runPodDefinition(pod)])),
   verbs: {
-    ...projectionVerbs({ projections, aggregates, subscriptions: [natsOutbox()] }),
+    ...projectionVerbs({ projections, aggregates, processManagers, subscriptions: [natsOutbox()] }),
     ...deadLetterVerbs(),
     viz: vizCommand(aggregates, processManagers),
     dev: async (args) => {

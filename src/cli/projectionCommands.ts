@@ -2,6 +2,7 @@ import { type Aggregate, createAggregateRegistry } from '../aggregate/index.js';
 import type { Orm } from '../db/index.js';
 import { createEventSchemas } from '../eventSchemas/index.js';
 import { createPostgresEventStore } from '../eventStore/index.js';
+import type { ProcessManager } from '../processManagers/index.js';
 import {
   findProjection,
   type PartitionStatus,
@@ -14,7 +15,7 @@ import {
   retryProjection,
   subscriptionStatus,
 } from '../projections/index.js';
-import { type SnapshotResult, snapshotAggregate } from '../snapshots/index.js';
+import { type SnapshotResult, snapshotTargets } from '../snapshots/index.js';
 import type { SubscriptionOutline } from '../subscriptions/index.js';
 
 /** What the projection and snapshot verbs need: a database, and the deployment's definitions. */
@@ -23,6 +24,8 @@ export type ProjectionCliContext = {
   readonly projections: readonly Projection[];
   /** Their events are read in their current shape (rebuild); `snapshot` finds its aggregate here. */
   readonly aggregates: readonly Aggregate[];
+  /** `snapshot` takes their instances' snapshots too (`snapshot <name> <key>`). */
+  readonly processManagers?: readonly ProcessManager[];
   /** Other subscriptions of the deployment (the NATS outbox): listed by status, resumed by retry. */
   readonly subscriptions?: readonly SubscriptionOutline[];
 };
@@ -83,20 +86,15 @@ export const projectionsRetry = async (
   return retryProjection(context.orm.em.getKnex(), name);
 };
 
-/** `snapshot <type> <id>`: snapshots one stream now, at its head. */
+/** `snapshot <type> <id>`: snapshots one stream (an aggregate's or a process-manager instance's) now, at its head. */
 export const takeSnapshot = async (
   context: ProjectionCliContext,
   type: string,
   id: string,
 ): Promise<SnapshotResult | UnknownName> => {
   const registry = createAggregateRegistry(context.aggregates);
-  const aggregate = registry.find(type);
-  if (!aggregate) {
-    return { status: 'unknown', name: type, known: context.aggregates.map((known) => known.type) };
-  }
-  return snapshotAggregate(
-    createPostgresEventStore(context.orm, { schemas: registry.schemas }),
-    aggregate,
-    id,
-  );
+  const targets = snapshotTargets(registry, context.processManagers);
+  const target = targets.get(type);
+  if (!target) return { status: 'unknown', name: type, known: [...targets.keys()] };
+  return target.snapshot(createPostgresEventStore(context.orm, { schemas: registry.schemas }), id);
 };

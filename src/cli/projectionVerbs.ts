@@ -1,5 +1,6 @@
 import type { Aggregate } from '../aggregate/index.js';
 import { loadConfig } from '../config/index.js';
+import type { ProcessManager } from '../processManagers/index.js';
 import type { Projection } from '../projections/index.js';
 import type { SubscriptionOutline } from '../subscriptions/index.js';
 import { CliUsageError, EXIT, printError, printJson } from './cliOutput.js';
@@ -15,7 +16,7 @@ import { withOrm } from './withOrm.js';
 export const projectionUsage = `  projections status                        one JSON line per projection (and outbox) partition (checkpoint, head, lag, owner, state)
   projections rebuild <name>                replay into shadow tables and swap them in (the live model serves meanwhile)
   projections retry <name>                  resume a projection's (or the outbox's) stopped partitions
-  snapshot <type> <id>                      take a snapshot of one stream now`;
+  snapshot <type> <id>                      take a snapshot of one stream (aggregate, or process manager and key) now`;
 
 const withContext = (
   definitions: Omit<ProjectionCliContext, 'orm'>,
@@ -36,6 +37,8 @@ const answer = (result: { status: string; name?: string; known?: readonly string
 export const projectionVerbs = (definitions: {
   readonly projections: readonly Projection[];
   readonly aggregates: readonly Aggregate[];
+  /** `snapshot <name> <key>` snapshots their instances. */
+  readonly processManagers?: readonly ProcessManager[];
   /** Other subscriptions to list and retry with the projections (the NATS outbox). */
   readonly subscriptions?: readonly SubscriptionOutline[];
 }): Record<string, (args: string[]) => Promise<number>> => ({

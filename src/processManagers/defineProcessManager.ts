@@ -17,6 +17,8 @@ export type ProcessManagerDefinition<Machine extends AnyStateMachine> = {
   readonly correlate: Readonly<Record<string, CorrelateEvent>>;
   /** Partitions of its subscription (default 4). */
   readonly partitions?: number;
+  /** The snapshot worker snapshots an instance every this many events (default 100), as an aggregate. */
+  readonly snapshotEvery?: number;
 };
 
 /** A defined process manager, as the runtime uses it. */
@@ -28,6 +30,7 @@ export type ProcessManager<Machine extends AnyStateMachine = AnyStateMachine> = 
   readonly machineHash: string;
   readonly correlate: Readonly<Record<string, CorrelateEvent>>;
   readonly partitions: number;
+  readonly snapshotEvery: number;
   /** Its subscription's name. */
   readonly subscription: string;
 };
@@ -53,6 +56,10 @@ export const defineProcessManager = <Machine extends AnyStateMachine>(
   if (!Number.isInteger(partitions) || partitions < 1 || partitions > 1024) {
     throw new TypeError(`process manager "${definition.name}": partitions must be an integer in 1..1024`);
   }
+  const snapshotEvery = definition.snapshotEvery ?? 100;
+  if (!Number.isInteger(snapshotEvery) || snapshotEvery < 1) {
+    throw new TypeError(`process manager "${definition.name}": snapshotEvery must be a positive integer`);
+  }
   if (Object.keys(definition.correlate).length === 0) {
     throw new TypeError(`process manager "${definition.name}": correlate names no event type`);
   }
@@ -71,6 +78,7 @@ export const defineProcessManager = <Machine extends AnyStateMachine>(
     machineHash: machineHash(definition.machine),
     correlate: definition.correlate,
     partitions,
+    snapshotEvery,
     subscription: `pm.${definition.name}`,
   };
 };

@@ -5,7 +5,8 @@ import type { EventStore } from '../eventStore/index.js';
 import { currentTraceContext } from '../tracing/index.js';
 import { decideProcessInput } from './decideProcessInput.js';
 import type { ProcessManager } from './defineProcessManager.js';
-import { foldProcessStream, type ProcessState } from './processState.js';
+import { hydrateProcess } from './processSnapshot.js';
+import type { ProcessState } from './processState.js';
 import type { HandledInputData, ProcessOutput, RoutedInput } from './processTypes.js';
 
 export type ProcessInstances = {
@@ -32,8 +33,8 @@ const load = async (instances: ProcessInstances, processManager: ProcessManager,
   const cacheKey = `${processManager.name}/${key}`;
   const cached = instances.cache.get(cacheKey);
   if (cached) return cached;
-  const events = await instances.store.readStream({ streamType: processManager.name, streamId: key });
-  return foldProcessStream(processManager, instances.schemas, events);
+  const { state } = await hydrateProcess(instances.store, instances.schemas, processManager, key);
+  return state;
 };
 
 /**

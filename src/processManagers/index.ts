@@ -8,6 +8,7 @@ export * from './handleRoutedInput.js';
 export * from './processActions.js';
 export * from './processIds.js';
 export * from './processManagerSubscription.js';
+export * from './processSnapshot.js';
 export * from './processState.js';
 export type * from './processTypes.js';
 export * from './routeEvent.js';

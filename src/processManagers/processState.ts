@@ -89,15 +89,19 @@ export const upcastRecordedInput = (
   };
 };
 
-/** Folds an instance's stored events, each input read in its current shape (upcastRecordedInput). */
+/**
+ * Folds an instance's stored events, each input read in its current shape (upcastRecordedInput),
+ * from its initial state or from `start` (a snapshot's state, the events being those after it).
+ */
 export const foldProcessStream = (
   processManager: ProcessManager,
   schemas: EventSchemas,
   events: readonly RecordedEvent[],
+  start: ProcessState = initialProcessState(processManager),
 ): ProcessState =>
   foldProcessEvents(
     processManager,
-    initialProcessState(processManager),
+    start,
     events.map((event) => ({
       version: event.version,
       data: upcastRecordedInput(schemas, event, event.data as HandledInputData),

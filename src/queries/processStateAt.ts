@@ -2,7 +2,7 @@ import type { StateValue } from 'xstate';
 import { z } from 'zod';
 import type { EventSchemas } from '../eventSchemas/index.js';
 import type { EventStore } from '../eventStore/index.js';
-import { foldProcessStream, type PendingDeadline, type ProcessManager } from '../processManagers/index.js';
+import { hydrateProcess, type PendingDeadline, type ProcessManager } from '../processManagers/index.js';
 import { invalid, type QueryResult, queryNotFound, withQuery } from './queryResult.js';
 
 export const ProcessStateQuery = z.strictObject({
@@ -23,12 +23,15 @@ export type ProcessStateAt = {
   readonly context: unknown;
   /** The deadlines scheduled and neither cancelled nor handled by then, by name. */
   readonly deadlines: Readonly<Record<string, PendingDeadline>>;
+  /** Whether folding started from a snapshot (one at or before `version`, of this machine and schemas). */
+  readonly fromSnapshot: boolean;
 };
 
 /**
  * Time travel for a process-manager instance: its state right after event `version` of its own
  * stream, folded as the process-manager worker folds it (the pure transition over the recorded
- * inputs, so nothing is sent). Instances are not snapshotted: every fold starts at the beginning.
+ * inputs, so nothing is sent), from its latest usable snapshot at or before that version
+ * (hydrateProcess, as the worker hydrates it) or from the start.
  */
 export const processStateAt = (
   store: EventStore,
@@ -48,8 +51,9 @@ export const processStateAt = (
     if (headVersion === 0) return queryNotFound(`${name}/${key} has no events`);
     const target = version ?? headVersion;
     if (target > headVersion) return invalid('version', `${name}/${key} is at version ${headVersion}`);
-    const events = await store.readStream(stream, { toVersion: target });
-    const state = foldProcessStream(processManager, schemas, events);
+    const { state, fromSnapshot } = await hydrateProcess(store, schemas, processManager, key, {
+      toVersion: target,
+    });
     return {
       status: 'ok',
       data: {
@@ -60,6 +64,7 @@ export const processStateAt = (
         value: state.snapshot.value,
         context: state.snapshot.context,
         deadlines: state.deadlines,
+        fromSnapshot,
       },
     };
   });

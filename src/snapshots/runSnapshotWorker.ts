@@ -6,14 +6,18 @@ import {
 } from '../config/index.js';
 import { createPostgresEventStore } from '../eventStore/index.js';
 import { type LoggerPort, silentLogger } from '../logging/index.js';
+import type { ProcessManager } from '../processManagers/index.js';
 import { startSubscriptionWorker } from '../subscriptions/index.js';
 import { snapshotSubscription } from './snapshotSubscription.js';
 import { startSnapshotSweep } from './snapshotSweepScheduler.js';
+import { snapshotTargets } from './snapshotTargets.js';
 import { sweepSnapshots } from './sweepSnapshots.js';
 
 export type SnapshotWorkerOptions = {
   readonly config: ChronicleConfig;
   readonly aggregates: readonly Aggregate[];
+  /** Their instances are snapshotted too, by the same policy (their `snapshotEvery`). */
+  readonly processManagers?: readonly ProcessManager[];
   /** Default: from the environment (subscriptionSettingsFromEnv). */
   readonly settings?: SubscriptionSettings;
   /** Sweep interval; default CHRONICLE_SNAPSHOT_SWEEP_MS, else 5 minutes. */
@@ -30,13 +34,14 @@ export type SnapshotWorker = {
 
 /**
  * A snapshot pod's engine: reads the event stream (its share of the `snapshots` partitions) and
- * snapshots streams that passed their policy, plus the periodic sweep through a BullMQ scheduler.
+ * snapshots streams (of aggregates and process managers) that passed their policy, plus the periodic sweep through a BullMQ scheduler.
  * @example
- * const worker = await runSnapshotWorker({ config: loadConfig(), aggregates });
+ * const worker = await runSnapshotWorker({ config: loadConfig(), aggregates, processManagers });
  * await runUntilSignal(worker, logger);
  */
 export const runSnapshotWorker = async (options: SnapshotWorkerOptions): Promise<SnapshotWorker> => {
   const registry = createAggregateRegistry(options.aggregates);
+  const targets = snapshotTargets(registry, options.processManagers);
   const { config } = options;
   const worker = await startSubscriptionWorker({
     config,
@@ -46,7 +51,7 @@ export const runSnapshotWorker = async (options: SnapshotWorkerOptions): Promise
     subscriptions: ({ orm }) => [
       snapshotSubscription({
         store: createPostgresEventStore(orm, { schemas: registry.schemas }),
-        registry,
+        targets,
         ...(options.partitions ? { partitions: options.partitions } : {}),
       }),
     ],
@@ -56,10 +61,13 @@ export const runSnapshotWorker = async (options: SnapshotWorkerOptions): Promise
         redis: config,
         prefix: config.queuePrefix,
         everyMs: options.sweepEveryMs ?? snapshotSweepEveryMsFromEnv(),
-        sweep: () => sweepSnapshots(knex, store, registry),
+        sweep: () => sweepSnapshots(knex, store, targets),
         logger,
       });
-      logger.info({ workerId: settings.workerId, aggregates: registry.types }, 'snapshot worker started');
+      logger.info(
+        { workerId: settings.workerId, streamTypes: [...targets.keys()] },
+        'snapshot worker started',
+      );
       return () => sweeper.close();
     },
   });

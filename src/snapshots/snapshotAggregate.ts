@@ -33,8 +33,8 @@ export type SnapshotCause = { readonly event: RecordedEvent; readonly consumer: 
  * the event, with its attributes and the correlation id in the baggage; otherwise (sweep, CLI) an
  * internal span of the caller's trace.
  */
-const snapshotSpan = <T>(
-  aggregate: Aggregate,
+export const snapshotSpan = <T>(
+  streamType: string,
   id: string,
   cause: SnapshotCause | undefined,
   fn: (span: Span) => Promise<T>,
@@ -52,7 +52,7 @@ const snapshotSpan = <T>(
     : withSpan(
         'internal',
         'snapshot take',
-        { attributes: { [attr.aggregateType]: aggregate.type, [attr.aggregateId]: id } },
+        { attributes: { [attr.aggregateType]: streamType, [attr.aggregateId]: id } },
         fn,
       );
 
@@ -68,7 +68,7 @@ export const snapshotAggregate = (
   id: string,
   cause?: SnapshotCause,
 ): Promise<SnapshotResult> =>
-  snapshotSpan(aggregate, id, cause, async (span) => {
+  snapshotSpan(aggregate.type, id, cause, async (span) => {
     const { actor, fromSnapshot, eventsFolded } = await hydrateActor(store, aggregate, id);
     try {
       span.setAttribute(attr.aggregateVersion, actor.version);

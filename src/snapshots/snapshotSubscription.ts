@@ -1,12 +1,13 @@
-import type { AggregateRegistry } from '../aggregate/index.js';
 import type { EventStore } from '../eventStore/index.js';
 import type { SubscriptionDefinition } from '../subscriptions/index.js';
-import { type SnapshotResult, snapshotAggregate } from './snapshotAggregate.js';
+import type { SnapshotResult } from './snapshotAggregate.js';
 import { type StreamHead, snapshotsDue } from './snapshotsDue.js';
+import type { SnapshotTargets } from './snapshotTargets.js';
 
 export type SnapshotSubscriptionOptions = {
   readonly store: EventStore;
-  readonly registry: AggregateRegistry;
+  /** The aggregate types and process managers whose streams it snapshots. */
+  readonly targets: SnapshotTargets;
   /** Default `snapshots`. */
   readonly name?: string;
   /** Default 2: snapshot workers share the streams by partition, like projections. */
@@ -23,7 +24,7 @@ export type SnapshotSubscriptionOptions = {
 export const snapshotSubscription = (options: SnapshotSubscriptionOptions): SubscriptionDefinition => ({
   name: options.name ?? 'snapshots',
   partitions: options.partitions ?? 2,
-  filter: { streamTypes: options.registry.types },
+  filter: { streamTypes: [...options.targets.keys()] },
   handleBatch: async (events, tx, consumer) => {
     const heads = new Map<string, StreamHead & { readonly event: (typeof events)[number] }>();
     for (const event of events) {
@@ -38,11 +39,12 @@ export const snapshotSubscription = (options: SnapshotSubscriptionOptions): Subs
         });
       }
     }
-    for (const head of await snapshotsDue(tx, options.registry, [...heads.values()])) {
+    for (const head of await snapshotsDue(tx, options.targets, [...heads.values()])) {
       const { event } = heads.get(`${head.streamType}/${head.streamId}`) ?? {};
-      const result = await snapshotAggregate(
+      const target = options.targets.get(head.streamType);
+      if (!target) continue;
+      const result = await target.snapshot(
         options.store,
-        options.registry.get(head.streamType),
         head.streamId,
         event ? { event, consumer } : undefined,
       );

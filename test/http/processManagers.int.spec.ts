@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { domainEventSchemas, orderPayment } from '../../actors/index.js';
+import { createPostgresEventStore } from '../../src/eventStore/index.js';
 import type { ApiServer } from '../../src/http/index.js';
 import type { CommandRequest } from '../../src/messages/index.js';
+import { snapshotProcess } from '../../src/snapshots/index.js';
 import { type CommandPath, createCommandPath } from '../support/commandPath.js';
 import { placeOrder } from '../support/orderCommands.js';
 import { waitFor } from '../support/waitFor.js';
@@ -17,6 +20,7 @@ type InstanceState = {
   context: Record<string, unknown>;
   deadlines: Record<string, { deadlineId: string; at: string }>;
   activePaths: string[];
+  fromSnapshot: boolean;
 };
 
 describe('process-manager instances over HTTP, read like aggregates', () => {
@@ -123,6 +127,18 @@ describe('process-manager instances over HTTP, read like aggregates', () => {
     ]);
     const later = (await instance('pm-http-1', '/events?fromVersion=3')).body as { events: unknown[] };
     expect(later.events).toHaveLength(1);
+
+    // once snapshotted, the instance reads from its snapshot, with the same state
+    expect(paid.fromSnapshot).toBe(false);
+    const store = createPostgresEventStore(path.db.orm, { schemas: domainEventSchemas });
+    await snapshotProcess(store, domainEventSchemas, orderPayment, 'pm-http-1');
+    expect((await read('/v1/snapshots/order-payment/pm-http-1')).body).toMatchObject({
+      version: 3,
+      current: true,
+    });
+    const restored = (await instance('pm-http-1')).body as InstanceState;
+    expect(restored).toEqual({ ...paid, fromSnapshot: true });
+    expect(((await instance('pm-http-1', '/at/2')).body as InstanceState).fromSnapshot).toBe(false);
   });
 
   it('answers 400 past the head, 404 for an instance or process manager that does not exist', async () => {

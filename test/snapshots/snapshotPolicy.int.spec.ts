@@ -7,7 +7,12 @@ import { AggregateActor, createAggregateRegistry, defineAggregate } from '../../
 import { takeSnapshot } from '../../src/cli/projectionCommands.js';
 import { defaultConfig } from '../../src/config/index.js';
 import { createPostgresEventStore, type EventStore, query } from '../../src/eventStore/index.js';
-import { runSnapshotWorker, type SnapshotWorker, sweepSnapshots } from '../../src/snapshots/index.js';
+import {
+  runSnapshotWorker,
+  type SnapshotWorker,
+  snapshotTargets,
+  sweepSnapshots,
+} from '../../src/snapshots/index.js';
 import { fastSettings } from '../subscriptions/support.js';
 import { REDIS_URL } from '../support/commandPath.js';
 import {
@@ -153,7 +158,7 @@ describe('snapshots: policy, machine changes, sweep', () => {
     expect(stale.actor.persisted().context).toEqual({ total: 156, count: 12 });
 
     const knex = db.orm.em.getKnex();
-    expect(await sweepSnapshots(knex, store, createAggregateRegistry([changed]))).toEqual({
+    expect(await sweepSnapshots(knex, store, snapshotTargets(createAggregateRegistry([changed])))).toEqual({
       scanned: 1,
       taken: 1,
     });

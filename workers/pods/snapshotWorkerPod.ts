@@ -1,12 +1,12 @@
 import { loadConfig, runSnapshotWorker } from 'chronicle';
-import { aggregates } from '../../actors/index.js';
+import { aggregates, processManagers } from '../../actors/index.js';
 import { type PodDefinition, runPodDefinition } from './runPod.js';
 
-/** The snapshot pod: snapshots streams past their policy, plus the periodic sweep, until SIGTERM/SIGINT. */
+/** The snapshot pod: snapshots aggregates' and process managers' streams past their policy, plus the periodic sweep, until SIGTERM/SIGINT. */
 export const snapshotWorkerPod: PodDefinition = {
   kind: 'snapshot',
   serviceName: 'chronicle-snapshot-worker',
-  start: ({ logger }) => runSnapshotWorker({ config: loadConfig(), aggregates, logger }),
+  start: ({ logger }) => runSnapshotWorker({ config: loadConfig(), aggregates, processManagers, logger }),
 };
 
 export const runSnapshotWorkerPod = (): Promise<void> => runPodDefinition(snapshotWorkerPod);

@@ -2,6 +2,7 @@ import type { StateValue } from 'xstate';
 import { z } from 'zod';
 import { activeStatePaths } from '../../machines/index.js';
 import { aggregateStateAt, EventFeedQuery, eventFeed, IsoTime } from '../../queries/index.js';
+import { snapshotTargets } from '../../snapshots/index.js';
 import type { ApiContext } from '../apiContext.js';
 import { HttpError, notFound } from '../httpError.js';
 import { type ApiRoute, defineRoute, json } from '../route.js';
@@ -127,15 +128,15 @@ export const aggregateRoutes = (ctx: ApiContext): ApiRoute[] => [
     url: '/v1/snapshots/:type/:id',
     access: 'read',
     tag: 'aggregates',
-    summary: "An aggregate's latest snapshot",
+    summary: "An aggregate's (or a process-manager instance's) latest snapshot",
     params: StreamParams,
     responses: { 200: 'the snapshot; `current` says whether this machine version can use it', 404: 'none' },
     handler: async ({ params }) => {
-      const aggregate = ctx.registry.find(params.type);
-      if (!aggregate) throw notFound(`no aggregate type "${params.type}"`);
+      const target = snapshotTargets(ctx.registry, ctx.processManagers).get(params.type);
+      if (!target) throw notFound(`no aggregate type or process manager "${params.type}"`);
       const snapshot = await ctx.store.readSnapshot({ streamType: params.type, streamId: params.id });
       if (!snapshot) throw notFound(`no snapshot of ${params.type}/${params.id}`);
-      return json(200, { ...snapshot, current: snapshot.machineHash === aggregate.machineHash });
+      return json(200, { ...snapshot, current: snapshot.machineHash === target.machineHash });
     },
   }),
   defineRoute({
