@@ -337,7 +337,7 @@ describe('state at a point in time', () => {
     expect((await at('2099-01-01T00:00:00Z')).body).toMatchObject({ version: 2 });
   });
 
-  it('answers 404 before the first event, and 422 VALIDATION for a missing or malformed time', async () => {
+  it('answers 404 before the first event, and 400 INVALID_REQUEST naming time when it is missing or malformed', async () => {
     const before = await at('2024-12-31T23:59:59Z');
     expect(before.status).toBe(404);
     expect(before.body).toMatchObject({
@@ -346,11 +346,14 @@ describe('state at a point in time', () => {
     });
     for (const bad of ['yesterday', '2025-01-01', '2025-01-01T12:00:00']) {
       const answer = await at(bad);
-      expect(answer.status, bad).toBe(422);
-      expect(answer.body).toMatchObject({ code: 'VALIDATION', message: expect.stringContaining('ISO 8601') });
+      expect(answer.status, bad).toBe(400);
+      expect(answer.body).toMatchObject({
+        code: 'INVALID_REQUEST',
+        details: { issues: [expect.objectContaining({ path: 'time' })] },
+      });
     }
     const missing = await call(`${url}/v1/aggregates/order/timed-1/at`, { headers: withKey(keys.reader) });
-    expect(missing.status).toBe(422);
+    expect(missing.status).toBe(400);
   });
 
   const chronicle = (...args: string[]) => runToEnd('workers/cli.ts', { env: path.podEnv, args });

@@ -4,7 +4,7 @@ import { activeStatePaths } from '../../machines/index.js';
 import { aggregateStateAt, EventFeedQuery, eventFeed, IsoTime } from '../../queries/index.js';
 import { snapshotTargets } from '../../snapshots/index.js';
 import type { ApiContext } from '../apiContext.js';
-import { HttpError, notFound } from '../httpError.js';
+import { notFound } from '../httpError.js';
 import { type ApiRoute, defineRoute, json } from '../route.js';
 import { queryAnswer } from './queryAnswer.js';
 import { AggregateType, StreamAtParams, StreamParams } from './schemas.js';
@@ -86,25 +86,21 @@ export const aggregateRoutes = (ctx: ApiContext): ApiRoute[] => [
     summary:
       'Time travel by time: the state after the last event recorded at or before `time` (ISO 8601 with offset, e.g. 2026-11-29T10:00:00Z)',
     params: StreamParams,
-    query: z.strictObject({ time: z.string().optional() }),
+    // a bad query parameter is 400 INVALID_REQUEST naming it, as on every route
+    query: z.strictObject({
+      time: IsoTime.describe('ISO 8601 date-time with offset, e.g. 2026-11-29T10:00:00Z'),
+    }),
     responses: {
       200: 'its state then, with the version it stood at',
+      400: 'time is missing or not an ISO 8601 date-time with offset (INVALID_REQUEST)',
       404: 'no such aggregate, or it had no events yet at that time',
-      422: 'time is missing or not an ISO 8601 date-time with offset (VALIDATION)',
     },
     handler: async ({ params, query }) => {
       knownType(ctx, params.type);
-      const time = IsoTime.safeParse(query.time);
-      if (!time.success)
-        throw new HttpError(
-          422,
-          'VALIDATION',
-          `time: ${query.time === undefined ? 'required' : `"${query.time}" is not valid`}: an ISO 8601 date-time with offset, e.g. 2026-11-29T10:00:00Z`,
-        );
       const result = await aggregateStateAt(ctx.store, ctx.registry, {
         aggregateType: params.type,
         aggregateId: params.id,
-        time: time.data,
+        time: query.time,
       });
       return queryAnswer(result, withActivePaths);
     },
