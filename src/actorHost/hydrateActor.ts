@@ -1,5 +1,5 @@
 import { type Aggregate, AggregateActor } from '../aggregate/index.js';
-import type { EventStore } from '../eventStore/index.js';
+import { type EventStore, readFromSnapshot } from '../eventStore/index.js';
 
 export type Hydration = {
   readonly actor: AggregateActor;
@@ -16,10 +16,11 @@ export const hydrateActor = async (
   aggregate: Aggregate,
   id: string,
 ): Promise<Hydration> => {
-  const stream = { streamType: aggregate.type, streamId: id };
-  const stored = await store.readSnapshot(stream);
-  const snapshot = stored?.machineHash === aggregate.machineHash ? stored : undefined;
-  const events = await store.readStream(stream, { afterVersion: snapshot?.version ?? 0 });
+  const { snapshot, events } = await readFromSnapshot(
+    store,
+    { streamType: aggregate.type, streamId: id },
+    aggregate.machineHash,
+  );
   const actor = AggregateActor.hydrate(
     aggregate,
     id,

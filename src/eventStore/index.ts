@@ -8,4 +8,5 @@ export * from './memory/index.js';
 export * from './partition.js';
 export type * from './partitionFailure.js';
 export * from './postgres/index.js';
+export * from './readFromSnapshot.js';
 export * from './storedAppend.js';

@@ -1,6 +1,6 @@
 import { machineHash, type PersistedAggregateState } from '../aggregate/index.js';
 import type { EventChain, EventSchemas } from '../eventSchemas/index.js';
-import type { EventStore, ReadStreamOptions } from '../eventStore/index.js';
+import { type EventStore, type ReadStreamOptions, readFromSnapshot } from '../eventStore/index.js';
 import type { ProcessManager } from './defineProcessManager.js';
 import { foldProcessStream, type PendingDeadline, type ProcessState } from './processState.js';
 import type { ProcessOutput } from './processTypes.js';
@@ -59,11 +59,6 @@ const restoreProcessState = (
   handled: new Map(persisted.handled),
 });
 
-const isPersistedProcessState = (state: PersistedAggregateState): state is PersistedProcessState => {
-  const candidate = state as Partial<PersistedProcessState>;
-  return Array.isArray(candidate.handled) && typeof candidate.deadlines === 'object';
-};
-
 export type ProcessHydration = {
   readonly state: ProcessState;
   readonly fromSnapshot: boolean;
@@ -81,22 +76,18 @@ export const hydrateProcess = async (
   schemas: EventSchemas,
   processManager: ProcessManager,
   key: string,
-  { toVersion }: Pick<ReadStreamOptions, 'toVersion'> = {},
+  options: Pick<ReadStreamOptions, 'toVersion'> = {},
 ): Promise<ProcessHydration> => {
-  const stream = { streamType: processManager.name, streamId: key };
-  const stored = await store.readSnapshot(stream);
-  const snapshot =
-    stored &&
-    stored.machineHash === processSnapshotHash(processManager, schemas) &&
-    (toVersion === undefined || stored.version <= toVersion) &&
-    isPersistedProcessState(stored.state)
-      ? { state: stored.state, version: stored.version }
-      : undefined;
-  const events = await store.readStream(stream, {
-    afterVersion: snapshot?.version ?? 0,
-    ...(toVersion === undefined ? {} : { toVersion }),
-  });
-  const start = snapshot && restoreProcessState(processManager, snapshot.state, snapshot.version);
+  const { snapshot, events } = await readFromSnapshot(
+    store,
+    { streamType: processManager.name, streamId: key },
+    processSnapshotHash(processManager, schemas),
+    options,
+  );
+  // the hash is a process manager's: the state is one snapshotProcess wrote
+  const start =
+    snapshot &&
+    restoreProcessState(processManager, snapshot.state as PersistedProcessState, snapshot.version);
   return {
     state: foldProcessStream(processManager, schemas, events, start),
     fromSnapshot: snapshot !== undefined,

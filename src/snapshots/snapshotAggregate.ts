@@ -1,6 +1,6 @@
 import type { Span } from '@opentelemetry/api';
 import { hydrateActor } from '../actorHost/index.js';
-import type { Aggregate } from '../aggregate/index.js';
+import type { Aggregate, PersistedAggregateState } from '../aggregate/index.js';
 import type { EventStore } from '../eventStore/index.js';
 import { withCorrelationBaggage } from '../logging/index.js';
 import type { RecordedEvent } from '../messages/index.js';
@@ -33,7 +33,7 @@ export type SnapshotCause = { readonly event: RecordedEvent; readonly consumer: 
  * the event, with its attributes and the correlation id in the baggage; otherwise (sweep, CLI) an
  * internal span of the caller's trace.
  */
-export const snapshotSpan = <T>(
+const snapshotSpan = <T>(
   streamType: string,
   id: string,
   cause: SnapshotCause | undefined,
@@ -56,40 +56,62 @@ export const snapshotSpan = <T>(
         fn,
       );
 
+/** A stream hydrated at its head, as snapshotStream needs it. */
+export type HydratedHead = {
+  readonly version: number;
+  /** Hydrated from a usable snapshot with no event after it: nothing to write. */
+  readonly current: boolean;
+  persisted(): PersistedAggregateState;
+};
+
 /**
- * Snapshots a stream at its head: hydrates from the latest usable snapshot (same machine hash) plus
- * the events after it, and writes the state with this machine's hash. Off the command path: the
+ * Snapshots a stream at its head: `hydrate` reads it from its latest usable snapshot (same hash)
+ * plus the events after it; the state is written with `machineHash`. Off the command path: the
  * snapshot worker (with the event that made the stream due as `cause`), the sweep and the CLI call
- * it. The span's `chronicle.aggregate.version` is the version snapshotted.
+ * it, for aggregates and process-manager instances alike. The span's `chronicle.aggregate.version`
+ * is the version snapshotted.
  */
+export const snapshotStream = (
+  store: EventStore,
+  target: { readonly streamType: string; readonly streamId: string; readonly machineHash: string },
+  cause: SnapshotCause | undefined,
+  hydrate: () => Promise<HydratedHead>,
+): Promise<SnapshotResult> => {
+  const { streamType, streamId, machineHash } = target;
+  return snapshotSpan(streamType, streamId, cause, async (span) => {
+    const head = await hydrate();
+    span.setAttribute(attr.aggregateVersion, head.version);
+    if (head.version === 0) return { status: 'empty', streamType, streamId };
+    if (head.current) return { status: 'current', version: head.version };
+    await store.writeSnapshot({
+      streamType,
+      streamId,
+      version: head.version,
+      machineHash,
+      state: head.persisted(),
+    });
+    recordSnapshotTaken({ aggregateType: streamType });
+    return { status: 'taken', streamType, streamId, version: head.version, machineHash };
+  });
+};
+
+/** Snapshots an aggregate's stream at its head (snapshotStream, hydrated as the command path hydrates it). */
 export const snapshotAggregate = (
   store: EventStore,
   aggregate: Aggregate,
   id: string,
   cause?: SnapshotCause,
 ): Promise<SnapshotResult> =>
-  snapshotSpan(aggregate.type, id, cause, async (span) => {
-    const { actor, fromSnapshot, eventsFolded } = await hydrateActor(store, aggregate, id);
-    try {
-      span.setAttribute(attr.aggregateVersion, actor.version);
-      if (actor.version === 0) return { status: 'empty', streamType: aggregate.type, streamId: id };
-      if (fromSnapshot && eventsFolded === 0) return { status: 'current', version: actor.version };
-      await store.writeSnapshot({
-        streamType: aggregate.type,
-        streamId: id,
-        version: actor.version,
-        machineHash: aggregate.machineHash,
-        state: actor.persisted(),
-      });
-      recordSnapshotTaken({ aggregateType: aggregate.type });
+  snapshotStream(
+    store,
+    { streamType: aggregate.type, streamId: id, machineHash: aggregate.machineHash },
+    cause,
+    async () => {
+      const { actor, fromSnapshot, eventsFolded } = await hydrateActor(store, aggregate, id);
       return {
-        status: 'taken',
-        streamType: aggregate.type,
-        streamId: id,
         version: actor.version,
-        machineHash: aggregate.machineHash,
+        current: fromSnapshot && eventsFolded === 0,
+        persisted: () => actor.persisted(),
       };
-    } finally {
-      actor.stop();
-    }
-  });
+    },
+  );
