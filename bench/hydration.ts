@@ -1,8 +1,11 @@
-import { domainEventSchemas, order } from '../actors/index.js';
+import { domainEventSchemas, order, orderPayment } from '../actors/index.js';
 import { hydrateActor } from '../src/actorHost/index.js';
 import { AggregateActor } from '../src/aggregate/index.js';
 import { createOrm } from '../src/db/index.js';
+import { currentSchemaVersion } from '../src/eventSchemas/index.js';
 import { createPostgresEventStore } from '../src/eventStore/index.js';
+import { hydrateProcess } from '../src/processManagers/index.js';
+import { snapshotProcess } from '../src/snapshots/index.js';
 import { benchEnvironment } from './benchEnvironment.js';
 
 const placed = {
@@ -20,6 +23,16 @@ const placed = {
 };
 
 const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
+
+const timed = async (runs: number, fn: () => Promise<unknown>) => {
+  const samples: number[] = [];
+  for (let run = 0; run < runs; run++) {
+    const t0 = performance.now();
+    await fn();
+    samples.push(performance.now() - t0);
+  }
+  return Number(median(samples).toFixed(2));
+};
 
 /** Hydrating a 10,000-event order: from events alone, and from a snapshot 50 events behind the head. */
 export const hydrationBench = async (events = 10_000, runs = 5) => {
@@ -46,15 +59,7 @@ export const hydrationBench = async (events = 10_000, runs = 5) => {
         command: { commandId: `seed-${at}`, type: 'Seed' },
       });
     }
-    const timeIt = async (fn: () => Promise<unknown>) => {
-      const samples: number[] = [];
-      for (let run = 0; run < runs; run++) {
-        const t0 = performance.now();
-        await fn();
-        samples.push(performance.now() - t0);
-      }
-      return Number(median(samples).toFixed(2));
-    };
+    const timeIt = (fn: () => Promise<unknown>) => timed(runs, fn);
     const withoutSnapshotMs = await timeIt(() => hydrateActor(store, order, 'long'));
     // fold in memory only, to split database read from fold
     const all = await store.readStream(stream);
@@ -71,6 +76,86 @@ export const hydrationBench = async (events = 10_000, runs = 5) => {
       events,
       withoutSnapshotMs,
       foldOnlyMs,
+      withSnapshotMs,
+      snapshotSpeedup: Number((withoutSnapshotMs / withSnapshotMs).toFixed(1)),
+    };
+  } finally {
+    await orm.close(true);
+    await env.drop();
+  }
+};
+
+/**
+ * Hydrating a long order-payment instance (OrderPlaced, then `inputs - 1` PaymentRequested, each
+ * sending InitiatePayment): from its events alone, and from a snapshot 10 inputs behind the head
+ * (the snapshot holds every handled input with its outputs, so it grows with the history too).
+ */
+export const processHydrationBench = async (inputs = 2_000, runs = 5) => {
+  const env = await benchEnvironment('pm-hydrate');
+  const orm = await createOrm(env.databaseUrl);
+  const store = createPostgresEventStore(orm, { schemas: domainEventSchemas });
+  const key = 'long';
+  const source = (streamType: string, type: string, i: number) => ({
+    eventId: `input-${i}`,
+    streamType,
+    streamId: key,
+    version: i + 1,
+    schemaVersion: currentSchemaVersion(domainEventSchemas, streamType, type),
+  });
+  const handled = (i: number) =>
+    i === 0
+      ? {
+          type: 'OrderPlacedHandled',
+          data: { inputId: 'input-0', input: placed, source: source('order', 'OrderPlaced', 0), outputs: [] },
+        }
+      : {
+          type: 'PaymentRequestedHandled',
+          data: {
+            inputId: `input-${i}`,
+            input: {
+              type: 'PaymentRequested',
+              data: { orderId: key, amount: 1, method: 'CARD', currency: 'EUR' },
+            },
+            source: source('payment', 'PaymentRequested', i),
+            outputs: [
+              {
+                kind: 'command',
+                commandId: `command-${i}`,
+                aggregateType: 'order',
+                aggregateId: key,
+                type: 'InitiatePayment',
+                payload: {},
+              },
+            ],
+          },
+        };
+  const append = (from: number, to: number) =>
+    store.append({
+      streamType: orderPayment.name,
+      streamId: key,
+      expectedVersion: from,
+      events: Array.from({ length: to - from }, (_, i) => handled(from + i)),
+      metadata: { commandId: `seed-${from}`, correlationId: 'seed', causationId: 'seed' },
+    });
+  try {
+    for (let at = 0; at < inputs - 10; at += 500) await append(at, Math.min(at + 500, inputs - 10));
+    await snapshotProcess(store, domainEventSchemas, orderPayment, key);
+    await append(inputs - 10, inputs);
+    const hydrate = () => hydrateProcess(store, domainEventSchemas, orderPayment, key);
+    const check = await hydrate();
+    if (!check.fromSnapshot || check.eventsFolded !== 10) throw new Error('the snapshot was not used');
+    const withSnapshotMs = await timed(runs, hydrate);
+    await store.writeSnapshot({
+      streamType: orderPayment.name,
+      streamId: key,
+      version: inputs,
+      machineHash: 'another machine',
+      state: { value: 'idle', context: {} },
+    });
+    const withoutSnapshotMs = await timed(runs, hydrate);
+    return {
+      inputs,
+      withoutSnapshotMs,
       withSnapshotMs,
       snapshotSpeedup: Number((withoutSnapshotMs / withSnapshotMs).toFixed(1)),
     };

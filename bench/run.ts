@@ -8,7 +8,7 @@ import { defaultConfig } from '../src/config/index.js';
 import { bullmqBaseline, insertBaseline } from './baselines.js';
 import { BENCH_SHARDS, commandThroughput } from './commandThroughput.js';
 import { emmettCommands, emmettHydration } from './emmettPeer.js';
-import { hydrationBench, memoryPerActor } from './hydration.js';
+import { hydrationBench, memoryPerActor, processHydrationBench } from './hydration.js';
 import { type LoadFigures, pickMedian, ratio } from './stats.js';
 
 const only = process.argv.slice(2);
@@ -76,6 +76,7 @@ if (wanted('hydration')) {
     peerEmmettAggregateStream: emmett,
     withoutSnapshotVsEmmett: ratio(chronicle.withoutSnapshotMs, emmett.aggregateStreamMs),
     memory: memoryPerActor(),
+    processManagerInstance: await processHydrationBench(),
   });
 }
 
