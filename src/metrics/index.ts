@@ -1,1 +1,23 @@
-export * from './chronicleMetrics.js';
+export {
+  type CommandOutcome,
+  observeActorCacheSize,
+  observeHorizonBlocker,
+  observeProjectionLag,
+  recordActorCacheLookup,
+  recordCommandProcessed,
+  recordConcurrencyConflict,
+  recordEventsAppended,
+  recordHttpRequest,
+  recordHydration,
+  recordQueueWait,
+  recordSnapshotTaken,
+} from './chronicleMetrics.js';
+export { METER_NAME, metricName } from './metricNames.js';
+export {
+  blockerStates,
+  type HorizonBlockerReading,
+  type HorizonBlockerSource,
+  type ProjectionLag,
+  type ProjectionLagSource,
+  type Unregister,
+} from './observedGauges.js';
