@@ -7,15 +7,7 @@ import { SubscriptionHost } from '../../src/subscriptions/index.js';
 import { fastSettings } from '../subscriptions/support.js';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase.js';
 import { waitFor } from '../support/waitFor.js';
-import {
-  appendOrders,
-  foldOrdersView,
-  foldOrderTotals,
-  readOrdersView,
-  readOrderTotals,
-} from './support/orderHistories.js';
-
-const range = (from: number, count: number) => Array.from({ length: count }, (_, i) => from + i);
+import { appendOrders, foldOrderModels, orderIds, readOrderModels } from './support/orderHistories.js';
 
 describe('projections: batch handlers (orders_view, order_totals)', () => {
   let db: TestDatabase;
@@ -23,7 +15,7 @@ describe('projections: batch handlers (orders_view, order_totals)', () => {
     db = await createTestDatabase();
     // histories appended in two parts, eight orders at a time: batches interleave streams and
     // cut an order's events across batches
-    await appendOrders(createPostgresEventStore(db.orm, { schemas: domainEventSchemas }), range(0, 300));
+    await appendOrders(createPostgresEventStore(db.orm, { schemas: domainEventSchemas }), orderIds(0, 300));
   });
   afterAll(() => db.drop());
 
@@ -46,12 +38,12 @@ describe('projections: batch handlers (orders_view, order_totals)', () => {
     } finally {
       await host.stop();
     }
-    return { view: await readOrdersView(knex), totals: await readOrderTotals(knex) };
+    return readOrderModels(knex);
   };
 
   it('given the same events, in batches of 500 or one at a time, both equal a fold with the order machine', async () => {
     const knex = db.orm.em.getKnex();
-    const expected = { view: await foldOrdersView(knex), totals: await foldOrderTotals(knex) };
+    const expected = await foldOrderModels(knex);
     expect(expected.view.length).toBe(300);
     expect(await replay(500)).toEqual(expected);
     expect(await replay(1)).toEqual(expected);

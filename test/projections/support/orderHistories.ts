@@ -42,6 +42,10 @@ export const orderHistory = (n: number, random: () => number = Math.random, maxS
   return events;
 };
 
+/** The order numbers `from`, `from + 1`, … (`count` of them): what `appendOrders` takes. */
+export const orderIds = (from: number, count: number): number[] =>
+  Array.from({ length: count }, (_, i) => from + i);
+
 const metadata = (commandId: string) => ({ commandId, correlationId: commandId, causationId: commandId });
 
 /** Appends order histories, each in one or two appends, `concurrency` orders at a time. */
@@ -171,3 +175,15 @@ export const readOrderTotals = async (knex: Knex) => {
     rows.map((row) => [row.shipping_status, { orders: Number(row.orders), amount: Number(row.amount) }]),
   );
 };
+
+/** Both read models as stored: compare with `foldOrderModels`. */
+export const readOrderModels = async (knex: Knex) => ({
+  view: await readOrdersView(knex),
+  totals: await readOrderTotals(knex),
+});
+
+/** Both read models as a fold of the event store with the order machine. */
+export const foldOrderModels = async (knex: Knex) => ({
+  view: await foldOrdersView(knex),
+  totals: await foldOrderTotals(knex),
+});
