@@ -1,15 +1,12 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Knex } from '@mikro-orm/postgresql';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { domainEventSchemas } from '../../actors/index.js';
 import { markReaderTransaction, readHorizon } from '../../src/eventStore/index.js';
 import { subscriptionStatus } from '../../src/projections/index.js';
-import { SubscriptionHost } from '../../src/subscriptions/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase.js';
 import { deferred, waitFor } from '../support/waitFor.js';
-import { appendHeld, collecting, fastSettings } from './support.js';
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+import { appendHeld, collecting, startHost, streamsOutOfOrder } from './support.js';
 
 /**
  * A writer that takes its transaction id first (a statement on another table), pauses, and only
@@ -49,12 +46,7 @@ describe('subscriptions: the horizon waits for every transaction that may still 
   it('holds back for a writer that took its transaction id before touching es_events, and shows it', async () => {
     const knex = db.orm.em.getKnex();
     const { definition, delivered } = collecting('late-one', 1, ['late', 'thing']);
-    const host = await SubscriptionHost.start({
-      schemas: domainEventSchemas,
-      knex,
-      subscriptions: [definition],
-      settings: fastSettings('w1'),
-    });
+    const host = await startHost(knex, definition, 'w1');
     try {
       // given a writer that wrote es_streams (so it has a transaction id) and pauses before es_events
       const paused = deferred();
@@ -96,16 +88,7 @@ describe('subscriptions: the horizon waits for every transaction that may still 
   it('with many such writers at random pauses beside ordinary appends, delivers every event exactly once', async () => {
     const knex = db.orm.em.getKnex();
     const { definition, delivered } = collecting('late-many', 3, ['late-many', 'ordinary']);
-    const hosts = await Promise.all(
-      ['a', 'b'].map((id) =>
-        SubscriptionHost.start({
-          schemas: domainEventSchemas,
-          knex,
-          subscriptions: [definition],
-          settings: fastSettings(id),
-        }),
-      ),
-    );
+    const hosts = await Promise.all(['a', 'b'].map((id) => startHost(knex, definition, id)));
     try {
       let total = 0;
       const late = Array.from({ length: 24 }, async (_, w) => {
@@ -136,9 +119,7 @@ describe('subscriptions: the horizon waits for every transaction that may still 
       await waitFor(() => delivered.some((e) => e.streamId === 'sentinel'), { what: 'the sentinel' });
       expect(delivered.length).toBe(before + 1);
       expect(new Set(delivered.map((e) => e.eventId)).size).toBe(total + 1);
-      const byStream = new Map<string, number[]>();
-      for (const e of delivered) byStream.set(e.streamId, [...(byStream.get(e.streamId) ?? []), e.version]);
-      for (const versions of byStream.values()) expect(versions).toEqual(versions.map((_, i) => i + 1));
+      expect(streamsOutOfOrder(delivered)).toEqual([]);
     } finally {
       await Promise.all(hosts.map((host) => host.stop()));
     }
@@ -147,12 +128,7 @@ describe('subscriptions: the horizon waits for every transaction that may still 
   it('passes over readers (subscription batches) and transactions of other databases', async () => {
     const knex = db.orm.em.getKnex();
     const { definition, delivered } = collecting('not-held', 1, ['free']);
-    const host = await SubscriptionHost.start({
-      schemas: domainEventSchemas,
-      knex,
-      subscriptions: [definition],
-      settings: fastSettings('w3'),
-    });
+    const host = await startHost(knex, definition, 'w3');
     const wrote = deferred();
     const release = deferred();
     // given a reader's batch transaction that has written (so it has a transaction id) and stays open

@@ -3,7 +3,7 @@ import { domainEventSchemas } from '../../actors/index.js';
 import { defaultSubscriptionSettings, type SubscriptionSettings } from '../../src/config/index.js';
 import { appendToStream } from '../../src/eventStore/index.js';
 import type { DomainEvent, RecordedEvent } from '../../src/messages/index.js';
-import type { SubscriptionDefinition } from '../../src/subscriptions/index.js';
+import { type SubscriptionDefinition, SubscriptionHost } from '../../src/subscriptions/index.js';
 
 export const fastSettings = (
   workerId: string,
@@ -31,6 +31,24 @@ export const collecting = (name: string, partitions = 1, streamTypes?: readonly 
     },
   };
   return { definition, delivered };
+};
+
+/** A subscription host for worker `workerId`, running `definition` with `fastSettings`. */
+export const startHost = (knex: Knex, definition: SubscriptionDefinition, workerId: string) =>
+  SubscriptionHost.start({
+    schemas: domainEventSchemas,
+    knex,
+    subscriptions: [definition],
+    settings: fastSettings(workerId),
+  });
+
+/** The streams whose delivered versions are not exactly 1, 2, 3, … in order (none: each once, in order). */
+export const streamsOutOfOrder = (delivered: readonly RecordedEvent[]): string[] => {
+  const versions = new Map<string, number[]>();
+  for (const e of delivered) versions.set(e.streamId, [...(versions.get(e.streamId) ?? []), e.version]);
+  return [...versions]
+    .filter(([, seen]) => seen.some((version, i) => version !== i + 1))
+    .map(([streamId]) => streamId);
 };
 
 const metadata = (commandId: string) => ({ commandId, correlationId: commandId, causationId: commandId });
