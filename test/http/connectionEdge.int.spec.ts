@@ -1,31 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CommandPath, createCommandPath } from '../support/commandPath.js';
-import { authEnv, keys } from './support/apiKeys.js';
-import { type ApiPod, startApiPod } from './support/apiPod.js';
+import { describe, expect, it } from 'vitest';
+import { keys } from './support/apiKeys.js';
+import { useApiPodWithKeys } from './support/apiPod.js';
 import { call, withKey } from './support/http.js';
 import { parseRaw, rawHttp } from './support/rawHttp.js';
-
-let path: CommandPath;
-let api: ApiPod;
 
 const POD_STREAMS = 3;
 const STREAMS_PER_CALLER = 2;
 
-beforeAll(async () => {
-  path = await createCommandPath();
-  api = await startApiPod({
-    ...path.podEnv,
-    ...authEnv,
-    CHRONICLE_HTTP_HEADERS_TIMEOUT_MS: '1000',
-    CHRONICLE_HTTP_REQUEST_TIMEOUT_MS: '1500',
-    CHRONICLE_STREAM_MAX_CONNECTIONS: String(POD_STREAMS),
-    CHRONICLE_STREAM_MAX_PER_PRINCIPAL: String(STREAMS_PER_CALLER),
-  });
-});
-
-afterAll(async () => {
-  await api?.stop();
-  await path?.close();
+const api = useApiPodWithKeys({
+  CHRONICLE_HTTP_HEADERS_TIMEOUT_MS: '1000',
+  CHRONICLE_HTTP_REQUEST_TIMEOUT_MS: '1500',
+  CHRONICLE_STREAM_MAX_CONNECTIONS: String(POD_STREAMS),
+  CHRONICLE_STREAM_MAX_PER_PRINCIPAL: String(STREAMS_PER_CALLER),
 });
 
 /** Sends one more byte every 200 ms until the server closes the connection. */

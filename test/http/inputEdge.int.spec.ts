@@ -1,23 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MAX_AMOUNT, MAX_QUANTITY } from '../../actors/index.js';
-import { type CommandPath, createCommandPath } from '../support/commandPath.js';
 import { placeOrderPayload } from '../support/orderCommands.js';
-import { authEnv, keys } from './support/apiKeys.js';
-import { type ApiPod, startApiPod } from './support/apiPod.js';
+import { keys } from './support/apiKeys.js';
+import { useApiPodWithKeys } from './support/apiPod.js';
 import { type Answer, call, withKey } from './support/http.js';
 
-let path: CommandPath;
-let api: ApiPod;
-
-beforeAll(async () => {
-  path = await createCommandPath();
-  api = await startApiPod({ ...path.podEnv, ...authEnv });
-});
-
-afterAll(async () => {
-  await api?.stop();
-  await path?.close();
-});
+const api = useApiPodWithKeys();
 
 const post = (body: unknown, query = '') =>
   call(`${api.url}/v1/commands${query}`, { json: body, headers: withKey(keys.sender) });

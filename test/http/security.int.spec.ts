@@ -1,25 +1,13 @@
 import { SignJWT } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MAX_PAYLOAD_BYTES } from '../../src/messages/index.js';
-import { type CommandPath, createCommandPath } from '../support/commandPath.js';
 import { placeOrderPayload } from '../support/orderCommands.js';
 import { startPod } from '../support/processes.js';
-import { authEnv, JWT_SECRET, keys, LIMITED_RATE, signToken } from './support/apiKeys.js';
-import { type ApiPod, startApiPod } from './support/apiPod.js';
+import { JWT_SECRET, keys, LIMITED_RATE, signToken } from './support/apiKeys.js';
+import { useApiPodWithKeys } from './support/apiPod.js';
 import { type Answer, call, withKey } from './support/http.js';
 
-let path: CommandPath;
-let api: ApiPod;
-
-beforeAll(async () => {
-  path = await createCommandPath();
-  api = await startApiPod({ ...path.podEnv, ...authEnv });
-});
-
-afterAll(async () => {
-  await api?.stop();
-  await path?.close();
-});
+const api = useApiPodWithKeys();
 
 const place = (aggregateId = 'sec-1') => ({
   aggregateType: 'order',
@@ -238,7 +226,7 @@ describe('the api pod', () => {
         /CHRONICLE_API_KEYS: 0\.name/,
       ],
     ] as const) {
-      const pod = startPod('workers/api.ts', { ...path.podEnv, HOST: '127.0.0.1', PORT: '0', ...env });
+      const pod = startPod('workers/api.ts', { ...api.path.podEnv, HOST: '127.0.0.1', PORT: '0', ...env });
       expect(await pod.exited).toEqual({ code: 1, signal: null });
       expect(pod.output()).toMatch(reason);
     }
