@@ -13,17 +13,14 @@ import {
   publishedEvent,
   publishedEventHeaders,
 } from '../src/broker/index.js';
-import {
-  defaultNatsConfig,
-  defaultSubscriptionSettings,
-  type SubscriptionSettings,
-} from '../src/config/index.js';
+import { defaultNatsConfig } from '../src/config/index.js';
 import { createOrm } from '../src/db/index.js';
 import { readEventBatch, startOfStream, wholeStream } from '../src/eventStore/index.js';
 import type { RecordedEvent } from '../src/messages/index.js';
 import { connectNats, createNatsEventBroker } from '../src/nats/index.js';
-import { SubscriptionHost, startSubscriptionWorker } from '../src/subscriptions/index.js';
+import { startSubscriptionWorker } from '../src/subscriptions/index.js';
 import { benchEnvironment } from './benchEnvironment.js';
+import { benchSettings, timeCatchUp } from './catchUp.js';
 import { BENCH_SHARDS, commandThroughput } from './commandThroughput.js';
 import { seed } from './projections.js';
 import { percentile, ratio } from './stats.js';
@@ -33,13 +30,6 @@ const EVENTS = Number(process.env.BENCH_NATS_EVENTS ?? 100_000);
 const BATCH = 500;
 const IN_FLIGHT = defaultNatsConfig.publishConcurrency;
 const round = (ms: number) => Number(ms.toFixed(1));
-
-const settings = (workerId: string): SubscriptionSettings => ({
-  ...defaultSubscriptionSettings(),
-  workerId,
-  batchSize: BATCH,
-  pollIntervalMs: 50,
-});
 
 /** A stream and subject prefix of the run's own on the shared server, deleted afterwards. */
 const withStream = async <T>(
@@ -114,34 +104,13 @@ const outboxCatchUp = async (nc: NatsConnection, knex: Parameters<typeof readEve
   withStream(nc, 'outbox', async (names) => {
     const broker = createNatsEventBroker(nc, { ...names, duplicateWindowMs: 600_000 });
     await broker.ensureStream();
-    let published = 0;
-    let done: () => void = () => {};
-    const finished = new Promise<void>((resolve) => {
-      done = resolve;
-    });
-    const started = performance.now();
-    const host = await SubscriptionHost.start({
-      schemas: domainEventSchemas,
+    const { events, seconds, perSecond } = await timeCatchUp(
       knex,
-      subscriptions: [
-        outboxSubscription({ broker, outline: outboxOutline({ system: 'nats' }), concurrency: IN_FLIGHT }),
-      ],
-      settings: settings('bench-outbox'),
-      onBatch: ({ count }) => {
-        published += count;
-        if (published >= total) done();
-      },
-    });
-    await finished;
-    const seconds = (performance.now() - started) / 1000;
-    await host.stop();
-    return {
-      events: total,
-      partitions: 4,
-      batchSize: BATCH,
-      seconds: Number(seconds.toFixed(3)),
-      perSecond: Math.round(total / seconds),
-    };
+      outboxSubscription({ broker, outline: outboxOutline({ system: 'nats' }), concurrency: IN_FLIGHT }),
+      total,
+      benchSettings('bench-outbox', BATCH),
+    );
+    return { events, partitions: 4, batchSize: BATCH, seconds, perSecond };
   });
 
 /** Live lag: append (recorded_at) to JetStream's ack, under `concurrency` command callers. */
@@ -155,7 +124,7 @@ const liveLag = async (operations: number, concurrency: number) => {
         const worker = await startSubscriptionWorker({
           schemas: domainEventSchemas,
           config,
-          settings: settings('bench-live'),
+          settings: benchSettings('bench-live', BATCH),
           subscriptions: () => [
             outboxSubscription({
               broker,

@@ -8,24 +8,17 @@
 import type { Knex } from '@mikro-orm/postgresql';
 import { domainEventSchemas } from '../actors/index.js';
 import { ordersView, orderTotals } from '../actors/projections/index.js';
-import { defaultSubscriptionSettings } from '../src/config/index.js';
 import { createOrm } from '../src/db/index.js';
 import { query, readEventBatch, startOfStream, wholeStream } from '../src/eventStore/index.js';
 import { type Projection, projectionSubscription, resetProjection } from '../src/projections/index.js';
-import { SubscriptionHost } from '../src/subscriptions/index.js';
 import { benchEnvironment } from './benchEnvironment.js';
+import { benchSettings, type Figures, figures, timeCatchUp } from './catchUp.js';
 import { medianRun, ratio } from './stats.js';
 
 const EVENTS = Number(process.env.BENCH_PROJECTION_EVENTS ?? 100_000);
 // catch-up reads big batches: per batch, a read, a lock, one write and a checkpoint move
 const BATCH = Number(process.env.BENCH_PROJECTION_BATCH ?? 2000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
-
-type Figures = { readonly events: number; readonly seconds: number; readonly perSecond: number };
-const figures = (events: number, startedAt: number): Figures => {
-  const seconds = (performance.now() - startedAt) / 1000;
-  return { events, seconds: Number(seconds.toFixed(3)), perSecond: Math.round(events / seconds) };
-};
 
 const lifecycle = [
   ['OrderPaymentInitiated', {}],
@@ -112,26 +105,7 @@ const subscriptionRead = async (knex: Knex, total: number): Promise<Figures> => 
 /** From an empty read model to caught up, with `partitions` runners in one host. */
 const catchUp = async (knex: Knex, projection: Projection, total: number): Promise<Figures> => {
   await resetProjection(knex, projection);
-  let handled = 0;
-  let done: () => void = () => {};
-  const finished = new Promise<void>((resolve) => {
-    done = resolve;
-  });
-  const started = performance.now();
-  const host = await SubscriptionHost.start({
-    schemas: domainEventSchemas,
-    knex,
-    subscriptions: [projectionSubscription(projection)],
-    settings: { ...defaultSubscriptionSettings(), workerId: 'bench', batchSize: BATCH, pollIntervalMs: 50 },
-    onBatch: ({ count }) => {
-      handled += count;
-      if (handled >= total) done();
-    },
-  });
-  await finished;
-  const result = figures(total, started);
-  await host.stop();
-  return result;
+  return timeCatchUp(knex, projectionSubscription(projection), total, benchSettings('bench', BATCH));
 };
 
 export const benchProjections = async () => {
