@@ -1,4 +1,5 @@
 import { isChronicleError } from '../errors/index.js';
+import { isRuntimeStream } from '../eventStore/index.js';
 import type { RecordedEvent } from '../messages/index.js';
 import {
   EventHandlingError,
@@ -72,12 +73,15 @@ export const outboxSubscription = (options: OutboxSubscriptionOptions): Subscrip
   return {
     ...options.outline,
     handleBatch: async (events) => {
-      const outcome = await publishInStreamOrder(events, options.concurrency ?? 64, publishOne);
+      // the runtime's own streams (a process manager's refused command) stay inside; the
+      // checkpoint passes them with the batch
+      const published = events.filter((event) => !isRuntimeStream(event.streamType));
+      const outcome = await publishInStreamOrder(published, options.concurrency ?? 64, publishOne);
       if (outcome.status === 'published') return;
       const { failure } = outcome;
       // the broker is away: not the event's fault, retried without counting (isTransientError)
       if (isChronicleError(failure.error, 'TRANSIENT')) throw failure.error;
-      throw new EventHandlingError(failure.event, failure.index, failure.error);
+      throw new EventHandlingError(failure.event, events.indexOf(failure.event), failure.error);
     },
   };
 };

@@ -3,6 +3,12 @@ import type { RejectionRequest } from './eventStore.js';
 
 /** The stream type of CommandRejected events: one stream per rejected process-manager command. */
 export const REJECTIONS_STREAM = 'chronicle.rejection';
+
+/**
+ * The runtime's own streams (`chronicle.<what>`, e.g. REJECTIONS_STREAM): plumbing between its
+ * parts, not domain events. No aggregate type or process manager name can hold a dot.
+ */
+export const isRuntimeStream = (streamType: string): boolean => streamType.startsWith('chronicle.');
 export const COMMAND_REJECTED = 'CommandRejected';
 
 /**

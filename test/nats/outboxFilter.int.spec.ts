@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aggregates, domainEventSchemas } from '../../actors/index.js';
 import { projectionsStatus } from '../../src/cli/projectionCommands.js';
 import { defaultConfig, defaultNatsConfig, type NatsConfig } from '../../src/config/index.js';
-import { appendToStream } from '../../src/eventStore/index.js';
+import { appendToStream, createPostgresEventStore } from '../../src/eventStore/index.js';
 import { type NatsWorker, natsOutbox, runNatsWorker } from '../../src/nats/index.js';
 import { fastSettings } from '../subscriptions/support.js';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase.js';
@@ -18,7 +18,12 @@ describe('which events the outbox publishes', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    nats = { ...defaultNatsConfig, url: NATS_URL, ...natsNames(), eventTypes: ['Shipped'] };
+    nats = {
+      ...defaultNatsConfig,
+      url: NATS_URL,
+      ...natsNames(),
+      eventTypes: ['Shipped', 'CommandRejected'],
+    };
   });
   afterAll(async () => {
     await worker?.stop();
@@ -26,7 +31,7 @@ describe('which events the outbox publishes', () => {
     await deleteStream(NATS_URL, nats.stream);
   });
 
-  it('publishes only the configured event types, and its checkpoint passes the others', async () => {
+  it("publishes only the configured event types, never the runtime's own streams, and its checkpoint passes the others", async () => {
     // given streams with events of a published and of an unpublished type
     for (const [n, types] of [
       [1, ['Packed', 'Shipped']],
@@ -42,7 +47,16 @@ describe('which events the outbox publishes', () => {
         command: { commandId: `c-${n}`, type: 'Do' },
       });
     }
-    // when a nats pod publishes with CHRONICLE_NATS_EVENT_TYPES=Shipped
+    // and a process manager's command refused: the runtime's own CommandRejected, stream
+    // chronicle.rejection (a name no subject token can carry), for the process manager alone
+    await createPostgresEventStore(db.orm, { schemas: domainEventSchemas }).recordRejection({
+      streamType: 'parcel',
+      streamId: 'p-2',
+      command: { commandId: 'refused-1', type: 'Ship', correlationId: 'c-2', causationId: 'e-2' },
+      rejection: { code: 'INVALID_TRANSITION', message: 'parcel p-2 is not packed' },
+      answerTo: { processManager: 'parcel-flow', key: 'p-2' },
+    });
+    // when a nats pod publishes with CHRONICLE_NATS_EVENT_TYPES=Shipped,CommandRejected
     worker = await runNatsWorker({
       aggregates,
       config: { ...defaultConfig, databaseUrl: db.url },
