@@ -2,12 +2,17 @@ import { propagation, ROOT_CONTEXT } from '@opentelemetry/api';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { validatePayload } from '../aggregate/index.js';
+import { findUnstorableJson } from '../messages/index.js';
 import { attr, withSpan } from '../tracing/index.js';
 import { principalOf } from './auth/index.js';
 import { badRequest } from './httpError.js';
 import type { ApiRoute, RouteResult } from './route.js';
 
-const parse = (schema: z.ZodType | undefined, value: unknown, where: string): unknown => {
+const parse = (schema: z.ZodType | undefined, value: unknown, where: 'path' | 'query' | 'body'): unknown => {
+  // a NUL or a lone surrogate in a path or query names nothing that can be stored, on any route:
+  // refused before a look-up hands it to PostgreSQL (bodies are checked by what takes them)
+  const unstorable = where === 'body' ? undefined : findUnstorableJson(value ?? {});
+  if (unstorable) throw badRequest(`${where}: ${unstorable}`);
   if (!schema) return value ?? {};
   const checked = validatePayload(schema, value ?? {});
   if (checked.status === 'valid') return checked.data;

@@ -57,6 +57,20 @@ describe('what the event store cannot hold is refused at the HTTP edge, before a
     }
   });
 
+  it('a NUL in a path or query of a read is 400 INVALID_REQUEST naming where, never a 500 from PostgreSQL', async () => {
+    for (const [path, where] of [
+      ['/v1/correlations/corr%00', 'path: correlationId: contains a NUL'],
+      ['/v1/events?type=Order%00Placed', 'query: type: contains a NUL'],
+      ['/v1/events?aggregateType=%00', 'query: aggregateType: contains a NUL'],
+    ] as const) {
+      const answer = await call(`${api.url}${path}`, { headers: withKey(keys.reader) });
+      expect([answer.status, answer.body], path).toEqual([
+        400,
+        { code: 'INVALID_REQUEST', message: expect.stringContaining(where) },
+      ]);
+    }
+  });
+
   it('quantity and money past the domain bounds are 422 VALIDATION; at the bounds they are enqueued', async () => {
     const tooMany = await post(
       placeOrder('edge-q', 'edge-q', { ...placeOrderPayload, quantity: 2_147_483_648 }),
