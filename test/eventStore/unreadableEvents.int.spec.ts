@@ -1,0 +1,99 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { domainEventSchemas, order } from '../../actors/index.js';
+import type { OrderPlacedData } from '../../actors/order/index.js';
+import { hydrateActor } from '../../src/actorHost/index.js';
+import { isChronicleError } from '../../src/errors/index.js';
+import { createEventSchemas, eventVersions } from '../../src/eventSchemas/index.js';
+import {
+  createPostgresEventStore,
+  readEventBatch,
+  startOfStream,
+  wholeStream,
+} from '../../src/eventStore/index.js';
+import { createTestDatabase, type TestDatabase } from '../support/testDatabase.js';
+import { type OldRow, oldHistory, placedV1, writeOldStream } from './support/oldOrderRows.js';
+
+describe('a stored event this code cannot read in its current shape', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(() => db?.drop());
+
+  const codeOf = async (read: () => Promise<unknown>) => {
+    try {
+      await read();
+    } catch (error) {
+      return { code: isChronicleError(error) ? error.code : 'untyped', message: (error as Error).message };
+    }
+    return { code: 'none', message: '' };
+  };
+
+  it('a version from the future fails hydration and every read with EVENT_SCHEMA, naming the event', async () => {
+    const knex = db.orm.em.getKnex();
+    await writeOldStream(knex, 'future-1', [
+      { type: 'OrderPlaced', schemaVersion: 3, data: placedV1, recordedAt: '2025-01-01T09:00:00.000Z' },
+    ]);
+    const store = createPostgresEventStore(db.orm, { schemas: domainEventSchemas });
+    const hydration = await codeOf(() => hydrateActor(store, order, 'future-1'));
+    expect(hydration.code).toBe('EVENT_SCHEMA');
+    expect(hydration.message).toMatch(/OrderPlaced schema version 3 \(order\/future-1 v1, position \d+/);
+    expect(hydration.message).toContain('newer than version 2');
+    // a subscription's read fails the same way: its partition stops rather than skipping the event
+    const batch = await codeOf(() =>
+      readEventBatch(knex, domainEventSchemas, {
+        after: startOfStream,
+        filter: {},
+        partition: wholeStream,
+        limit: 10,
+      }),
+    );
+    expect(batch.code).toBe('EVENT_SCHEMA');
+  });
+
+  it('an event stored under an old name reads as the new type, and a filter on the new name finds it', async () => {
+    const knex = db.orm.em.getKnex();
+    const at = '2025-01-01T09:00:00.000Z';
+    await writeOldStream(
+      knex,
+      'p-1',
+      [{ type: 'Dispatched', schemaVersion: 1, data: { by: 'van' }, recordedAt: at }],
+      'parcel',
+    );
+    // another stream type's Dispatched was not renamed
+    await writeOldStream(
+      knex,
+      'c-1',
+      [{ type: 'Dispatched', schemaVersion: 1, data: {}, recordedAt: at }],
+      'courier',
+    );
+    const renamed = createEventSchemas([
+      { type: 'parcel', events: { Shipped: eventVersions<{ by: string }>().wasNamed('Dispatched') } },
+      { type: 'courier', events: {} },
+    ]);
+    const batch = await readEventBatch(knex, renamed, {
+      after: startOfStream,
+      filter: { eventTypes: ['Shipped'], streamTypes: ['parcel', 'courier'] },
+      partition: wholeStream,
+      limit: 10,
+    });
+    expect(batch.events.map((event) => [event.streamType, event.type, event.data])).toEqual([
+      ['parcel', 'Shipped', { by: 'van' }],
+    ]);
+    const store = createPostgresEventStore(db.orm, { schemas: renamed });
+    expect((await store.readStream({ streamType: 'courier', streamId: 'c-1' }))[0]?.type).toBe('Dispatched');
+  });
+
+  it('a chain without the step from the stored version fails with EVENT_SCHEMA', async () => {
+    await writeOldStream(db.orm.em.getKnex(), 'gap-1', [oldHistory[0] as OldRow]);
+    // upcasters before version 2 retired: a version-1 event has no way up
+    const retired = createEventSchemas([
+      { type: 'order', events: { OrderPlaced: eventVersions<OrderPlacedData>({ from: 2 }) } },
+    ]);
+    const store = createPostgresEventStore(db.orm, { schemas: retired });
+    const read = await codeOf(() => store.readStream({ streamType: 'order', streamId: 'gap-1' }));
+    expect(read).toMatchObject({ code: 'EVENT_SCHEMA' });
+    expect(read.message).toContain('OrderPlaced schema version 1 (order/gap-1 v1');
+    expect(read.message).toContain('no upcaster from version 1');
+  });
+});
