@@ -114,6 +114,9 @@ if (wanted('openloop'))
     ),
   );
 
+if (wanted('poison'))
+  save('poison', await (await import('./poisonCommand.js')).poisonCommand(Math.min(OPS, 1000), RUNS));
+
 if (wanted('tracing')) {
   const { tracingCost } = await import('./tracingCost.js');
   save('tracing', await tracingCost(OPS, Number(process.env.BENCH_ROUNDS ?? 2)));
