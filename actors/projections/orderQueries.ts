@@ -102,33 +102,44 @@ export const listOrders = (db: Knex, input: unknown): Promise<QueryResult<Orders
     return { status: 'ok', data: { orders, total, limit, offset } };
   });
 
+/** Amounts per currency (ISO 4217 code → sum): amounts in different currencies never add up. */
+export type Amounts = Readonly<Record<string, number>>;
+
 export type OrderTotals = {
   readonly totalOrders: number;
-  readonly totalAmount: number;
+  readonly totalAmounts: Amounts;
   readonly byShippingStatus: Readonly<
-    Record<ShippingStatus, { readonly orders: number; readonly amount: number }>
+    Record<ShippingStatus, { readonly orders: number; readonly amounts: Amounts }>
   >;
 };
 
-/** Totals from order_totals: every status present, zero when no order is in it. */
+/**
+ * Totals from order_totals: every status present (zero orders, no amounts when none is in it),
+ * amounts per currency, each sum exact in SQL.
+ */
 export const getOrderTotals = async (db: Knex): Promise<QueryResult<OrderTotals>> => {
-  const rows = await query<{ shipping_status: ShippingStatus; orders: string; amount: string }>(
+  const rows = await query<{
+    shipping_status: ShippingStatus;
+    currency: string;
+    orders: string;
+    amount: string;
+    currency_total: string;
+  }>(
     db,
-    'select shipping_status, orders, amount from order_totals',
+    `select shipping_status, currency, orders, amount, sum(amount) over (partition by currency) as currency_total
+     from order_totals where orders > 0 order by currency`,
   );
   const byShippingStatus = Object.fromEntries(
-    shippingStatuses.map((status) => [status, { orders: 0, amount: 0 }]),
-  ) as Record<ShippingStatus, { orders: number; amount: number }>;
+    shippingStatuses.map((status) => [status, { orders: 0, amounts: {} as Record<string, number> }]),
+  ) as Record<ShippingStatus, { orders: number; amounts: Record<string, number> }>;
+  const totalAmounts: Record<string, number> = {};
   let totalOrders = 0;
-  let totalAmount = 0;
   for (const row of rows) {
-    const bucket = { orders: Number(row.orders), amount: Number(row.amount) };
-    byShippingStatus[row.shipping_status] = bucket;
-    totalOrders += bucket.orders;
-    totalAmount += bucket.amount;
+    const bucket = byShippingStatus[row.shipping_status];
+    bucket.orders += Number(row.orders);
+    bucket.amounts[row.currency] = Number(row.amount);
+    totalAmounts[row.currency] = Number(row.currency_total);
+    totalOrders += Number(row.orders);
   }
-  return {
-    status: 'ok',
-    data: { totalOrders, totalAmount: Math.round(totalAmount * 100) / 100, byShippingStatus },
-  };
+  return { status: 'ok', data: { totalOrders, totalAmounts, byShippingStatus } };
 };

@@ -13,14 +13,14 @@ const bucketEvents = [
 
 type BucketEvent = Extract<RecordedOrderEvent, { type: (typeof bucketEvents)[number] }>;
 
-/** An order's bucket: its shipping status, and the amount it adds to that bucket. */
-type Bucket = { readonly status: ShippingStatus; readonly amount: number };
+/** An order's bucket: its shipping status and currency, and the amount it adds to that bucket. */
+type Bucket = { readonly status: ShippingStatus; readonly currency: string; readonly amount: number };
 
 /** The bucket after `event`, as the order machine moves shipping (the events passed its rules). */
 const nextBucket = (orderId: string, bucket: Bucket | undefined, event: BucketEvent): Bucket => {
   if (event.type === 'OrderPlaced') {
     if (bucket) throw new Error(`order_totals already has order ${orderId}; it is placed again`);
-    return { status: 'WAITING_FOR_PAYMENT', amount: event.data.totalPrice };
+    return { status: 'WAITING_FOR_PAYMENT', currency: event.data.currency, amount: event.data.totalPrice };
   }
   if (!bucket)
     throw new Error(`order_totals has no order ${orderId} to move (${event.type} v${event.version})`);
@@ -38,44 +38,62 @@ const nextBucket = (orderId: string, bucket: Bucket | undefined, event: BucketEv
 
 /**
  * One statement for the whole batch: store each moved order's bucket, and add the moves up per
- * bucket in SQL (numeric, exact). A bucket without a row gets one, unless it would go negative: the
- * check on `orders` refuses that, so an impossible move stops the partition.
+ * bucket (shipping status and currency: amounts in different currencies never add up) in SQL
+ * (numeric, exact). A bucket without a row gets one, unless it would go negative: the check on
+ * `orders` refuses that, so an impossible move stops the partition.
  */
 const write = `
   with moves as (
-    select * from jsonb_to_recordset(?::jsonb) as m(order_id text, from_status text, to_status text, amount numeric)
+    select * from jsonb_to_recordset(?::jsonb)
+      as m(order_id text, from_status text, to_status text, currency text, amount numeric)
   ), orders as (
-    insert into order_totals_orders (order_id, shipping_status, amount)
-    select order_id, to_status, amount from moves
+    insert into order_totals_orders (order_id, shipping_status, currency, amount)
+    select order_id, to_status, currency, amount from moves
     on conflict (order_id) do update set shipping_status = excluded.shipping_status
   ), deltas as (
-    select status, sum(orders) as orders, sum(amount) as amount from (
-      select to_status as status, 1 as orders, amount from moves
+    select status, currency, sum(orders) as orders, sum(amount) as amount from (
+      select to_status as status, currency, 1 as orders, amount from moves
       union all
-      select from_status, -1, -amount from moves where from_status is not null
-    ) as each_move group by status
+      select from_status, currency, -1, -amount from moves where from_status is not null
+    ) as each_move group by status, currency
   ), moved as (
     update order_totals t set orders = t.orders + d.orders, amount = t.amount + d.amount
-    from deltas d where t.shipping_status = d.status
-    returning t.shipping_status
+    from deltas d where t.shipping_status = d.status and t.currency = d.currency
+    returning t.shipping_status, t.currency
   )
-  insert into order_totals (shipping_status, orders, amount)
-  select status, orders, amount from deltas where status not in (select shipping_status from moved)`;
+  insert into order_totals (shipping_status, currency, orders, amount)
+  select status, currency, orders, amount from deltas d
+  where not exists (select 1 from moved m where m.shipping_status = d.status and m.currency = d.currency)`;
 
 const handleBatch = async (events: readonly BucketEvent[], tx: Knex.Transaction) => {
   const runs = streamRuns(events);
   const known = [...runs].filter(([, [first]]) => first.type !== 'OrderPlaced').map(([orderId]) => orderId);
   const stored = new Map<string, Bucket>();
   if (known.length > 0) {
-    const rows = await query<{ order_id: string; shipping_status: ShippingStatus; amount: string }>(
+    const rows = await query<{
+      order_id: string;
+      shipping_status: ShippingStatus;
+      currency: string;
+      amount: string;
+    }>(
       tx,
-      'select order_id, shipping_status, amount from order_totals_orders where order_id = any(?)',
+      'select order_id, shipping_status, currency, amount from order_totals_orders where order_id = any(?)',
       [known],
     );
     for (const row of rows)
-      stored.set(row.order_id, { status: row.shipping_status, amount: Number(row.amount) });
+      stored.set(row.order_id, {
+        status: row.shipping_status,
+        currency: row.currency,
+        amount: Number(row.amount),
+      });
   }
-  const moves: { order_id: string; from_status: string | null; to_status: string; amount: number }[] = [];
+  const moves: {
+    order_id: string;
+    from_status: string | null;
+    to_status: string;
+    currency: string;
+    amount: number;
+  }[] = [];
   for (const [orderId, run] of runs) {
     const before = stored.get(orderId);
     const after = run.reduce<Bucket | undefined>(
@@ -88,6 +106,7 @@ const handleBatch = async (events: readonly BucketEvent[], tx: Knex.Transaction)
       order_id: orderId,
       from_status: before?.status ?? null,
       to_status: after.status,
+      currency: after.currency,
       amount: after.amount,
     });
   }
@@ -95,7 +114,7 @@ const handleBatch = async (events: readonly BucketEvent[], tx: Knex.Transaction)
 };
 
 /**
- * Orders and their amount per shipping status (the totals are the sums). Each order's bucket is
+ * Orders and their amounts per shipping status and currency (the totals are the sums). Each order's bucket is
  * kept in order_totals_orders, so a batch moves orders between buckets from what it stores, with
  * no read of the event store. Counters are not idempotent: they rely on the checkpoint committing
  * with them (exactly once). One partition: every batch touches the same few rows.

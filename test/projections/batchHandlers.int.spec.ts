@@ -15,7 +15,7 @@ describe('projections: batch handlers (orders_view, order_totals)', () => {
     db = await createTestDatabase();
     // histories appended in two parts, eight orders at a time: batches interleave streams and
     // cut an order's events across batches
-    await appendOrders(createPostgresEventStore(db.orm, { schemas: domainEventSchemas }), orderIds(0, 300));
+    await appendOrders(createPostgresEventStore(db.orm, { schemas: domainEventSchemas }), orderIds(0, 150));
   });
   afterAll(() => db.drop());
 
@@ -44,7 +44,7 @@ describe('projections: batch handlers (orders_view, order_totals)', () => {
   it('given the same events, in batches of 500 or one at a time, both equal a fold with the order machine', async () => {
     const knex = db.orm.em.getKnex();
     const expected = await foldOrderModels(knex);
-    expect(expected.view.length).toBe(300);
+    expect(expected.view.length).toBe(150);
     expect(await replay(500)).toEqual(expected);
     expect(await replay(1)).toEqual(expected);
   });

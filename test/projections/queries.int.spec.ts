@@ -76,18 +76,20 @@ describe('queries for the HTTP API', () => {
     if (bad.status === 'invalid') expect(bad.message).toMatch(/shippingStatus.*|colour/);
   });
 
-  it('gives totals per shipping status that add up', async () => {
+  it('gives totals per shipping status that add up, each currency on its own', async () => {
     const totals = await getOrderTotals(db.orm.em.getKnex());
     if (totals.status !== 'ok') throw new Error(totals.status);
     const all = await foldOrdersView(db.orm.em.getKnex());
+    const sumIn = (currency: string, orders = all) =>
+      orders.filter((o) => o.currency === currency).reduce((sum, o) => sum + o.total_price, 0);
     expect(totals.data.totalOrders).toBe(all.length);
-    expect(totals.data.totalAmount).toBeCloseTo(
-      all.reduce((sum, o) => sum + o.total_price, 0),
-      6,
-    );
-    expect(totals.data.byShippingStatus.DELIVERED.orders).toBe(
-      all.filter((o) => o.shipping_status === 'DELIVERED').length,
-    );
+    expect(Object.keys(totals.data.totalAmounts)).toEqual(['EUR', 'GBP', 'USD']);
+    for (const currency of ['EUR', 'GBP', 'USD'])
+      expect(totals.data.totalAmounts[currency]).toBeCloseTo(sumIn(currency), 6);
+    const delivered = all.filter((o) => o.shipping_status === 'DELIVERED');
+    expect(totals.data.byShippingStatus.DELIVERED.orders).toBe(delivered.length);
+    for (const [currency, amount] of Object.entries(totals.data.byShippingStatus.DELIVERED.amounts))
+      expect(amount).toBeCloseTo(sumIn(currency, delivered), 6);
   });
 
   it('pages through the global feed in commit-safe order: every event once', async () => {

@@ -29,7 +29,7 @@ export const orderReadModels: readonly ReadModelRoute[] = [
   },
   {
     path: 'orders/totals',
-    summary: 'Orders and amounts per shipping status (order_totals)',
+    summary: 'Orders and amounts per shipping status and currency (order_totals)',
     query: z.strictObject({}),
     run: (db) => getOrderTotals(db),
   },

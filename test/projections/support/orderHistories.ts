@@ -25,7 +25,8 @@ export const orderHistory = (n: number, random: () => number = Math.random, maxS
       quantity: 1 + (n % 4),
       totalPrice: 10 * (1 + (n % 9)) + 0.25,
       paymentMethod: 'CARD',
-      currency: 'EUR',
+      // three currencies, so totals that add across them show
+      currency: ['EUR', 'USD', 'GBP'][n % 3],
       placedAt: new Date(Date.UTC(2026, 0, 1, 0, 0, n)).toISOString(),
     },
   };
@@ -153,12 +154,13 @@ export const readOrdersView = async (knex: Knex): Promise<ExpectedOrder[]> => {
     .sort((a, b) => a.order_id.localeCompare(b.order_id));
 };
 
-/** order_totals as a fold: orders and amount per shipping status. */
+/** order_totals as a fold: orders and amount per shipping status and currency ("PAID/EUR"). */
 export const foldOrderTotals = async (knex: Knex) => {
   const totals: Record<string, { orders: number; amount: number }> = {};
   for (const row of await foldOrdersView(knex)) {
-    const bucket = totals[row.shipping_status] ?? { orders: 0, amount: 0 };
-    totals[row.shipping_status] = {
+    const key = `${row.shipping_status}/${row.currency}`;
+    const bucket = totals[key] ?? { orders: 0, amount: 0 };
+    totals[key] = {
       orders: bucket.orders + 1,
       amount: Math.round((bucket.amount + row.total_price) * 100) / 100,
     };
@@ -167,12 +169,15 @@ export const foldOrderTotals = async (knex: Knex) => {
 };
 
 export const readOrderTotals = async (knex: Knex) => {
-  const rows = await query<{ shipping_status: string; orders: string; amount: string }>(
+  const rows = await query<{ shipping_status: string; currency: string; orders: string; amount: string }>(
     knex,
-    'select * from order_totals where orders <> 0 order by shipping_status',
+    'select * from order_totals where orders <> 0 order by shipping_status, currency',
   );
   return Object.fromEntries(
-    rows.map((row) => [row.shipping_status, { orders: Number(row.orders), amount: Number(row.amount) }]),
+    rows.map((row) => [
+      `${row.shipping_status}/${row.currency}`,
+      { orders: Number(row.orders), amount: Number(row.amount) },
+    ]),
   );
 };
 
