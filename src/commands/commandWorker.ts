@@ -1,15 +1,15 @@
-import { Queue, Worker } from 'bullmq';
+import { type Job, Queue, Worker } from 'bullmq';
 import { ActorHost, type ActorHostOptions } from '../actorHost/index.js';
 import { type Aggregate, createAggregateRegistry } from '../aggregate/index.js';
 import type { ChronicleConfig } from '../config/index.js';
 import { createOrm, type Orm } from '../db/index.js';
 import { createPostgresEventStore, type EventStore } from '../eventStore/index.js';
 import { createLogger, type LoggerPort } from '../logging/index.js';
-import type { CommandEnvelope } from '../messages/index.js';
+import type { CommandEnvelope, CommandResult } from '../messages/index.js';
 import type { ReadinessCheck } from '../observability/index.js';
 import { openRedis, queueOptions, type RedisConnection } from '../services/index.js';
 import { commandJobProcessor } from './commandJobProcessor.js';
-import { publishReply } from './commandReply.js';
+import { type CommandReply, publishReply, publishReplyBehindCompletion } from './commandReply.js';
 import type { RetryPolicy } from './retryInPlace.js';
 import { ShardConcurrencyGuard } from './shardConcurrencyGuard.js';
 import { shardQueueName, shardQueueOptions } from './shardFor.js';
@@ -73,10 +73,22 @@ export class CommandWorker {
         logger,
         stopping: stopping.signal,
       });
-      // the job keeps the result trimmed (storedResult); the waiting client hears it whole
+      const reply = (job: Job<CommandEnvelope>, result: CommandResult): CommandReply => ({
+        status: 'completed',
+        shard,
+        commandId: job.data.commandId,
+        result,
+      });
+      // the job keeps the result trimmed (storedResult); the waiting client hears it whole, once
+      // the job is finished in Redis (so status() agrees)
       const worker = new Worker<CommandEnvelope, StoredResult>(
         name,
-        async (job, token) => storedResult(await processJob(job, token), job.data),
+        async (job, token) => {
+          const result = await processJob(job, token);
+          if (!connection.isCluster)
+            publishReplyBehindCompletion(connection, job.data.replyTo, reply(job, result));
+          return storedResult(result, job.data);
+        },
         {
           ...queueOptions(connection, config.queuePrefix, name),
           concurrency: 1,
@@ -90,15 +102,10 @@ export class CommandWorker {
         },
       );
       worker.on('error', (error) => logger.error({ err: error, queue: name }, 'worker error'));
-      // once the job is finished in Redis (so status() agrees), the waiting client hears the answer
-      worker.on('completed', (job, result) =>
-        publishReply(connection, job.data.replyTo, {
-          status: 'completed',
-          shard,
-          commandId: job.data.commandId,
-          result: fullResult(result, job.data),
-        }),
-      );
+      if (connection.isCluster)
+        worker.on('completed', (job, result) =>
+          publishReply(connection, job.data.replyTo, reply(job, fullResult(result, job.data))),
+        );
       // one attempt per job: a failure is final (a dead letter)
       worker.on('failed', (job, error) => {
         if (job)

@@ -6,7 +6,7 @@ import { replyChannel } from '../../src/commands/commandReply.js';
 import { createCommandClient } from '../../src/commands/index.js';
 import { ReplyListener } from '../../src/commands/replyListener.js';
 import { type CommandPath, createCommandPath, REDIS_URL } from '../support/commandPath.js';
-import { placeOrder } from '../support/orderCommands.js';
+import { paymentAttempt, placeOrder } from '../support/orderCommands.js';
 
 const accepted = (commandId: string, shard = 0): CommandReply => ({
   status: 'completed',
@@ -36,6 +36,20 @@ describe('command answers over the reply channel', () => {
       await other.close();
     }
   });
+
+  it('an answer is heard only once its job is finished in the queue: status() already agrees', async () => {
+    // the worker publishes the answer right behind the job's completion instead of after its reply
+    await path.client.send(placeOrder('reply-status'), { wait: true });
+    for (let n = 1; n <= 20; n++) {
+      const answer = await path.client.send(paymentAttempt('reply-status', n), { wait: true });
+      expect(answer).toMatchObject({ status: 'accepted', version: n + 1 });
+      expect(await path.client.status(answer.commandId)).toEqual({
+        status: 'done',
+        commandId: answer.commandId,
+        result: answer,
+      });
+    }
+  }, 30_000);
 
   it('a command answered before anyone waited for it (sent without waiting) answers a later waiting send from its queue', async () => {
     const enqueued = await path.client.send(placeOrder('reply-c', 'reply-cmd-c'));
