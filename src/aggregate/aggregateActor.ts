@@ -2,7 +2,8 @@ import type { AnyMachineSnapshot, StateValue } from 'xstate';
 import { ChronicleError } from '../errors/index.js';
 import type { DomainEvent } from '../messages/index.js';
 import type { Aggregate, AggregateState } from './defineAggregate.js';
-import { foldEvent, initialSnapshot } from './foldEvent.js';
+import { startFold } from './eventFold.js';
+import { initialSnapshot } from './foldEvent.js';
 
 /** The JSON form of an aggregate's state, as snapshots store it. */
 export type PersistedAggregateState = { readonly value: StateValue; readonly context: unknown };
@@ -12,7 +13,7 @@ export type HydrationStart = { readonly state: PersistedAggregateState; readonly
 /**
  * One aggregate instance, live: the current state of the aggregate's machine (a plain XState
  * snapshot, no running actor) and its stream version. Events are folded with the pure transition
- * (`foldEvent`); the machine holds only assign actions (checked by defineAggregate), so folding
+ * (`startFold`, XState's pure transition or a step learnt from it); the machine holds only assign actions (checked by defineAggregate), so folding
  * runs no effects, and a live instance holds nothing but its state.
  */
 export class AggregateActor {
@@ -59,27 +60,33 @@ export class AggregateActor {
 
   /** Folds stored events, which must continue the stream exactly where this actor stands. */
   apply(events: readonly (DomainEvent & { readonly version: number })[]): void {
-    const { machine } = this.aggregate;
-    for (const event of events) {
-      if (event.version !== this.#version + 1) {
-        throw new ChronicleError(
-          'STREAM_GAP',
-          `${this.aggregate.type}/${this.id}: event version ${event.version} does not follow ${this.#version}`,
-        );
-      }
-      // a machine that reached a final state takes no more events (as a running actor would not)
-      if (this.#snapshot.status === 'active') {
-        try {
-          this.#snapshot = foldEvent(machine, this.#snapshot, { type: event.type, data: event.data });
-        } catch (error) {
+    if (events.length === 0) return;
+    const fold = startFold(this.aggregate.machine, this.#snapshot);
+    try {
+      for (const event of events) {
+        if (event.version !== this.#version + 1) {
           throw new ChronicleError(
-            'FOLD_FAILED',
-            `${this.aggregate.type}/${this.id}: folding ${event.type} (version ${event.version}) failed: ${String(error)}`,
-            { cause: error },
+            'STREAM_GAP',
+            `${this.aggregate.type}/${this.id}: event version ${event.version} does not follow ${this.#version}`,
           );
         }
+        // a machine that reached a final state takes no more events (as a running actor would not)
+        if (fold.active()) {
+          try {
+            fold.add({ type: event.type, data: event.data });
+          } catch (error) {
+            throw new ChronicleError(
+              'FOLD_FAILED',
+              `${this.aggregate.type}/${this.id}: folding ${event.type} (version ${event.version}) failed: ${String(error)}`,
+              { cause: error },
+            );
+          }
+        }
+        this.#version = event.version;
       }
-      this.#version = event.version;
+    } finally {
+      // the events folded before a gap or a failure stay folded, as they did one by one
+      this.#snapshot = fold.snapshot();
     }
   }
 

@@ -14,29 +14,37 @@ const scopes = new WeakMap<AnyStateMachine, AnyActorScope>();
  * aggregate's machine holds only assign actions (defineAggregate checks it), so nothing is ever
  * executed through it, and sharing it between aggregate instances shares no state.
  */
-const scopeOf = (machine: AnyStateMachine): AnyActorScope => {
+export const foldScope = (machine: AnyStateMachine): AnyActorScope => {
   let scope = scopes.get(machine);
   if (!scope) {
-    const self = createActor(machine);
-    scope = {
-      self,
-      id: '',
-      sessionId: '',
-      system: self.system,
-      logger: () => {},
-      defer: () => {},
-      emit: () => {},
-      stopChild: () => {},
-      actionExecutor: () => {},
-    };
+    scope = inertScope(machine);
     scopes.set(machine, scope);
   }
   return scope;
 };
 
+/** A scope that executes nothing; `actionExecutor` sees the custom actions XState resolves. */
+export const inertScope = (
+  machine: AnyStateMachine,
+  actionExecutor: AnyActorScope['actionExecutor'] = () => {},
+): AnyActorScope => {
+  const self = createActor(machine);
+  return {
+    self,
+    id: '',
+    sessionId: '',
+    system: self.system,
+    logger: () => {},
+    defer: () => {},
+    emit: () => {},
+    stopChild: () => {},
+    actionExecutor,
+  };
+};
+
 /** The machine's initial state, purely. */
 export const initialSnapshot = (machine: AnyStateMachine): AnyMachineSnapshot =>
-  machine.getInitialSnapshot(scopeOf(machine));
+  machine.getInitialSnapshot(foldScope(machine));
 
 /**
  * One event through the machine, purely: the same state as XState's `transition()`, without
@@ -47,4 +55,4 @@ export const foldEvent = (
   machine: AnyStateMachine,
   snapshot: AnyMachineSnapshot,
   event: AnyEventObject,
-): AnyMachineSnapshot => machine.transition(snapshot, event, scopeOf(machine));
+): AnyMachineSnapshot => machine.transition(snapshot, event, foldScope(machine));
