@@ -204,7 +204,7 @@ export class ActorHost {
 
   /** Another writer moved the stream: fold only the events this actor has not seen; returns how many. */
   async #catchUp(actor: AggregateActor): Promise<number> {
-    const missing = await this.store.readStream(
+    const missing = await this.store.readStreamToFold(
       { streamType: actor.aggregate.type, streamId: actor.id },
       { afterVersion: actor.version },
     );

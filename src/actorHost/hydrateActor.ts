@@ -1,5 +1,5 @@
 import { type Aggregate, AggregateActor } from '../aggregate/index.js';
-import { type EventStore, readFromSnapshot } from '../eventStore/index.js';
+import { type EventStore, readToFoldFromSnapshot } from '../eventStore/index.js';
 
 export type Hydration = {
   readonly actor: AggregateActor;
@@ -16,7 +16,7 @@ export const hydrateActor = async (
   aggregate: Aggregate,
   id: string,
 ): Promise<Hydration> => {
-  const { snapshot, events } = await readFromSnapshot(
+  const { snapshot, events } = await readToFoldFromSnapshot(
     store,
     { streamType: aggregate.type, streamId: id },
     aggregate.machineHash,

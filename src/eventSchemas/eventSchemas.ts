@@ -64,6 +64,17 @@ export const storedTypeNames = (schemas: EventSchemas, types: readonly string[])
 export const currentSchemaVersion = (schemas: EventSchemas, streamType: string, type: string): number =>
   schemas.streams.get(streamType)?.types.get(type)?.current ?? 1;
 
+/** Whether an event stored as `type` in `schemaVersion` is already in its current name and shape. */
+export const isCurrentEvent = (
+  schemas: EventSchemas,
+  streamType: string,
+  type: string,
+  schemaVersion: number,
+): boolean => {
+  const stream = schemas.streams.get(streamType);
+  return !stream?.renamed.has(type) && schemaVersion === (stream?.types.get(type)?.current ?? 1);
+};
+
 /**
  * A stored event in its current shape: its old name replaced by the current one, its data taken
  * through every upcaster from its stored version to the current one. A version newer than the code
@@ -71,12 +82,12 @@ export const currentSchemaVersion = (schemas: EventSchemas, streamType: string, 
  * event, never a pass-through. An event already current is returned as it is.
  */
 export const upcastEvent = (schemas: EventSchemas, event: RecordedEvent): RecordedEvent => {
+  if (isCurrentEvent(schemas, event.streamType, event.type, event.schemaVersion)) return event;
   const stream = schemas.streams.get(event.streamType);
   const type = stream?.renamed.get(event.type) ?? event.type;
   const versions = stream?.types.get(type);
   const current = versions?.current ?? 1;
   const stored = event.schemaVersion;
-  if (stored === current && type === event.type) return event;
   if (!Number.isInteger(stored) || stored < 1)
     throw new EventSchemaError(event, 'not a schema version (positive integers only)');
   if (stored > current)

@@ -76,6 +76,9 @@ export type StoredSnapshot = StreamRef & {
   readonly takenAt: string;
 };
 
+/** What a fold needs of a stored event: its version, name and data, in their current shape. */
+export type EventToFold = DomainEvent & { readonly version: number };
+
 export type ReadStreamOptions = { readonly afterVersion?: number; readonly toVersion?: number };
 
 /** The event store port. Adapters: createPostgresEventStore. */
@@ -83,6 +86,8 @@ export interface EventStore {
   /** Throws ConcurrencyError when the stream is not at `expectedVersion`. */
   append(request: AppendRequest): Promise<AppendOutcome>;
   readStream(stream: StreamRef, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  /** The same events, only what folding them needs (hydration reads nothing else of each row). */
+  readStreamToFold(stream: StreamRef, options?: ReadStreamOptions): Promise<EventToFold[]>;
   streamVersion(stream: StreamRef): Promise<number>;
   /** The stream's version at `time`: of its last event recorded then or before, 0 if none was. */
   versionAt(stream: StreamRef, time: Date): Promise<number>;

@@ -31,7 +31,7 @@ describe('two pods on one aggregate: an append conflict', () => {
       version: 3,
     });
 
-    const read = vi.spyOn(store, 'readStream');
+    const read = vi.spyOn(store, 'readStreamToFold');
     // pod B is stale now (at 2); its command conflicts, then it catches up from version 2 only
     const result = await podB.handle(buildEnvelope(paymentAttempt('conflict-1', 3)));
     expect(result).toMatchObject({ status: 'accepted', version: 4 });

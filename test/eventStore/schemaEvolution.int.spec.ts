@@ -122,6 +122,11 @@ describe('schema evolution: version-1 OrderPlaced events, as an older release st
       `select schema_version, data ->> 'currency' as currency from es_events where stream_id = 'new-1'`,
     );
     expect(row).toEqual({ schema_version: 2, currency: 'USD' });
+    // hydration's lean read of a stream of old and current events: each in place, in its current shape
+    const old1 = { streamType: 'order', streamId: 'old-1' };
+    expect(await store.readStreamToFold(old1)).toEqual(
+      (await store.readStream(old1)).map(({ version, type, data }) => ({ version, type, data })),
+    );
   });
 
   it('is read with currency EUR over HTTP: the stream and the feed', async () => {

@@ -82,6 +82,13 @@ describe('a stored event this code cannot read in its current shape', () => {
     ]);
     const store = createPostgresEventStore(db.orm, { schemas: renamed });
     expect((await store.readStream({ streamType: 'courier', streamId: 'c-1' }))[0]?.type).toBe('Dispatched');
+    // hydration's lean read renames it too
+    expect(await store.readStreamToFold({ streamType: 'parcel', streamId: 'p-1' })).toEqual([
+      { version: 1, type: 'Shipped', data: { by: 'van' } },
+    ]);
+    expect(await store.readStreamToFold({ streamType: 'courier', streamId: 'c-1' })).toEqual([
+      { version: 1, type: 'Dispatched', data: {} },
+    ]);
   });
 
   it('a chain without the step from the stored version fails with EVENT_SCHEMA', async () => {
@@ -95,5 +102,8 @@ describe('a stored event this code cannot read in its current shape', () => {
     expect(read).toMatchObject({ code: 'EVENT_SCHEMA' });
     expect(read.message).toContain('OrderPlaced schema version 1 (order/gap-1 v1');
     expect(read.message).toContain('no upcaster from version 1');
+    const toFold = await codeOf(() => store.readStreamToFold({ streamType: 'order', streamId: 'gap-1' }));
+    expect(toFold).toMatchObject({ code: 'EVENT_SCHEMA' });
+    expect(toFold.message).toContain('OrderPlaced schema version 1 (order/gap-1 v1');
   });
 });

@@ -101,6 +101,9 @@ export const createInMemoryEventStore = (options: InMemoryEventStoreOptions): In
     { afterVersion = 0, toVersion = Number.POSITIVE_INFINITY } = {},
   ) => versions(stream, afterVersion, toVersion);
 
+  const readStreamToFold: EventStore['readStreamToFold'] = async (stream, options) =>
+    (await readStream(stream, options)).map(({ version, type, data }) => ({ version, type, data }));
+
   const answerOf = ({ command, answer }: LedgerEntry): CommandResult => {
     if (answer.status === 'rejected') return answer.result;
     return {
@@ -192,6 +195,7 @@ export const createInMemoryEventStore = (options: InMemoryEventStoreOptions): In
   return {
     append,
     readStream,
+    readStreamToFold,
     streamVersion: async (stream) => versionOf(stream),
     versionAt: async (stream, time) =>
       streamOf(stream).findLast((event) => Date.parse(event.recordedAt) <= time.getTime())?.version ?? 0,

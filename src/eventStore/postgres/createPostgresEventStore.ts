@@ -6,6 +6,7 @@ import { findCommand } from './findCommand.js';
 import { readCorrelation } from './readCorrelation.js';
 import { readSnapshot } from './readSnapshot.js';
 import { readStream } from './readStream.js';
+import { readStreamToFold } from './readStreamToFold.js';
 import { recordRejection } from './recordRejection.js';
 import { streamVersion } from './streamVersion.js';
 import { streamVersionAt } from './streamVersionAt.js';
@@ -26,6 +27,7 @@ export const createPostgresEventStore = (orm: Orm, { schemas }: PostgresEventSto
   return {
     append: (request) => appendToStream(knex, schemas, request),
     readStream: (stream, options) => readStream(knex, schemas, stream, options),
+    readStreamToFold: (stream, options) => readStreamToFold(knex, schemas, stream, options),
     streamVersion: (stream) => streamVersion(knex, stream),
     versionAt: (stream, time) => streamVersionAt(knex, stream, time),
     readSnapshot: (stream) => readSnapshot(knex, stream),

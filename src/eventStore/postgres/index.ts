@@ -35,6 +35,7 @@ export * from './readSnapshot.js';
 export * from './readSnapshotVersions.js';
 export * from './readStream.js';
 export * from './readStreamCounts.js';
+export * from './readStreamToFold.js';
 export * from './readSubscriptionPartitions.js';
 export * from './recordFailure.js';
 export * from './recordRejection.js';
