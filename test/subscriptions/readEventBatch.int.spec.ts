@@ -63,3 +63,48 @@ describe('readEventBatch', () => {
     expect(parts.flatMap((part) => part.seen).sort()).toEqual(['100', '1000', '99']);
   });
 });
+
+describe('readEventBatch in partitions', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    // a long stream of another type first (more rows than a read's window), then 60 single-event
+    // streams spread over the partitions by the hash of their ids
+    await query(
+      db.orm.em.getKnex(),
+      `insert into es_events (stream_type, stream_id, version, event_id, type, data, metadata)
+       select 'other', 'x', n, gen_random_uuid(), 'A', '{}'::jsonb, '{}'::jsonb from generate_series(1, 2500) as n
+       union all
+       select 'thing', 's-' || n, 1, gen_random_uuid(), 'A', '{}', '{}' from generate_series(1, 60) as n`,
+    );
+  });
+  afterAll(() => db.drop());
+
+  it('walks the stream a window at a time: each event of the partition once, in order, however sparse', async () => {
+    const knex = db.orm.em.getKnex();
+    const seen: number[] = [];
+    let emptyButFull = 0;
+    for (const index of [0, 1, 2, 3]) {
+      const positions: number[] = [];
+      let after: Checkpoint = startOfStream;
+      for (let full = true; full; ) {
+        const batch = await readEventBatch(knex, domainEventSchemas, {
+          after,
+          filter: { streamTypes: ['thing'] },
+          partition: { index, count: 4 },
+          limit: 2,
+        });
+        expect(batch.events.length).toBeLessThanOrEqual(2);
+        if (batch.full && batch.events.length === 0) emptyButFull++;
+        positions.push(...batch.events.map((event) => event.globalPosition));
+        after = batch.next;
+        full = batch.full;
+      }
+      expect(positions).toEqual([...positions].sort((a, b) => a - b));
+      seen.push(...positions);
+    }
+    expect(seen.sort((a, b) => a - b)).toEqual(Array.from({ length: 60 }, (_, n) => 2501 + n));
+    // the first window holds none of the partitions' events: each moves past it with none, not done
+    expect(emptyButFull).toBeGreaterThanOrEqual(4);
+  });
+});

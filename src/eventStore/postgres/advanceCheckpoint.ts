@@ -34,6 +34,7 @@ export const advanceCheckpoint = async (
       from.transactionId,
       from.globalPosition,
     ],
+    'chronicle_advance_checkpoint',
   );
   return rows.length === 1;
 };

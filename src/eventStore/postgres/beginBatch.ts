@@ -51,15 +51,20 @@ export const beginBatch = async (
   target: { readonly name: string; readonly partition: number; readonly reader: boolean },
   events: readonly RecordedEvent[],
 ): Promise<BatchStart> => {
-  const [row] = await query<Row>(tx, beginSql, [
-    ...readerLockKey,
-    target.reader,
-    events.map((event) => event.streamType),
-    events.map((event) => event.streamId),
-    target.name,
-    target.name,
-    target.partition,
-  ]);
+  const [row] = await query<Row>(
+    tx,
+    beginSql,
+    [
+      ...readerLockKey,
+      target.reader,
+      events.map((event) => event.streamType),
+      events.map((event) => event.streamId),
+      target.name,
+      target.name,
+      target.partition,
+    ],
+    'chronicle_begin_batch',
+  );
   if (!row) return { parked: new Set() };
   return {
     checkpoint: {

@@ -50,7 +50,9 @@ export const notifyAppended = async (knex: Knex, streamType: string): Promise<vo
   let notify = notifiers.get(knex);
   if (!notify) {
     // a lost wake-up delays subscribers to their next poll; it never skips an event
-    notify = coalesced((types: string[]) => query(knex, notifySql, [EVENTS_CHANNEL, types]));
+    notify = coalesced((types: string[]) =>
+      query(knex, notifySql, [EVENTS_CHANNEL, types], 'chronicle_notify'),
+    );
     notifiers.set(knex, notify);
   }
   notify(streamType);

@@ -33,21 +33,29 @@ type BatchRow = Partial<EventRow> & {
   tail_transaction_id: string;
   tail_position: string;
   blocked: boolean;
+  /** Partitioned reads: the last row of a full window (none when the window is not full). */
+  window_end_transaction_id?: string | null;
+  window_end_position?: string | null;
 };
 
-/*
- * One statement = one snapshot, so the batch, the tail and the blocked flag all agree on the
- * horizon (horizonSql says which transactions it waits for). The horizon is a scalar subquery (not
- * a join), so each comparison with it is an index condition; `blocked` is an ordered `limit 1`, not
- * `exists`, which the planner would answer with a scan.
- */
-const batchSql = `
-  with ${horizonCte},
+const tailSql = `
   tail as (
     select transaction_id, global_position from es_events
     where transaction_id < (select xmin from horizon)
     order by transaction_id desc, global_position desc limit 1
-  ),
+  )`;
+
+const blockedSql = `(select transaction_id from es_events where transaction_id >= (select xmin from horizon)
+     order by transaction_id limit 1) is not null as blocked`;
+
+/*
+ * One statement = one snapshot, so the batch, the tail and the blocked flag all agree on the
+ * horizon (horizonSql says which transactions it waits for). The horizon is a scalar subquery (not
+ * a join), so each comparison with it is an index condition; `blocked` is an ordered \`limit 1\`, not
+ * \`exists\`, which the planner would answer with a scan.
+ */
+const wholeStreamSql = `
+  with ${horizonCte},${tailSql},
   batch as (
     select e.transaction_id as order_transaction_id, ${eventColumns} from es_events e
     where (e.transaction_id, e.global_position) > (?::xid8, ?::bigint)
@@ -60,10 +68,75 @@ const batchSql = `
     limit ?
   )
   select b.*, t.transaction_id::text as tail_transaction_id, t.global_position as tail_position,
-    (select transaction_id from es_events where transaction_id >= (select xmin from horizon)
-     order by transaction_id limit 1) is not null as blocked
+    ${blockedSql}
   from tail t left join batch b on true
   order by b.order_transaction_id, b.global_position`;
+
+/*
+ * A partition's read walks a window of the next rows in commit order (about its limit times the
+ * partition count, see partitionParams) and keeps its own. Asked for "the partition's next rows in order", the planner has no
+ * statistics on the stream hash, takes it for a rare condition, and fetched and sorted every row
+ * after the checkpoint instead of walking the index: per batch, so catching up was quadratic in the
+ * backlog. The window's limit sits below the filter, so a read costs at most the window whatever
+ * the plan. `window_end` (the window's last row, there only when the window is full) is where the
+ * partition has seen everything up to, when fewer than its limit matched.
+ */
+const partitionSql = `
+  with ${horizonCte},${tailSql},
+  window_end as (
+    select transaction_id, global_position from es_events
+    where (transaction_id, global_position) > (?::xid8, ?::bigint)
+      and transaction_id < (select xmin from horizon)
+    order by transaction_id, global_position
+    offset ? limit 1
+  ),
+  batch as (
+    select * from (
+      select e.transaction_id as order_transaction_id, ${eventColumns} from es_events e
+      where (e.transaction_id, e.global_position) > (?::xid8, ?::bigint)
+        and e.transaction_id < (select xmin from horizon)
+      order by e.transaction_id, e.global_position
+      limit ?
+    ) w
+    where (?::text[] is null or w.type = any(?::text[]))
+      and (?::text[] is null or w.stream_type = any(?::text[]))
+      and ${partitionOfStreamSql('w.stream_id')} = ?::int
+    order by w.order_transaction_id, w.global_position
+    limit ?
+  )
+  select b.*, t.transaction_id::text as tail_transaction_id, t.global_position as tail_position,
+    ${blockedSql},
+    we.transaction_id::text as window_end_transaction_id, we.global_position as window_end_position
+  from tail t left join window_end we on true left join batch b on true
+  order by b.order_transaction_id, b.global_position`;
+
+/**
+ * Rows a partition's read may walk: its share of the window is its limit, and at least
+ * `MIN_WINDOW_SHARE` rows, so small batches do not spend a round trip on a window holding none of
+ * theirs. The read still stops at its limit.
+ */
+const MIN_WINDOW_SHARE = 500;
+
+const partitionParams = (after: Checkpoint, filter: EventFilter, partition: PartitionRef, limit: number) => {
+  const window = Math.max(limit, MIN_WINDOW_SHARE) * partition.count;
+  const eventTypes = filter.eventTypes ? [...filter.eventTypes] : null;
+  const streamTypes = filter.streamTypes ? [...filter.streamTypes] : null;
+  return [
+    after.transactionId,
+    after.globalPosition,
+    Math.max(0, window - 1),
+    after.transactionId,
+    after.globalPosition,
+    window,
+    eventTypes,
+    eventTypes,
+    streamTypes,
+    streamTypes,
+    partition.count,
+    partition.index,
+    limit,
+  ];
+};
 
 /** Reads the next batch of committed events after a checkpoint, never past an open transaction. */
 export const readEventBatch = async (
@@ -74,10 +147,20 @@ export const readEventBatch = async (
   // an event type is also looked for under its old names; once upcast, only the asked types stay
   const stored = filter.eventTypes && storedTypeNames(schemas, filter.eventTypes);
   const storedFilter = stored ? { ...filter, eventTypes: stored } : filter;
-  const rows = await query<BatchRow>(db, batchSql, [
-    ...eventRangeParams(after, storedFilter, partition),
-    limit,
-  ]);
+  const rows =
+    partition.count > 1
+      ? await query<BatchRow>(
+          db,
+          partitionSql,
+          partitionParams(after, storedFilter, partition, limit),
+          'chronicle_read_partition_batch',
+        )
+      : await query<BatchRow>(
+          db,
+          wholeStreamSql,
+          [...eventRangeParams(after, storedFilter, partition), limit],
+          'chronicle_read_batch',
+        );
   const [first] = rows;
   // no row at all: nothing below the horizon yet
   if (!first) return { events: [], next: after, full: false, blocked: false };
@@ -85,14 +168,17 @@ export const readEventBatch = async (
     .filter((row) => row.global_position != null)
     .map((row) => rowToEvent(row as EventRow, schemas));
   const last = read.at(-1);
-  const full = read.length >= limit;
   const tail = { transactionId: first.tail_transaction_id, globalPosition: Number(first.tail_position) };
+  // a partition's window ended before its batch filled: everything up to the window's end was seen
+  const windowEnd =
+    first.window_end_transaction_id != null
+      ? { transactionId: first.window_end_transaction_id, globalPosition: Number(first.window_end_position) }
+      : undefined;
+  const full = read.length >= limit || windowEnd !== undefined;
   const next =
-    full && last
+    read.length >= limit && last
       ? { transactionId: last.transactionId, globalPosition: last.globalPosition }
-      : compareCheckpoints(tail, after) > 0
-        ? tail
-        : after;
+      : (windowEnd ?? (compareCheckpoints(tail, after) > 0 ? tail : after));
   const asked = filter.eventTypes;
   const events =
     asked && stored && stored.length > asked.length
