@@ -86,12 +86,11 @@ export const projectionSubscription = (
             'consumer',
             `handle ${projection.name}`,
             {
-              links: eventLinks(events),
               attributes: {
-                ...sharedEventAttributes(events),
                 ...handleAttributes(projection, where),
                 [attr.messagingBatchCount]: events.length,
               },
+              whenRecorded: () => ({ links: eventLinks(events), attributes: sharedEventAttributes(events) }),
             },
             () => handler.handleBatch(events, tx, where),
           );

@@ -119,12 +119,14 @@ export const processBatch = async (
         // a batch is its own trace, linked to the trace of each event; each event's own handling
         // continues the trace that appended it (see eventAttributes and the subscriptions)
         parent: ROOT_CONTEXT,
-        links: eventLinks(batch.events),
         attributes: {
-          ...sharedEventAttributes(batch.events),
           ...consumerAttributes({ subscription: definition.name, partition }, 'process'),
           [attr.messagingBatchCount]: batch.events.length,
         },
+        whenRecorded: () => ({
+          links: eventLinks(batch.events),
+          attributes: sharedEventAttributes(batch.events),
+        }),
       },
       async (span) => {
         let committed: boolean;

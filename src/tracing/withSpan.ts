@@ -24,6 +24,12 @@ export type SpanOptions = {
   readonly links?: Link[];
   /** Parent context; default: the active one. */
   readonly parent?: ReturnType<typeof context.active>;
+  /**
+   * Attributes and links worth computing only for a span that is recorded (a batch's link to each
+   * event, the attributes its events share): added right after the start, skipped when no SDK
+   * records (their cost was 7% of a projection's catch-up, spans or not).
+   */
+  readonly whenRecorded?: () => { readonly attributes?: Attributes; readonly links?: Link[] };
 };
 
 /**
@@ -48,6 +54,11 @@ export const withSpan = async <T>(
     parent,
     async (span) => {
       try {
+        if (options.whenRecorded && span.isRecording()) {
+          const { attributes, links } = options.whenRecorded();
+          if (attributes) span.setAttributes(attributes);
+          if (links) span.addLinks(links);
+        }
         return await fn(span);
       } catch (error) {
         span.recordException(error as Error);
