@@ -257,6 +257,8 @@ describe.each(adapters)('event store, $name: append', ({ name, open }) => {
       );
       // notifications are coalesced while one is in flight: the last append must still be followed by one
       await waitFor(() => seen === 20, { what: 'a notification after the last commit' });
+      // later notifications (coalesced ones still in flight) must not query a closed reader
+      listener.removeAllListeners('notification');
       await reading;
       await Promise.all([listener.end(), reader.end()]);
     },
