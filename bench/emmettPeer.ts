@@ -69,7 +69,12 @@ const withEmmett = async <T>(fn: (store: PostgresEventStore) => Promise<T>): Pro
 };
 
 /** Emmett's CommandHandler: `concurrency` callers over concurrency × 4 orders, as commandThroughput. */
-export const emmettCommands = (operations: number, concurrency: number): Promise<LoadFigures> =>
+export const emmettCommands = (
+  operations: number,
+  concurrency: number,
+  /** Called once the orders are placed, right before the measured load (and once more after it). */
+  mark?: () => Promise<void>,
+): Promise<LoadFigures> =>
   withEmmett(async (store) => {
     const orders = concurrency * 4;
     const sent = new Array<number>(orders).fill(0);
@@ -78,7 +83,8 @@ export const emmettCommands = (operations: number, concurrency: number): Promise
     // order at once, and a FailPayment decided before its InitiatePayment is refused
     const previous = new Array<Promise<unknown>>(orders).fill(Promise.resolve());
     for (let o = 0; o < orders; o++) await handle(store, `order-bench-${o}`, () => placed());
-    return measureLoad(operations, concurrency, async (index) => {
+    await mark?.();
+    const figures = await measureLoad(operations, concurrency, async (index) => {
       const order = index % orders;
       const n = (sent[order] ?? 0) + 1;
       sent[order] = n;
@@ -92,6 +98,8 @@ export const emmettCommands = (operations: number, concurrency: number): Promise
       previous[order] = mine.catch(() => {});
       await mine;
     });
+    await mark?.();
+    return figures;
   });
 
 const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;

@@ -56,6 +56,16 @@ if (wanted('commands')) {
       throughputVsInsert: ratio(chronicle.perSecond, insert.perSecond),
       p50VsBullmqNoop: ratio(chronicle.p50Ms, bullmq.p50Ms),
       p50VsEmmett: ratio(chronicle.p50Ms, emmett.p50Ms),
+      // the process running callers, client and worker is where a command's CPU goes (Emmett's goes
+      // to PostgreSQL as much): CPU per command of that one process, against the peer's and the no-op's
+      processCpuVsEmmett: ratio(
+        chronicle.processCpuMsPerOp ?? Number.NaN,
+        emmett.processCpuMsPerOp ?? Number.NaN,
+      ),
+      processCpuVsBullmqNoop: ratio(
+        chronicle.processCpuMsPerOp ?? Number.NaN,
+        bullmq.processCpuMsPerOp ?? Number.NaN,
+      ),
     };
   }
   const { redisCost } = await import('./redisCost.js');

@@ -12,6 +12,12 @@ export type LoadFigures = {
   readonly perSecond: number;
   readonly p50Ms: number;
   readonly p99Ms: number;
+  /**
+   * CPU time of this process (user + system, all its threads) per operation, in ms: on a machine
+   * where everything shares the cores, what one operation costs the process that runs the callers
+   * (and, for the command benchmarks, the client and the worker).
+   */
+  readonly processCpuMsPerOp?: number;
 };
 
 const round = (value: number, digits = 2) => Number(value.toFixed(digits));
@@ -27,6 +33,7 @@ export const measureLoad = async (
 ): Promise<LoadFigures> => {
   const latencies: number[] = [];
   let next = 0;
+  const cpuAtStart = process.cpuUsage();
   const started = performance.now();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
@@ -39,6 +46,7 @@ export const measureLoad = async (
     }),
   );
   const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuAtStart);
   latencies.sort((a, b) => a - b);
   return {
     operations,
@@ -47,6 +55,7 @@ export const measureLoad = async (
     perSecond: round(operations / seconds, 1),
     p50Ms: round(percentile(latencies, 50)),
     p99Ms: round(percentile(latencies, 99)),
+    processCpuMsPerOp: round((cpu.user + cpu.system) / 1000 / operations, 3),
   };
 };
 
