@@ -5,6 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { defaultConfig } from '../src/config/index.js';
+import { actorHostDirect } from './actorHostDirect.js';
 import { bullmqBaseline, insertBaseline } from './baselines.js';
 import { BENCH_SHARDS, commandThroughput } from './commandThroughput.js';
 import { emmettCommands, emmettHydration } from './emmettPeer.js';
@@ -30,30 +31,37 @@ if (wanted('commands')) {
   const figures: Record<string, unknown> = {};
   for (const concurrency of [1, 16]) {
     // medians of RUNS rounds, each kind once per round, so a noisy spell hits every kind alike
-    const rounds: Record<'insert' | 'bullmq' | 'emmett' | 'chronicle', LoadFigures[]> = {
+    const rounds: Record<'insert' | 'bullmq' | 'emmett' | 'hostInProcess' | 'chronicle', LoadFigures[]> = {
       insert: [],
       bullmq: [],
       emmett: [],
+      hostInProcess: [],
       chronicle: [],
     };
     for (let round = 0; round < RUNS; round++) {
       rounds.insert.push(await insertBaseline(OPS, concurrency));
       rounds.bullmq.push(await bullmqBaseline(OPS, concurrency, BENCH_SHARDS));
       rounds.emmett.push(await emmettCommands(OPS, concurrency));
+      rounds.hostInProcess.push(await actorHostDirect(OPS, concurrency));
       rounds.chronicle.push(await commandThroughput(OPS, concurrency));
     }
     const insert = pickMedian(rounds.insert);
     const bullmq = pickMedian(rounds.bullmq);
     const emmett = pickMedian(rounds.emmett);
+    const hostInProcess = pickMedian(rounds.hostInProcess);
     const chronicle = pickMedian(rounds.chronicle);
     figures[`concurrency${concurrency}`] = {
       chronicle,
       peerEmmettCommandHandler: emmett,
+      baselineActorHostInProcess: hostInProcess,
       baselineInsertTransaction: insert,
       baselineBullmqNoop: bullmq,
       throughputVsEmmett: ratio(chronicle.perSecond, emmett.perSecond),
       throughputVsBullmqNoop: ratio(chronicle.perSecond, bullmq.perSecond),
       throughputVsInsert: ratio(chronicle.perSecond, insert.perSecond),
+      // the same decide and append with no queue hop: what the hop costs, and the actor host against Emmett
+      throughputVsActorHostInProcess: ratio(chronicle.perSecond, hostInProcess.perSecond),
+      actorHostInProcessVsEmmett: ratio(hostInProcess.perSecond, emmett.perSecond),
       p50VsBullmqNoop: ratio(chronicle.p50Ms, bullmq.p50Ms),
       p50VsEmmett: ratio(chronicle.p50Ms, emmett.p50Ms),
       // the process running callers, client and worker is where a command's CPU goes (Emmett's goes
