@@ -3,9 +3,24 @@ import { EVENTS_CHANNEL } from '../eventStore/index.js';
 import { type LoggerPort, silentLogger } from '../logging/index.js';
 import { sleep } from './wakeup.js';
 
-/** Notifications of appended events; the payload is the stream type. */
+/**
+ * What a notification says was appended: events of a stream type and, when the appender named the
+ * stream, the hash its partition is computed from (see partitionOfStreamHash). Neither after a
+ * reconnect: anything may have been missed.
+ */
+export type AppendedNotice = { readonly streamType?: string; readonly streamHash?: bigint };
+
+/** `<hash>:<stream type>`, or a stream type alone (see EVENTS_CHANNEL). */
+export const appendedNotice = (payload: string): AppendedNotice => {
+  const named = /^(-?\d+):(.*)$/s.exec(payload);
+  if (named?.[1] !== undefined && named[2] !== undefined)
+    return { streamType: named[2], streamHash: BigInt(named[1]) };
+  return payload === '' ? {} : { streamType: payload };
+};
+
+/** Notifications of appended events. */
 export type EventNotifications = {
-  onEvents(listener: (streamType: string) => void): () => void;
+  onEvents(listener: (notice: AppendedNotice) => void): () => void;
   close(): Promise<void>;
 };
 
@@ -18,16 +33,16 @@ export const listenForEvents = async (
   databaseUrl: string,
   logger: LoggerPort = silentLogger,
 ): Promise<EventNotifications> => {
-  const listeners = new Set<(streamType: string) => void>();
-  const emit = (streamType: string) => {
-    for (const listener of listeners) listener(streamType);
+  const listeners = new Set<(notice: AppendedNotice) => void>();
+  const emit = (notice: AppendedNotice) => {
+    for (const listener of listeners) listener(notice);
   };
   const closing = new AbortController();
   let client: pg.Client | undefined;
 
   const connect = async (): Promise<void> => {
     const next = new pg.Client({ connectionString: databaseUrl, keepAlive: true });
-    next.on('notification', (message) => emit(message.payload ?? ''));
+    next.on('notification', (message) => emit(appendedNotice(message.payload ?? '')));
     const lost = (error?: unknown) => {
       if (client !== next) return;
       client = undefined;
@@ -49,7 +64,7 @@ export const listenForEvents = async (
       try {
         await connect();
         logger.info({ attempt }, 'event listener reconnected');
-        emit('');
+        emit({});
         return;
       } catch (error) {
         logger.warn({ err: error, attempt }, 'event listener reconnect failed');

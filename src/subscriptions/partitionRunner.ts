@@ -6,15 +6,17 @@ import {
   type Checkpoint,
   type FailureRecord,
   hasRequestedRetries,
+  partitionOfStreamHash,
   readCheckpoint,
   recordFailure,
 } from '../eventStore/index.js';
 import type { LoggerPort } from '../logging/index.js';
 import { backoffDelay } from './backoffDelay.js';
+import type { AppendedNotice } from './eventListener.js';
 import { processBatch } from './processBatch.js';
 import { replayDeadLetters } from './replayDeadLetters.js';
 import { EventHandlingError, type SubscriptionDefinition } from './subscriptionDefinition.js';
-import { sleep, type Wakeup } from './wakeup.js';
+import { sleep, Wakeup } from './wakeup.js';
 
 export type BatchInfo = { readonly subscription: string; readonly partition: number; readonly count: number };
 
@@ -23,7 +25,6 @@ export type RunnerContext = {
   /** What stored events are read through: each handler sees them in their current shape. */
   readonly schemas: EventSchemas;
   readonly settings: SubscriptionSettings;
-  readonly wakeup: Wakeup;
   readonly logger: LoggerPort;
   readonly onBatch?: (info: BatchInfo) => void;
 };
@@ -47,9 +48,25 @@ const failureOf = (error: unknown): FailureRecord => {
   };
 };
 
+/** Whether events of the notice's stream may be this partition's (unnamed streams may be anyone's). */
+const concerns = (definition: SubscriptionDefinition, partition: number, notice: AppendedNotice) => {
+  const { streamType, streamHash } = notice;
+  const types = definition.filter.streamTypes;
+  if (streamType !== undefined && types && !types.includes(streamType)) return false;
+  return (
+    streamHash === undefined ||
+    definition.partitions === 1 ||
+    partitionOfStreamHash(streamHash, definition.partitions) === partition
+  );
+};
+
 /** Runs one leased partition: batches in order, waits for notifications, backs off on failure. */
 export class PartitionRunner {
   readonly #abort = new AbortController();
+  /** Rung by events of this partition's streams. */
+  readonly #own = new Wakeup();
+  /** Rung by every notice: an open transaction holding events back may end in any partition. */
+  readonly #any = new Wakeup();
   readonly done: Promise<RunnerExit>;
 
   constructor(
@@ -60,6 +77,16 @@ export class PartitionRunner {
     this.done = this.#run();
   }
 
+  /**
+   * Wakes the runner for an appended event of its partition, or for any while it waits for the
+   * horizon to move. Other partitions' events wake nobody: each used to cost every idle runner a
+   * read and a checkpoint move.
+   */
+  hear(notice: AppendedNotice): void {
+    this.#any.notify();
+    if (concerns(this.definition, this.partition, notice)) this.#own.notify();
+  }
+
   /** Lets the batch in hand finish, then ends. */
   stop(): Promise<RunnerExit> {
     this.#abort.abort();
@@ -67,7 +94,7 @@ export class PartitionRunner {
   }
 
   async #run(): Promise<RunnerExit> {
-    const { knex, schemas, settings, wakeup, logger } = this.context;
+    const { knex, schemas, settings, logger } = this.context;
     const { signal } = this.#abort;
     const target = {
       definition: this.definition,
@@ -100,7 +127,7 @@ export class PartitionRunner {
           if (row.status === 'failed') return 'failed';
           from = row.checkpoint;
         }
-        const seen = wakeup.generation;
+        const seen = { own: this.#own.generation, any: this.#any.generation };
         const outcome = await processBatch(knex, target, from, limit);
         switch (outcome.status) {
           case 'handled':
@@ -116,7 +143,8 @@ export class PartitionRunner {
             blockedDelay = outcome.blocked
               ? Math.min(settings.pollIntervalMs, Math.max(25, blockedDelay * 2))
               : 0;
-            await wakeup.wait(seen, blockedDelay || settings.pollIntervalMs, signal);
+            if (outcome.blocked) await this.#any.wait(seen.any, blockedDelay, signal);
+            else await this.#own.wait(seen.own, settings.pollIntervalMs, signal);
             continue;
           }
           case 'stale':

@@ -50,22 +50,15 @@ const handleInTransaction = async (
 ): Promise<boolean> => {
   const { definition, partition, owner } = target;
   const context = { subscription: definition.name, partition };
-  const cas = { name: definition.name, partition, owner, ttlMs: target.leaseTtlMs };
+  const move = { name: definition.name, partition, owner, ttlMs: target.leaseTtlMs };
   try {
     await knex.transaction(async (tx) => {
       const start = await beginBatch(
         tx,
-        { name: definition.name, partition, reader: !definition.appendsEvents },
-        batch.events,
+        { ...move, reader: !definition.appendsEvents },
+        { events: batch.events, from, to: batch.next },
       );
-      const row = start.checkpoint;
-      if (
-        !row ||
-        row.owner !== owner ||
-        row.status !== 'active' ||
-        compareCheckpoints(row.checkpoint, from) !== 0
-      )
-        throw new Stale();
+      if (!start.moved) throw new Stale();
       await definition.prepareTransaction?.(tx);
       await handleIsolating(
         tx,
@@ -74,7 +67,6 @@ const handleInTransaction = async (
         start.parked,
         isolate,
       );
-      if (!(await advanceCheckpoint(tx, cas, from, batch.next))) throw new Stale();
     });
     return true;
   } catch (error) {
@@ -85,9 +77,10 @@ const handleInTransaction = async (
 
 /**
  * One step of a partition: read the next events (outside any transaction, so an idle poll costs no
- * transaction id), then in one transaction lock the checkpoint row, check it is still ours and
- * still where we read from, handle the events and move the checkpoint. The handler's writes and
- * the checkpoint commit together or not at all: exactly-once for PostgreSQL read models. The
+ * transaction id), then in one transaction move the checkpoint from where we read to the batch's
+ * end if it is still ours and still there (the first statement, beginBatch), and handle the events.
+ * The handler's writes and the checkpoint commit together or not at all: exactly-once for
+ * PostgreSQL read models. The
  * transaction runs in a consumer span `process <subscription>` (a trace of its own) with a link to
  * the trace context stored with each event and `messaging.batch.message_count`.
  */

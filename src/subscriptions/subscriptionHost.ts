@@ -11,11 +11,9 @@ import {
   renewLeases,
 } from '../eventStore/index.js';
 import { type LoggerPort, silentLogger } from '../logging/index.js';
-import type { EventNotifications } from './eventListener.js';
+import type { AppendedNotice, EventNotifications } from './eventListener.js';
 import { type BatchInfo, PartitionRunner } from './partitionRunner.js';
 import { assertSubscriptionDefinition, type SubscriptionDefinition } from './subscriptionDefinition.js';
-
-import { Wakeup } from './wakeup.js';
 
 export type SubscriptionHostOptions = {
   readonly knex: Knex;
@@ -36,7 +34,6 @@ export type SubscriptionHostOptions = {
  */
 export class SubscriptionHost {
   readonly #runners = new Map<string, PartitionRunner>();
-  readonly #wakeup = new Wakeup();
   readonly #logger: LoggerPort;
   readonly #subscriptions: SubscriptionDefinition[] = [];
   #timer: NodeJS.Timeout | undefined;
@@ -62,7 +59,7 @@ export class SubscriptionHost {
       }
       host.#subscriptions.push(definition);
     }
-    host.#unlisten = options.notifications?.onEvents(() => host.#wakeup.notify());
+    host.#unlisten = options.notifications?.onEvents((notice) => host.#hear(notice));
     await host.#tick();
     host.#schedule();
     return host;
@@ -84,7 +81,11 @@ export class SubscriptionHost {
 
   /** Wakes every runner now (tests, or a caller that knows events arrived). */
   wake(): void {
-    this.#wakeup.notify();
+    this.#hear({});
+  }
+
+  #hear(notice: AppendedNotice): void {
+    for (const runner of this.#runners.values()) runner.hear(notice);
   }
 
   /** Finishes the batches in hand, gives every lease back, leaves the worker lists. */
@@ -169,7 +170,6 @@ export class SubscriptionHost {
         knex,
         schemas,
         settings,
-        wakeup: this.#wakeup,
         logger: this.#logger,
         ...(onBatch ? { onBatch } : {}),
       },

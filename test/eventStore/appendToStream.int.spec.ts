@@ -10,6 +10,7 @@ import {
   type EventStore,
   REJECTIONS_STREAM,
 } from '../../src/eventStore/index.js';
+import { appendedNotice } from '../../src/subscriptions/index.js';
 import { createTestDatabase } from '../support/testDatabase.js';
 import { waitFor } from '../support/waitFor.js';
 
@@ -205,7 +206,7 @@ describe.each(adapters)('event store, $name: append', ({ name, open }) => {
   });
 
   it.runIf(name === 'PostgreSQL')(
-    'notifies listeners once the append is committed, with the stream type',
+    'notifies listeners once the append is committed, with the stream type and the hash of its id',
     async () => {
       const listener = new pg.Client({ connectionString: adapter.databaseUrl });
       await listener.connect();
@@ -219,7 +220,11 @@ describe.each(adapters)('event store, $name: append', ({ name, open }) => {
         metadata: { ...metadata, commandId: 'cmd-notify' },
         command: { commandId: 'cmd-notify', type: 'CreateProduct' },
       });
-      expect(await notified).toMatchObject({ channel: EVENTS_CHANNEL, payload: 'product' });
+      const message = await notified;
+      expect(message.channel).toBe(EVENTS_CHANNEL);
+      // the stream's hash, so a projection worker wakes only the partition the stream is in
+      const hash = await listener.query<{ h: string }>(`select hashtextextended('p-1', 0)::text as h`);
+      expect(message.payload).toBe(`${hash.rows[0]?.h}:product`);
       await listener.end();
     },
   );
@@ -233,7 +238,7 @@ describe.each(adapters)('event store, $name: append', ({ name, open }) => {
       let seen = 0;
       let reading = Promise.resolve();
       listener.on('notification', (message) => {
-        if (message.payload !== 'product') return;
+        if (appendedNotice(message.payload ?? '').streamType !== 'product') return;
         // what a woken subscriber reads: every event committed before this notification
         reading = reading.then(async () => {
           const { rows } = await reader.query<{ n: number }>(

@@ -141,7 +141,7 @@ export const appendToStream = async (
     const actual = await streamVersion(knex, { streamType, streamId });
     throw new ConcurrencyError(streamType, streamId, expectedVersion, actual);
   }
-  if (events.length > 0) await notifyAppended(knex, streamType);
+  if (events.length > 0) await notifyAppended(knex, { streamType, streamId });
   const result: AcceptedResult = {
     status: 'accepted',
     commandId: command?.commandId ?? metadata.commandId,

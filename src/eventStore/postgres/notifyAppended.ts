@@ -1,7 +1,12 @@
 import type { Knex } from '@mikro-orm/postgresql';
+import type { StreamRef } from '../eventStore.js';
 import { query } from './sql.js';
 
-/** Subscriptions LISTEN on this channel; the payload is the stream type. */
+/**
+ * Subscriptions LISTEN on this channel. The payload is `<hash>:<stream type>`, the hash being
+ * `hashtextextended(stream_id, 0)` (what partitions are cut by, see appendedNotice), or the stream
+ * type alone when the stream is not named.
+ */
 export const EVENTS_CHANNEL = 'chronicle_events';
 
 /**
@@ -30,30 +35,41 @@ export const coalesced = <Item>(send: (items: Item[]) => Promise<unknown>): ((it
   };
 };
 
-const notifiers = new WeakMap<Knex, (streamType: string) => void>();
+type Appended = { readonly streamType: string; readonly streamId?: string };
 
-const notifySql = 'select pg_notify(?, t) from unnest(?::text[]) as t';
+const notifiers = new WeakMap<Knex, (appended: Appended) => void>();
+
+const notifySql = `
+  select pg_notify(?, case when s.id is null then s.type else hashtextextended(s.id, 0) || ':' || s.type end)
+  from unnest(?::text[], ?::text[]) as s(type, id)`;
+
+const notifyParams = (appended: readonly Appended[]) => [
+  EVENTS_CHANNEL,
+  appended.map((one) => one.streamType),
+  appended.map((one) => one.streamId ?? null),
+];
 
 /**
- * Tells listeners that events of `streamType` were committed, after the append's own commit and
+ * Tells listeners that events of a stream were committed, after the append's own commit and
  * not inside it: PostgreSQL holds one global lock from a notifying transaction's pre-commit to the
  * end of its commit, WAL flush included, so appends that notify commit one at a time (measured:
  * half the append rate at 8 concurrent writers). Per pool, at most one notification statement is
- * in flight; it carries every stream type appended while the previous one ran. Inside a caller's
- * transaction the notification is queued in it, and PostgreSQL sends it at that commit.
+ * in flight; it carries every stream appended while the previous one ran. Inside a caller's
+ * transaction the notification is queued in it, and PostgreSQL sends it at that commit. Naming the
+ * stream lets a subscription wake only the partition it belongs to.
  */
-export const notifyAppended = async (knex: Knex, streamType: string): Promise<void> => {
+export const notifyAppended = async (knex: Knex, stream: StreamRef | Appended): Promise<void> => {
   if ((knex as { isTransaction?: boolean }).isTransaction) {
-    await query(knex, notifySql, [EVENTS_CHANNEL, [streamType]]);
+    await query(knex, notifySql, notifyParams([stream]));
     return;
   }
   let notify = notifiers.get(knex);
   if (!notify) {
     // a lost wake-up delays subscribers to their next poll; it never skips an event
-    notify = coalesced((types: string[]) =>
-      query(knex, notifySql, [EVENTS_CHANNEL, types], 'chronicle_notify'),
+    notify = coalesced((appended: Appended[]) =>
+      query(knex, notifySql, notifyParams(appended), 'chronicle_notify'),
     );
     notifiers.set(knex, notify);
   }
-  notify(streamType);
+  notify(stream);
 };

@@ -71,7 +71,8 @@ export const recordRejection = async (
     JSON.stringify(rejected.data),
     JSON.stringify(rejected.metadata),
   ]);
-  if (row?.appended) await notifyAppended(knex, REJECTIONS_STREAM);
+  if (row?.appended)
+    await notifyAppended(knex, { streamType: REJECTIONS_STREAM, streamId: command.commandId });
   if (row?.recorded) return { status: 'recorded' };
   const stored = await findCommand(knex, schemas, command.commandId);
   if (!stored) throw new Error(`command ${command.commandId} vanished after a duplicate insert`);
