@@ -4,15 +4,15 @@ import pg from 'pg';
 import { benchEnvironment, REDIS_URL } from './benchEnvironment.js';
 import { type LoadFigures, measureLoad } from './stats.js';
 
-/** The machine's raw speed, measured in the same run: one-row INSERT transactions. */
-export const insertBaseline = async (operations: number, concurrency: number): Promise<LoadFigures> => {
+/** One-row INSERT transactions on a fresh table: `op` runs one, `stop` drops it all. */
+export const startInsertLoop = async (concurrency: number) => {
   const env = await benchEnvironment('insert');
   const pool = new pg.Pool({ connectionString: env.databaseUrl, max: concurrency });
   await pool.query(
     'create table bench_rows (id bigint generated always as identity primary key, data jsonb not null)',
   );
-  try {
-    return await measureLoad(operations, concurrency, async (index) => {
+  return {
+    op: async (index: number) => {
       const client = await pool.connect();
       try {
         await client.query('begin');
@@ -21,24 +21,29 @@ export const insertBaseline = async (operations: number, concurrency: number): P
       } finally {
         client.release();
       }
-    });
+    },
+    stop: async () => {
+      await pool.end();
+      await env.drop();
+    },
+  };
+};
+
+/** The machine's raw speed, measured in the same run: one-row INSERT transactions. */
+export const insertBaseline = async (operations: number, concurrency: number): Promise<LoadFigures> => {
+  const loop = await startInsertLoop(concurrency);
+  try {
+    return await measureLoad(operations, concurrency, loop.op);
   } finally {
-    await pool.end();
-    await env.drop();
+    await loop.stop();
   }
 };
 
 /**
- * A BullMQ no-op job loop on as many queues as Chronicle has shards, each at global concurrency 1:
- * add a job, a worker completes it at once, the caller waits for the answer.
+ * A BullMQ no-op job loop on `queues` queues, each at global concurrency 1: `op` adds a job (to
+ * queue index % queues), a worker completes it at once, and it waits for the answer.
  */
-export const bullmqBaseline = async (
-  operations: number,
-  concurrency: number,
-  queues: number,
-  mark?: () => Promise<void>,
-  redisUrl = REDIS_URL,
-): Promise<LoadFigures> => {
+export const startNoopLoop = async (queues: number, redisUrl = REDIS_URL) => {
   const env = await benchEnvironment('bullmq');
   const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
   const names = Array.from({ length: queues }, (_, i) => `noop-${i}`);
@@ -54,9 +59,8 @@ export const bullmqBaseline = async (
       new Worker(name, async () => ({ ok: true }), { connection, prefix: env.queuePrefix, concurrency: 1 }),
   );
   await Promise.all([...listeners, ...workers].map((part) => part.waitUntilReady()));
-  try {
-    await mark?.();
-    const figures = await measureLoad(operations, concurrency, async (index) => {
+  return {
+    op: async (index: number) => {
       const shard = index % queues;
       const job = await (producers[shard] as Queue).add(
         'noop',
@@ -64,19 +68,40 @@ export const bullmqBaseline = async (
         { jobId: `noop-${index}`, removeOnComplete: true },
       );
       await job.waitUntilFinished(listeners[shard] as QueueEvents, 30_000);
-    });
+    },
+    stop: async () => {
+      await Promise.all(workers.map((worker) => worker.close()));
+      await Promise.all(listeners.map((events) => events.close()));
+      await Promise.all(
+        producers.map(async (queue) => {
+          await queue.obliterate({ force: true });
+          await queue.close();
+        }),
+      );
+      await connection.quit();
+      await env.drop();
+    },
+  };
+};
+
+/**
+ * A BullMQ no-op job loop on as many queues as Chronicle has shards, each at global concurrency 1:
+ * add a job, a worker completes it at once, the caller waits for the answer.
+ */
+export const bullmqBaseline = async (
+  operations: number,
+  concurrency: number,
+  queues: number,
+  mark?: () => Promise<void>,
+  redisUrl = REDIS_URL,
+): Promise<LoadFigures> => {
+  const loop = await startNoopLoop(queues, redisUrl);
+  try {
+    await mark?.();
+    const figures = await measureLoad(operations, concurrency, loop.op);
     await mark?.();
     return figures;
   } finally {
-    await Promise.all(workers.map((worker) => worker.close()));
-    await Promise.all(listeners.map((events) => events.close()));
-    await Promise.all(
-      producers.map(async (queue) => {
-        await queue.obliterate({ force: true });
-        await queue.close();
-      }),
-    );
-    await connection.quit();
-    await env.drop();
+    await loop.stop();
   }
 };

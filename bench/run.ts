@@ -81,6 +81,9 @@ if (wanted('commands')) {
   save('commands', figures);
 }
 
+// one caller's command, step by step, beside the no-op loop and the INSERT in the same process
+if (wanted('latency')) save('latency', await (await import('./commandTimeline.js')).commandTimeline());
+
 if (wanted('upcast')) {
   const { upcastBench } = await import('./upcast.js');
   save('upcast', await upcastBench());
