@@ -3,12 +3,15 @@ import { hydrateActor } from '../src/actorHost/index.js';
 import { AggregateActor } from '../src/aggregate/index.js';
 import { createOrm } from '../src/db/index.js';
 import { currentSchemaVersion } from '../src/eventSchemas/index.js';
-import { createPostgresEventStore } from '../src/eventStore/index.js';
+import { createPostgresEventStore, type EventStore } from '../src/eventStore/index.js';
+import type { DomainEvent } from '../src/messages/index.js';
 import { hydrateProcess } from '../src/processManagers/index.js';
 import { snapshotProcess } from '../src/snapshots/index.js';
 import { benchEnvironment } from './benchEnvironment.js';
+import { prepareEmmettHydration } from './emmettPeer.js';
+import { ratio } from './stats.js';
 
-const placed = {
+const placed: DomainEvent = {
   type: 'OrderPlaced',
   data: {
     customerId: 'c',
@@ -34,54 +37,111 @@ const timed = async (runs: number, fn: () => Promise<unknown>) => {
   return Number(median(samples).toFixed(2));
 };
 
-/** Hydrating a 10,000-event order: from events alone, and from a snapshot 50 events behind the head. */
-export const hydrationBench = async (events = 10_000, runs = 5) => {
+/** `history` appended to the order `streamId` in batches of 1,000, as commands would. */
+const seedOrder = async (store: EventStore, streamId: string, history: readonly DomainEvent[]) => {
+  const metadata = { commandId: 'seed', correlationId: 'seed', causationId: 'seed' };
+  for (let at = 0; at < history.length; at += 1000) {
+    await store.append({
+      streamType: 'order',
+      streamId,
+      expectedVersion: at,
+      events: history.slice(at, at + 1000),
+      metadata,
+      command: { commandId: `seed-${streamId}-${at}`, type: 'Seed' },
+    });
+  }
+};
+
+/**
+ * Two orders of `events` events in a fresh database: `long` without a snapshot, `snapped` with one
+ * 50 events behind its head. Hydrating them (and folding `long`'s events already in memory, to
+ * split the read from the fold) are the timed operations; `close` drops the database.
+ */
+const prepareHydration = async (events: number) => {
   const env = await benchEnvironment('hydrate');
   const orm = await createOrm(env.databaseUrl);
   const store = createPostgresEventStore(orm, { schemas: domainEventSchemas });
-  const stream = { streamType: 'order', streamId: 'long' };
+  const close = async () => {
+    await orm.close(true);
+    await env.drop();
+  };
   try {
-    const history = [placed];
+    const history: DomainEvent[] = [placed];
     for (let i = 1; history.length < events; i++) {
       history.push(
         i % 2 === 1
-          ? ({ type: 'OrderPaymentInitiated', data: {} } as never)
-          : ({ type: 'OrderPaymentFailed', data: { reason: `#${i}` } } as never),
+          ? { type: 'OrderPaymentInitiated', data: {} }
+          : { type: 'OrderPaymentFailed', data: { reason: `#${i}` } },
       );
     }
-    const metadata = { commandId: 'seed', correlationId: 'seed', causationId: 'seed' };
-    for (let at = 0; at < history.length; at += 1000) {
-      await store.append({
-        ...stream,
-        expectedVersion: at,
-        events: history.slice(at, at + 1000),
-        metadata,
-        command: { commandId: `seed-${at}`, type: 'Seed' },
-      });
-    }
-    const timeIt = (fn: () => Promise<unknown>) => timed(runs, fn);
-    const withoutSnapshotMs = await timeIt(() => hydrateActor(store, order, 'long'));
-    // fold in memory only, to split database read from fold
-    const all = await store.readStream(stream);
-    const foldOnlyMs = await timeIt(async () => AggregateActor.hydrate(order, 'long', undefined, all));
-    const upTo = AggregateActor.hydrate(order, 'long', undefined, all.slice(0, events - 50));
+    await seedOrder(store, 'long', history);
+    await seedOrder(store, 'snapped', history);
+    const all = await store.readStreamToFold({ streamType: 'order', streamId: 'long' });
+    const upTo = AggregateActor.hydrate(order, 'snapped', undefined, all.slice(0, events - 50));
     await store.writeSnapshot({
-      ...stream,
+      streamType: 'order',
+      streamId: 'snapped',
       version: events - 50,
       machineHash: order.machineHash,
       state: JSON.parse(JSON.stringify(upTo.persisted())),
     });
-    const withSnapshotMs = await timeIt(() => hydrateActor(store, order, 'long'));
+    const check = await hydrateActor(store, order, 'snapped');
+    if (!check.fromSnapshot || check.eventsFolded !== 50) throw new Error('the snapshot was not used');
     return {
-      events,
-      withoutSnapshotMs,
-      foldOnlyMs,
-      withSnapshotMs,
-      snapshotSpeedup: Number((withoutSnapshotMs / withSnapshotMs).toFixed(1)),
+      withoutSnapshot: () => hydrateActor(store, order, 'long'),
+      withSnapshot: () => hydrateActor(store, order, 'snapped'),
+      foldOnly: async () => AggregateActor.hydrate(order, 'long', undefined, all),
+      close,
     };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+};
+
+const medianOf = (values: readonly number[]) => Number(median([...values]).toFixed(2));
+
+/**
+ * Hydrating a 10,000-event order (from events alone, from a snapshot 50 events behind, the fold
+ * alone) beside Emmett's aggregateStream of the same history on the same PostgreSQL: `rounds`
+ * rounds, each timing every kind (median of `runs` calls) one after another, so a noisy spell hits
+ * them alike; the figures are the medians of the rounds.
+ */
+export const hydrationBench = async (events = 10_000, rounds = 3, runs = 5) => {
+  const chronicle = await prepareHydration(events);
+  try {
+    const emmett = await prepareEmmettHydration(events);
+    try {
+      const samples = {
+        withoutSnapshot: [] as number[],
+        emmett: [] as number[],
+        foldOnly: [] as number[],
+        withSnapshot: [] as number[],
+      };
+      for (let round = 0; round < rounds; round++) {
+        samples.withoutSnapshot.push(await timed(runs, chronicle.withoutSnapshot));
+        samples.emmett.push(await timed(runs, emmett.aggregateStream));
+        samples.foldOnly.push(await timed(runs, chronicle.foldOnly));
+        samples.withSnapshot.push(await timed(runs, chronicle.withSnapshot));
+      }
+      const withoutSnapshotMs = medianOf(samples.withoutSnapshot);
+      const withSnapshotMs = medianOf(samples.withSnapshot);
+      const aggregateStreamMs = medianOf(samples.emmett);
+      return {
+        events,
+        rounds: samples,
+        withoutSnapshotMs,
+        foldOnlyMs: medianOf(samples.foldOnly),
+        withSnapshotMs,
+        snapshotSpeedup: Number((withoutSnapshotMs / withSnapshotMs).toFixed(1)),
+        peerEmmettAggregateStream: { events, aggregateStreamMs },
+        withoutSnapshotVsEmmett: ratio(withoutSnapshotMs, aggregateStreamMs),
+      };
+    } finally {
+      await emmett.close();
+    }
   } finally {
-    await orm.close(true);
-    await env.drop();
+    await chronicle.close();
   }
 };
 

@@ -8,7 +8,7 @@ import { defaultConfig } from '../src/config/index.js';
 import { actorHostDirect } from './actorHostDirect.js';
 import { bullmqBaseline, insertBaseline } from './baselines.js';
 import { BENCH_SHARDS, commandThroughput } from './commandThroughput.js';
-import { emmettCommands, emmettHydration } from './emmettPeer.js';
+import { emmettCommands } from './emmettPeer.js';
 import { hydrationBench, memoryPerActor, processHydrationBench } from './hydration.js';
 import { type LoadFigures, pickMedian, ratio } from './stats.js';
 
@@ -90,12 +90,8 @@ if (wanted('upcast')) {
 }
 
 if (wanted('hydration')) {
-  const chronicle = await hydrationBench();
-  const emmett = await emmettHydration(chronicle.events);
   save('hydration', {
-    ...chronicle,
-    peerEmmettAggregateStream: emmett,
-    withoutSnapshotVsEmmett: ratio(chronicle.withoutSnapshotMs, emmett.aggregateStreamMs),
+    ...(await hydrationBench(10_000, RUNS)),
     memory: memoryPerActor(),
     processManagerInstance: await processHydrationBench(),
   });
