@@ -1,5 +1,5 @@
 import { type Aggregate, AggregateActor } from '../aggregate/index.js';
-import { type EventStore, readToFoldFromSnapshot } from '../eventStore/index.js';
+import type { EventStore } from '../eventStore/index.js';
 
 export type Hydration = {
   readonly actor: AggregateActor;
@@ -16,16 +16,10 @@ export const hydrateActor = async (
   aggregate: Aggregate,
   id: string,
 ): Promise<Hydration> => {
-  const { snapshot, events } = await readToFoldFromSnapshot(
-    store,
+  const { snapshot, events } = await store.readToFold(
     { streamType: aggregate.type, streamId: id },
     aggregate.machineHash,
   );
-  const actor = AggregateActor.hydrate(
-    aggregate,
-    id,
-    snapshot ? { state: snapshot.state, version: snapshot.version } : undefined,
-    events,
-  );
+  const actor = AggregateActor.hydrate(aggregate, id, snapshot, events);
   return { actor, fromSnapshot: snapshot !== undefined, eventsFolded: events.length };
 };

@@ -79,6 +79,15 @@ export type StoredSnapshot = StreamRef & {
 /** What a fold needs of a stored event: its version, name and data, in their current shape. */
 export type EventToFold = DomainEvent & { readonly version: number };
 
+/**
+ * What hydrating a stream folds: its latest snapshot of the machine asked for (its state and
+ * version), if there is one, and the events after it.
+ */
+export type ToFold = {
+  readonly snapshot?: { readonly version: number; readonly state: PersistedAggregateState };
+  readonly events: EventToFold[];
+};
+
 export type ReadStreamOptions = { readonly afterVersion?: number; readonly toVersion?: number };
 
 /** The event store port. Adapters: createPostgresEventStore. */
@@ -88,6 +97,16 @@ export interface EventStore {
   readStream(stream: StreamRef, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   /** The same events, only what folding them needs (hydration reads nothing else of each row). */
   readStreamToFold(stream: StreamRef, options?: ReadStreamOptions): Promise<EventToFold[]>;
+  /**
+   * The latest snapshot taken with `machineHash` (of this machine and these event schemas) and not
+   * past `toVersion`, then the events after it up to `toVersion` (without one, every event from the
+   * first), as `readStreamToFold` reads them: what hydrating an aggregate folds.
+   */
+  readToFold(
+    stream: StreamRef,
+    machineHash: string,
+    options?: Pick<ReadStreamOptions, 'toVersion'>,
+  ): Promise<ToFold>;
   streamVersion(stream: StreamRef): Promise<number>;
   /** The stream's version at `time`: of its last event recorded then or before, 0 if none was. */
   versionAt(stream: StreamRef, time: Date): Promise<number>;

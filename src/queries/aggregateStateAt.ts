@@ -1,7 +1,7 @@
 import type { StateValue } from 'xstate';
 import { z } from 'zod';
 import { AggregateActor, type AggregateRegistry } from '../aggregate/index.js';
-import { type EventStore, readToFoldFromSnapshot } from '../eventStore/index.js';
+import type { EventStore } from '../eventStore/index.js';
 import { invalid, type QueryResult, queryNotFound, withQuery } from './queryResult.js';
 
 /** A point in time: ISO 8601 date and time with its offset (`Z` or `±hh:mm`), e.g. 2026-11-29T10:00:00Z. */
@@ -60,15 +60,10 @@ export const aggregateStateAt = (
     if (target === 0) return queryNotFound(`${aggregateType}/${aggregateId} had no events at ${time}`);
     if (target > headVersion)
       return invalid('version', `${aggregateType}/${aggregateId} is at version ${headVersion}`);
-    const { snapshot, events } = await readToFoldFromSnapshot(store, stream, aggregate.machineHash, {
+    const { snapshot, events } = await store.readToFold(stream, aggregate.machineHash, {
       toVersion: target,
     });
-    const actor = AggregateActor.hydrate(
-      aggregate,
-      aggregateId,
-      snapshot ? { state: snapshot.state, version: snapshot.version } : undefined,
-      events,
-    );
+    const actor = AggregateActor.hydrate(aggregate, aggregateId, snapshot, events);
     try {
       const { value, context } = actor.persisted();
       return {

@@ -82,4 +82,30 @@ describe('hydration from snapshot plus later events', () => {
     expect(hydrated).toMatchObject({ fromSnapshot: false, eventsFolded: 251 });
     expect(hydrated.actor.state).toEqual((await foldAll()).state);
   });
+
+  it('reads snapshot and events in one statement: the snapshot only if of this machine and not past toVersion', async () => {
+    const upTo150 = AggregateActor.hydrate(
+      order,
+      stream.streamId,
+      undefined,
+      await store.readStream(stream, { toVersion: 150 }),
+    );
+    await store.writeSnapshot({
+      ...stream,
+      version: 150,
+      machineHash: order.machineHash,
+      state: upTo150.persisted(),
+    });
+    const after = await store.readToFold(stream, order.machineHash);
+    expect(after.snapshot).toEqual({ version: 150, state: upTo150.persisted() });
+    expect(after.events).toEqual(await store.readStreamToFold(stream, { afterVersion: 150 }));
+    // the state at version 140 cannot start from the snapshot at 150
+    const at140 = await store.readToFold(stream, order.machineHash, { toVersion: 140 });
+    expect(at140.snapshot).toBeUndefined();
+    expect(at140.events.map((event) => event.version)).toEqual(Array.from({ length: 140 }, (_, i) => i + 1));
+    // a snapshot of another machine is no start
+    const other = await store.readToFold(stream, 'another-machine', { toVersion: 160 });
+    expect(other.snapshot).toBeUndefined();
+    expect(other.events).toHaveLength(160);
+  });
 });

@@ -104,6 +104,19 @@ export const createInMemoryEventStore = (options: InMemoryEventStoreOptions): In
   const readStreamToFold: EventStore['readStreamToFold'] = async (stream, options) =>
     (await readStream(stream, options)).map(({ version, type, data }) => ({ version, type, data }));
 
+  const readToFold: EventStore['readToFold'] = async (stream, machineHash, { toVersion } = {}) => {
+    const stored = snapshots.get(keyOf(stream));
+    const snapshot =
+      stored && stored.machineHash === machineHash && stored.version <= (toVersion ?? stored.version)
+        ? { version: stored.version, state: stored.state }
+        : undefined;
+    const events = await readStreamToFold(stream, {
+      afterVersion: snapshot?.version ?? 0,
+      ...(toVersion === undefined ? {} : { toVersion }),
+    });
+    return snapshot ? { snapshot, events } : { events };
+  };
+
   const answerOf = ({ command, answer }: LedgerEntry): CommandResult => {
     if (answer.status === 'rejected') return answer.result;
     return {
@@ -196,6 +209,7 @@ export const createInMemoryEventStore = (options: InMemoryEventStoreOptions): In
     append,
     readStream,
     readStreamToFold,
+    readToFold,
     streamVersion: async (stream) => versionOf(stream),
     versionAt: async (stream, time) =>
       streamOf(stream).findLast((event) => Date.parse(event.recordedAt) <= time.getTime())?.version ?? 0,

@@ -7,6 +7,7 @@ import { readCorrelation } from './readCorrelation.js';
 import { readSnapshot } from './readSnapshot.js';
 import { readStream } from './readStream.js';
 import { readStreamToFold } from './readStreamToFold.js';
+import { readToFold } from './readToFold.js';
 import { recordRejection } from './recordRejection.js';
 import { streamVersion } from './streamVersion.js';
 import { streamVersionAt } from './streamVersionAt.js';
@@ -28,6 +29,7 @@ export const createPostgresEventStore = (orm: Orm, { schemas }: PostgresEventSto
     append: (request) => appendToStream(knex, schemas, request),
     readStream: (stream, options) => readStream(knex, schemas, stream, options),
     readStreamToFold: (stream, options) => readStreamToFold(knex, schemas, stream, options),
+    readToFold: (stream, machineHash, options) => readToFold(knex, schemas, stream, machineHash, options),
     streamVersion: (stream) => streamVersion(knex, stream),
     versionAt: (stream, time) => streamVersionAt(knex, stream, time),
     readSnapshot: (stream) => readSnapshot(knex, stream),
