@@ -4,6 +4,7 @@ export * from './assertPureMachine.js';
 export * from './commandFor.js';
 export * from './decideCommand.js';
 export * from './defineAggregate.js';
+export { foldEvent } from './foldEvent.js';
 export * from './formatStateValue.js';
 export * from './machineHash.js';
 export * from './precheckCommand.js';

@@ -1,4 +1,5 @@
-import { type AnyMachineSnapshot, initialTransition, transition } from 'xstate';
+import { type AnyMachineSnapshot, initialTransition } from 'xstate';
+import { foldEvent } from '../aggregate/index.js';
 import { type EventSchemas, upcastEvent } from '../eventSchemas/index.js';
 import type { RecordedEvent } from '../messages/index.js';
 import type { ProcessManager } from './defineProcessManager.js';
@@ -108,21 +109,25 @@ export const foldProcessStream = (
     })),
   );
 
-/** Folds recorded inputs with the pure transition(): replay sends nothing (outputs are data here). */
+/**
+ * Folds recorded inputs with the machine's pure transition (foldEvent): replay sends nothing
+ * (outputs are data here). One copy of the handled map for the whole fold, not one per input: a
+ * long instance's history is otherwise quadratic.
+ */
 export const foldProcessEvents = (
   processManager: ProcessManager,
   state: ProcessState,
   events: readonly Pick<RecordedEvent, 'data' | 'version'>[],
-): ProcessState =>
-  events.reduce<ProcessState>((current, event) => {
+): ProcessState => {
+  if (events.length === 0) return state;
+  const handled = new Map(state.handled);
+  let { snapshot, version, deadlines } = state;
+  for (const event of events) {
     const data = event.data as HandledInputData;
-    const [snapshot] = transition(processManager.machine, current.snapshot, recordedInput(data));
-    const handled = new Map(current.handled);
+    snapshot = foldEvent(processManager.machine, snapshot, recordedInput(data));
     handled.set(data.inputId, data.outputs);
-    return {
-      snapshot,
-      version: event.version,
-      deadlines: nextDeadlines(current.deadlines, data.source, data.outputs),
-      handled,
-    };
-  }, state);
+    deadlines = nextDeadlines(deadlines, data.source, data.outputs);
+    version = event.version;
+  }
+  return { snapshot, version, deadlines, handled };
+};
