@@ -5,10 +5,15 @@ import type { ReadStreamOptions, StreamRef, ToFold } from '../eventStore.js';
 import { type FoldRow, foldColumns, foldRowsToEvents } from './foldRows.js';
 import { query } from './sql.js';
 
+const byVersion = (a: FoldRow, b: FoldRow) => a.version - b.version;
+
 /**
  * What hydrating a stream folds, in one statement (one round trip, which is most of a hydration
  * from a recent snapshot): the latest snapshot taken with `machineHash` and not past `toVersion`,
- * as a first row with no type, then the events after it up to `toVersion`.
+ * as a row with no type, and the events after it up to `toVersion`. Put in version order here, not
+ * by the statement: PostgreSQL sorted the union's 10,000 wide rows (two thirds of its execution
+ * time) where the events come in index order already, which JavaScript's sort checks in one pass.
+ * Prepared: its planning cost a quarter of a hydration from a recent snapshot.
  */
 export const readToFold = async (
   knex: Knex,
@@ -24,18 +29,17 @@ export const readToFold = async (
        select version, state from es_snapshots
        where stream_type = ? and stream_id = ? and machine_hash = ? and version <= ?
      )
-     select version, null as type, null as schema_version, state as data from snapshot
+     select version, null as type, null::int as schema_version, state as data from snapshot
      union all
      select ${foldColumns} from es_events
      where stream_type = ? and stream_id = ? and version <= ?
-       and version > coalesce((select version from snapshot), 0)
-     order by version`,
+       and version > coalesce((select version from snapshot), 0)`,
     [streamType, streamId, machineHash, toVersion, streamType, streamId, toVersion],
+    'chronicle_read_to_fold',
   );
-  const [first] = rows;
-  if (first && first.type === null) {
-    const snapshot = { version: first.version, state: first.data as PersistedAggregateState };
-    return { snapshot, events: await foldRowsToEvents(knex, schemas, stream, rows.slice(1)) };
-  }
-  return { events: await foldRowsToEvents(knex, schemas, stream, rows) };
+  const stored = rows.find((row) => row.type === null);
+  const eventRows = (stored ? rows.filter((row) => row !== stored) : rows).sort(byVersion);
+  const events = await foldRowsToEvents(knex, schemas, stream, eventRows);
+  if (!stored) return { events };
+  return { snapshot: { version: stored.version, state: stored.data as PersistedAggregateState }, events };
 };
