@@ -84,10 +84,15 @@ export class CommandWorker {
       const worker = new Worker<CommandEnvelope, StoredResult>(
         name,
         async (job, token) => {
-          const result = await processJob(job, token);
+          const stored = storedResult(await processJob(job, token), job.data);
+          // the answer exactly as status() and a resend of the same id read it back from the job
           if (!connection.isCluster)
-            publishReplyBehindCompletion(connection, job.data.replyTo, reply(job, result));
-          return storedResult(result, job.data);
+            publishReplyBehindCompletion(
+              connection,
+              job.data.replyTo,
+              reply(job, fullResult(stored, job.data)),
+            );
+          return stored;
         },
         {
           ...queueOptions(connection, config.queuePrefix, name),
