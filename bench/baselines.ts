@@ -49,8 +49,13 @@ export const startNoopLoop = async (queues: number, redisUrl = REDIS_URL) => {
   const names = Array.from({ length: queues }, (_, i) => `noop-${i}`);
   const producers = names.map((name) => new Queue(name, { connection, prefix: env.queuePrefix }));
   await Promise.all(producers.map((queue) => queue.setGlobalConcurrency(1)));
-  const listeners = names.map((name) => {
-    const events = new QueueEvents(name, { connection: connection.duplicate(), prefix: env.queuePrefix });
+  // BullMQ leaves a connection it was given open on close: these are quit in stop()
+  const listenerConnections = names.map(() => connection.duplicate());
+  const listeners = names.map((name, i) => {
+    const events = new QueueEvents(name, {
+      connection: listenerConnections[i] as Redis,
+      prefix: env.queuePrefix,
+    });
     events.setMaxListeners(0);
     return events;
   });
@@ -72,6 +77,7 @@ export const startNoopLoop = async (queues: number, redisUrl = REDIS_URL) => {
     stop: async () => {
       await Promise.all(workers.map((worker) => worker.close()));
       await Promise.all(listeners.map((events) => events.close()));
+      await Promise.all(listenerConnections.map((listenerConnection) => listenerConnection.quit()));
       await Promise.all(
         producers.map(async (queue) => {
           await queue.obliterate({ force: true });
