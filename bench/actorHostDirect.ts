@@ -12,7 +12,7 @@ import { createOrm } from '../src/db/index.js';
 import { createPostgresEventStore } from '../src/eventStore/index.js';
 import { benchEnvironment } from './benchEnvironment.js';
 import { benchHistoryCommand, benchPlaceOrder } from './commandThroughput.js';
-import { type LoadFigures, measureLoad } from './stats.js';
+import { inIssueOrderPerKey, type LoadFigures, measureLoad } from './stats.js';
 
 export const actorHostDirect = async (
   operations: number,
@@ -26,7 +26,7 @@ export const actorHostDirect = async (
   const host = new ActorHost(createPostgresEventStore(orm, { schemas: registry.schemas }), registry);
   const orders = concurrency * 4;
   const sent = new Array<number>(orders).fill(0);
-  const previous = new Array<Promise<unknown>>(orders).fill(Promise.resolve());
+  const inOrder = inIssueOrderPerKey(orders);
   try {
     for (let o = 0; o < orders; o++) await host.handle(buildEnvelope(benchPlaceOrder(`bench-${o}`)));
     await mark?.();
@@ -34,15 +34,11 @@ export const actorHostDirect = async (
       const order = index % orders;
       const n = (sent[order] ?? 0) + 1;
       sent[order] = n;
-      const before = previous[order];
-      const mine = (async () => {
-        await before;
+      await inOrder(order, async () => {
         const result = await host.handle(buildEnvelope(benchHistoryCommand(`bench-${order}`, n)));
         if (result.status !== 'accepted')
           throw new Error(`bench command rejected: ${result.code} ${result.message}`);
-      })();
-      previous[order] = mine.catch(() => {});
-      await mine;
+      });
     });
     await mark?.();
     return figures;

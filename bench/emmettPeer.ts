@@ -9,7 +9,7 @@
 import { CommandHandler, type Event } from '@event-driven-io/emmett';
 import { getPostgreSQLEventStore, type PostgresEventStore } from '@event-driven-io/emmett-postgresql';
 import { benchEnvironment } from './benchEnvironment.js';
-import { type LoadFigures, measureLoad } from './stats.js';
+import { inIssueOrderPerKey, type LoadFigures, measureLoad } from './stats.js';
 
 type OrderPlaced = Event<'OrderPlaced', { customerId: string; totalPrice: number; placedAt: string }>;
 type OrderPaymentInitiated = Event<'OrderPaymentInitiated', Record<string, never>>;
@@ -78,25 +78,19 @@ export const emmettCommands = (
   withEmmett(async (store) => {
     const orders = concurrency * 4;
     const sent = new Array<number>(orders).fill(0);
-    // each order's commands run one at a time in the order issued, as the shard queue runs
-    // Chronicle's: with callers slowed unevenly, two of them can otherwise hold commands of one
-    // order at once, and a FailPayment decided before its InitiatePayment is refused
-    const previous = new Array<Promise<unknown>>(orders).fill(Promise.resolve());
+    // each order's commands run one at a time in the order issued, as Chronicle's shard queue runs them
+    const inOrder = inIssueOrderPerKey(orders);
     for (let o = 0; o < orders; o++) await handle(store, `order-bench-${o}`, () => placed());
     await mark?.();
     const figures = await measureLoad(operations, concurrency, async (index) => {
       const order = index % orders;
       const n = (sent[order] ?? 0) + 1;
       sent[order] = n;
-      const before = previous[order];
-      const mine = (async () => {
-        await before;
-        await handle(store, `order-bench-${order}`, (state) =>
+      await inOrder(order, () =>
+        handle(store, `order-bench-${order}`, (state) =>
           n % 2 === 1 ? initiate(state) : fail(state, `#${n}`),
-        );
-      })();
-      previous[order] = mine.catch(() => {});
-      await mine;
+        ),
+      );
     });
     await mark?.();
     return figures;

@@ -80,3 +80,22 @@ export const medianRun = async <T extends { readonly perSecond: number }>(
   for (let run = 0; run < runs; run++) all.push(await measure());
   return pickMedian(all);
 };
+
+/**
+ * Runs each key's work one at a time in the order it was issued, as a shard queue runs one
+ * aggregate's commands: with callers slowed unevenly, two of them could otherwise hold work of one
+ * key at once (a FailPayment decided before its InitiatePayment is refused). A failure is the
+ * caller's; the key's next work still runs after it.
+ */
+export const inIssueOrderPerKey = (keys: number) => {
+  const previous = new Array<Promise<unknown>>(keys).fill(Promise.resolve());
+  return async (key: number, work: () => Promise<unknown>): Promise<void> => {
+    const before = previous[key];
+    const mine = (async () => {
+      await before;
+      await work();
+    })();
+    previous[key] = mine.catch(() => {});
+    await mine;
+  };
+};
