@@ -1,8 +1,7 @@
-import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
 import type { CommandClient, Enqueued } from '../commands/index.js';
 import { isChronicleError } from '../errors/index.js';
-import type { CommandResult, RejectedResult } from '../messages/index.js';
+import { type CommandResult, type RejectedResult, timeOrderedId } from '../messages/index.js';
 
 /** A command as a broker delivers it: the aggregate and command type come from its subject. */
 export type IncomingCommand = {
@@ -72,7 +71,7 @@ export const answerCommand = async (
   const body = parseBody(incoming.body);
   if ('status' in body) return body;
   // the id is fixed here, so a wait that times out can still name the command
-  const commandId = body.commandId ?? uuidv7();
+  const commandId = body.commandId ?? timeOrderedId();
   const request = {
     commandId,
     aggregateType: incoming.aggregateType,

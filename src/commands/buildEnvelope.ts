@@ -1,14 +1,13 @@
-import { v7 as uuidv7 } from 'uuid';
-import type { CommandEnvelope, CommandRequest } from '../messages/index.js';
+import { type CommandEnvelope, type CommandRequest, timeOrderedId } from '../messages/index.js';
 import { currentTraceContext } from '../tracing/index.js';
 
 /**
- * Fills in what the sender left out: a uuid v7 command id, correlation and causation (from the
+ * Fills in what the sender left out: a uuid v7 command id (timeOrderedId), correlation and causation (from the
  * event that caused the command when `causedBy` is given, else the command itself), the time,
  * and the active W3C trace context.
  */
 export const buildEnvelope = (request: CommandRequest, now: Date = new Date()): CommandEnvelope => {
-  const commandId = request.commandId ?? uuidv7();
+  const commandId = request.commandId ?? timeOrderedId();
   return {
     commandId,
     aggregateType: request.aggregateType,

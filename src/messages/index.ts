@@ -5,3 +5,4 @@ export * from './envelopeAttributes.js';
 export * from './envelopeLimits.js';
 export type * from './event.js';
 export * from './findUnstorableJson.js';
+export * from './timeOrderedId.js';

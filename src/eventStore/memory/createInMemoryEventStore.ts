@@ -1,4 +1,3 @@
-import { v7 as uuidv7 } from 'uuid';
 import { ConcurrencyError } from '../../errors/index.js';
 import {
   currentSchemaVersion,
@@ -12,6 +11,7 @@ import {
   type EventMetadata,
   type RecordedEvent,
   rejectedResult,
+  timeOrderedId,
 } from '../../messages/index.js';
 import { COMMAND_REJECTED, commandRejectedEvent, REJECTIONS_STREAM } from '../commandRejected.js';
 import type { EventFilter } from '../eventFilter.js';
@@ -150,7 +150,7 @@ export const createInMemoryEventStore = (options: InMemoryEventStoreOptions): In
         streamType: stream.streamType,
         streamId: stream.streamId,
         version: (existing.at(-1)?.version ?? 0) + index + 1,
-        eventId: draft.eventId ?? uuidv7(),
+        eventId: draft.eventId ?? timeOrderedId(),
         type: draft.type,
         schemaVersion: draft.schemaVersion ?? currentSchemaVersion(schemas, stream.streamType, draft.type),
         data: asJson(draft.data),

@@ -1,8 +1,7 @@
 import type { Knex } from '@mikro-orm/postgresql';
-import { v7 as uuidv7 } from 'uuid';
 import { ConcurrencyError } from '../../errors/index.js';
 import { currentSchemaVersion, type EventSchemas } from '../../eventSchemas/index.js';
-import type { AcceptedResult, RecordedEvent } from '../../messages/index.js';
+import { type AcceptedResult, type RecordedEvent, timeOrderedId } from '../../messages/index.js';
 import type { AppendOutcome, AppendRequest } from '../eventStore.js';
 import { storedAppend } from '../storedAppend.js';
 import { findCommand } from './findCommand.js';
@@ -94,7 +93,7 @@ export const appendToStream = async (
   const nextVersion = expectedVersion + events.length;
   const drafts = events.map((event, index) => ({
     version: expectedVersion + index + 1,
-    event_id: event.eventId ?? uuidv7(),
+    event_id: event.eventId ?? timeOrderedId(),
     type: event.type,
     schema_version: currentSchemaVersion(schemas, streamType, event.type),
     data: event.data,

@@ -1,6 +1,6 @@
 import type { Knex } from '@mikro-orm/postgresql';
-import { v7 as uuidv7 } from 'uuid';
 import type { EventSchemas } from '../../eventSchemas/index.js';
+import { timeOrderedId } from '../../messages/index.js';
 import { COMMAND_REJECTED, commandRejectedEvent, REJECTIONS_STREAM } from '../commandRejected.js';
 import type { RejectionOutcome, RejectionRequest } from '../eventStore.js';
 import { findCommand } from './findCommand.js';
@@ -66,7 +66,7 @@ export const recordRejection = async (
     REJECTIONS_STREAM,
     answerTo !== undefined,
     REJECTIONS_STREAM,
-    uuidv7(),
+    timeOrderedId(),
     COMMAND_REJECTED,
     JSON.stringify(rejected.data),
     JSON.stringify(rejected.metadata),

@@ -1,7 +1,11 @@
-import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
 import { isChronicleError } from '../../errors/index.js';
-import type { CommandRequest, CommandResult, RejectedResult } from '../../messages/index.js';
+import {
+  type CommandRequest,
+  type CommandResult,
+  type RejectedResult,
+  timeOrderedId,
+} from '../../messages/index.js';
 import type { ApiContext } from '../apiContext.js';
 import { canSend, type Principal } from '../auth/index.js';
 import { HttpError } from '../httpError.js';
@@ -48,7 +52,7 @@ const send = async (
   timeoutMs: number,
 ) => {
   // the id is fixed here, so a wait that times out can still name the command
-  const commandId = body.commandId ?? uuidv7();
+  const commandId = body.commandId ?? timeOrderedId();
   const request: CommandRequest = {
     ...body,
     commandId,
