@@ -10,7 +10,7 @@ import { bullmqBaseline, insertBaseline } from './baselines.js';
 import { BENCH_SHARDS, commandThroughput } from './commandThroughput.js';
 import { emmettCommands } from './emmettPeer.js';
 import { hydrationBench, memoryPerActor, processHydrationBench } from './hydration.js';
-import { type LoadFigures, pickMedian, ratio } from './stats.js';
+import { type LoadFigures, pickMedian, ratio, roundRatios } from './stats.js';
 
 const only = process.argv.slice(2);
 const wanted = (name: string) => only.length === 0 || only.includes(name);
@@ -41,9 +41,10 @@ if (wanted('commands')) {
     for (let round = 0; round < RUNS; round++) {
       rounds.insert.push(await insertBaseline(OPS, concurrency));
       rounds.bullmq.push(await bullmqBaseline(OPS, concurrency, BENCH_SHARDS));
+      // Chronicle between its two yardsticks, so each round's ratios pair runs taken seconds apart
+      rounds.chronicle.push(await commandThroughput(OPS, concurrency));
       rounds.emmett.push(await emmettCommands(OPS, concurrency));
       rounds.hostInProcess.push(await actorHostDirect(OPS, concurrency));
-      rounds.chronicle.push(await commandThroughput(OPS, concurrency));
     }
     const insert = pickMedian(rounds.insert);
     const bullmq = pickMedian(rounds.bullmq);
@@ -58,6 +59,11 @@ if (wanted('commands')) {
       baselineBullmqNoop: bullmq,
       throughputVsEmmett: ratio(chronicle.perSecond, emmett.perSecond),
       throughputVsBullmqNoop: ratio(chronicle.perSecond, bullmq.perSecond),
+      // the same ratios taken within each round (a spell of load shifts a whole round's rates)
+      perRound: {
+        throughputVsEmmett: roundRatios(rounds.chronicle, rounds.emmett),
+        throughputVsBullmqNoop: roundRatios(rounds.chronicle, rounds.bullmq),
+      },
       throughputVsInsert: ratio(chronicle.perSecond, insert.perSecond),
       // the same decide and append with no queue hop: what the hop costs, and the actor host against Emmett
       throughputVsActorHostInProcess: ratio(chronicle.perSecond, hostInProcess.perSecond),

@@ -61,6 +61,21 @@ export const measureLoad = async (
 
 export const ratio = (value: number, baseline: number): number => round(value / baseline, 3);
 
+/**
+ * Each round's throughput ratio (value ÷ baseline, runs of one round taken back to back) and their
+ * median: steadier than the ratio of the two medians when the machine's load drifts between rounds.
+ */
+export const roundRatios = (
+  values: readonly { readonly perSecond: number }[],
+  baselines: readonly { readonly perSecond: number }[],
+): { readonly median: number; readonly rounds: number[] } => {
+  const rounds = values.map((value, index) =>
+    ratio(value.perSecond, baselines[index]?.perSecond ?? Number.NaN),
+  );
+  const sorted = [...rounds].sort((a, b) => a - b);
+  return { median: sorted[Math.floor(sorted.length / 2)] ?? Number.NaN, rounds };
+};
+
 /** The run with the median `perSecond`, and every run's rate. */
 export const pickMedian = <T extends { readonly perSecond: number }>(
   all: readonly T[],
