@@ -1,14 +1,7 @@
 import type { Knex } from '@mikro-orm/postgresql';
 import { ROOT_CONTEXT } from '@opentelemetry/api';
 import type { EventSchemas } from '../eventSchemas/index.js';
-import {
-  advanceCheckpoint,
-  beginBatch,
-  type Checkpoint,
-  compareCheckpoints,
-  type EventBatch,
-  readEventBatch,
-} from '../eventStore/index.js';
+import { beginBatch, type Checkpoint } from '../eventStore/index.js';
 import type { LoggerPort } from '../logging/index.js';
 import { attr, withSpan } from '../tracing/index.js';
 import { consumerAttributes, eventLinks, sharedEventAttributes } from './eventAttributes.js';
@@ -40,72 +33,38 @@ export type BatchOutcome =
 
 class Stale extends Error {}
 
-/** Handles the batch and moves the checkpoint in one transaction; false when the row moved under us. */
-const handleInTransaction = async (
-  knex: Knex,
-  target: BatchTarget,
-  from: Checkpoint,
-  batch: EventBatch,
-  isolate: boolean,
-): Promise<boolean> => {
-  const { definition, partition, owner } = target;
-  const context = { subscription: definition.name, partition };
-  const move = { name: definition.name, partition, owner, ttlMs: target.leaseTtlMs };
-  try {
-    await knex.transaction(async (tx) => {
-      const start = await beginBatch(
-        tx,
-        { ...move, reader: !definition.appendsEvents },
-        { events: batch.events, from, to: batch.next },
-      );
-      if (!start.moved) throw new Stale();
-      await definition.prepareTransaction?.(tx);
-      await handleIsolating(
-        tx,
-        { definition, context, ...(target.logger ? { logger: target.logger } : {}) },
-        batch.events,
-        start.parked,
-        isolate,
-      );
-    });
-    return true;
-  } catch (error) {
-    if (error instanceof Stale) return false;
-    throw error;
-  }
-};
-
 /**
- * One step of a partition: read the next events (outside any transaction, so an idle poll costs no
- * transaction id), then in one transaction move the checkpoint from where we read to the batch's
- * end if it is still ours and still there (the first statement, beginBatch), and handle the events.
- * The handler's writes and the checkpoint commit together or not at all: exactly-once for
- * PostgreSQL read models. The
- * transaction runs in a consumer span `process <subscription>` (a trace of its own) with a link to
- * the trace context stored with each event and `messaging.batch.message_count`.
+ * One transaction: its first statement reads the batch and moves the checkpoint past it
+ * (beginBatch), then the handler writes. The handler's writes and the checkpoint commit together or
+ * not at all. Throws Stale (rolled back) when the row moved under us.
  */
-export const processBatch = async (
+const handleInTransaction = (
   knex: Knex,
   target: BatchTarget,
   from: Checkpoint,
   limit: number,
+  isolate: boolean,
 ): Promise<BatchOutcome> => {
   const { definition, partition, owner } = target;
-  const cas = { name: definition.name, partition, owner, ttlMs: target.leaseTtlMs };
-  try {
-    const batch = await readEventBatch(knex, target.schemas, {
-      after: from,
-      filter: definition.filter,
-      partition: { index: partition, count: definition.partitions },
-      limit,
+  const context = { subscription: definition.name, partition };
+  const move = { name: definition.name, partition, owner, ttlMs: target.leaseTtlMs };
+  const request = {
+    after: from,
+    filter: definition.filter,
+    partition: { index: partition, count: definition.partitions },
+    limit,
+  };
+  return knex.transaction(async (tx): Promise<BatchOutcome> => {
+    const start = await beginBatch(tx, target.schemas, request, {
+      ...move,
+      reader: !definition.appendsEvents,
     });
-    if (batch.events.length === 0) {
-      // only others' events (or none) passed: skip over them so lag and the next read stay small
-      if (compareCheckpoints(batch.next, from) > 0 && !(await advanceCheckpoint(knex, cas, from, batch.next)))
-        return { status: 'stale' };
-      return { status: 'idle', next: batch.next, blocked: batch.blocked };
-    }
-    const handled = await withSpan(
+    if (start.status === 'stale') throw new Stale();
+    const { batch } = start;
+    // only others' events (or none) passed: the checkpoint moved over them, so lag and the next
+    // read stay small
+    if (batch.events.length === 0) return { status: 'idle', next: batch.next, blocked: batch.blocked };
+    await withSpan(
       'consumer',
       `process ${definition.name}`,
       {
@@ -122,21 +81,17 @@ export const processBatch = async (
         }),
       },
       async (span) => {
-        let committed: boolean;
-        try {
-          committed = await handleInTransaction(knex, target, from, batch, false);
-        } catch (error) {
-          if (!definition.parksPoisonEvents || !isPoison(error)) throw error;
-          // one event spoiled the batch: again, one event at a time, parking the one that fails
-          span.addEvent('isolating a failing event');
-          committed = await handleInTransaction(knex, target, from, batch, true);
-        }
-        // rolled back because the partition moved on: not a failure of the batch
-        if (!committed) span.setAttribute(attr.outcome, 'stale');
-        return committed;
+        if (isolate) span.addEvent('isolating a failing event');
+        await definition.prepareTransaction?.(tx);
+        await handleIsolating(
+          tx,
+          { definition, context, ...(target.logger ? { logger: target.logger } : {}) },
+          batch.events,
+          start.parked,
+          isolate,
+        );
       },
     );
-    if (!handled) return { status: 'stale' };
     return {
       status: 'handled',
       count: batch.events.length,
@@ -144,7 +99,36 @@ export const processBatch = async (
       full: batch.full,
       blocked: batch.blocked,
     };
+  });
+};
+
+/**
+ * One step of a partition, in one transaction: read the next events and move the checkpoint from
+ * where we read to the batch's end if it is still ours and still there (one statement, beginBatch),
+ * then handle the events. The handler's writes and the checkpoint commit together or not at all:
+ * exactly-once for PostgreSQL read models. The handling runs in a consumer span
+ * `process <subscription>` (a trace of its own) with a link to the trace context stored with each
+ * event and `messaging.batch.message_count`. When a read model's handler fails on a poison event,
+ * the transaction rolls back and a second one reads from the same checkpoint (the same events
+ * first: what was below the horizon stays so) and handles them one at a time, parking the one that
+ * fails.
+ */
+export const processBatch = async (
+  knex: Knex,
+  target: BatchTarget,
+  from: Checkpoint,
+  limit: number,
+): Promise<BatchOutcome> => {
+  try {
+    try {
+      return await handleInTransaction(knex, target, from, limit, false);
+    } catch (error) {
+      if (!target.definition.parksPoisonEvents || !isPoison(error)) throw error;
+      return await handleInTransaction(knex, target, from, limit, true);
+    }
   } catch (error) {
+    // rolled back because the partition moved on: not a failure of the batch
+    if (error instanceof Stale) return { status: 'stale' };
     return { status: 'failed', error };
   }
 };

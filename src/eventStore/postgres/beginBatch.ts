@@ -1,80 +1,167 @@
 import type { Knex } from '@mikro-orm/postgresql';
-import type { RecordedEvent } from '../../messages/index.js';
-import type { Checkpoint } from '../checkpoint.js';
-import type { StreamRef } from '../eventStore.js';
-import { advanceParams, advanceSql, type CheckpointMove } from './advanceCheckpoint.js';
+import type { EventSchemas } from '../../eventSchemas/index.js';
 import { readerLockKey } from './markReaderTransaction.js';
+import {
+  type BatchRequest,
+  type BatchRow,
+  batchOfRows,
+  batchStatement,
+  type EventBatch,
+} from './readEventBatch.js';
 import { query } from './sql.js';
 import { streamKey } from './subscriptionDeadLetters.js';
 
-export type BatchStart = {
-  /** False when the checkpoint was not where the batch was read from, or the partition is no longer ours. */
-  readonly moved: boolean;
-  /** Streams of the batch with a dead letter in this subscription: their events are parked behind it. */
-  readonly parked: Set<string>;
+/** Whose checkpoint a batch moves, and how long the move renews its lease. */
+export type CheckpointMove = {
+  readonly name: string;
+  readonly partition: number;
+  readonly owner: string;
+  readonly ttlMs: number;
 };
 
-type Row = { marked: string; moved: number; parked: [string, string][] };
+export type BatchStart =
+  /** The checkpoint was not where the batch was read from, or the partition is no longer ours. */
+  | { readonly status: 'stale' }
+  | {
+      readonly status: 'begun';
+      /** What readEventBatch would have read; `next` is where the checkpoint now stands. */
+      readonly batch: EventBatch;
+      /** Streams of the batch with a dead letter in this subscription: their events are parked behind it. */
+      readonly parked: Set<string>;
+    };
+
+type Row = BatchRow & {
+  next_transaction_id: string;
+  next_position: string;
+  must_move: boolean;
+  moved: number;
+  parked: [string, string][];
+};
 
 /*
- * The first statement of a batch transaction, in one round trip: mark it as a reader (unless the
- * subscription appends), move the partition's checkpoint to where the batch ends (compare-and-set:
- * still ours, still where the batch was read from; the transaction commits the handler's writes
- * with it or nothing), and find which of the batch's streams already have a dead letter here.
- * Moving first takes the row lock first, so a takeover or a reset waits for the batch. The mark is
- * asked for before the move, which takes the transaction id; either way round is safe: until the
- * mark is visible the transaction merely counts as a possible appender.
+ * The checkpoint a read moves to, as readEventBatch computes it: the batch's last event when it
+ * reached its limit, else the end of a full window, else the tail when it is past the checkpoint,
+ * else the checkpoint itself.
+ */
+const nextCte = (partitioned: boolean) => `
+  next as materialized (
+    select c.transaction_id, c.global_position from (
+      select 1 as rank, l.order_transaction_id as transaction_id, l.global_position from (
+        select order_transaction_id, global_position from batch
+        order by order_transaction_id desc, global_position desc limit 1
+      ) l where (select count(*) from batch) >= ?::int
+      ${partitioned ? 'union all select 2, transaction_id, global_position from window_end' : ''}
+      union all select 3, transaction_id, global_position from tail
+        where (transaction_id, global_position) > (?::xid8, ?::bigint)
+      union all select 4, ?::xid8, ?::bigint
+    ) c order by c.rank limit 1
+  )`;
+
+/*
+ * A batch's read and the first work of its transaction, in one statement (one snapshot, one round
+ * trip): the read (readEventBatch's, below the same horizon); the reader mark (unless the
+ * subscription appends); the compare-and-set move of the partition's checkpoint to where the read
+ * ends (still ours, still where the batch was read from; the transaction commits the handler's
+ * writes with it or nothing), skipped when the read ends where it started; and which of the
+ * batch's streams already have a dead letter here. Moving in the first statement takes the row
+ * lock first, so a takeover or a reset waits for the batch. The statement's snapshot is taken
+ * before the move gives the transaction its id, so the read never waits for its own transaction;
+ * the mark is asked for before the move, and either way round is safe: until the mark is visible
+ * the transaction merely counts as a possible appender.
  *
  * A reader's batch commits without waiting for its WAL flush (synchronous_commit off, this
  * transaction only): it writes nothing but read models and its checkpoint, which a crash of the
  * database can only lose together, so the batch is handled again, never twice
  * (docs/decisions.md, "Read-model batches commit asynchronously").
  */
-const beginSql = `
-  with mark as materialized (
+const beginSql = (partitioned: boolean, ctes: string, columns: string, joins: string) => `
+  with ${ctes},${nextCte(partitioned)},
+  mark as materialized (
     select set_config('chronicle.reader', 'on', true), set_config('synchronous_commit', 'off', true),
       pg_advisory_xact_lock_shared(?, ?)
     where ?::boolean
   ),
   parked as (
     select distinct d.stream_type, d.stream_id from es_dead_letters d
-    join unnest(?::text[], ?::text[]) as s(stream_type, stream_id)
-      on d.stream_type = s.stream_type and d.stream_id = s.stream_id
+    join batch s on d.stream_type = s.stream_type and d.stream_id = s.stream_id
     where d.subscription = ?
   ),
-  moved as (${advanceSql})
-  select (select count(*) from mark) as marked,
+  moved as (
+    update es_checkpoints c
+    set transaction_id = n.transaction_id, global_position = n.global_position, attempts = 0,
+      last_error = null, updated_at = now(), lease_expires_at = now() + ? * interval '1 millisecond'
+    from next n
+    where c.subscription = ? and c.partition = ? and c.owner = ? and c.status = 'active'
+      and c.transaction_id = ?::xid8 and c.global_position = ?
+      and (n.transaction_id, n.global_position) > (?::xid8, ?::bigint)
+    returning c.partition
+  )
+  select ${columns},
+    n.transaction_id::text as next_transaction_id, n.global_position as next_position,
+    (n.transaction_id, n.global_position) > (?::xid8, ?::bigint) as must_move,
+    (select count(*) from mark) as marked,
     (select count(*) from moved)::int as moved,
-    (select coalesce(json_agg(json_build_array(p.stream_type, p.stream_id)), '[]'::json) from parked p) as parked`;
+    (select coalesce(json_agg(json_build_array(p.stream_type, p.stream_id)), '[]'::json) from parked p) as parked
+  from next n left join tail t on true ${joins}
+  order by b.order_transaction_id, b.global_position`;
 
-/** Distinct streams: a batch holds many events of few streams. */
-const streamsOf = (events: readonly RecordedEvent[]) => {
-  const streams = new Map<string, StreamRef>();
-  for (const event of events) streams.set(streamKey(event), event);
-  return [...streams.values()];
-};
+/** Statement texts by layout, built once (each is a prepared statement of its own). */
+const texts = new Map<boolean, string>();
 
+/**
+ * The first statement of a batch transaction: reads the batch after `request.after` and moves the
+ * checkpoint past it (see beginSql). A partition's read costs one round trip, not a read before
+ * the transaction and a move inside it.
+ */
 export const beginBatch = async (
   tx: Knex.Transaction,
+  schemas: EventSchemas,
+  request: BatchRequest,
   target: CheckpointMove & { readonly reader: boolean },
-  batch: { readonly events: readonly RecordedEvent[]; readonly from: Checkpoint; readonly to: Checkpoint },
 ): Promise<BatchStart> => {
-  const streams = streamsOf(batch.events);
-  const [row] = await query<Row>(
+  const statement = batchStatement(schemas, request);
+  const { partitioned } = statement;
+  let text = texts.get(partitioned);
+  if (text === undefined) {
+    text = beginSql(partitioned, statement.ctes, statement.columns, statement.joins);
+    texts.set(partitioned, text);
+  }
+  const { after, limit } = request;
+  const rows = await query<Row>(
     tx,
-    beginSql,
+    text,
     [
+      ...statement.params,
+      limit,
+      after.transactionId,
+      after.globalPosition,
+      after.transactionId,
+      after.globalPosition,
       ...readerLockKey,
       target.reader,
-      streams.map((stream) => stream.streamType),
-      streams.map((stream) => stream.streamId),
       target.name,
-      ...advanceParams(target, batch.from, batch.to),
+      target.ttlMs,
+      target.name,
+      target.partition,
+      target.owner,
+      after.transactionId,
+      after.globalPosition,
+      after.transactionId,
+      after.globalPosition,
+      after.transactionId,
+      after.globalPosition,
     ],
-    'chronicle_begin_batch',
+    partitioned ? 'chronicle_begin_partition_batch' : 'chronicle_begin_batch',
   );
+  const [first] = rows;
+  if (!first || (first.must_move && first.moved !== 1)) return { status: 'stale' };
+  const batch = batchOfRows(schemas, request, rows);
   return {
-    moved: row?.moved === 1,
-    parked: new Set(row?.parked.map(([streamType, streamId]) => streamKey({ streamType, streamId }))),
+    status: 'begun',
+    batch: {
+      ...batch,
+      next: { transactionId: first.next_transaction_id, globalPosition: Number(first.next_position) },
+    },
+    parked: new Set(first.parked.map(([streamType, streamId]) => streamKey({ streamType, streamId }))),
   };
 };

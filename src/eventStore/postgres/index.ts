@@ -2,7 +2,6 @@
 // Callers call these by name; a change to a runtime table touches this folder and its migration.
 
 export * from './activePartitionCount.js';
-export * from './advanceCheckpoint.js';
 export * from './appendToStream.js';
 export * from './beginBatch.js';
 // subscriptions: checkpoints, leases, failures

@@ -29,9 +29,9 @@ export type EventBatch = {
   readonly blocked: boolean;
 };
 
-type BatchRow = Partial<EventRow> & {
-  tail_transaction_id: string;
-  tail_position: string;
+export type BatchRow = Partial<EventRow> & {
+  tail_transaction_id: string | null;
+  tail_position: string | null;
   blocked: boolean;
   /** Partitioned reads: the last row of a full window (none when the window is not full). */
   window_end_transaction_id?: string | null;
@@ -54,8 +54,7 @@ const blockedSql = `(select transaction_id from es_events where transaction_id >
  * a join), so each comparison with it is an index condition; `blocked` is an ordered \`limit 1\`, not
  * \`exists\`, which the planner would answer with a scan.
  */
-const wholeStreamSql = `
-  with ${horizonCte},${tailSql},
+const wholeStreamCtes = `${horizonCte},${tailSql},
   batch as (
     select e.transaction_id as order_transaction_id, ${eventColumns} from es_events e
     where (e.transaction_id, e.global_position) > (?::xid8, ?::bigint)
@@ -66,11 +65,7 @@ const wholeStreamSql = `
     -- qualified: unqualified, "transaction_id" would name the text output column and sort as text
     order by e.transaction_id, e.global_position
     limit ?
-  )
-  select b.*, t.transaction_id::text as tail_transaction_id, t.global_position as tail_position,
-    ${blockedSql}
-  from tail t left join batch b on true
-  order by b.order_transaction_id, b.global_position`;
+  )`;
 
 /*
  * A partition's read walks a window of the next rows in commit order (about its limit times the
@@ -81,8 +76,7 @@ const wholeStreamSql = `
  * the plan. `window_end` (the window's last row, there only when the window is full) is where the
  * partition has seen everything up to, when fewer than its limit matched.
  */
-const partitionSql = `
-  with ${horizonCte},${tailSql},
+const partitionCtes = `${horizonCte},${tailSql},
   window_end as (
     select transaction_id, global_position from es_events
     where (transaction_id, global_position) > (?::xid8, ?::bigint)
@@ -103,12 +97,47 @@ const partitionSql = `
       and ${partitionOfStreamSql('w.stream_id')} = ?::int
     order by w.order_transaction_id, w.global_position
     limit ?
-  )
-  select b.*, t.transaction_id::text as tail_transaction_id, t.global_position as tail_position,
-    ${blockedSql},
-    we.transaction_id::text as window_end_transaction_id, we.global_position as window_end_position
-  from tail t left join window_end we on true left join batch b on true
-  order by b.order_transaction_id, b.global_position`;
+  )`;
+
+const tailColumns = `b.*, t.transaction_id::text as tail_transaction_id, t.global_position as tail_position,
+    ${blockedSql}`;
+const windowEndColumns = `we.transaction_id::text as window_end_transaction_id, we.global_position as window_end_position`;
+
+/**
+ * A batch read's statement in parts, so beginBatch can read and begin in one statement: its CTEs
+ * (`tail`, `batch` and, partitioned, `window_end`), its columns, the joins after `tail t`, and its
+ * parameters.
+ */
+export type BatchStatement = {
+  readonly partitioned: boolean;
+  readonly ctes: string;
+  readonly columns: string;
+  readonly joins: string;
+  readonly params: readonly unknown[];
+};
+
+const wholeStreamStatement = {
+  partitioned: false,
+  ctes: wholeStreamCtes,
+  columns: tailColumns,
+  joins: 'left join batch b on true',
+};
+const partitionStatement = {
+  partitioned: true,
+  ctes: partitionCtes,
+  columns: `${tailColumns},\n    ${windowEndColumns}`,
+  joins: 'left join window_end we on true left join batch b on true',
+};
+
+const order = 'order by b.order_transaction_id, b.global_position';
+const wholeStreamSql = `with ${wholeStreamCtes}
+  select ${wholeStreamStatement.columns}
+  from tail t ${wholeStreamStatement.joins}
+  ${order}`;
+const partitionSql = `with ${partitionCtes}
+  select ${partitionStatement.columns}
+  from tail t ${partitionStatement.joins}
+  ${order}`;
 
 /**
  * Rows a partition's read may walk: its share of the window is its limit, and at least
@@ -138,29 +167,32 @@ const partitionParams = (after: Checkpoint, filter: EventFilter, partition: Part
   ];
 };
 
-/** Reads the next batch of committed events after a checkpoint, never past an open transaction. */
-export const readEventBatch = async (
-  db: Db,
+/** The stored type names a filter reads: an event type is also looked for under its old names. */
+const storedFilterOf = (schemas: EventSchemas, filter: EventFilter) => {
+  const stored = filter.eventTypes && storedTypeNames(schemas, filter.eventTypes);
+  return { stored, filter: stored ? { ...filter, eventTypes: stored } : filter };
+};
+
+/** The statement that reads a batch, in parts (see BatchStatement). */
+export const batchStatement = (
   schemas: EventSchemas,
   { after, filter, partition, limit }: BatchRequest,
-): Promise<EventBatch> => {
-  // an event type is also looked for under its old names; once upcast, only the asked types stay
-  const stored = filter.eventTypes && storedTypeNames(schemas, filter.eventTypes);
-  const storedFilter = stored ? { ...filter, eventTypes: stored } : filter;
-  const rows =
-    partition.count > 1
-      ? await query<BatchRow>(
-          db,
-          partitionSql,
-          partitionParams(after, storedFilter, partition, limit),
-          'chronicle_read_partition_batch',
-        )
-      : await query<BatchRow>(
-          db,
-          wholeStreamSql,
-          [...eventRangeParams(after, storedFilter, partition), limit],
-          'chronicle_read_batch',
-        );
+): BatchStatement => {
+  const stored = storedFilterOf(schemas, filter).filter;
+  return partition.count > 1
+    ? { ...partitionStatement, params: partitionParams(after, stored, partition, limit) }
+    : { ...wholeStreamStatement, params: [...eventRangeParams(after, stored, partition), limit] };
+};
+
+/**
+ * The batch in a read's rows (a row per event, or one row of nulls but the tail's when none
+ * passed). `tail_transaction_id` is null when nothing at all is below the horizon.
+ */
+export const batchOfRows = (
+  schemas: EventSchemas,
+  { after, filter, limit }: BatchRequest,
+  rows: readonly BatchRow[],
+): EventBatch => {
   const [first] = rows;
   // no row at all: nothing below the horizon yet
   if (!first) return { events: [], next: after, full: false, blocked: false };
@@ -168,7 +200,10 @@ export const readEventBatch = async (
     .filter((row) => row.global_position != null)
     .map((row) => rowToEvent(row as EventRow, schemas));
   const last = read.at(-1);
-  const tail = { transactionId: first.tail_transaction_id, globalPosition: Number(first.tail_position) };
+  const tail =
+    first.tail_transaction_id != null
+      ? { transactionId: first.tail_transaction_id, globalPosition: Number(first.tail_position) }
+      : after;
   // a partition's window ended before its batch filled: everything up to the window's end was seen
   const windowEnd =
     first.window_end_transaction_id != null
@@ -180,9 +215,23 @@ export const readEventBatch = async (
       ? { transactionId: last.transactionId, globalPosition: last.globalPosition }
       : (windowEnd ?? (compareCheckpoints(tail, after) > 0 ? tail : after));
   const asked = filter.eventTypes;
+  const { stored } = storedFilterOf(schemas, filter);
   const events =
     asked && stored && stored.length > asked.length
       ? read.filter((event) => asked.includes(event.type))
       : read;
   return { events, next, full, blocked: first.blocked };
+};
+
+/** Reads the next batch of committed events after a checkpoint, never past an open transaction. */
+export const readEventBatch = async (
+  db: Db,
+  schemas: EventSchemas,
+  request: BatchRequest,
+): Promise<EventBatch> => {
+  const statement = batchStatement(schemas, request);
+  const rows = statement.partitioned
+    ? await query<BatchRow>(db, partitionSql, statement.params, 'chronicle_read_partition_batch')
+    : await query<BatchRow>(db, wholeStreamSql, statement.params, 'chronicle_read_batch');
+  return batchOfRows(schemas, request, rows);
 };
