@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 import { domainMigrations } from '../migrations/domain/index.js';
 import { migrate } from '../src/db/index.js';
@@ -71,6 +72,25 @@ export const sweepLeftDatabases = async (prefix = PREFIX): Promise<string[]> => 
   return dropped;
 };
 
+/**
+ * Deletes the keys of a benchmark's queues from the shared Redis (BullMQ keeps finished jobs for a
+ * day; runs left hundreds of megabytes). Queues on a private redis-server went with it.
+ */
+const deleteQueueKeys = async (queuePrefix: string) => {
+  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  redis.on('error', () => {}); // an unreachable Redis holds none of them
+  try {
+    await redis.connect();
+    // a cluster's prefix is a hash tag, {prefix}: match it anywhere
+    for await (const keys of redis.scanStream({ match: `*${queuePrefix}*`, count: 1_000 }))
+      if ((keys as string[]).length > 0) await redis.unlink(...(keys as string[]));
+  } catch {
+    // nothing to clean where nothing was written
+  } finally {
+    redis.disconnect();
+  }
+};
+
 let swept: Promise<unknown> | undefined;
 
 /**
@@ -89,12 +109,14 @@ export const benchEnvironment = async (name: string) => {
   const hold = new pg.Client({ connectionString: url.toString(), application_name: 'chronicle-bench-hold' });
   hold.on('error', () => {}); // dropped with the database at the end: nothing to report
   await hold.connect();
+  const queuePrefix = `chronicle_bench_${randomBytes(3).toString('hex')}`;
   return {
     databaseUrl: url.toString(),
-    queuePrefix: `chronicle_bench_${randomBytes(3).toString('hex')}`,
+    queuePrefix,
     drop: async () => {
       await hold.end();
       await dropWhenUnused(database);
+      await deleteQueueKeys(queuePrefix);
     },
   };
 };
