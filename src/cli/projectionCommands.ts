@@ -22,7 +22,10 @@ import type { SubscriptionOutline } from '../subscriptions/index.js';
 export type ProjectionCliContext = {
   readonly orm: Orm;
   readonly projections: readonly Projection[];
-  /** Their events are read in their current shape (rebuild); `snapshot` finds its aggregate here. */
+  /**
+   * Their events are read in their current shape (rebuild), and counted under their old names too
+   * (status); `snapshot` finds its aggregate here.
+   */
   readonly aggregates: readonly Aggregate[];
   /** `snapshot` takes their instances' snapshots too (`snapshot <name> <key>`). */
   readonly processManagers?: readonly ProcessManager[];
@@ -48,12 +51,13 @@ const unknownProjection = (context: ProjectionCliContext, name: string): Unknown
  */
 export const projectionsStatus = async (context: ProjectionCliContext): Promise<PartitionStatus[]> => {
   const knex = context.orm.em.getKnex();
+  const schemas = createEventSchemas(context.aggregates);
   const others = await Promise.all(
     (context.subscriptions ?? []).map((outline) =>
-      subscriptionStatus(knex, outline.name, outline.filter, outline.partitions),
+      subscriptionStatus(knex, schemas, outline.name, outline.filter, outline.partitions),
     ),
   );
-  return [...(await projectionStatus(knex, context.projections)), ...others.flat()];
+  return [...(await projectionStatus(knex, schemas, context.projections)), ...others.flat()];
 };
 
 /**

@@ -77,8 +77,14 @@ export const runNatsWorker = async (options: NatsWorkerOptions): Promise<NatsWor
       subscriptions: () => [
         outboxSubscription({ broker, outline: natsOutbox(nats), concurrency: nats.publishConcurrency }),
       ],
-      extras: async ({ knex }) => {
-        const stopLag = await reportSubscriptionLag(knex, [natsOutbox(nats)], nats.lagEveryMs, logger);
+      extras: async ({ knex, schemas }) => {
+        const stopLag = await reportSubscriptionLag(
+          knex,
+          schemas,
+          [natsOutbox(nats)],
+          nats.lagEveryMs,
+          logger,
+        );
         const client = createCommandClient({ ...options.config, aggregates: options.aggregates });
         const commands = serveNatsCommands(nc, {
           subjectPrefix: nats.subjectPrefix,

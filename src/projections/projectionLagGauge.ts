@@ -1,4 +1,5 @@
 import type { Knex } from '@mikro-orm/postgresql';
+import type { EventSchemas } from '../eventSchemas/index.js';
 import type { LoggerPort } from '../logging/index.js';
 import {
   type HorizonBlockerReading,
@@ -54,14 +55,16 @@ const reportLag = async (
  */
 export const reportProjectionLag = (
   db: Knex,
+  schemas: EventSchemas,
   projections: readonly Projection[],
   everyMs: number,
   logger: LoggerPort,
-): Promise<() => void> => reportLag(() => projectionStatus(db, projections), everyMs, logger);
+): Promise<() => void> => reportLag(() => projectionStatus(db, schemas, projections), everyMs, logger);
 
 /** The same gauges for other subscriptions (the NATS outbox), labelled with the subscription's name. */
 export const reportSubscriptionLag = (
   db: Knex,
+  schemas: EventSchemas,
   subscriptions: readonly SubscriptionOutline[],
   everyMs: number,
   logger: LoggerPort,
@@ -71,7 +74,7 @@ export const reportSubscriptionLag = (
       (
         await Promise.all(
           subscriptions.map((outline) =>
-            subscriptionStatus(db, outline.name, outline.filter, outline.partitions),
+            subscriptionStatus(db, schemas, outline.name, outline.filter, outline.partitions),
           ),
         )
       ).flat(),

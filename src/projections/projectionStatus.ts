@@ -1,4 +1,5 @@
 import type { Knex } from '@mikro-orm/postgresql';
+import type { EventSchemas } from '../eventSchemas/index.js';
 import {
   type Checkpoint,
   countDeadLetters,
@@ -73,10 +74,12 @@ const stateOf = (row: StoredPartition): PartitionState => {
 
 /**
  * One entry per partition of a subscription: checkpoint, lag (events past it, age of the oldest),
- * owner and state. Lag counts past the checkpoint with the subscription's own filter.
+ * owner and state. Lag counts past the checkpoint what the subscription reads: its own filter, with
+ * the old names of its event types (`schemas`, as its worker reads them).
  */
 export const subscriptionStatus = async (
   db: Knex,
+  schemas: EventSchemas,
   name: string,
   filter: EventFilter,
   partitions = 1,
@@ -92,7 +95,7 @@ export const subscriptionStatus = async (
   const parked = await countDeadLetters(db, name);
   return Promise.all(
     rows.map(async (row): Promise<PartitionStatus> => {
-      const { held, ...lag } = await countEventsAfter(db, {
+      const { held, ...lag } = await countEventsAfter(db, schemas, {
         after: row.checkpoint,
         filter,
         partition: { index: row.partition, count: row.partitions },
@@ -116,11 +119,18 @@ export const subscriptionStatus = async (
 /** The status of each projection's partitions, in the order given. */
 export const projectionStatus = async (
   db: Knex,
+  schemas: EventSchemas,
   projections: readonly Projection[],
 ): Promise<PartitionStatus[]> => {
   const all = await Promise.all(
     projections.map((projection) =>
-      subscriptionStatus(db, projection.name, { eventTypes: projection.events }, projection.partitions),
+      subscriptionStatus(
+        db,
+        schemas,
+        projection.name,
+        { eventTypes: projection.events },
+        projection.partitions,
+      ),
     ),
   );
   return all.flat();

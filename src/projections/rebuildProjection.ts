@@ -81,7 +81,12 @@ export const rebuildProjection = async (
   });
   try {
     for (;;) {
-      const partitions = await subscriptionStatus(db, shadow.subscription, definition.filter);
+      const partitions = await subscriptionStatus(
+        db,
+        options.schemas,
+        shadow.subscription,
+        definition.filter,
+      );
       const failed = partitions.find((partition) => partition.state === 'failed');
       if (failed?.state === 'failed') return { status: 'failed', name, error: failed.error };
       // close enough: the swap handles the rest while the live partitions wait

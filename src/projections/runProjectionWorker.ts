@@ -50,9 +50,10 @@ export const runProjectionWorker = async (options: ProjectionWorkerOptions): Pro
     ...(options.settings ? { settings: options.settings } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
     subscriptions: () => projections.map((projection) => projectionSubscription(projection)),
-    extras: async ({ knex, logger, settings }) => {
+    extras: async ({ knex, schemas, logger, settings }) => {
       const stopLag = await reportProjectionLag(
         knex,
+        schemas,
         projections,
         options.lagEveryMs ?? projectionLagEveryMsFromEnv(),
         logger,

@@ -15,6 +15,8 @@ import { withApplicationName, workerConnectionName } from './workerConnectionNam
 export type SubscriptionWorkerParts = {
   readonly orm: Orm;
   readonly knex: Knex;
+  /** The event schemas it reads with: status and lag count through them too. */
+  readonly schemas: EventSchemas;
   readonly settings: SubscriptionSettings;
   readonly logger: LoggerPort;
 };
@@ -48,7 +50,7 @@ export const startSubscriptionWorker = async (options: {
     workerConnectionName(settings.workerId),
   );
   const orm = await createOrm(databaseUrl);
-  const parts = { orm, knex: orm.em.getKnex(), settings, logger };
+  const parts = { orm, knex: orm.em.getKnex(), schemas: options.schemas, settings, logger };
   const opened: (() => Promise<void> | void)[] = [() => orm.close(true)];
   const closeAll = async () => {
     for (const close of opened.reverse()) await close();
@@ -58,7 +60,7 @@ export const startSubscriptionWorker = async (options: {
     opened.push(() => notifications.close());
     const host = await SubscriptionHost.start({
       knex: parts.knex,
-      schemas: options.schemas,
+      schemas: parts.schemas,
       subscriptions: options.subscriptions(parts),
       settings,
       notifications,

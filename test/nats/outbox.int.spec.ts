@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { domainEventSchemas } from '../../actors/index.js';
 import { outboxSubscriptionName } from '../../src/broker/index.js';
 import type { CommandClient } from '../../src/commands/index.js';
 import { subscriptionStatus } from '../../src/projections/index.js';
@@ -67,6 +68,7 @@ describe('events out to NATS JetStream through the outbox', () => {
       async () => {
         const partitions = await subscriptionStatus(
           path.db.orm.em.getKnex(),
+          domainEventSchemas,
           outboxSubscriptionName('nats'),
           {},
           4,

@@ -32,7 +32,9 @@ describe('projections: batch handlers (orders_view, order_totals)', () => {
     try {
       await waitFor(
         async () =>
-          (await projectionStatus(knex, projections)).every((partition) => partition.lag.events === 0),
+          (await projectionStatus(knex, domainEventSchemas, projections)).every(
+            (partition) => partition.lag.events === 0,
+          ),
         { what: `a replay in batches of ${batchSize}`, timeoutMs: 60_000, everyMs: 50 },
       );
     } finally {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { domainEventSchemas } from '../../actors/index.js';
 import { ordersView } from '../../actors/projections/index.js';
 import { projectionStatus } from '../../src/projections/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase.js';
@@ -25,12 +26,14 @@ describe('projections status after a worker is killed', () => {
     });
     await waitFor(
       async () =>
-        (await projectionStatus(knex, [ordersView])).every((partition) => partition.state === 'running'),
+        (await projectionStatus(knex, domainEventSchemas, [ordersView])).every(
+          (partition) => partition.state === 'running',
+        ),
       { what: 'the partitions running', timeoutMs: 90_000 },
     );
     await pod.kill('SIGKILL');
     const partitions = await waitFor(async () => {
-      const status = await projectionStatus(knex, [ordersView]);
+      const status = await projectionStatus(knex, domainEventSchemas, [ordersView]);
       return status.every((partition) => partition.state === 'unowned') && status;
     });
     expect(partitions.map((partition) => partition.state === 'unowned' && partition.lastOwner)).toEqual(

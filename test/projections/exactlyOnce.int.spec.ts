@@ -20,7 +20,7 @@ describe('projections: exactly once through a crash', () => {
   });
 
   const caughtUp = async () => {
-    const status = await projectionStatus(db.orm.em.getKnex(), projections);
+    const status = await projectionStatus(db.orm.em.getKnex(), domainEventSchemas, projections);
     return status.length === 5 && status.every((partition) => partition.lag.events === 0);
   };
 

@@ -71,7 +71,7 @@ describe('projections: an order orders_view cannot hold', () => {
       { what: 'the 50 orders', timeoutMs: 60_000 },
     );
     const partitions = await waitFor(async () => {
-      const status = await projectionStatus(knex, [ordersView]);
+      const status = await projectionStatus(knex, domainEventSchemas, [ordersView]);
       return status.every((partition) => partition.lag.events === 0) && status;
     });
     expect(partitions.map((partition) => partition.state)).toEqual([

@@ -31,7 +31,7 @@ describe('queries for the HTTP API', () => {
       settings: fastSettings('queries'),
     });
     await waitFor(async () =>
-      (await projectionStatus(db.orm.em.getKnex(), [ordersView, orderTotals])).every(
+      (await projectionStatus(db.orm.em.getKnex(), domainEventSchemas, [ordersView, orderTotals])).every(
         (p) => p.lag.events === 0,
       ),
     );

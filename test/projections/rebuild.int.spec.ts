@@ -30,7 +30,7 @@ describe('projections: rebuild', () => {
   });
 
   const caughtUp = async () =>
-    (await projectionStatus(db.orm.em.getKnex(), projections)).every(
+    (await projectionStatus(db.orm.em.getKnex(), domainEventSchemas, projections)).every(
       (partition) => partition.lag.events === 0,
     );
 

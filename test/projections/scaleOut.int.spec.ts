@@ -76,11 +76,13 @@ describe('projections: scale-out over partitions', () => {
 
     await waitFor(
       async () =>
-        (await projectionStatus(knex, projections)).every((partition) => partition.lag.events === 0),
+        (await projectionStatus(knex, domainEventSchemas, projections)).every(
+          (partition) => partition.lag.events === 0,
+        ),
       { what: 'the projections to catch up', timeoutMs: 40_000, everyMs: 100 },
     );
     // orders_view checks every row's version and order_totals counts: a skip or a double would show
-    const status = await projectionStatus(knex, projections);
+    const status = await projectionStatus(knex, domainEventSchemas, projections);
     expect(status.filter((partition) => partition.state === 'failed')).toEqual([]);
     expect(await readOrderModels(knex)).toEqual(await foldOrderModels(knex));
 

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Knex } from '@mikro-orm/postgresql';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { domainEventSchemas } from '../../actors/index.js';
 import { markReaderTransaction, readHorizon } from '../../src/eventStore/index.js';
 import { subscriptionStatus } from '../../src/projections/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase.js';
@@ -71,7 +72,7 @@ describe('subscriptions: the horizon waits for every transaction that may still 
       expect(horizon.waiting).toBe(true);
       expect(horizon.blocker).toMatchObject({ pid: writerPid, state: 'idle in transaction' });
       expect(delivered).toHaveLength(0);
-      const [partition] = await subscriptionStatus(knex, 'late-one', definition.filter);
+      const [partition] = await subscriptionStatus(knex, domainEventSchemas, 'late-one', definition.filter);
       expect(partition?.heldBack).toMatchObject({ pid: writerPid, state: 'idle in transaction', events: 1 });
 
       // when the writer appends and commits, every event arrives once, its own before the later ones

@@ -1,9 +1,11 @@
+import type { EventSchemas } from '../../eventSchemas/index.js';
 import type { Checkpoint } from '../checkpoint.js';
 import type { EventFilter } from '../eventFilter.js';
 import type { PartitionRef } from '../partition.js';
 import { eventRangeParams } from './eventRangeParams.js';
 import { partitionOfStreamSql } from './partitionOfStreamSql.js';
 import { type Db, query } from './sql.js';
+import { storedFilterOf } from './storedFilter.js';
 
 export type Lag = { readonly events: number; readonly seconds: number };
 
@@ -19,9 +21,13 @@ const lagSql = `
     and (?::text[] is null or stream_type = any(?::text[]))
     and (?::int = 1 or ${partitionOfStreamSql('stream_id')} = ?::int)`;
 
-/** The events past a checkpoint that a filter and partition let through, and the oldest one's age. */
+/**
+ * The events past a checkpoint that a filter and partition let through, and the oldest one's age:
+ * those a batch read takes, events stored under an old name of a filtered type included.
+ */
 export const countEventsAfter = async (
   db: Db,
+  schemas: EventSchemas,
   {
     after,
     filter,
@@ -32,7 +38,7 @@ export const countEventsAfter = async (
   // without a horizon, the maximum xid8 counts none as held
   const [lag] = await query<{ events: string; seconds: string; held: string }>(db, lagSql, [
     horizon ?? '18446744073709551615',
-    ...eventRangeParams(after, filter, partition),
+    ...eventRangeParams(after, storedFilterOf(schemas, filter).filter, partition),
   ]);
   return {
     events: Number(lag?.events ?? 0),

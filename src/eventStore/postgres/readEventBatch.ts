@@ -1,4 +1,4 @@
-import { type EventSchemas, storedTypeNames } from '../../eventSchemas/index.js';
+import type { EventSchemas } from '../../eventSchemas/index.js';
 import type { RecordedEvent } from '../../messages/index.js';
 import { type Checkpoint, compareCheckpoints } from '../checkpoint.js';
 import type { EventFilter } from '../eventFilter.js';
@@ -8,6 +8,7 @@ import { horizonCte } from './horizonSql.js';
 import { partitionOfStreamSql } from './partitionOfStreamSql.js';
 import { type EventRow, eventColumns, rowToEvent } from './rowToEvent.js';
 import { type Db, query } from './sql.js';
+import { storedFilterOf } from './storedFilter.js';
 
 export type BatchRequest = {
   readonly after: Checkpoint;
@@ -165,12 +166,6 @@ const partitionParams = (after: Checkpoint, filter: EventFilter, partition: Part
     partition.index,
     limit,
   ];
-};
-
-/** The stored type names a filter reads: an event type is also looked for under its old names. */
-const storedFilterOf = (schemas: EventSchemas, filter: EventFilter) => {
-  const stored = filter.eventTypes && storedTypeNames(schemas, filter.eventTypes);
-  return { stored, filter: stored ? { ...filter, eventTypes: stored } : filter };
 };
 
 /** The statement that reads a batch, in parts (see BatchStatement). */

@@ -74,7 +74,7 @@ export const projectionRoutes = (ctx: ApiContext): ApiRoute[] => {
         'Every projection, then the other subscriptions (the NATS outbox): state, lag, partitions, last error',
       responses: { 200: '{ projections: [...] }' },
       handler: async () => {
-        const statuses = await projectionStatus(ctx.knex, ctx.projections);
+        const statuses = await projectionStatus(ctx.knex, ctx.registry.schemas, ctx.projections);
         const projections = ctx.projections.map((projection) =>
           summarise(
             { name: projection.name, events: projection.events, kind: 'projection' },
@@ -86,7 +86,13 @@ export const projectionRoutes = (ctx: ApiContext): ApiRoute[] => {
           ctx.subscriptions.map(async (outline) =>
             summarise(
               { name: outline.name, events: outline.filter.eventTypes ?? null, kind: 'subscription' },
-              await subscriptionStatus(ctx.knex, outline.name, outline.filter, outline.partitions),
+              await subscriptionStatus(
+                ctx.knex,
+                ctx.registry.schemas,
+                outline.name,
+                outline.filter,
+                outline.partitions,
+              ),
               false,
             ),
           ),
