@@ -1,24 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { domainEventSchemas } from '../../actors/index.js';
+import { describe, expect, it, vi } from 'vitest';
 import { ActorHost } from '../../src/actorHost/index.js';
 import { buildEnvelope } from '../../src/commands/index.js';
-import { createPostgresEventStore, type EventStore } from '../../src/eventStore/index.js';
 import { registry } from '../support/commandPath.js';
 import { paymentAttempt, placeOrder } from '../support/orderCommands.js';
-import { createTestDatabase, type TestDatabase } from '../support/testDatabase.js';
+import { usePostgresEventStore } from '../support/postgresEventStore.js';
 
 describe('two pods on one aggregate: an append conflict', () => {
-  let db: TestDatabase;
-  let store: EventStore;
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    store = createPostgresEventStore(db.orm, { schemas: domainEventSchemas });
-  });
-  afterAll(() => db.drop());
+  const opened = usePostgresEventStore();
 
   it('when another pod moved the stream, reads only the missing events, decides again and appends after them', async () => {
-    const podA = new ActorHost(store, registry);
-    const podB = new ActorHost(store, registry);
+    const podA = new ActorHost(opened.store, registry);
+    const podB = new ActorHost(opened.store, registry);
     expect(await podA.handle(buildEnvelope(placeOrder('conflict-1')))).toMatchObject({
       status: 'accepted',
       version: 1,
@@ -31,22 +23,22 @@ describe('two pods on one aggregate: an append conflict', () => {
       version: 3,
     });
 
-    const read = vi.spyOn(store, 'readStreamToFold');
+    const read = vi.spyOn(opened.store, 'readStreamToFold');
     // pod B is stale now (at 2); its command conflicts, then it catches up from version 2 only
     const result = await podB.handle(buildEnvelope(paymentAttempt('conflict-1', 3)));
     expect(result).toMatchObject({ status: 'accepted', version: 4 });
     expect(read).toHaveBeenCalledTimes(1);
     expect(read).toHaveBeenCalledWith({ streamType: 'order', streamId: 'conflict-1' }, { afterVersion: 2 });
     expect(
-      (await store.readStream({ streamType: 'order', streamId: 'conflict-1' })).map((e) => e.type),
+      (await opened.store.readStream({ streamType: 'order', streamId: 'conflict-1' })).map((e) => e.type),
     ).toEqual(['OrderPlaced', 'OrderPaymentInitiated', 'OrderPaymentFailed', 'OrderPaymentInitiated']);
     podA.stop();
     podB.stop();
   });
 
   it('when the stream moved so that the command no longer fits, the retried decision is a rejection', async () => {
-    const podA = new ActorHost(store, registry);
-    const podB = new ActorHost(store, registry);
+    const podA = new ActorHost(opened.store, registry);
+    const podB = new ActorHost(opened.store, registry);
     await podA.handle(buildEnvelope(placeOrder('conflict-2')));
     await podB.handle(buildEnvelope(paymentAttempt('conflict-2', 1))); // B live at 2, processing
     await podA.handle(

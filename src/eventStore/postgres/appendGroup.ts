@@ -1,0 +1,102 @@
+import type { Knex } from '@mikro-orm/postgresql';
+import type { AppendOutcome } from '../eventStore.js';
+import { type AppendRow, appendedOutcome, appendOne, ledgerRows, type PreparedAppend } from './appendOne.js';
+import { eventColumns } from './rowToEvent.js';
+import { query } from './sql.js';
+
+/**
+ * appendOne's statement for several streams at once (each stream at most once): one round trip
+ * and one transaction. Each head moves only from its own expected version and only a moved head's
+ * events and command are written, so a stale append leaves the others to commit. The heads are
+ * taken in (stream type, stream id) order, so two groups never wait on each other's heads in a
+ * cycle.
+ */
+const appendGroupSql = `
+  with req as materialized (
+    select * from jsonb_to_recordset(?::jsonb) as r(i int, stream_type text, stream_id text,
+      expected int, next int, metadata jsonb, events jsonb, commands jsonb)
+  ),
+  head as (
+    insert into es_streams (stream_type, stream_id, version)
+    select stream_type, stream_id, next from req order by stream_type, stream_id
+    on conflict (stream_type, stream_id) do update set version = excluded.version, updated_at = now()
+    where es_streams.version = (select r.expected from req r
+      where r.stream_type = excluded.stream_type and r.stream_id = excluded.stream_id)
+    returning stream_type, stream_id, version
+  ),
+  moved as materialized (select req.* from req join head using (stream_type, stream_id)),
+  appended as (
+    insert into es_events (stream_type, stream_id, version, event_id, type, schema_version, data, metadata)
+    select m.stream_type, m.stream_id, e.version, e.event_id, e.type, e.schema_version, e.data, m.metadata
+    from moved m,
+      jsonb_to_recordset(m.events) as e(version int, event_id uuid, type text, schema_version int, data jsonb)
+    order by m.stream_type, m.stream_id, e.version
+    returning ${eventColumns}
+  ),
+  recorded as (
+    insert into es_commands (command_id, stream_type, stream_id, command_type, status, first_version,
+      last_version, correlation_id, causation_id, issued_at, issued_by, fingerprint)
+    select c.command_id, m.stream_type, m.stream_id, c.command_type, 'accepted', m.expected + 1, m.next,
+      c.correlation_id, c.causation_id, c.issued_at, c.issued_by, c.fingerprint
+    from moved m, jsonb_to_recordset(m.commands) as c(command_id text, command_type text,
+      correlation_id text, causation_id text, issued_at timestamptz, issued_by text, fingerprint text)
+  )
+  select r.i, h.version as head_version, a.*
+  from req r
+    left join head h using (stream_type, stream_id)
+    left join appended a using (stream_type, stream_id)
+  order by r.i, a.version`;
+
+const groupRow = ({ request, drafts, nextVersion }: PreparedAppend, i: number) => ({
+  i,
+  stream_type: request.streamType,
+  stream_id: request.streamId,
+  expected: request.expectedVersion,
+  next: nextVersion,
+  metadata: request.metadata,
+  events: drafts,
+  commands: ledgerRows(request),
+});
+
+/**
+ * A server error (a SQLSTATE) for a statement run in its own transaction means that transaction
+ * was rolled back, except for a lost connection (08) or a backend shut down (57P): those may come
+ * after the commit, so nobody can tell, and each append is answered with the error itself.
+ */
+const rolledBack = (error: unknown) => {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && !/^(08|57P|XX)/.test(code);
+};
+
+const settle = <T>(promise: Promise<T>): Promise<PromiseSettledResult<T>> =>
+  promise.then(
+    (value) => ({ status: 'fulfilled', value }),
+    (reason: unknown) => ({ status: 'rejected', reason }),
+  );
+
+/**
+ * Appends a group of different streams, each answered on its own: appended, a ConcurrencyError,
+ * or what appendOne answers. One alone runs appendOne's statement. A group the database refused as
+ * a whole (a command id or event id stored before, a deadlock, a value it cannot take) wrote
+ * nothing, so its appends run again one at a time through appendOne, which tells each its own
+ * outcome as it always did.
+ */
+export const appendGroup = async (
+  knex: Knex,
+  group: readonly PreparedAppend[],
+): Promise<PromiseSettledResult<AppendOutcome>[]> => {
+  const [only] = group;
+  if (only && group.length === 1) return [await settle(appendOne(knex, only))];
+  let rows: (AppendRow & { i: number })[];
+  try {
+    rows = await query(knex, appendGroupSql, [JSON.stringify(group.map(groupRow))], 'chronicle_append_group');
+  } catch (error) {
+    if (!rolledBack(error)) throw error;
+    const settled: PromiseSettledResult<AppendOutcome>[] = [];
+    for (const prepared of group) settled.push(await settle(appendOne(knex, prepared)));
+    return settled;
+  }
+  const rowsOf = group.map((): AppendRow[] => []);
+  for (const row of rows) rowsOf[row.i]?.push(row);
+  return Promise.all(group.map((prepared, i) => settle(appendedOutcome(knex, prepared, rowsOf[i] ?? []))));
+};
