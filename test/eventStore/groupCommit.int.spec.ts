@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { isChronicleError } from '../../src/errors/index.js';
 import type { AppendOutcome, AppendRequest } from '../../src/eventStore/index.js';
@@ -102,5 +103,30 @@ describe('event store, PostgreSQL: group commit', () => {
     expect(again).toEqual({ status: 'fulfilled', value: { status: 'duplicate', result: first.result } });
     expect(await opened.store.streamVersion({ streamType: 'order-payment', streamId: 'g4-o' })).toBe(1);
     expect(appended(other).aggregateId).toBe('g4-other');
+  });
+
+  it("given a stream's head locked by another transaction, the group's other appends commit without waiting for it, and it commits once the lock is gone", async () => {
+    await opened.store.append(placeOrder('g5-locked', 'g5-cmd-0'));
+    const holder = new pg.Client({ connectionString: opened.db.url });
+    await holder.connect();
+    try {
+      await holder.query('begin');
+      await holder.query("select 1 from es_streams where stream_id = 'g5-locked' for update");
+      let lockedSettled = false;
+      void opened.store.append(placeOrder('g5-first', 'g5-cmd-first'));
+      const locked = opened.store.append(placeOrder('g5-locked', 'g5-cmd-1', 1)).finally(() => {
+        lockedSettled = true;
+      });
+      const others = await Promise.all([
+        opened.store.append(placeOrder('g5-a', 'g5-cmd-a')),
+        opened.store.append(placeOrder('g5-b', 'g5-cmd-b')),
+      ]);
+      expect(others.map((outcome) => outcome.status)).toEqual(['appended', 'appended']);
+      expect(lockedSettled).toBe(false);
+      await holder.query('commit');
+      expect(await locked).toMatchObject({ status: 'appended', result: { version: 2 } });
+    } finally {
+      await holder.end();
+    }
   });
 });

@@ -7,18 +7,26 @@ import { query } from './sql.js';
 /**
  * appendOne's statement for several streams at once (each stream at most once): one round trip
  * and one transaction. Each head moves only from its own expected version and only a moved head's
- * events and command are written, so a stale append leaves the others to commit. The heads are
- * taken in (stream type, stream id) order, so two groups never wait on each other's heads in a
- * cycle.
+ * events and command are written, so a stale append leaves the others to commit. The existing heads
+ * are locked first, in (stream type, stream id) order and without waiting: a head another
+ * transaction holds fails the group at once (55P03), and its appends go on one by one, so one
+ * stream's lock never holds the others of its group.
  */
 const appendGroupSql = `
   with req as materialized (
     select * from jsonb_to_recordset(?::jsonb) as r(i int, stream_type text, stream_id text,
       expected int, next int, metadata jsonb, events jsonb, commands jsonb)
   ),
+  locked as materialized (
+    select s.version from es_streams s join req using (stream_type, stream_id)
+    order by s.stream_type, s.stream_id
+    for update of s nowait
+  ),
   head as (
     insert into es_streams (stream_type, stream_id, version)
-    select stream_type, stream_id, next from req order by stream_type, stream_id
+    select stream_type, stream_id, next from req
+    where (select count(*) from locked) >= 0
+    order by stream_type, stream_id
     on conflict (stream_type, stream_id) do update set version = excluded.version, updated_at = now()
     where es_streams.version = (select r.expected from req r
       where r.stream_type = excluded.stream_type and r.stream_id = excluded.stream_id)
@@ -68,35 +76,32 @@ const rolledBack = (error: unknown) => {
   return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && !/^(08|57P|XX)/.test(code);
 };
 
-const settle = <T>(promise: Promise<T>): Promise<PromiseSettledResult<T>> =>
-  promise.then(
-    (value) => ({ status: 'fulfilled', value }),
-    (reason: unknown) => ({ status: 'rejected', reason }),
-  );
-
 /**
  * Appends a group of different streams, each answered on its own: appended, a ConcurrencyError,
  * or what appendOne answers. One alone runs appendOne's statement. A group the database refused as
- * a whole (a command id or event id stored before, a deadlock, a value it cannot take) wrote
- * nothing, so its appends run again one at a time through appendOne, which tells each its own
- * outcome as it always did.
+ * a whole (a command id or event id stored before, a head locked elsewhere, a deadlock, a value it
+ * cannot take) wrote nothing, so its appends run again each on its own through appendOne, which
+ * tells each its own outcome as it always did. Resolves once the group's statement is done: the
+ * answers (and those re-runs) may settle later.
  */
 export const appendGroup = async (
   knex: Knex,
   group: readonly PreparedAppend[],
-): Promise<PromiseSettledResult<AppendOutcome>[]> => {
+): Promise<Promise<AppendOutcome>[]> => {
   const [only] = group;
-  if (only && group.length === 1) return [await settle(appendOne(knex, only))];
+  if (only && group.length === 1) {
+    const outcome = appendOne(knex, only);
+    await outcome.catch(() => {});
+    return [outcome];
+  }
   let rows: (AppendRow & { i: number })[];
   try {
     rows = await query(knex, appendGroupSql, [JSON.stringify(group.map(groupRow))], 'chronicle_append_group');
   } catch (error) {
     if (!rolledBack(error)) throw error;
-    const settled: PromiseSettledResult<AppendOutcome>[] = [];
-    for (const prepared of group) settled.push(await settle(appendOne(knex, prepared)));
-    return settled;
+    return group.map((prepared) => appendOne(knex, prepared));
   }
   const rowsOf = group.map((): AppendRow[] => []);
   for (const row of rows) rowsOf[row.i]?.push(row);
-  return Promise.all(group.map((prepared, i) => settle(appendedOutcome(knex, prepared, rowsOf[i] ?? []))));
+  return group.map((prepared, i) => appendedOutcome(knex, prepared, rowsOf[i] ?? []));
 };

@@ -12,6 +12,8 @@ import { grouped } from './grouped.js';
  */
 const GROUPS_IN_FLIGHT = 1;
 const GROUP_SIZE = 64;
+/** A group still waiting after this long (on a lock, say) lets the appends behind it go. */
+const GROUP_STALL_MS = 100;
 
 const groupers = new WeakMap<Knex, (prepared: PreparedAppend) => Promise<AppendOutcome>>();
 
@@ -35,6 +37,7 @@ export const appendToStream = (
       key: ({ request: { streamType, streamId } }) => `${streamType}\u0000${streamId}`,
       inFlight: GROUPS_IN_FLIGHT,
       maxSize: GROUP_SIZE,
+      stallMs: GROUP_STALL_MS,
     });
     groupers.set(knex, append);
   }

@@ -5,6 +5,11 @@ export type GroupedOptions<Item> = {
   readonly inFlight: number;
   /** Items in one group at most. */
   readonly maxSize: number;
+  /**
+   * A group still in flight after this long (waiting on a lock, say) stops counting against
+   * `inFlight`, so the items behind it go on.
+   */
+  readonly stallMs: number;
 };
 
 type Waiting<Item, Result> = {
@@ -14,14 +19,16 @@ type Waiting<Item, Result> = {
 };
 
 /**
- * Calls `send` with groups of items, each caller getting its own item's settled result. An item
- * added while fewer than `inFlight` groups are in flight goes at once (alone, when nothing else
- * waits); one added while they are all in flight waits, and every item waiting when a group ends
- * goes in the next one, in the order added. A `send` that throws rejects its whole group.
+ * Calls `send` with groups of items; `send` resolves, once its group no longer needs its turn, to
+ * one answer per item, which may settle later (so a group's slow tail does not hold the next group
+ * back). An item added while fewer than `inFlight` groups are in flight goes at once (alone, when
+ * nothing else waits); one added while they are all in flight waits, and every item waiting when a
+ * group's turn ends goes in the next one, in the order added. A turn ends when `send` resolves or
+ * after `stallMs`, whichever comes first. A `send` that throws rejects its whole group.
  */
 export const grouped = <Item, Result>(
-  send: (items: readonly Item[]) => Promise<readonly PromiseSettledResult<Result>[]>,
-  { key, inFlight, maxSize }: GroupedOptions<Item>,
+  send: (items: readonly Item[]) => Promise<readonly Promise<Result>[]>,
+  { key, inFlight, maxSize, stallMs }: GroupedOptions<Item>,
 ): ((item: Item) => Promise<Result>) => {
   const waiting: Waiting<Item, Result>[] = [];
   let running = 0;
@@ -40,18 +47,26 @@ export const grouped = <Item, Result>(
     return group;
   };
   const run = async (group: readonly Waiting<Item, Result>[]) => {
+    let turnEnded = false;
+    const endTurn = () => {
+      if (turnEnded) return;
+      turnEnded = true;
+      running--;
+      dispatch();
+    };
+    const stalled = setTimeout(endTurn, stallMs);
+    stalled.unref?.();
     try {
-      const settled = await send(group.map((one) => one.item));
+      const answers = await send(group.map((one) => one.item));
       group.forEach((one, index) => {
-        const outcome = settled[index];
-        if (outcome?.status === 'fulfilled') one.resolve(outcome.value);
-        else one.reject(outcome ? outcome.reason : new Error('a grouped send answered fewer items'));
+        const answer = answers[index] ?? Promise.reject(new Error('a grouped send answered fewer items'));
+        answer.then(one.resolve, one.reject);
       });
     } catch (error) {
       for (const one of group) one.reject(error);
     } finally {
-      running--;
-      dispatch();
+      clearTimeout(stalled);
+      endTurn();
     }
   };
   const dispatch = () => {
