@@ -28,6 +28,7 @@ import { type CommandStatus, finishedResult, readCommandStatus } from './command
 import { createConnectionErrorReporter, redisLabel } from './connectionErrorReporter.js';
 import { commandJobOptions } from './jobOptions.js';
 import { ReplyListener } from './replyListener.js';
+import { ensureShardCount } from './shardCount.js';
 import { shardFor, shardQueueName, shardQueueOptions } from './shardFor.js';
 
 export type CommandClientOptions = {
@@ -138,12 +139,23 @@ export const createCommandClient = (options: CommandClientOptions = {}): Command
     return listening;
   };
 
+  // checked once, before the first command goes out; a failed check is asked again by the next send
+  let shardCountChecked: Promise<void> | undefined;
+  const checkShardCount = () => {
+    shardCountChecked ??= ensureShardCount(connection, prefix, shards).catch((error) => {
+      shardCountChecked = undefined;
+      throw error;
+    });
+    return shardCountChecked;
+  };
+
   /**
    * Adds the job. A resend of a command id the caller chose may find it dead-lettered (failed): it
    * then runs again, so a careful client that resends after a failure gets another attempt (the
    * command ledger still answers a command that did commit with its first result).
    */
   const enqueue = async (envelope: CommandEnvelope, shard: number, chosenId: boolean) => {
+    await checkShardCount();
     // only a job dead-lettered before this send is a resend to run again: checked before adding,
     // since a job that fails right after our add is this send's own answer, not a resend
     if (chosenId && (await queue(shard).getJobState(envelope.commandId)) === 'failed') {

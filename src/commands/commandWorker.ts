@@ -12,6 +12,7 @@ import { commandJobProcessor } from './commandJobProcessor.js';
 import { type CommandReply, publishReply, publishReplyBehindCompletion } from './commandReply.js';
 import type { RetryPolicy } from './retryInPlace.js';
 import { ShardConcurrencyGuard } from './shardConcurrencyGuard.js';
+import { ensureShardCount } from './shardCount.js';
 import { shardQueueName, shardQueueOptions } from './shardFor.js';
 import { fullResult, type StoredResult, storedResult } from './storedResult.js';
 
@@ -53,6 +54,13 @@ export class CommandWorker {
       options.actors,
     );
     const connection = openRedis(config, { maxRetriesPerRequest: null });
+    try {
+      await ensureShardCount(connection, config.queuePrefix, config.shards);
+    } catch (error) {
+      connection.disconnect();
+      await orm.close(true);
+      throw error;
+    }
     const lockDuration = config.commandLockMs;
     const workers: Worker[] = [];
     const queues = Array.from(
