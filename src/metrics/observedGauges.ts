@@ -74,7 +74,7 @@ const reportActorCacheSize = (): number => {
   return size;
 };
 
-const reportProjectionLag = async (
+const observeLagReadings = async (
   result: BatchObservableResult,
   events: ObservableGauge,
   seconds: ObservableGauge,
@@ -120,7 +120,7 @@ export const addGaugeCallbacks = (meter: Meter, gauges: ObservedGauges): void =>
   );
   gauges.actorCacheSize.addCallback((result) => result.observe(reportActorCacheSize()));
   meter.addBatchObservableCallback(
-    (result) => reportProjectionLag(result, gauges.projectionLagEvents, gauges.projectionLagSeconds),
+    (result) => observeLagReadings(result, gauges.projectionLagEvents, gauges.projectionLagSeconds),
     [gauges.projectionLagEvents, gauges.projectionLagSeconds],
   );
 };
