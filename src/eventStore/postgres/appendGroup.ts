@@ -10,7 +10,8 @@ import { query } from './sql.js';
  * events and command are written, so a stale append leaves the others to commit. The existing heads
  * are locked first, in (stream type, stream id) order and without waiting: a head another
  * transaction holds fails the group at once (55P03), and its appends go on one by one, so one
- * stream's lock never holds the others of its group.
+ * stream's lock never holds the others of its group. The head insert reads `locked` (a condition
+ * always true) only so that the locks are taken before it.
  */
 const appendGroupSql = `
   with req as materialized (
@@ -68,8 +69,9 @@ const groupRow = ({ request, drafts, nextVersion }: PreparedAppend, i: number) =
 
 /**
  * A server error (a SQLSTATE) for a statement run in its own transaction means that transaction
- * was rolled back, except for a lost connection (08) or a backend shut down (57P): those may come
- * after the commit, so nobody can tell, and each append is answered with the error itself.
+ * was rolled back, except for a lost connection (08), a backend shut down (57P) or an internal
+ * error (XX): those may come after the commit, so nobody can tell, and each append is answered
+ * with the error itself.
  */
 const rolledBack = (error: unknown) => {
   const code = (error as { code?: unknown }).code;

@@ -4,6 +4,7 @@ import type { AppendOutcome, AppendRequest } from '../eventStore.js';
 import { appendGroup } from './appendGroup.js';
 import { appendOne, type PreparedAppend, prepareAppend } from './appendOne.js';
 import { grouped } from './grouped.js';
+import { isTransaction } from './sql.js';
 
 /**
  * Groups in flight per pool, and appends in one group at most. Measured at 8 concurrent appends
@@ -30,7 +31,7 @@ export const appendToStream = (
   request: AppendRequest,
 ): Promise<AppendOutcome> => {
   const prepared = prepareAppend(schemas, request);
-  if ((knex as { isTransaction?: boolean }).isTransaction) return appendOne(knex, prepared);
+  if (isTransaction(knex)) return appendOne(knex, prepared);
   let append = groupers.get(knex);
   if (!append) {
     append = grouped((group: readonly PreparedAppend[]) => appendGroup(knex, group), {

@@ -1,6 +1,6 @@
 import type { Knex } from '@mikro-orm/postgresql';
 import type { StreamRef } from '../eventStore.js';
-import { query } from './sql.js';
+import { isTransaction, query } from './sql.js';
 
 /**
  * Subscriptions LISTEN on this channel. The payload is `<hash>:<stream type>`, the hash being
@@ -59,7 +59,7 @@ const notifyParams = (appended: readonly Appended[]) => [
  * stream lets a subscription wake only the partition it belongs to.
  */
 export const notifyAppended = async (knex: Knex, stream: StreamRef | Appended): Promise<void> => {
-  if ((knex as { isTransaction?: boolean }).isTransaction) {
+  if (isTransaction(knex)) {
     await query(knex, notifySql, notifyParams([stream]));
     return;
   }

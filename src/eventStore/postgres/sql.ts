@@ -3,6 +3,10 @@ import type { Knex } from '@mikro-orm/postgresql';
 /** A connection or a transaction: every operation runs on either. */
 export type Db = Knex | Knex.Transaction;
 
+/** Whether `db` is a caller's transaction (its statements commit with it), not the pool. */
+export const isTransaction = (db: Db): db is Knex.Transaction =>
+  (db as { isTransaction?: boolean }).isTransaction === true;
+
 /** The driver's side of knex's pool (or of a transaction's one connection), as `query` uses it. */
 type DriverClient = {
   acquireConnection(): Promise<DriverConnection>;
