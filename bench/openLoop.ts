@@ -41,7 +41,10 @@ const offer = async (
   while (sent < total) {
     const due = started + (sent * 1000) / rate;
     const wait = due - performance.now();
-    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    // always yield, even when a command is already due: sends go out (and answers come in) only
+    // when this loop lets the event loop run (at 1,000/s every wait is under a millisecond, and a
+    // loop that never yielded sent nothing for two seconds, then all 2,000 at once)
+    await new Promise((resolve) => (wait >= 1 ? setTimeout(resolve, wait) : setImmediate(resolve)));
     if (pending.size > rate * 2) {
       sustained = false;
       break;
@@ -84,8 +87,7 @@ export const openLoop = async (shards: number, seconds = 20, rate = 1_000) => {
     const deployment = await startDeployment(redis, shards, orders);
     try {
       await deployment.grow(1);
-      await deployment.placeOrders();
-      const closed = await deployment.closedLoad(1_000, 16);
+      const closed = await deployment.closedLoad(2_000, 16);
       const target = await offer(deployment.next, orders, rate, seconds);
       const sustainable = Math.max(1, Math.round(closed.perSecond / 2));
       const half = await offer(deployment.next, orders, sustainable, seconds);

@@ -12,7 +12,6 @@ const measure = async (kind: 'single' | 'cluster', shards: number, pods: number,
     const deployment = await startDeployment(redis, shards, 64);
     try {
       await deployment.grow(pods);
-      await deployment.placeOrders();
       return await deployment.closedLoad(operations, 16);
     } finally {
       await deployment.stop();
