@@ -1,11 +1,12 @@
 import { aggregates } from '../actors/index.js';
 import { CommandWorker, type CommandWorkerOptions, createCommandClient } from '../src/commands/index.js';
-import type { ChronicleConfig } from '../src/config/index.js';
+import { type ChronicleConfig, DEFAULT_SHARDS } from '../src/config/index.js';
 import type { CommandRequest } from '../src/messages/index.js';
 import { benchEnvironment, REDIS_URL } from './benchEnvironment.js';
 import { type LoadFigures, measureLoad } from './stats.js';
 
-export const BENCH_SHARDS = Number(process.env.BENCH_SHARDS ?? 8);
+/** The shard count the benches run on: a new deployment's default unless BENCH_SHARDS says otherwise. */
+export const BENCH_SHARDS = Number(process.env.BENCH_SHARDS ?? DEFAULT_SHARDS);
 
 /** The PlaceOrder payload every command bench sends. */
 export const benchOrderPayload = {

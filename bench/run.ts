@@ -4,7 +4,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { defaultConfig } from '../src/config/index.js';
+import { DEFAULT_SHARDS } from '../src/config/index.js';
 import { actorHostDirect } from './actorHostDirect.js';
 import { bullmqBaseline, insertBaseline } from './baselines.js';
 import { BENCH_SHARDS, commandThroughput } from './commandThroughput.js';
@@ -132,7 +132,7 @@ if (wanted('openloop'))
     'openLoop',
     await (await import('./openLoop.js')).openLoop(
       // the deployment default, where commands would run
-      defaultConfig.shards,
+      DEFAULT_SHARDS,
       Number(process.env.BENCH_OPEN_S ?? 20),
     ),
   );

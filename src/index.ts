@@ -227,7 +227,13 @@ export {
 } from './services/serviceUnreachable.js';
 
 // Configuration: every environment variable is read in src/config (docs/operations.md lists them)
-export { type ChronicleConfig, defaultConfig, loadConfig } from './config/chronicleConfig.js';
+export {
+  type ChronicleConfig,
+  DEFAULT_SHARDS,
+  defaultConfig,
+  loadConfig,
+  type ShardsSetting,
+} from './config/chronicleConfig.js';
 export { type ApiSettings, apiSettingsFromEnv, type AuthSettings } from './config/apiSettings.js';
 export {
   defaultSubscriptionSettings,

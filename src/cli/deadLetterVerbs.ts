@@ -1,5 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
+import type { Queue } from 'bullmq';
+import { ShardQueues } from '../commands/index.js';
 import { type ChronicleConfig, loadConfig } from '../config/index.js';
 import {
   deadLettersOfEvent,
@@ -14,7 +16,6 @@ import {
   listDeadLetters,
   retryDeadLetter,
 } from '../http/deadLetters.js';
-import { openShardQueues } from '../http/shardQueues.js';
 import { openRedis } from '../services/index.js';
 import { CliUsageError, EXIT, printError, printJson } from './cliOutput.js';
 import { withOrm } from './withOrm.js';
@@ -25,16 +26,13 @@ export const deadLetterUsage = `  dead-letters list [--limit N]             fail
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-const withQueues = async <T>(
-  config: ChronicleConfig,
-  fn: (queues: ReturnType<typeof openShardQueues>) => Promise<T>,
-) => {
+const withQueues = async <T>(config: ChronicleConfig, fn: (queues: readonly Queue[]) => Promise<T>) => {
   const connection = openRedis(config, { maxRetriesPerRequest: 1 });
-  const queues = openShardQueues(config, connection);
+  const shardQueues = new ShardQueues(connection, config.queuePrefix, config.shards);
   try {
-    return await fn(queues);
+    return await fn(await shardQueues.all());
   } finally {
-    await Promise.all(queues.map((queue) => queue.close()));
+    await shardQueues.close();
     connection.disconnect();
   }
 };

@@ -6,11 +6,12 @@ import { shardQueueName } from './shardFor.js';
 /** The producer and consumer spans add where the message went and what was done with it. */
 export const commandAttributes = (
   envelope: CommandEnvelope,
-  shard: number,
+  /** undefined: refused before routing, it went to no queue */
+  shard: number | undefined,
   operation: 'send' | 'process',
 ): Attributes => ({
   ...envelopeAttributes(envelope),
-  [attr.messagingDestination]: shardQueueName(shard),
+  ...(shard === undefined ? {} : { [attr.messagingDestination]: shardQueueName(shard) }),
   [attr.messagingOperationType]: operation,
   [attr.messagingOperationName]: operation,
 });

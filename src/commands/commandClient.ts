@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { Queue } from 'bullmq';
 import { type Aggregate, createAggregateRegistry, precheckCommand } from '../aggregate/index.js';
 import {
   type CompletedRetention,
   completedRetentionFromEnv,
   loadConfig,
   type RedisNode,
+  type ShardsSetting,
 } from '../config/index.js';
 import { ChronicleError } from '../errors/index.js';
 
@@ -28,8 +28,8 @@ import { type CommandStatus, finishedResult, readCommandStatus } from './command
 import { createConnectionErrorReporter, redisLabel } from './connectionErrorReporter.js';
 import { commandJobOptions } from './jobOptions.js';
 import { ReplyListener } from './replyListener.js';
-import { ensureShardCount } from './shardCount.js';
-import { shardFor, shardQueueName, shardQueueOptions } from './shardFor.js';
+import { shardFor } from './shardFor.js';
+import { ShardQueues } from './shardQueues.js';
 
 export type CommandClientOptions = {
   readonly redisUrl?: string;
@@ -39,8 +39,11 @@ export type CommandClientOptions = {
    * `redisUrl` is given.
    */
   readonly redisClusterNodes?: readonly RedisNode[] | undefined;
-  /** Must match the workers' CHRONICLE_SHARDS. */
-  readonly shards?: number;
+  /**
+   * The workers' CHRONICLE_SHARDS if they set one ('default': the count the deployment recorded in
+   * Redis, docs/operations.md). Default: from the environment.
+   */
+  readonly shards?: ShardsSetting;
   readonly queuePrefix?: string;
   /**
    * The aggregates the workers run, when the sender knows them: an unknown aggregate or command
@@ -101,15 +104,10 @@ export const createCommandClient = (options: CommandClientOptions = {}): Command
   );
   const connection = reporter.watch(openRedis(target, { maxRetriesPerRequest: null }));
   connection.on('ready', () => reporter.recovered());
-  const queues = new Map<number, Queue>();
-  const queue = (shard: number) => {
-    let found = queues.get(shard);
-    if (!found) {
-      found = reporter.watch(new Queue(shardQueueName(shard), shardQueueOptions(connection, prefix, shard)));
-      queues.set(shard, found);
-    }
-    return found;
-  };
+  // routes with the deployment's recorded count, resolved before the first command goes out; a
+  // failed resolution (Redis down, a count that differs from the record) is tried again by the next send
+  const shardQueues = new ShardQueues(connection, prefix, shards, reporter.watch);
+  const queue = (shard: number) => shardQueues.queue(shard);
 
   /** A finished job's answer, read from its queue: for replies that may have gone unheard. */
   const readReply = async (commandId: string, shard: number): Promise<CommandReply | undefined> => {
@@ -139,23 +137,12 @@ export const createCommandClient = (options: CommandClientOptions = {}): Command
     return listening;
   };
 
-  // checked once, before the first command goes out; a failed check is asked again by the next send
-  let shardCountChecked: Promise<void> | undefined;
-  const checkShardCount = () => {
-    shardCountChecked ??= ensureShardCount(connection, prefix, shards).catch((error) => {
-      shardCountChecked = undefined;
-      throw error;
-    });
-    return shardCountChecked;
-  };
-
   /**
    * Adds the job. A resend of a command id the caller chose may find it dead-lettered (failed): it
    * then runs again, so a careful client that resends after a failure gets another attempt (the
    * command ledger still answers a command that did commit with its first result).
    */
   const enqueue = async (envelope: CommandEnvelope, shard: number, chosenId: boolean) => {
-    await checkShardCount();
     // only a job dead-lettered before this send is a resend to run again: checked before adding,
     // since a job that fails right after our add is this send's own answer, not a resend
     if (chosenId && (await queue(shard).getJobState(envelope.commandId)) === 'failed') {
@@ -183,14 +170,18 @@ export const createCommandClient = (options: CommandClientOptions = {}): Command
     request: CommandRequest,
     sendOptions: { wait?: boolean; timeoutMs?: number } = {},
   ) => {
-    const shard = shardFor(request.aggregateType, request.aggregateId, shards);
     return withSpan('producer', `send ${request.type}`, {}, async (span) => {
       // built inside the producer span, so the trace context it carries makes this span the
       // consumer's parent
       const envelope = buildEnvelope(request);
-      span.setAttributes(commandAttributes(envelope, shard, 'send'));
       const invalid = precheck(envelope);
-      if (invalid) return invalid;
+      if (invalid) {
+        span.setAttributes(commandAttributes(envelope, undefined, 'send'));
+        return invalid;
+      }
+      // every send waits here first, so sends still reach the queues in the order made
+      const shard = shardFor(request.aggregateType, request.aggregateId, await shardQueues.routingCount());
+      span.setAttributes(commandAttributes(envelope, shard, 'send'));
       if (!sendOptions.wait) {
         // behind the waiting sends made before it, which wait for the subscription first
         if (listening) await listening.catch(() => {});
@@ -220,10 +211,10 @@ export const createCommandClient = (options: CommandClientOptions = {}): Command
 
   return {
     send,
-    status: (commandId) => readCommandStatus([...Array(shards).keys()].map(queue), commandId),
+    status: async (commandId) => readCommandStatus(await shardQueues.all(), commandId),
     close: async () => {
       await (await listening)?.close();
-      await Promise.all([...queues.values()].map((q) => q.close()));
+      await shardQueues.close();
       await connection.quit();
     },
   };

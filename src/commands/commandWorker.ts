@@ -12,7 +12,7 @@ import { commandJobProcessor } from './commandJobProcessor.js';
 import { type CommandReply, publishReply, publishReplyBehindCompletion } from './commandReply.js';
 import type { RetryPolicy } from './retryInPlace.js';
 import { ShardConcurrencyGuard } from './shardConcurrencyGuard.js';
-import { ensureShardCount } from './shardCount.js';
+import { resolveShardCount } from './shardCount.js';
 import { shardQueueName, shardQueueOptions } from './shardFor.js';
 import { fullResult, type StoredResult, storedResult } from './storedResult.js';
 
@@ -33,6 +33,8 @@ export type CommandWorkerOptions = {
  */
 export class CommandWorker {
   private constructor(
+    /** The deployment's shard count this pod runs a worker for each of (config.shards resolved). */
+    readonly shards: number,
     private readonly workers: readonly Worker[],
     readonly host: ActorHost,
     private readonly orm: Orm,
@@ -54,8 +56,9 @@ export class CommandWorker {
       options.actors,
     );
     const connection = openRedis(config, { maxRetriesPerRequest: null });
+    let shards: number;
     try {
-      await ensureShardCount(connection, config.queuePrefix, config.shards);
+      shards = await resolveShardCount(connection, config.queuePrefix, config.shards);
     } catch (error) {
       connection.disconnect();
       await orm.close(true);
@@ -64,7 +67,7 @@ export class CommandWorker {
     const lockDuration = config.commandLockMs;
     const workers: Worker[] = [];
     const queues = Array.from(
-      { length: config.shards },
+      { length: shards },
       (_, shard) =>
         new Queue(shardQueueName(shard), shardQueueOptions(connection, config.queuePrefix, shard)),
     );
@@ -72,7 +75,7 @@ export class CommandWorker {
     await Promise.all(queues.map((queue) => queue.setGlobalConcurrency(1)));
     // aborted on stop: a command waiting out an outage goes back to the head of its queue
     const stopping = new AbortController();
-    for (let shard = 0; shard < config.shards; shard++) {
+    for (let shard = 0; shard < shards; shard++) {
       const name = shardQueueName(shard);
       const processJob = commandJobProcessor({
         host,
@@ -132,8 +135,12 @@ export class CommandWorker {
       workers.push(worker);
     }
     await Promise.all(workers.map((worker) => worker.waitUntilReady()));
-    logger.info({ shards: config.shards, prefix: config.queuePrefix }, 'command worker started');
-    return new CommandWorker(workers, host, orm, connection, guard, queues, stopping);
+    // the count it runs on, and whether CHRONICLE_SHARDS chose it or the deployment's record did
+    logger.info(
+      { shards, shardsSetting: config.shards, prefix: config.queuePrefix },
+      'command worker started',
+    );
+    return new CommandWorker(shards, workers, host, orm, connection, guard, queues, stopping);
   }
 
   /**

@@ -5,4 +5,6 @@ export * from './commandStatus.js';
 export * from './commandWorker.js';
 export * from './connectionErrorReporter.js';
 export * from './retryInPlace.js';
+export * from './shardCount.js';
 export * from './shardFor.js';
+export * from './shardQueues.js';

@@ -14,7 +14,22 @@ export const shardFor = (aggregateType: string, aggregateId: string, shards: num
   return (hash >>> 0) % shards;
 };
 
-export const shardQueueName = (shard: number): string => `commands-${shard}`;
+const SHARD_QUEUE_STEM = 'commands-';
+
+export const shardQueueName = (shard: number): string => `${SHARD_QUEUE_STEM}${shard}`;
+
+/** Redis glob metacharacters, escaped so a queue prefix matches only itself in SCAN. */
+const globLiteral = (text: string): string => text.replace(/[*?[\]\\]/g, '\\$&');
+
+/**
+ * A SCAN pattern for the keys of every shard queue under `prefix` (`<prefix>:commands-3:meta`, or on a
+ * cluster `{<prefix>:commands-3}:commands-3:meta`): the queue prefix queueOptions gives, around
+ * shardQueueName's shape with any number.
+ */
+export const shardQueueKeyPattern = (connection: RedisConnection, prefix: string): string => {
+  const anyShardQueue = `${SHARD_QUEUE_STEM}[0-9]*`;
+  return `${queueOptions(connection, globLiteral(prefix), anyShardQueue).prefix}:${anyShardQueue}`;
+};
 
 /**
  * How many entries each shard queue's event stream keeps (BullMQ's default is 10,000). Nothing in

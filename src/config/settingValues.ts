@@ -4,7 +4,12 @@ import { ChronicleError } from '../errors/index.js';
  * How every setting read from the environment is parsed: unset or empty keeps the fallback, a
  * malformed value is a CONFIGURATION error naming the variable (the pod must not start on it).
  */
-export const intSetting = (name: string, raw: string | undefined, fallback: number, min = 1): number => {
+export const intSetting = <Fallback = number>(
+  name: string,
+  raw: string | undefined,
+  fallback: Fallback,
+  min = 1,
+): number | Fallback => {
   const trimmed = raw?.trim();
   if (!trimmed) return fallback;
   const value = Number(trimmed);
@@ -20,8 +25,11 @@ export const intSetting = (name: string, raw: string | undefined, fallback: numb
 };
 
 /** An environment value that must be a positive integer; unset or empty keeps the fallback. */
-export const positiveInt = (name: string, raw: string | undefined, fallback: number): number =>
-  intSetting(name, raw, fallback, 1);
+export const positiveInt = <Fallback = number>(
+  name: string,
+  raw: string | undefined,
+  fallback: Fallback,
+): number | Fallback => intSetting(name, raw, fallback, 1);
 
 /** A TCP port (0 = any free port). */
 export const portSetting = (name: string, raw: string | undefined, fallback: number): number => {

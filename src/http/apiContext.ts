@@ -1,7 +1,6 @@
 import type { Knex } from '@mikro-orm/postgresql';
-import type { Queue } from 'bullmq';
 import type { Aggregate, AggregateRegistry } from '../aggregate/index.js';
-import type { CommandClient } from '../commands/index.js';
+import type { CommandClient, ShardQueues } from '../commands/index.js';
 import type { ApiSettings, ChronicleConfig } from '../config/index.js';
 import type { EventStore } from '../eventStore/index.js';
 import type { Logger } from '../logging/index.js';
@@ -27,8 +26,8 @@ export type ApiContext = {
   readonly knex: Knex;
   readonly store: EventStore;
   readonly client: CommandClient;
-  /** The command shard queues, for dead letters and stats. */
-  readonly queues: readonly Queue[];
+  /** The command shard queues, for dead letters and stats (lookups: they record no shard count). */
+  readonly shardQueues: ShardQueues;
   readonly redis: RedisConnection;
   /** Notified on every `chronicle_events` notification: live streams wait on it. */
   readonly wakeup: Wakeup;

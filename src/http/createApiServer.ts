@@ -3,7 +3,12 @@ import type { AddressInfo } from 'node:net';
 import rateLimit from '@fastify/rate-limit';
 import { type FastifyBaseLogger, type FastifyInstance, fastify, LogController } from 'fastify';
 import { type Aggregate, createAggregateRegistry } from '../aggregate/index.js';
-import { createCommandClient, createConnectionErrorReporter, redisLabel } from '../commands/index.js';
+import {
+  createCommandClient,
+  createConnectionErrorReporter,
+  redisLabel,
+  ShardQueues,
+} from '../commands/index.js';
 import { type ApiSettings, type ChronicleConfig, defaultHttpTimeouts } from '../config/index.js';
 import { createOrm } from '../db/index.js';
 import { createPostgresEventStore } from '../eventStore/index.js';
@@ -35,7 +40,6 @@ import { projectionRoutes } from './routes/projectionRoutes.js';
 import { readModelRoutes } from './routes/readModelRoutes.js';
 import { streamRoute } from './routes/streamRoute.js';
 import { uiRoutes } from './routes/uiRoutes.js';
-import { openShardQueues } from './shardQueues.js';
 
 /** Longer than any id a route accepts, even with every character percent-encoded; longer ones are 414. */
 const MAX_PATH_PARAM_LENGTH = 1024;
@@ -82,7 +86,7 @@ export const createApiServer = async (options: ApiServerOptions): Promise<ApiSer
   const redisErrors = createConnectionErrorReporter(logger, `api: ${redisLabel(config)}`);
   const redis = redisErrors.watch(openRedis(config, { maxRetriesPerRequest: null }));
   redis.on('ready', () => redisErrors.recovered());
-  const queues = openShardQueues(config, redis).map((queue) => redisErrors.watch(queue));
+  const shardQueues = new ShardQueues(redis, config.queuePrefix, config.shards, redisErrors.watch);
   // the client knows the domain: unknown aggregates and commands, bad payloads are answered at once
   const client = createCommandClient({ ...config, aggregates: options.aggregates, logger });
   const notifications = await listenForEvents(config.databaseUrl, logger);
@@ -103,7 +107,7 @@ export const createApiServer = async (options: ApiServerOptions): Promise<ApiSer
     knex,
     store: createPostgresEventStore(orm, { schemas: registry.schemas }),
     client,
-    queues,
+    shardQueues,
     redis,
     wakeup,
     closing: closing.signal,
@@ -197,7 +201,7 @@ export const createApiServer = async (options: ApiServerOptions): Promise<ApiSer
   app.addHook('onClose', async () => {
     await notifications.close();
     await client.close();
-    await Promise.all(queues.map((queue) => queue.close()));
+    await shardQueues.close();
     await redis.quit();
     await orm.close(true);
   });

@@ -1,11 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { shardQueueName } from '../../src/commands/index.js';
+import {
+  lookupShardCount,
+  PRE_RECORD_DEFAULT_SHARDS,
+  shardCountKey,
+  shardQueueName,
+} from '../../src/commands/index.js';
+import { DEFAULT_SHARDS } from '../../src/config/index.js';
 import { query } from '../../src/eventStore/index.js';
 import type { CommandResult } from '../../src/messages/index.js';
+import { openRedis } from '../../src/services/index.js';
 import { type CommandPath, createCommandPath } from '../support/commandPath.js';
 import { paymentAttempt, placeOrder } from '../support/orderCommands.js';
 import { type PodProcess, startPod } from '../support/processes.js';
 import { type PrivateRedisCluster, startPrivateRedisCluster } from '../support/redisCluster.js';
+import { testQueuePrefix } from '../support/testDatabase.js';
 
 const ORDERS = 24;
 const COMMANDS_PER_ORDER = 12;
@@ -93,5 +101,18 @@ describe('command shards over a Redis Cluster (REDIS_CLUSTER_NODES)', () => {
     for (const masters of mastersOfQueue.values()) expect(masters.size).toBe(1);
     const used = new Set([...mastersOfQueue.values()].flatMap((masters) => [...masters]));
     expect(used.size).toBeGreaterThan(1);
+  });
+
+  it('finds a deployment from before the record by its hash-tagged shard queue keys on the masters', async () => {
+    const connection = openRedis(path.config, { maxRetriesPerRequest: null });
+    try {
+      await connection.del(shardCountKey(path.config.queuePrefix));
+      expect(await lookupShardCount(connection, path.config.queuePrefix, 'default')).toBe(
+        PRE_RECORD_DEFAULT_SHARDS,
+      );
+      expect(await lookupShardCount(connection, testQueuePrefix(), 'default')).toBe(DEFAULT_SHARDS);
+    } finally {
+      connection.disconnect();
+    }
   });
 });

@@ -13,9 +13,12 @@ import { createTestDatabase, dropQueuePrefix, type TestDatabase, testQueuePrefix
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
+/** A path's shard count is always chosen, so specs can route with config.shards themselves. */
+type ChosenShardsConfig = ChronicleConfig & { readonly shards: number };
+
 export type CommandPath = {
   readonly db: TestDatabase;
-  readonly config: ChronicleConfig;
+  readonly config: ChosenShardsConfig;
   readonly client: CommandClient;
   /** Environment for a pod process that joins this test's database and queues. */
   readonly podEnv: Record<string, string>;
@@ -28,9 +31,11 @@ export type CommandPath = {
 export const registry = createAggregateRegistry(aggregates);
 
 /** A fresh database and queue prefix, a client on them, and in-process workers on demand. */
-export const createCommandPath = async (overrides: Partial<ChronicleConfig> = {}): Promise<CommandPath> => {
+export const createCommandPath = async (
+  overrides: Partial<ChosenShardsConfig> = {},
+): Promise<CommandPath> => {
   const db = await createTestDatabase();
-  const config: ChronicleConfig = {
+  const config: ChosenShardsConfig = {
     databaseUrl: db.url,
     redisUrl: REDIS_URL,
     shards: 4,

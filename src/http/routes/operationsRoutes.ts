@@ -18,7 +18,7 @@ export const operationsRoutes = (ctx: ApiContext): ApiRoute[] => [
     tag: 'operations',
     summary: 'Events, streams, aggregates per type, queued commands, dead letters',
     responses: { 200: 'the counts' },
-    handler: async () => json(200, await readStats(ctx.knex, ctx.queues)),
+    handler: async () => json(200, await readStats(ctx.knex, await ctx.shardQueues.all())),
   }),
   defineRoute({
     method: 'GET',
@@ -28,7 +28,8 @@ export const operationsRoutes = (ctx: ApiContext): ApiRoute[] => [
     summary: 'Commands that failed for good, newest first, with the reason',
     query: z.strictObject({ limit: z.coerce.number().int().min(1).max(1_000).default(100) }),
     responses: { 200: '{ deadLetters: [...] }' },
-    handler: async ({ query }) => json(200, { deadLetters: await listDeadLetters(ctx.queues, query.limit) }),
+    handler: async ({ query }) =>
+      json(200, { deadLetters: await listDeadLetters(await ctx.shardQueues.all(), query.limit) }),
   }),
   defineRoute({
     method: 'POST',
@@ -39,7 +40,7 @@ export const operationsRoutes = (ctx: ApiContext): ApiRoute[] => [
     params: z.strictObject({ commandId: CommandId }),
     responses: { 200: 'retried', 404: 'no such command', 409: 'the command has not failed' },
     handler: async ({ params }) => {
-      const outcome = await retryDeadLetter(ctx.queues, params.commandId);
+      const outcome = await retryDeadLetter(await ctx.shardQueues.all(), params.commandId);
       switch (outcome.status) {
         case 'retried':
           return json(200, outcome);
