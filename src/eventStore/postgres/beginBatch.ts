@@ -4,7 +4,9 @@ import { readerLockKey } from './markReaderTransaction.js';
 import {
   type BatchRequest,
   type BatchRow,
+  type BatchStatement,
   batchOfRows,
+  batchOrder,
   batchStatement,
   type EventBatch,
 } from './readEventBatch.js';
@@ -31,37 +33,16 @@ export type BatchStart =
     };
 
 type Row = BatchRow & {
-  next_transaction_id: string;
-  next_position: string;
   must_move: boolean;
   moved: number;
   parked: [string, string][];
 };
 
 /*
- * The checkpoint a read moves to, as readEventBatch computes it: the batch's last event when it
- * reached its limit, else the end of a full window, else the tail when it is past the checkpoint,
- * else the checkpoint itself.
- */
-const nextCte = (partitioned: boolean) => `
-  next as materialized (
-    select c.transaction_id, c.global_position from (
-      select 1 as rank, l.order_transaction_id as transaction_id, l.global_position from (
-        select order_transaction_id, global_position from batch
-        order by order_transaction_id desc, global_position desc limit 1
-      ) l where (select count(*) from batch) >= ?::int
-      ${partitioned ? 'union all select 2, transaction_id, global_position from window_end' : ''}
-      union all select 3, transaction_id, global_position from tail
-        where (transaction_id, global_position) > (?::xid8, ?::bigint)
-      union all select 4, ?::xid8, ?::bigint
-    ) c order by c.rank limit 1
-  )`;
-
-/*
  * A batch's read and the first work of its transaction, in one statement (one snapshot, one round
- * trip): the read (readEventBatch's, below the same horizon); the reader mark (unless the
- * subscription appends); the compare-and-set move of the partition's checkpoint to where the read
- * ends (still ours, still where the batch was read from; the transaction commits the handler's
+ * trip): the read (readEventBatch's, below the same horizon, with its `next`); the reader mark
+ * (unless the subscription appends); the compare-and-set move of the partition's checkpoint to
+ * `next` (still ours, still where the batch was read from; the transaction commits the handler's
  * writes with it or nothing), skipped when the read ends where it started; and which of the
  * batch's streams already have a dead letter here. Moving in the first statement takes the row
  * lock first, so a takeover or a reset waits for the batch. The statement's snapshot is taken
@@ -74,8 +55,8 @@ const nextCte = (partitioned: boolean) => `
  * database can only lose together, so the batch is handled again, never twice
  * (docs/decisions.md, "Read-model batches commit asynchronously").
  */
-const beginSql = (partitioned: boolean, ctes: string, columns: string, joins: string) => `
-  with ${ctes},${nextCte(partitioned)},
+const beginSql = ({ ctes, columns, from }: BatchStatement) => `
+  with ${ctes},
   mark as materialized (
     select set_config('chronicle.reader', 'on', true), set_config('synchronous_commit', 'off', true),
       pg_advisory_xact_lock_shared(?, ?)
@@ -97,13 +78,12 @@ const beginSql = (partitioned: boolean, ctes: string, columns: string, joins: st
     returning c.partition
   )
   select ${columns},
-    n.transaction_id::text as next_transaction_id, n.global_position as next_position,
     (n.transaction_id, n.global_position) > (?::xid8, ?::bigint) as must_move,
     (select count(*) from mark) as marked,
     (select count(*) from moved)::int as moved,
     (select coalesce(json_agg(json_build_array(p.stream_type, p.stream_id)), '[]'::json) from parked p) as parked
-  from next n left join tail t on true ${joins}
-  order by b.order_transaction_id, b.global_position`;
+  from ${from}
+  ${batchOrder}`;
 
 /** Statement texts by layout, built once (each is a prepared statement of its own). */
 const texts = new Map<boolean, string>();
@@ -123,20 +103,15 @@ export const beginBatch = async (
   const { partitioned } = statement;
   let text = texts.get(partitioned);
   if (text === undefined) {
-    text = beginSql(partitioned, statement.ctes, statement.columns, statement.joins);
+    text = beginSql(statement);
     texts.set(partitioned, text);
   }
-  const { after, limit } = request;
+  const { after } = request;
   const rows = await query<Row>(
     tx,
     text,
     [
       ...statement.params,
-      limit,
-      after.transactionId,
-      after.globalPosition,
-      after.transactionId,
-      after.globalPosition,
       ...readerLockKey,
       target.reader,
       target.name,
@@ -155,13 +130,9 @@ export const beginBatch = async (
   );
   const [first] = rows;
   if (!first || (first.must_move && first.moved !== 1)) return { status: 'stale' };
-  const batch = batchOfRows(schemas, request, rows);
   return {
     status: 'begun',
-    batch: {
-      ...batch,
-      next: { transactionId: first.next_transaction_id, globalPosition: Number(first.next_position) },
-    },
+    batch: batchOfRows(schemas, request, rows),
     parked: new Set(first.parked.map(([streamType, streamId]) => streamKey({ streamType, streamId }))),
   };
 };

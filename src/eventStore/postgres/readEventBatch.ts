@@ -1,6 +1,6 @@
 import type { EventSchemas } from '../../eventSchemas/index.js';
 import type { RecordedEvent } from '../../messages/index.js';
-import { type Checkpoint, compareCheckpoints } from '../checkpoint.js';
+import type { Checkpoint } from '../checkpoint.js';
 import type { EventFilter } from '../eventFilter.js';
 import type { PartitionRef } from '../partition.js';
 import { eventRangeParams } from './eventRangeParams.js';
@@ -22,7 +22,8 @@ export type EventBatch = {
   readonly events: readonly RecordedEvent[];
   /**
    * The checkpoint to store once these events are handled: the last event when the batch is full,
-   * else the newest position below the horizon (the query saw every matching event up to it).
+   * else as far as the read saw every matching event (a partition's full window, else the newest
+   * position below the horizon); see nextSql.
    */
   readonly next: Checkpoint;
   readonly full: boolean;
@@ -31,12 +32,11 @@ export type EventBatch = {
 };
 
 export type BatchRow = Partial<EventRow> & {
-  tail_transaction_id: string | null;
-  tail_position: string | null;
+  next_transaction_id: string;
+  next_position: string;
   blocked: boolean;
-  /** Partitioned reads: the last row of a full window (none when the window is not full). */
+  /** Partitioned reads: the last row of a full window (null when the window is not full). */
   window_end_transaction_id?: string | null;
-  window_end_position?: string | null;
 };
 
 const tailSql = `
@@ -100,45 +100,73 @@ const partitionCtes = `${horizonCte},${tailSql},
     limit ?
   )`;
 
-const tailColumns = `b.*, t.transaction_id::text as tail_transaction_id, t.global_position as tail_position,
+/*
+ * The checkpoint a read moves to, one row always: the batch's last event when it reached its limit,
+ * else the end of a full window (partitioned), else the tail when it is past the checkpoint, else
+ * the checkpoint itself. beginBatch moves the checkpoint to it in the same statement.
+ */
+const nextSql = (partitioned: boolean) => `
+  next as materialized (
+    select c.transaction_id, c.global_position from (
+      select 1 as rank, l.order_transaction_id as transaction_id, l.global_position from (
+        select order_transaction_id, global_position from batch
+        order by order_transaction_id desc, global_position desc limit 1
+      ) l where (select count(*) from batch) >= ?::int
+      ${partitioned ? 'union all select 2, transaction_id, global_position from window_end' : ''}
+      union all select 3, transaction_id, global_position from tail
+        where (transaction_id, global_position) > (?::xid8, ?::bigint)
+      union all select 4, ?::xid8, ?::bigint
+    ) c order by c.rank limit 1
+  )`;
+
+const nextParams = ({ after, limit }: BatchRequest) => [
+  limit,
+  after.transactionId,
+  after.globalPosition,
+  after.transactionId,
+  after.globalPosition,
+];
+
+const readColumns = `b.*, n.transaction_id::text as next_transaction_id, n.global_position as next_position,
     ${blockedSql}`;
-const windowEndColumns = `we.transaction_id::text as window_end_transaction_id, we.global_position as window_end_position`;
+const windowEndColumns = 'we.transaction_id::text as window_end_transaction_id';
 
 /**
  * A batch read's statement in parts, so beginBatch can read and begin in one statement: its CTEs
- * (`tail`, `batch` and, partitioned, `window_end`), its columns, the joins after `tail t`, and its
+ * (`tail`, `batch`, `next` and, partitioned, `window_end`), its columns, what they are selected
+ * from (a row per event of the batch, or one row of nulls but `next` when none passed), and its
  * parameters.
  */
 export type BatchStatement = {
   readonly partitioned: boolean;
   readonly ctes: string;
   readonly columns: string;
-  readonly joins: string;
+  readonly from: string;
   readonly params: readonly unknown[];
 };
 
 const wholeStreamStatement = {
   partitioned: false,
-  ctes: wholeStreamCtes,
-  columns: tailColumns,
-  joins: 'left join batch b on true',
+  ctes: `${wholeStreamCtes},${nextSql(false)}`,
+  columns: readColumns,
+  from: 'next n left join batch b on true',
 };
 const partitionStatement = {
   partitioned: true,
-  ctes: partitionCtes,
-  columns: `${tailColumns},\n    ${windowEndColumns}`,
-  joins: 'left join window_end we on true left join batch b on true',
+  ctes: `${partitionCtes},${nextSql(true)}`,
+  columns: `${readColumns},\n    ${windowEndColumns}`,
+  from: 'next n left join window_end we on true left join batch b on true',
 };
 
-const order = 'order by b.order_transaction_id, b.global_position';
-const wholeStreamSql = `with ${wholeStreamCtes}
-  select ${wholeStreamStatement.columns}
-  from tail t ${wholeStreamStatement.joins}
-  ${order}`;
-const partitionSql = `with ${partitionCtes}
-  select ${partitionStatement.columns}
-  from tail t ${partitionStatement.joins}
-  ${order}`;
+/** In commit order, as the batch was read. */
+export const batchOrder = 'order by b.order_transaction_id, b.global_position';
+
+const readSql = (statement: Omit<BatchStatement, 'params'>) => `with ${statement.ctes}
+  select ${statement.columns}
+  from ${statement.from}
+  ${batchOrder}`;
+const wholeStreamSql = readSql(wholeStreamStatement);
+const partitionSql = readSql(partitionStatement);
 
 /**
  * Rows a partition's read may walk: its share of the window is its limit, and at least
@@ -169,46 +197,35 @@ const partitionParams = (after: Checkpoint, filter: EventFilter, partition: Part
 };
 
 /** The statement that reads a batch, in parts (see BatchStatement). */
-export const batchStatement = (
-  schemas: EventSchemas,
-  { after, filter, partition, limit }: BatchRequest,
-): BatchStatement => {
+export const batchStatement = (schemas: EventSchemas, request: BatchRequest): BatchStatement => {
+  const { after, filter, partition, limit } = request;
   const stored = storedFilterOf(schemas, filter).filter;
   return partition.count > 1
-    ? { ...partitionStatement, params: partitionParams(after, stored, partition, limit) }
-    : { ...wholeStreamStatement, params: [...eventRangeParams(after, stored, partition), limit] };
+    ? {
+        ...partitionStatement,
+        params: [...partitionParams(after, stored, partition, limit), ...nextParams(request)],
+      }
+    : {
+        ...wholeStreamStatement,
+        params: [...eventRangeParams(after, stored, partition), limit, ...nextParams(request)],
+      };
 };
 
-/**
- * The batch in a read's rows (a row per event, or one row of nulls but the tail's when none
- * passed). `tail_transaction_id` is null when nothing at all is below the horizon.
- */
+/** The batch in a read's rows (a row per event, or one row of nulls but `next`'s when none passed). */
 export const batchOfRows = (
   schemas: EventSchemas,
-  { after, filter, limit }: BatchRequest,
+  { filter, limit }: BatchRequest,
   rows: readonly BatchRow[],
 ): EventBatch => {
   const [first] = rows;
-  // no row at all: nothing below the horizon yet
-  if (!first) return { events: [], next: after, full: false, blocked: false };
+  // `next` always has its row, so every read returns one
+  if (!first) throw new Error('a batch read returned no row');
   const read = rows
     .filter((row) => row.global_position != null)
     .map((row) => rowToEvent(row as EventRow, schemas));
-  const last = read.at(-1);
-  const tail =
-    first.tail_transaction_id != null
-      ? { transactionId: first.tail_transaction_id, globalPosition: Number(first.tail_position) }
-      : after;
-  // a partition's window ended before its batch filled: everything up to the window's end was seen
-  const windowEnd =
-    first.window_end_transaction_id != null
-      ? { transactionId: first.window_end_transaction_id, globalPosition: Number(first.window_end_position) }
-      : undefined;
-  const full = read.length >= limit || windowEnd !== undefined;
-  const next =
-    read.length >= limit && last
-      ? { transactionId: last.transactionId, globalPosition: last.globalPosition }
-      : (windowEnd ?? (compareCheckpoints(tail, after) > 0 ? tail : after));
+  // a partition's window was full: more of its events may follow the window
+  const full = read.length >= limit || first.window_end_transaction_id != null;
+  const next = { transactionId: first.next_transaction_id, globalPosition: Number(first.next_position) };
   const asked = filter.eventTypes;
   const { stored } = storedFilterOf(schemas, filter);
   const events =
