@@ -132,7 +132,7 @@ export const beginBatch = async (
   if (!first || (first.must_move && first.moved !== 1)) return { status: 'stale' };
   return {
     status: 'begun',
-    batch: batchOfRows(schemas, request, rows),
+    batch: batchOfRows(schemas, request, statement, rows),
     parked: new Set(first.parked.map(([streamType, streamId]) => streamKey({ streamType, streamId }))),
   };
 };

@@ -143,6 +143,8 @@ export type BatchStatement = {
   readonly columns: string;
   readonly from: string;
   readonly params: readonly unknown[];
+  /** The stored type names the read asks for (storedFilterOf), when the filter names types. */
+  readonly storedTypes: readonly string[] | undefined;
 };
 
 const wholeStreamStatement = {
@@ -161,7 +163,7 @@ const partitionStatement = {
 /** In commit order, as the batch was read. */
 export const batchOrder = 'order by b.order_transaction_id, b.global_position';
 
-const readSql = (statement: Omit<BatchStatement, 'params'>) => `with ${statement.ctes}
+const readSql = (statement: Pick<BatchStatement, 'ctes' | 'columns' | 'from'>) => `with ${statement.ctes}
   select ${statement.columns}
   from ${statement.from}
   ${batchOrder}`;
@@ -199,22 +201,28 @@ const partitionParams = (after: Checkpoint, filter: EventFilter, partition: Part
 /** The statement that reads a batch, in parts (see BatchStatement). */
 export const batchStatement = (schemas: EventSchemas, request: BatchRequest): BatchStatement => {
   const { after, filter, partition, limit } = request;
-  const stored = storedFilterOf(schemas, filter).filter;
+  const stored = storedFilterOf(schemas, filter);
   return partition.count > 1
     ? {
         ...partitionStatement,
-        params: [...partitionParams(after, stored, partition, limit), ...nextParams(request)],
+        params: [...partitionParams(after, stored.filter, partition, limit), ...nextParams(request)],
+        storedTypes: stored.stored,
       }
     : {
         ...wholeStreamStatement,
-        params: [...eventRangeParams(after, stored, partition), limit, ...nextParams(request)],
+        params: [...eventRangeParams(after, stored.filter, partition), limit, ...nextParams(request)],
+        storedTypes: stored.stored,
       };
 };
 
-/** The batch in a read's rows (a row per event, or one row of nulls but `next`'s when none passed). */
+/**
+ * The batch in the rows of a read by `statement` (a row per event, or one row of nulls but
+ * `next`'s when none passed).
+ */
 export const batchOfRows = (
   schemas: EventSchemas,
   { filter, limit }: BatchRequest,
+  { storedTypes }: BatchStatement,
   rows: readonly BatchRow[],
 ): EventBatch => {
   const [first] = rows;
@@ -227,9 +235,8 @@ export const batchOfRows = (
   const full = read.length >= limit || first.window_end_transaction_id != null;
   const next = { transactionId: first.next_transaction_id, globalPosition: Number(first.next_position) };
   const asked = filter.eventTypes;
-  const { stored } = storedFilterOf(schemas, filter);
   const events =
-    asked && stored && stored.length > asked.length
+    asked && storedTypes && storedTypes.length > asked.length
       ? read.filter((event) => asked.includes(event.type))
       : read;
   return { events, next, full, blocked: first.blocked };
@@ -245,5 +252,5 @@ export const readEventBatch = async (
   const rows = statement.partitioned
     ? await query<BatchRow>(db, partitionSql, statement.params, 'chronicle_read_partition_batch')
     : await query<BatchRow>(db, wholeStreamSql, statement.params, 'chronicle_read_batch');
-  return batchOfRows(schemas, request, rows);
+  return batchOfRows(schemas, request, statement, rows);
 };
