@@ -1,8 +1,9 @@
 import type { Knex } from '@mikro-orm/postgresql';
-import { ROOT_CONTEXT } from '@opentelemetry/api';
+import { ROOT_CONTEXT, type Span } from '@opentelemetry/api';
 import type { EventSchemas } from '../eventSchemas/index.js';
 import { beginBatch, type Checkpoint } from '../eventStore/index.js';
 import type { LoggerPort } from '../logging/index.js';
+import type { RecordedEvent } from '../messages/index.js';
 import { attr, withSpan } from '../tracing/index.js';
 import { consumerAttributes, eventLinks, sharedEventAttributes } from './eventAttributes.js';
 import { handleIsolating, isPoison } from './handleIsolating.js';
@@ -34,6 +35,31 @@ export type BatchOutcome =
 class Stale extends Error {}
 
 /**
+ * The consumer span of one batch, `process <subscription>`: a trace of its own, linked to the
+ * trace of each event; each event's own handling continues the trace that appended it (see
+ * eventAttributes and the subscriptions).
+ */
+const inBatchSpan = <T>(
+  definition: SubscriptionDefinition,
+  partition: number,
+  events: readonly RecordedEvent[],
+  fn: (span: Span) => Promise<T> | T,
+): Promise<T> =>
+  withSpan(
+    'consumer',
+    `process ${definition.name}`,
+    {
+      parent: ROOT_CONTEXT,
+      attributes: {
+        ...consumerAttributes({ subscription: definition.name, partition }, 'process'),
+        [attr.messagingBatchCount]: events.length,
+      },
+      whenRecorded: () => ({ links: eventLinks(events), attributes: sharedEventAttributes(events) }),
+    },
+    fn,
+  );
+
+/**
  * One transaction: its first statement reads the batch and moves the checkpoint past it
  * (beginBatch), then the handler writes. The handler's writes and the checkpoint commit together or
  * not at all. Throws Stale (rolled back) when the row moved under us.
@@ -59,39 +85,30 @@ const handleInTransaction = (
       ...move,
       reader: !definition.appendsEvents,
     });
-    if (start.status === 'stale') throw new Stale();
+    if (start.status === 'stale') {
+      // another runner moved the checkpoint first: the batch is not ours to handle, and its span
+      // says so (an empty read, like an idle poll, has no span)
+      if (start.events.length > 0)
+        await inBatchSpan(definition, partition, start.events, (span) => {
+          span.setAttribute(attr.outcome, 'stale');
+        });
+      throw new Stale();
+    }
     const { batch } = start;
     // only others' events (or none) passed: the checkpoint moved over them, so lag and the next
     // read stay small
     if (batch.events.length === 0) return { status: 'idle', next: batch.next, blocked: batch.blocked };
-    await withSpan(
-      'consumer',
-      `process ${definition.name}`,
-      {
-        // a batch is its own trace, linked to the trace of each event; each event's own handling
-        // continues the trace that appended it (see eventAttributes and the subscriptions)
-        parent: ROOT_CONTEXT,
-        attributes: {
-          ...consumerAttributes({ subscription: definition.name, partition }, 'process'),
-          [attr.messagingBatchCount]: batch.events.length,
-        },
-        whenRecorded: () => ({
-          links: eventLinks(batch.events),
-          attributes: sharedEventAttributes(batch.events),
-        }),
-      },
-      async (span) => {
-        if (isolate) span.addEvent('isolating a failing event');
-        await definition.prepareTransaction?.(tx);
-        await handleIsolating(
-          tx,
-          { definition, context, ...(target.logger ? { logger: target.logger } : {}) },
-          batch.events,
-          start.parked,
-          isolate,
-        );
-      },
-    );
+    await inBatchSpan(definition, partition, batch.events, async (span) => {
+      if (isolate) span.addEvent('isolating a failing event');
+      await definition.prepareTransaction?.(tx);
+      await handleIsolating(
+        tx,
+        { definition, context, ...(target.logger ? { logger: target.logger } : {}) },
+        batch.events,
+        start.parked,
+        isolate,
+      );
+    });
     return {
       status: 'handled',
       count: batch.events.length,
@@ -108,7 +125,8 @@ const handleInTransaction = (
  * then handle the events. The handler's writes and the checkpoint commit together or not at all:
  * exactly-once for PostgreSQL read models. The handling runs in a consumer span
  * `process <subscription>` (a trace of its own) with a link to the trace context stored with each
- * event and `messaging.batch.message_count`. When a read model's handler fails on a poison event,
+ * event and `messaging.batch.message_count`; a batch found stale (the checkpoint moved first) is
+ * not handled and its span ends at once with `chronicle.outcome` `stale`. When a read model's handler fails on a poison event,
  * the transaction rolls back and a second one reads from the same checkpoint (the same events
  * first: what was below the horizon stays so) and handles them one at a time, parking the one that
  * fails.

@@ -1,5 +1,6 @@
 import type { Knex } from '@mikro-orm/postgresql';
 import type { EventSchemas } from '../../eventSchemas/index.js';
+import type { RecordedEvent } from '../../messages/index.js';
 import { readerLockKey } from './markReaderTransaction.js';
 import {
   type BatchRequest,
@@ -22,8 +23,11 @@ export type CheckpointMove = {
 };
 
 export type BatchStart =
-  /** The checkpoint was not where the batch was read from, or the partition is no longer ours. */
-  | { readonly status: 'stale' }
+  /**
+   * The checkpoint was not where the batch was read from, or the partition is no longer ours:
+   * nothing moved. `events` is what the read found, for the batch's span; they are not ours.
+   */
+  | { readonly status: 'stale'; readonly events: readonly RecordedEvent[] }
   | {
       readonly status: 'begun';
       /** What readEventBatch would have read; `next` is where the checkpoint now stands. */
@@ -128,11 +132,12 @@ export const beginBatch = async (
     ],
     partitioned ? 'chronicle_begin_partition_batch' : 'chronicle_begin_batch',
   );
+  const batch = batchOfRows(schemas, request, statement, rows);
   const [first] = rows;
-  if (!first || (first.must_move && first.moved !== 1)) return { status: 'stale' };
+  if (!first || (first.must_move && first.moved !== 1)) return { status: 'stale', events: batch.events };
   return {
     status: 'begun',
-    batch: batchOfRows(schemas, request, statement, rows),
+    batch,
     parked: new Set(first.parked.map(([streamType, streamId]) => streamKey({ streamType, streamId }))),
   };
 };
