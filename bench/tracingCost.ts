@@ -4,7 +4,7 @@ import { startOtlpSink } from './otlpSink.js';
 import { type LoadFigures, ratio } from './stats.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
-const variants = ['off', 'otlp', 'spans'] as const;
+const variants = ['off', 'context', 'otlp', 'spans'] as const;
 type Variant = (typeof variants)[number];
 type Figures = Record<string, LoadFigures>;
 
@@ -37,7 +37,8 @@ const runVariant = (env: Record<string, string>): Promise<Figures> =>
   });
 
 /**
- * The command benchmark with tracing off, with spans made but not exported, and with spans
+ * The command benchmark with tracing off, with only the SDK's context manager (what propagating the
+ * active context costs by itself), with spans made but not exported, and with spans
  * exported over OTLP/HTTP (protobuf, default batch processor) to a local sink, each variant in a
  * child process of its own, interleaved over `rounds`; each variant keeps its best round (the
  * machine is shared and noisy). Client and worker run in the same process, so both sides' spans
@@ -63,16 +64,19 @@ export const tracingCost = async (operations: number, rounds = 2) => {
         );
       }
     }
-    const { off = {}, otlp = {}, spans = {} } = best;
+    const { off = {}, context = {}, otlp = {}, spans = {} } = best;
     const figures: Record<string, unknown> = {};
     for (const [key, untraced] of Object.entries(off)) {
       const exported = otlp[key];
       const made = spans[key];
-      if (!exported || !made) continue;
+      const propagated = context[key];
+      if (!exported || !made || !propagated) continue;
       figures[key] = {
         tracingOff: untraced,
+        contextManagerOnly: propagated,
         spansNotExported: made,
         otlpExport: exported,
+        throughputContextOnlyVsOff: ratio(propagated.perSecond, untraced.perSecond),
         throughputOtlpVsOff: ratio(exported.perSecond, untraced.perSecond),
         throughputSpansVsOff: ratio(made.perSecond, untraced.perSecond),
         p50OtlpVsOff: ratio(exported.p50Ms, untraced.p50Ms),
