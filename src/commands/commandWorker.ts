@@ -71,7 +71,7 @@ export class CommandWorker {
       (_, shard) =>
         new Queue(shardQueueName(shard), shardQueueOptions(connection, config.queuePrefix, shard)),
     );
-    const guard = new ShardConcurrencyGuard(queues, () => workers, connection, logger);
+    const guard = new ShardConcurrencyGuard(queues, () => workers, connection, config.queuePrefix, logger);
     await Promise.all(queues.map((queue) => queue.setGlobalConcurrency(1)));
     // aborted on stop: a command waiting out an outage goes back to the head of its queue
     const stopping = new AbortController();

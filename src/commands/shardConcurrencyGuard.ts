@@ -1,6 +1,7 @@
 import type { Queue, Worker } from 'bullmq';
 import type { LoggerPort } from '../logging/index.js';
 import type { RedisConnection } from '../services/index.js';
+import { recheckShardCount } from './shardCount.js';
 
 /**
  * Keeps every shard queue at one active job across all pods. BullMQ stores that limit in Redis;
@@ -8,7 +9,8 @@ import type { RedisConnection } from '../services/index.js';
  * it, and then each pod runs a job of the same shard at once: commands of one aggregate overtake
  * each other. So the limit is asserted again whenever it may have been lost: the shard workers are
  * paused while the connection is down and resumed only once the limit is set again; it is checked
- * every `checkEveryMs` (a FLUSHALL keeps the connection) and by readiness.
+ * every `checkEveryMs` (a FLUSHALL keeps the connection) and by readiness. The deployment's record
+ * of the shard count is lost with it, and is recorded again the same way (recheckShardCount).
  */
 export class ShardConcurrencyGuard {
   #paused = false;
@@ -18,7 +20,9 @@ export class ShardConcurrencyGuard {
   constructor(
     private readonly queues: readonly Queue[],
     private readonly workers: () => readonly Worker[],
-    connection: RedisConnection,
+    private readonly connection: RedisConnection,
+    /** The queues' prefix, where the deployment's shard count is recorded. */
+    private readonly prefix: string,
     private readonly logger: LoggerPort,
     checkEveryMs = 5_000,
   ) {
@@ -32,7 +36,10 @@ export class ShardConcurrencyGuard {
   assert(): Promise<void> {
     this.#asserting ??= (async () => {
       try {
-        await Promise.all(this.queues.map((queue) => queue.setGlobalConcurrency(1)));
+        await Promise.all([
+          ...this.queues.map((queue) => queue.setGlobalConcurrency(1)),
+          this.#recheckCount(),
+        ]);
         if (this.#paused) {
           this.#paused = false;
           for (const worker of this.workers()) worker.resume();
@@ -47,14 +54,40 @@ export class ShardConcurrencyGuard {
     return this.#asserting;
   }
 
-  /** True when every shard queue has its limit; asserts it again when one lost it. */
+  /**
+   * True when every shard queue has its limit and Redis records this pod's shard count; asserts
+   * what was lost again. False also while another count is recorded, which only the operator can
+   * settle (docs/operations.md, CHRONICLE_SHARDS).
+   */
   async check(): Promise<boolean> {
-    const limits = await Promise.all(this.queues.map((queue) => queue.getGlobalConcurrency()));
-    if (limits.every((limit) => limit === 1)) return true;
+    const [limits, counted] = await Promise.all([
+      Promise.all(this.queues.map((queue) => queue.getGlobalConcurrency())),
+      this.#recheckCount(),
+    ]);
+    if (limits.every((limit) => limit === 1)) return counted;
     this.logger.warn({ limits }, 'shard limit missing from Redis (data lost?): asserting it again');
     this.#pause();
     await this.assert();
     return false;
+  }
+
+  /** Records the shard count again if Redis lost it; false when Redis records another one. */
+  async #recheckCount(): Promise<boolean> {
+    const shards = this.queues.length;
+    const found = await recheckShardCount(this.connection, this.prefix, shards);
+    switch (found.status) {
+      case 'kept':
+        return true;
+      case 'restored':
+        this.logger.warn({ shards }, 'shard count missing from Redis (data lost?): recorded again');
+        return true;
+      case 'conflict':
+        this.logger.error(
+          { shards, recorded: found.recorded },
+          `Redis records ${found.recorded} shards for prefix "${this.prefix}" but this pod runs on ${shards}: clients that resolve the count now route where no pod of this count serves (docs/operations.md, CHRONICLE_SHARDS)`,
+        );
+        return false;
+    }
   }
 
   stop(): void {

@@ -81,6 +81,31 @@ export const resolveShardCount = async (
   return recorded;
 };
 
+/** What a running pod found when it checked the deployment's record of its shard count. */
+export type RecordedCountCheck =
+  | { readonly status: 'kept' }
+  | { readonly status: 'restored' }
+  | { readonly status: 'conflict'; readonly recorded: number };
+
+/**
+ * A running pod's check that Redis still records the count it runs on, recording it again when
+ * Redis lost it (a restart without persistence, a failover to an empty replica, a FLUSHALL). Else
+ * the next client left at the default would find neither a record nor queues, record 32 and route
+ * beside pods that run on the count they adopted (8, say): its commands would wait in queues no
+ * pod serves, or race the old clients' in two queues. A different count recorded meanwhile is a
+ * conflict the pod cannot settle: it reports it (readiness) and the operator does.
+ */
+export const recheckShardCount = async (
+  redis: RedisConnection,
+  prefix: string,
+  shards: number,
+): Promise<RecordedCountCheck> => {
+  if ((await redis.set(shardCountKey(prefix), String(shards), 'NX')) === 'OK') return { status: 'restored' };
+  const recorded = await recordedCount(redis, prefix);
+  if (recorded === undefined || recorded === shards) return { status: 'kept' };
+  return { status: 'conflict', recorded };
+};
+
 /**
  * The shard count to look commands up with (status, dead letters, counts): the recorded one, else
  * the one resolveShardCount would record. Records nothing, so a lookup on a deployment whose pods

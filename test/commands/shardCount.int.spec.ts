@@ -213,6 +213,48 @@ describe('a client or pod left at the default adopts the count the deployment ru
     expect(await stateInQueue(path, PRE_RECORD_DEFAULT_SHARDS, id, id)).toBe('completed');
   });
 
+  it('given a pod that adopted 8 and a Redis that lost its data, the pod records 8 again, so a new client at the default routes with 8, not 32', async () => {
+    const path = await newPath(PRE_RECORD_DEFAULT_SHARDS);
+    const prefix = path.config.queuePrefix;
+    const redis = new Redis(REDIS_URL);
+    try {
+      await redis.set(shardCountKey(prefix), String(PRE_RECORD_DEFAULT_SHARDS));
+      const pod = await path.startWorker({ config: atDefault(path) });
+      expect(pod.shards).toBe(PRE_RECORD_DEFAULT_SHARDS);
+
+      // when Redis loses every key of the deployment (a restart without persistence)
+      const keys = await redis.keys(`${prefix}:*`);
+      await redis.del(...keys);
+      expect(await recordedCount(prefix)).toBeNull();
+
+      // then the pod's check (every 5 s, and readiness) finds the limits gone and records its count again
+      const shardLimit = pod.readinessChecks().shardLimit as () => Promise<boolean>;
+      expect(await shardLimit()).toBe(false);
+      expect(await recordedCount(prefix)).toBe(String(PRE_RECORD_DEFAULT_SHARDS));
+      await waitFor(shardLimit, { timeoutMs: 10_000, what: 'the pod ready again' });
+
+      // so a client at the default starting now routes as the pod serves
+      const id = Array.from({ length: 100 }, (_, i) => `lost-${i}`).find(
+        (candidate) =>
+          shardFor('order', candidate, PRE_RECORD_DEFAULT_SHARDS) !==
+          shardFor('order', candidate, DEFAULT_SHARDS),
+      ) as string;
+      const client = defaultClient(path);
+      expect(
+        await client.send({ ...placeOrder(id), commandId: id }, { wait: true, timeoutMs: 10_000 }),
+      ).toMatchObject({ status: 'accepted' });
+      expect(await stateInQueue(path, PRE_RECORD_DEFAULT_SHARDS, id, id)).toBe('completed');
+
+      // and another count recorded beside it makes the pod unready until the operator settles it
+      await redis.set(shardCountKey(prefix), '16');
+      expect(await shardLimit()).toBe(false);
+      await redis.set(shardCountKey(prefix), String(PRE_RECORD_DEFAULT_SHARDS));
+      expect(await shardLimit()).toBe(true);
+    } finally {
+      redis.disconnect();
+    }
+  });
+
   it('given a deployment recorded at the default, a client or pod that chose another count is still refused', async () => {
     const path = await newPath();
     await path.startWorker({ config: atDefault(path) });
