@@ -144,13 +144,14 @@ export class CommandWorker {
   }
 
   /**
-   * Ready while every shard worker runs and every shard queue has its one-job limit in Redis (the
-   * pod adds the PostgreSQL and Redis checks).
+   * Ready while every shard worker runs and Redis holds what the shards need: every shard queue's
+   * one-job limit and this pod's shard count as the deployment's record (the pod adds the
+   * PostgreSQL and Redis checks).
    */
   readinessChecks(): Record<string, ReadinessCheck> {
     return {
       workers: async () => this.workers.every((worker) => worker.isRunning()),
-      shardLimit: () => this.guard.check(),
+      shardsInRedis: () => this.guard.check(),
     };
   }
 

@@ -228,10 +228,10 @@ describe('a client or pod left at the default adopts the count the deployment ru
       expect(await recordedCount(prefix)).toBeNull();
 
       // then the pod's check (every 5 s, and readiness) finds the limits gone and records its count again
-      const shardLimit = pod.readinessChecks().shardLimit as () => Promise<boolean>;
-      expect(await shardLimit()).toBe(false);
+      const shardsInRedis = pod.readinessChecks().shardsInRedis as () => Promise<boolean>;
+      expect(await shardsInRedis()).toBe(false);
       expect(await recordedCount(prefix)).toBe(String(PRE_RECORD_DEFAULT_SHARDS));
-      await waitFor(shardLimit, { timeoutMs: 10_000, what: 'the pod ready again' });
+      await waitFor(shardsInRedis, { timeoutMs: 10_000, what: 'the pod ready again' });
 
       // so a client at the default starting now routes as the pod serves
       const id = Array.from({ length: 100 }, (_, i) => `lost-${i}`).find(
@@ -247,9 +247,9 @@ describe('a client or pod left at the default adopts the count the deployment ru
 
       // and another count recorded beside it makes the pod unready until the operator settles it
       await redis.set(shardCountKey(prefix), '16');
-      expect(await shardLimit()).toBe(false);
+      expect(await shardsInRedis()).toBe(false);
       await redis.set(shardCountKey(prefix), String(PRE_RECORD_DEFAULT_SHARDS));
-      expect(await shardLimit()).toBe(true);
+      expect(await shardsInRedis()).toBe(true);
     } finally {
       redis.disconnect();
     }
