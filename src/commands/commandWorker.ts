@@ -1,4 +1,4 @@
-import { type Job, Queue, Worker } from 'bullmq';
+import { type Job, type Queue, Worker } from 'bullmq';
 import { ActorHost, type ActorHostOptions } from '../actorHost/index.js';
 import { type Aggregate, createAggregateRegistry } from '../aggregate/index.js';
 import type { ChronicleConfig } from '../config/index.js';
@@ -12,8 +12,8 @@ import { commandJobProcessor } from './commandJobProcessor.js';
 import { type CommandReply, publishReply, publishReplyBehindCompletion } from './commandReply.js';
 import type { RetryPolicy } from './retryInPlace.js';
 import { ShardConcurrencyGuard } from './shardConcurrencyGuard.js';
-import { resolveShardCount } from './shardCount.js';
-import { shardQueueName, shardQueueOptions } from './shardFor.js';
+import { shardQueueName } from './shardFor.js';
+import { ShardQueues } from './shardQueues.js';
 import { fullResult, type StoredResult, storedResult } from './storedResult.js';
 
 export type CommandWorkerOptions = {
@@ -56,9 +56,11 @@ export class CommandWorker {
       options.actors,
     );
     const connection = openRedis(config, { maxRetriesPerRequest: null });
+    // the count is resolved (recorded, adopted or refused) before any queue opens
+    const shardQueues = new ShardQueues(connection, config.queuePrefix, config.shards);
     let shards: number;
     try {
-      shards = await resolveShardCount(connection, config.queuePrefix, config.shards);
+      shards = await shardQueues.routingCount();
     } catch (error) {
       connection.disconnect();
       await orm.close(true);
@@ -66,11 +68,7 @@ export class CommandWorker {
     }
     const lockDuration = config.commandLockMs;
     const workers: Worker[] = [];
-    const queues = Array.from(
-      { length: shards },
-      (_, shard) =>
-        new Queue(shardQueueName(shard), shardQueueOptions(connection, config.queuePrefix, shard)),
-    );
+    const queues = await shardQueues.all();
     const guard = new ShardConcurrencyGuard(queues, () => workers, connection, config.queuePrefix, logger);
     await Promise.all(queues.map((queue) => queue.setGlobalConcurrency(1)));
     // aborted on stop: a command waiting out an outage goes back to the head of its queue

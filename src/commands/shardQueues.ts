@@ -5,9 +5,9 @@ import { lookupShardCount, resolveShardCount } from './shardCount.js';
 import { shardQueueName, shardQueueOptions } from './shardFor.js';
 
 /**
- * The command shard queues as a client or reader sees them: one Queue per shard, opened on first
- * use, and the deployment's shard count (shardCount.ts), resolved once before the first command
- * goes out. Pods open theirs all at once (CommandWorker).
+ * The command shard queues as a client, reader or pod sees them: one Queue per shard, opened on
+ * first use, and the deployment's shard count (shardCount.ts), resolved once before the first
+ * command goes out (a command pod resolves it first, then opens them all).
  */
 export class ShardQueues {
   private readonly opened = new Map<number, Queue>();
