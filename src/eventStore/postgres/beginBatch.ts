@@ -10,6 +10,8 @@ import {
   batchOrder,
   batchStatement,
   type EventBatch,
+  partitionStatement,
+  wholeStreamStatement,
 } from './readEventBatch.js';
 import { query } from './sql.js';
 import { streamKey } from './subscriptionDeadLetters.js';
@@ -59,7 +61,7 @@ type Row = BatchRow & {
  * database can only lose together, so the batch is handled again, never twice
  * (docs/decisions.md, "Read-model batches commit asynchronously").
  */
-const beginSql = ({ ctes, columns, from }: BatchStatement) => `
+const beginSql = ({ ctes, columns, from }: Pick<BatchStatement, 'ctes' | 'columns' | 'from'>) => `
   with ${ctes},
   mark as materialized (
     select set_config('chronicle.reader', 'on', true), set_config('synchronous_commit', 'off', true),
@@ -89,8 +91,9 @@ const beginSql = ({ ctes, columns, from }: BatchStatement) => `
   from ${from}
   ${batchOrder}`;
 
-/** Statement texts by layout, built once (each is a prepared statement of its own). */
-const texts = new Map<boolean, string>();
+/** Each layout's statement text (each a prepared statement of its own). */
+const wholeStreamBeginSql = beginSql(wholeStreamStatement);
+const partitionBeginSql = beginSql(partitionStatement);
 
 /**
  * The first statement of a batch transaction: reads the batch after `request.after` and moves the
@@ -105,15 +108,10 @@ export const beginBatch = async (
 ): Promise<BatchStart> => {
   const statement = batchStatement(schemas, request);
   const { partitioned } = statement;
-  let text = texts.get(partitioned);
-  if (text === undefined) {
-    text = beginSql(statement);
-    texts.set(partitioned, text);
-  }
   const { after } = request;
   const rows = await query<Row>(
     tx,
-    text,
+    partitioned ? partitionBeginSql : wholeStreamBeginSql,
     [
       ...statement.params,
       ...readerLockKey,

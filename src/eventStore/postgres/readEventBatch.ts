@@ -147,13 +147,14 @@ export type BatchStatement = {
   readonly storedTypes: readonly string[] | undefined;
 };
 
-const wholeStreamStatement = {
+/** The parts of the whole-stream and the partition reads that do not depend on the request. */
+export const wholeStreamStatement = {
   partitioned: false,
   ctes: `${wholeStreamCtes},${nextSql(false)}`,
   columns: readColumns,
   from: 'next n left join batch b on true',
 };
-const partitionStatement = {
+export const partitionStatement = {
   partitioned: true,
   ctes: `${partitionCtes},${nextSql(true)}`,
   columns: `${readColumns},\n    ${windowEndColumns}`,
