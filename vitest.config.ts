@@ -2,8 +2,8 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 const alias = {
-  'chronicle/testing': fileURLToPath(new URL('./src/testing/index.ts', import.meta.url)),
-  chronicle: fileURLToPath(new URL('./src/index.ts', import.meta.url)),
+  'chronicle-runtime/testing': fileURLToPath(new URL('./src/testing/index.ts', import.meta.url)),
+  'chronicle-runtime': fileURLToPath(new URL('./src/index.ts', import.meta.url)),
 };
 
 // In CI each run (unit, int) also writes a JSON report, summed up by .ci/run into one closing line.

@@ -1,4 +1,4 @@
-import { type Aggregate, AggregateActor } from 'chronicle';
+import { type Aggregate, AggregateActor } from 'chronicle-runtime';
 import { describe, expect, it } from 'vitest';
 import { getInitialSnapshot, transition } from 'xstate';
 import { order, payment, product, user } from './index.js';

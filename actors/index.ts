@@ -1,4 +1,4 @@
-import { createEventSchemas } from 'chronicle';
+import { createEventSchemas } from 'chronicle-runtime';
 import { order } from './order/index.js';
 import { orderPayment } from './orderPayment/index.js';
 import { payment } from './payment/index.js';

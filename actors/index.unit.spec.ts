@@ -1,4 +1,4 @@
-import { createAggregateRegistry, machineHash } from 'chronicle';
+import { createAggregateRegistry, machineHash } from 'chronicle-runtime';
 import { describe, expect, it } from 'vitest';
 import { aggregates, order, payment, product, user } from './index.js';
 

@@ -15,7 +15,7 @@ import {
   logLevelFromEnv,
   migrate,
   requireServices,
-} from 'chronicle';
+} from 'chronicle-runtime';
 import { aggregates, domainEventSchemas, order } from '../actors/index.js';
 import { domainMigrations } from '../migrations/domain/index.js';
 

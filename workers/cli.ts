@@ -1,4 +1,4 @@
-import { deadLetterVerbs, natsOutbox, projectionVerbs, runCli, vizCommand } from 'chronicle';
+import { deadLetterVerbs, natsOutbox, projectionVerbs, runCli, vizCommand } from 'chronicle-runtime';
 import { aggregates, processManagers } from '../actors/index.js';
 import { projections } from '../actors/projections/index.js';
 import { domainMigrations } from '../migrations/domain/index.js';

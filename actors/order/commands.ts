@@ -1,4 +1,4 @@
-import { commandFor } from 'chronicle';
+import { commandFor } from 'chronicle-runtime';
 import { z } from 'zod';
 import { Amount, Currency, DEFAULT_CURRENCY, Quantity } from '../amounts.js';
 import { paymentMethods, shippingUpdates } from './events.js';

@@ -1,4 +1,4 @@
-import { eventVersions } from 'chronicle';
+import { eventVersions } from 'chronicle-runtime';
 import type { OrderPlacedData, OrderPlacedV1Data } from './events.js';
 
 /**

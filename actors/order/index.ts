@@ -1,4 +1,4 @@
-import { defineAggregate } from 'chronicle';
+import { defineAggregate } from 'chronicle-runtime';
 import { orderCommands } from './commands.js';
 import { orderEventSchemas } from './eventSchemas.js';
 import { orderMachine } from './machine.js';

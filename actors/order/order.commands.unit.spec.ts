@@ -1,4 +1,4 @@
-import { specDefaults, specFor } from 'chronicle/testing';
+import { specDefaults, specFor } from 'chronicle-runtime/testing';
 import { describe, expect, it } from 'vitest';
 import { order } from './index.js';
 import { failed, history, initiated, paid, placeOrder } from './orderSpecFixtures.js';

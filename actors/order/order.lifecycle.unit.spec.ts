@@ -1,4 +1,4 @@
-import { specFor } from 'chronicle/testing';
+import { specFor } from 'chronicle-runtime/testing';
 import { describe, expect, it } from 'vitest';
 import { initialTransition, transition } from 'xstate';
 import { order, orderMachine } from './index.js';

@@ -1,4 +1,4 @@
-import { defineProcessManager, type RecordedEvent } from 'chronicle';
+import { defineProcessManager, type RecordedEvent } from 'chronicle-runtime';
 import { orderPaymentMachine } from './machine.js';
 
 export * from './machine.js';

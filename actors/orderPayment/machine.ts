@@ -5,7 +5,7 @@ import {
   type ProcessInput,
   scheduleDeadline,
   sendCommand,
-} from 'chronicle';
+} from 'chronicle-runtime';
 import { assign, setup } from 'xstate';
 import type { OrderPlacedData } from '../order/events.js';
 

@@ -1,10 +1,10 @@
-import { correlationStory, type RecordedEvent } from 'chronicle';
+import { correlationStory, type RecordedEvent } from 'chronicle-runtime';
 import {
   createInMemoryRuntime,
   createTestClock,
   type InMemoryRuntime,
   type TestClock,
-} from 'chronicle/testing';
+} from 'chronicle-runtime/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { aggregates, processManagers } from '../index.js';
 import { placeOrder } from '../order/orderSpecFixtures.js';

@@ -1,4 +1,4 @@
-import { rejectionOf, specFor } from 'chronicle/testing';
+import { rejectionOf, specFor } from 'chronicle-runtime/testing';
 import { afterEach, beforeEach, describe, it } from 'vitest';
 import { orderPayment } from './index.js';
 import { PAYMENT_TIMEOUT } from './machine.js';

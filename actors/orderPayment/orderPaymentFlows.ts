@@ -1,5 +1,5 @@
-import type { CommandRequest, CommandResult, RecordedEvent } from 'chronicle';
-import type { InMemoryRuntime } from 'chronicle/testing';
+import type { CommandRequest, CommandResult, RecordedEvent } from 'chronicle-runtime';
+import type { InMemoryRuntime } from 'chronicle-runtime/testing';
 import { placeOrder } from '../order/orderSpecFixtures.js';
 import { orderPaymentTimeoutMs, PAYMENT_TIMEOUT } from './machine.js';
 

@@ -1,4 +1,4 @@
-import { commandFor, reject } from 'chronicle';
+import { commandFor, reject } from 'chronicle-runtime';
 import { z } from 'zod';
 import { Currency, DEFAULT_CURRENCY, PositiveAmount } from '../amounts.js';
 import type { paymentMachine } from './machine.js';

@@ -1,4 +1,4 @@
-import { defineAggregate } from 'chronicle';
+import { defineAggregate } from 'chronicle-runtime';
 import { paymentCommands } from './commands.js';
 import { paymentEventSchemas } from './eventSchemas.js';
 import { paymentMachine } from './machine.js';

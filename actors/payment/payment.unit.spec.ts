@@ -1,4 +1,4 @@
-import { createInMemoryRuntime, specDefaults, specFor } from 'chronicle/testing';
+import { createInMemoryRuntime, specDefaults, specFor } from 'chronicle-runtime/testing';
 import { describe, expect, it } from 'vitest';
 import type { PaymentEvent } from './events.js';
 import { payment } from './index.js';

@@ -1,4 +1,4 @@
-import { commandFor, reject } from 'chronicle';
+import { commandFor, reject } from 'chronicle-runtime';
 import { z } from 'zod';
 import { Amount } from '../amounts.js';
 import type { productMachine } from './machine.js';

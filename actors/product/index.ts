@@ -1,4 +1,4 @@
-import { defineAggregate } from 'chronicle';
+import { defineAggregate } from 'chronicle-runtime';
 import { productCommands } from './commands.js';
 import { productMachine } from './machine.js';
 

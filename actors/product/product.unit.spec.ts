@@ -1,4 +1,4 @@
-import { specDefaults, specFor } from 'chronicle/testing';
+import { specDefaults, specFor } from 'chronicle-runtime/testing';
 import { describe, it } from 'vitest';
 import type { ProductEvent } from './events.js';
 import { product } from './index.js';

@@ -1,4 +1,4 @@
-import type { RecordedOf } from 'chronicle';
+import type { RecordedOf } from 'chronicle-runtime';
 import type { OrderEvent } from '../order/index.js';
 
 /** Order events as the projections receive them, from the event store. */

@@ -1,5 +1,5 @@
 import type { Knex } from '@mikro-orm/postgresql';
-import { type QueryResult, query, withQuery } from 'chronicle';
+import { type QueryResult, query, withQuery } from 'chronicle-runtime';
 import { z } from 'zod';
 import type { PaymentStatus, ShippingStatus } from '../order/index.js';
 

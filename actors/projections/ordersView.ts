@@ -1,5 +1,5 @@
 import type { Knex } from '@mikro-orm/postgresql';
-import { defineProjection, query } from 'chronicle';
+import { defineProjection, query } from 'chronicle-runtime';
 import type { PaymentStatus, ShippingStatus } from '../order/index.js';
 import { orderEventTypes, type RecordedOrderEvent } from './orderEvents.js';
 import { streamRuns } from './streamRuns.js';

@@ -1,4 +1,4 @@
-import type { RecordedEvent } from 'chronicle';
+import type { RecordedEvent } from 'chronicle-runtime';
 
 /**
  * A batch's events grouped by stream, in the order each stream first appears, each stream's events

@@ -1,4 +1,4 @@
-import { defineAggregate } from 'chronicle';
+import { defineAggregate } from 'chronicle-runtime';
 import { userCommands } from './commands.js';
 import { userMachine } from './machine.js';
 

@@ -1,4 +1,4 @@
-import { specDefaults, specFor } from 'chronicle/testing';
+import { specDefaults, specFor } from 'chronicle-runtime/testing';
 import { describe, it } from 'vitest';
 import type { UserEvent } from './events.js';
 import { user } from './index.js';

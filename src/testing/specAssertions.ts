@@ -6,7 +6,7 @@ export const asStored = <T>(value: T): T => (value === undefined ? value : JSON.
 
 /**
  * Throws an AssertionError carrying `actual` and `expected`, which test runners (vitest, node:test)
- * render as a diff. Independent of any runner, so 'chronicle/testing' needs none installed.
+ * render as a diff. Independent of any runner, so 'chronicle-runtime/testing' needs none installed.
  */
 export const assertEqual = (actual: unknown, expected: unknown, message: string): void => {
   if (isDeepStrictEqual(actual, expected)) return;

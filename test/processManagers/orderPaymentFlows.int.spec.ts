@@ -1,5 +1,5 @@
 import { Queue } from 'bullmq';
-import { createInMemoryRuntime, createTestClock } from 'chronicle/testing';
+import { createInMemoryRuntime, createTestClock } from 'chronicle-runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aggregates, processManagers } from '../../actors/index.js';
 import {

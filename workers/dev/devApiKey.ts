@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { parseApiKeys } from 'chronicle';
+import { parseApiKeys } from 'chronicle-runtime';
 
 /** The key `chronicle dev` prints: CHRONICLE_DEV_API_KEY, or a fresh one each run. */
 export const devApiKey = (env: NodeJS.ProcessEnv = process.env): string =>

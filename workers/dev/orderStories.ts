@@ -1,4 +1,4 @@
-import type { CommandRequest } from 'chronicle';
+import type { CommandRequest } from 'chronicle-runtime';
 import { paymentMethods } from '../../actors/order/index.js';
 
 /** One command of a story; `until: 'accepted'` retries a rejection later (it waits on another actor). */

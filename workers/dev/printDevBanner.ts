@@ -1,4 +1,4 @@
-import { wantsColors } from 'chronicle';
+import { wantsColors } from 'chronicle-runtime';
 
 export type DevBanner = {
   readonly pods: readonly string[];

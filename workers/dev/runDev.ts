@@ -9,7 +9,7 @@ import {
   migrate,
   ServiceUnreachableError,
   unreachableMessage,
-} from 'chronicle';
+} from 'chronicle-runtime';
 import { domainMigrations } from '../../migrations/domain/index.js';
 import type { PodDefinition, PodEngine } from '../pods/runPod.js';
 import { runPod } from '../pods/runPod.js';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { CommandClient, Logger } from 'chronicle';
+import type { CommandClient, Logger } from 'chronicle-runtime';
 import type { OrderStory, StoryStep, StoryTeller } from './orderStories.js';
 
 export type TrafficReport = {

@@ -1,4 +1,4 @@
-import type { CommandClient, CommandRequest, CommandResult, Logger } from 'chronicle';
+import type { CommandClient, CommandRequest, CommandResult, Logger } from 'chronicle-runtime';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { StoryTeller } from './orderStories.js';
 import { startTrafficGenerator } from './trafficGenerator.js';

@@ -1,4 +1,4 @@
-import { CommandWorker, loadConfig } from 'chronicle';
+import { CommandWorker, loadConfig } from 'chronicle-runtime';
 import { aggregates } from '../../actors/index.js';
 import { type PodDefinition, runPodDefinition } from './runPod.js';
 

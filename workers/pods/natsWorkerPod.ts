@@ -1,4 +1,4 @@
-import { loadConfig, runNatsWorker } from 'chronicle';
+import { loadConfig, runNatsWorker } from 'chronicle-runtime';
 import { aggregates } from '../../actors/index.js';
 import { type PodDefinition, runPodDefinition } from './runPod.js';
 

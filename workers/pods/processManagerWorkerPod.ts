@@ -1,4 +1,4 @@
-import { loadConfig, runProcessManagerWorker } from 'chronicle';
+import { loadConfig, runProcessManagerWorker } from 'chronicle-runtime';
 import { aggregates, processManagers } from '../../actors/index.js';
 import { type PodDefinition, runPodDefinition } from './runPod.js';
 

@@ -1,4 +1,4 @@
-import { loadConfig, runProjectionWorker } from 'chronicle';
+import { loadConfig, runProjectionWorker } from 'chronicle-runtime';
 import { aggregates } from '../../actors/index.js';
 import { projections } from '../../actors/projections/index.js';
 import { type PodDefinition, runPodDefinition } from './runPod.js';

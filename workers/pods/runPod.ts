@@ -13,7 +13,7 @@ import {
   type ServiceName,
   startPodServer,
   warnIfRedisNotDurable,
-} from 'chronicle';
+} from 'chronicle-runtime';
 
 import { type ChronicleServiceName, type PrometheusText, startTelemetry } from '../../otel/index.js';
 

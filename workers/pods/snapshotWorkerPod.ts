@@ -1,4 +1,4 @@
-import { loadConfig, runSnapshotWorker } from 'chronicle';
+import { loadConfig, runSnapshotWorker } from 'chronicle-runtime';
 import { aggregates, processManagers } from '../../actors/index.js';
 import { type PodDefinition, runPodDefinition } from './runPod.js';
 
