@@ -1,4 +1,10 @@
-import { apiSettingsFromEnv, createApiServer, loadConfig, natsOutbox, type ReadModelRoute } from 'chronicle-runtime';
+import {
+  apiSettingsFromEnv,
+  createApiServer,
+  loadConfig,
+  natsOutbox,
+  type ReadModelRoute,
+} from 'chronicle-runtime';
 import { z } from 'zod';
 import { aggregates, processManagers } from '../../actors/index.js';
 import { getOrderTotals, ListOrdersQuery, listOrders, projections } from '../../actors/projections/index.js';
