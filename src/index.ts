@@ -3,6 +3,20 @@
 // internal and free to change. To add one, put it in its group (or start a group with a line on
 // what it is for); the specs import internals from their folders, never through this file.
 
+// A deployment: the domain a project's chronicle.config.ts gives the CLI and every pod kind
+export {
+  type Chronicle,
+  type ChronicleDefinition,
+  type DevSettings,
+  type DevStory,
+  type DevStoryStep,
+  type DevStoryTeller,
+  defineChronicle,
+  type MigrationsFolder,
+} from './deployment/defineChronicle.js';
+export { CONFIG_FILE_NAMES, type ConfigLookup } from './deployment/findConfigFile.js';
+export { type LoadedDeployment, loadDeployment } from './deployment/loadDeployment.js';
+
 // Aggregates: a decider over an XState machine (machine = evolve, commands = decide)
 export {
   AGGREGATE_TYPE_PATTERN,
@@ -162,6 +176,7 @@ export { correlationStory, type StoryStep } from './queries/correlationStory.js'
 export { type ApiServer, type ApiServerOptions, createApiServer } from './http/createApiServer.js';
 export { type ApiKeyEntry, parseApiKeys } from './config/apiKeys.js';
 export type { ReadModelRoute } from './http/readModelRoute.js';
+export type { ProjectionQuery } from './projections/projectionQuery.js';
 
 // Brokers: es_events as a transactional outbox, commands in over a broker, idempotent consumers
 export type { EventBroker, PublishAck } from './broker/eventBroker.js';

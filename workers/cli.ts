@@ -1,23 +1,70 @@
-import { deadLetterVerbs, natsOutbox, projectionVerbs, runCli, vizCommand } from 'chronicle-runtime';
-import { aggregates, processManagers } from '../actors/index.js';
-import { projections } from '../actors/projections/index.js';
-import { domainMigrations } from '../migrations/domain/index.js';
+import {
+  CliUsageError,
+  deadLetterVerbs,
+  isChronicleError,
+  type LoadedDeployment,
+  loadDeployment,
+  natsOutbox,
+  projectionVerbs,
+  runCli,
+  vizCommand,
+} from 'chronicle-runtime';
+import { takeConfigOption } from './cliArguments.js';
 import { parseDevArgs, runDev } from './dev/runDev.js';
 import { podKinds } from './pods/podKinds.js';
 import { runPodDefinition } from './pods/runPod.js';
 
-/** The `chronicle` command of this deployment: the runtime's CLI with the sample domain plugged in. */
-process.exitCode = await runCli(process.argv.slice(2), {
-  aggregates,
-  migrations: domainMigrations,
-  pods: Object.fromEntries(podKinds.map((pod) => [pod.kind, () => runPodDefinition(pod)])),
-  verbs: {
-    ...projectionVerbs({ projections, aggregates, processManagers, subscriptions: [natsOutbox()] }),
-    ...deadLetterVerbs(),
-    viz: vizCommand(aggregates, processManagers),
-    dev: async (args) => {
-      await runDev(podKinds, parseDevArgs(args));
-      return 0;
+/** The verbs a deployment's config plugs into: every pod kind, the projections', viz, dev. */
+const cliFor = (deployment: LoadedDeployment) => {
+  const { aggregates, processManagers, projections } = deployment.chronicle;
+  return {
+    aggregates,
+    migrations: deployment.migrations,
+    pods: Object.fromEntries(podKinds.map((pod) => [pod.kind, () => runPodDefinition(pod, deployment)])),
+    verbs: {
+      ...projectionVerbs({ projections, aggregates, processManagers, subscriptions: [natsOutbox()] }),
+      ...deadLetterVerbs(),
+      viz: vizCommand(aggregates, processManagers),
+      dev: async (args: string[]) => {
+        await runDev(podKinds, deployment, parseDevArgs(args));
+        return 0;
+      },
     },
-  },
-});
+  };
+};
+
+/** Verbs that need no deployment config. */
+const standalone: Readonly<Record<string, (args: string[]) => Promise<number>>> = {};
+
+const errorLine = (error: unknown) =>
+  `chronicle: ${isChronicleError(error) ? `${error.code}: ${error.message}` : (error as Error).message}\n`;
+
+/** `chronicle`: the runtime's CLI, running the deployment its config file defines. */
+const main = async (argv: readonly string[]): Promise<number> => {
+  let parsed: ReturnType<typeof takeConfigOption>;
+  try {
+    parsed = takeConfigOption(argv);
+  } catch (error) {
+    process.stderr.write(errorLine(error));
+    return 1;
+  }
+  const [verb, ...args] = parsed.rest;
+  const own = verb === undefined ? undefined : standalone[verb];
+  if (own)
+    return own(args).catch((error: unknown) => {
+      process.stderr.write(errorLine(error instanceof CliUsageError ? new Error(error.message) : error));
+      return 1;
+    });
+  if (verb === undefined || verb === 'help' || verb === '--help')
+    return runCli(parsed.rest, { aggregates: [], pods: {} });
+  let deployment: LoadedDeployment;
+  try {
+    deployment = await loadDeployment({ explicit: parsed.config });
+  } catch (error) {
+    process.stderr.write(errorLine(error));
+    return 1;
+  }
+  return runCli(parsed.rest, cliFor(deployment));
+};
+
+process.exitCode = await main(process.argv.slice(2));

@@ -14,6 +14,7 @@ const byStreamId = (event: RecordedEvent) => event.streamId;
 export const orderPayment = defineProcessManager({
   name: 'order-payment',
   machine: orderPaymentMachine,
+  sendsTo: ['payment', 'order'],
   correlate: {
     OrderPlaced: byStreamId,
     OrderCancelled: byStreamId,

@@ -1,5 +1,5 @@
 import type { Knex } from '@mikro-orm/postgresql';
-import { type QueryResult, query, withQuery } from 'chronicle-runtime';
+import { type ProjectionQuery, type QueryResult, query, withQuery } from 'chronicle-runtime';
 import { z } from 'zod';
 import type { PaymentStatus, ShippingStatus } from '../order/index.js';
 
@@ -142,4 +142,34 @@ export const getOrderTotals = async (db: Knex): Promise<QueryResult<OrderTotals>
     totalOrders += Number(row.orders);
   }
   return { status: 'ok', data: { totalOrders, totalAmounts, byShippingStatus } };
+};
+
+/** `status` is either kind of status (their values differ): the `?status=` filter of GET /v1/orders. */
+const OrdersQuery = ListOrdersQuery.extend({
+  status: z.enum([...paymentStatuses, ...shippingStatuses]).optional(),
+});
+const isPaymentStatus = (status: string): status is PaymentStatus =>
+  (paymentStatuses as readonly string[]).includes(status);
+
+/** GET /v1/orders, served from orders_view. */
+export const ordersQuery: ProjectionQuery = {
+  path: 'orders',
+  summary: 'Orders from orders_view, newest first (limit 1..100, offset, status)',
+  query: OrdersQuery,
+  run: (db, input) => {
+    const { status, ...rest } = input as z.output<typeof OrdersQuery>;
+    if (status === undefined) return listOrders(db, rest);
+    return listOrders(db, {
+      ...rest,
+      [isPaymentStatus(status) ? 'paymentStatus' : 'shippingStatus']: status,
+    });
+  },
+};
+
+/** GET /v1/orders/totals, served from order_totals. */
+export const orderTotalsQuery: ProjectionQuery = {
+  path: 'orders/totals',
+  summary: 'Orders and amounts per shipping status and currency (order_totals)',
+  query: z.strictObject({}),
+  run: (db) => getOrderTotals(db),
 };

@@ -2,6 +2,7 @@ import type { Knex } from '@mikro-orm/postgresql';
 import { defineProjection, query } from 'chronicle-runtime';
 import type { ShippingStatus } from '../order/index.js';
 import type { orderEventTypes, RecordedOrderEvent } from './orderEvents.js';
+import { orderTotalsQuery } from './orderQueries.js';
 import { streamRuns } from './streamRuns.js';
 
 const bucketEvents = [
@@ -125,6 +126,7 @@ export const orderTotals = defineProjection<RecordedOrderEvent>({
   events: bucketEvents,
   tables: ['order_totals', 'order_totals_orders'],
   handleBatch: (events, tx) => handleBatch(events as readonly BucketEvent[], tx),
+  queries: [orderTotalsQuery],
   reset: async (tx) => {
     await tx.raw('delete from order_totals');
     await tx.raw('delete from order_totals_orders');

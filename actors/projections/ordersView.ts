@@ -2,6 +2,7 @@ import type { Knex } from '@mikro-orm/postgresql';
 import { defineProjection, query } from 'chronicle-runtime';
 import type { PaymentStatus, ShippingStatus } from '../order/index.js';
 import { orderEventTypes, type RecordedOrderEvent } from './orderEvents.js';
+import { ordersQuery } from './orderQueries.js';
 import { streamRuns } from './streamRuns.js';
 
 /**
@@ -162,6 +163,7 @@ export const ordersView = defineProjection<RecordedOrderEvent>({
   partitions: 4,
   tables: ['orders_view'],
   handleBatch,
+  queries: [ordersQuery],
   reset: async (tx) => {
     await tx.raw('truncate orders_view');
   },

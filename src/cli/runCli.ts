@@ -28,8 +28,12 @@ export type CliDomain = {
   readonly verbs?: Readonly<Record<string, (args: string[]) => Promise<number>>>;
 };
 
-export const usage = `usage: chronicle <verb> [args]
+export const usage = `usage: chronicle [--config <path>] <verb> [args]
+  init [dir] [--force]                      scaffold a new service on chronicle-runtime (an empty directory, or --force)
+  dev [--traffic <commands/s>] [--port N]   every pod kind in one process, readable logs, the UI with a dev key;
+                                            --traffic plays the config's dev stories
   migrate                                   apply pending migrations, the runtime's then the domain's (creates the database if needed)
+  migration create <name>                   write a new, empty migration in the config's migrations folder
   send <type> <id> <Command> [--payload JSON] [--command-id ID] [--wait] [--timeout-ms N]
                                             enqueue a command; prints the result (exit 0 accepted, 2 rejected, 1 error)
   events <type> <id>                        print a stream, one JSON event per line
@@ -42,6 +46,7 @@ ${projectionUsage}
 ${deadLetterUsage}
   ${vizUsage}
                                             print the machine as Mermaid stateDiagram text (--json: as JSON; --out: write SVG)
+config: --config <path>, else CHRONICLE_CONFIG, else chronicle.config.ts (.mts, .js, .mjs) here or above
 environment: DATABASE_URL, REDIS_URL, CHRONICLE_SHARDS, CHRONICLE_QUEUE_PREFIX (docs/operations.md)`;
 
 const positionals = (args: string[], count: number, names: string) => {

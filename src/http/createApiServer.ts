@@ -27,7 +27,6 @@ import { clientErrorHandler } from './clientErrorHandler.js';
 import { registerErrorHandling, sendError } from './errorHandler.js';
 import { HttpError } from './httpError.js';
 import { openApiRoute } from './openapiRoute.js';
-import type { ReadModelRoute } from './readModelRoute.js';
 import { registerRoutes } from './registerRoutes.js';
 import type { ApiRoute } from './route.js';
 import { aggregateRoutes } from './routes/aggregateRoutes.js';
@@ -51,10 +50,10 @@ export type ApiServerOptions = {
   readonly aggregates: readonly Aggregate[];
   /** Their machines in /v1/machines, their instances' state and history under /v1/process-managers. */
   readonly processManagers?: readonly ProcessManager[];
+  /** Shown and retried under /v1/projections; their `queries` are served under /v1. */
   readonly projections?: readonly Projection[];
   /** Other subscriptions shown (lag, state, errors) and retried beside the projections: the NATS outbox. */
   readonly subscriptions?: readonly SubscriptionOutline[];
-  readonly readModels?: readonly ReadModelRoute[];
   readonly logger?: Logger;
   /** Serves /metrics (the SDK side gives it; src/ never imports the SDK). */
   readonly metricsHandler?: MetricsHandler;
@@ -103,7 +102,7 @@ export const createApiServer = async (options: ApiServerOptions): Promise<ApiSer
     processManagers: options.processManagers ?? [],
     projections: options.projections ?? [],
     subscriptions: options.subscriptions ?? [],
-    readModels: options.readModels ?? [],
+    readModels: (options.projections ?? []).flatMap((projection) => projection.queries),
     knex,
     store: createPostgresEventStore(orm, { schemas: registry.schemas }),
     client,

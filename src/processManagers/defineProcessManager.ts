@@ -1,5 +1,6 @@
 import type { AnyStateMachine } from 'xstate';
 import { AGGREGATE_TYPE_PATTERN, assertPureMachine, machineHash } from '../aggregate/index.js';
+import { ChronicleError } from '../errors/index.js';
 import type { RecordedEvent } from '../messages/index.js';
 
 /** Picks the instance an event belongs to (e.g. the order id); undefined: not for this process manager. */
@@ -19,6 +20,11 @@ export type ProcessManagerDefinition<Machine extends AnyStateMachine> = {
   readonly partitions?: number;
   /** The snapshot worker snapshots an instance every this many events (default 100), as an aggregate. */
   readonly snapshotEvery?: number;
+  /**
+   * The aggregate types it sends commands to: a deployment config that lacks one of them is
+   * refused when it loads (left out, nothing is checked).
+   */
+  readonly sendsTo?: readonly string[];
 };
 
 /** A defined process manager, as the runtime uses it. */
@@ -33,6 +39,8 @@ export type ProcessManager<Machine extends AnyStateMachine = AnyStateMachine> = 
   readonly snapshotEvery: number;
   /** Its subscription's name. */
   readonly subscription: string;
+  /** The aggregate types it sends commands to (empty: undeclared). */
+  readonly sendsTo: readonly string[];
 };
 
 /**
@@ -50,18 +58,30 @@ export const defineProcessManager = <Machine extends AnyStateMachine>(
   definition: ProcessManagerDefinition<Machine>,
 ): ProcessManager<Machine> => {
   if (!AGGREGATE_TYPE_PATTERN.test(definition.name)) {
-    throw new TypeError(`process manager name "${definition.name}" must match ${AGGREGATE_TYPE_PATTERN}`);
+    throw new ChronicleError(
+      'CONFIGURATION',
+      `process manager name "${definition.name}" must match ${AGGREGATE_TYPE_PATTERN}`,
+    );
   }
   const partitions = definition.partitions ?? 4;
   if (!Number.isInteger(partitions) || partitions < 1 || partitions > 1024) {
-    throw new TypeError(`process manager "${definition.name}": partitions must be an integer in 1..1024`);
+    throw new ChronicleError(
+      'CONFIGURATION',
+      `process manager "${definition.name}": partitions must be an integer in 1..1024`,
+    );
   }
   const snapshotEvery = definition.snapshotEvery ?? 100;
   if (!Number.isInteger(snapshotEvery) || snapshotEvery < 1) {
-    throw new TypeError(`process manager "${definition.name}": snapshotEvery must be a positive integer`);
+    throw new ChronicleError(
+      'CONFIGURATION',
+      `process manager "${definition.name}": snapshotEvery must be a positive integer`,
+    );
   }
   if (Object.keys(definition.correlate).length === 0) {
-    throw new TypeError(`process manager "${definition.name}": correlate names no event type`);
+    throw new ChronicleError(
+      'CONFIGURATION',
+      `process manager "${definition.name}": correlate names no event type`,
+    );
   }
   assertPureMachine(
     {
@@ -80,5 +100,6 @@ export const defineProcessManager = <Machine extends AnyStateMachine>(
     partitions,
     snapshotEvery,
     subscription: `pm.${definition.name}`,
+    sendsTo: [...(definition.sendsTo ?? [])],
   };
 };

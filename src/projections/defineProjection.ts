@@ -2,6 +2,7 @@ import type { Knex } from '@mikro-orm/postgresql';
 import { ChronicleError } from '../errors/index.js';
 import type { DomainEvent, RecordedEvent } from '../messages/index.js';
 import type { BatchContext } from '../subscriptions/index.js';
+import { type ProjectionQuery, queryPathProblem } from './projectionQuery.js';
 
 /** The stored form of each event of a domain union: `RecordedOf<OrderEvent>`. */
 export type RecordedOf<Event extends DomainEvent> =
@@ -24,6 +25,8 @@ type Common<Event extends RecordedEvent> = {
   readonly tables?: readonly string[];
   /** Empties the read model (and seeds it, if it needs rows to exist), before a replay. */
   reset(tx: Knex.Transaction): Promise<void>;
+  /** What the api serves from the read model, under /v1 (role `read`). */
+  readonly queries?: readonly ProjectionQuery[];
 };
 
 /** One event at a time: simple, one round trip (or more) per event. */
@@ -66,6 +69,7 @@ export type Projection = {
   readonly partitions: number;
   readonly tables: readonly string[];
   readonly handler: ProjectionHandler;
+  readonly queries: readonly ProjectionQuery[];
   reset(tx: Knex.Transaction): Promise<void>;
 };
 
@@ -116,12 +120,17 @@ export const defineProjection = <Event extends RecordedEvent>(
   for (const table of definition.tables ?? []) {
     if (!tablePattern.test(table)) fail(`table "${table}" must be a plain lower-case name`);
   }
+  for (const query of definition.queries ?? []) {
+    const problem = queryPathProblem(query.path);
+    if (problem) fail(problem);
+  }
   return {
     name: definition.name,
     events: [...new Set(definition.events)],
     partitions,
     tables: [...(definition.tables ?? [])],
     handler: handlerOf(definition),
+    queries: [...(definition.queries ?? [])],
     reset: (tx) => definition.reset(tx),
   };
 };

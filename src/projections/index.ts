@@ -1,5 +1,6 @@
 export * from './defineProjection.js';
 export * from './projectionLagGauge.js';
+export * from './projectionQuery.js';
 export * from './projectionStatus.js';
 export * from './projectionSubscription.js';
 export * from './rebuildProjection.js';

@@ -7,6 +7,8 @@ export type DevBanner = {
   readonly port: number | undefined;
   readonly key: string;
   readonly traffic: number;
+  /** What the traffic plays, from the config's dev settings. */
+  readonly trafficSummary?: string;
 };
 
 /** The api's address as a person types it: HOST (127.0.0.1 in dev) and the port it listens on. */
@@ -33,7 +35,7 @@ export const printDevBanner = (banner: DevBanner, out: NodeJS.WriteStream = proc
         ]
       : []),
     `  traces    ${process.env.OTEL_EXPORTER_OTLP_ENDPOINT ?? 'set OTEL_EXPORTER_OTLP_ENDPOINT (docker compose up -d jaeger: http://127.0.0.1:4318) to export them'}`,
-    `  traffic   ${banner.traffic > 0 ? `${banner.traffic} commands/s: orders placed, then only the payment provider and the warehouse (the order-payment saga does the rest)` : 'none (--traffic 20 plays orders)'}`,
+    `  traffic   ${banner.traffic > 0 ? `${banner.traffic} commands/s${banner.trafficSummary ? `: ${banner.trafficSummary}` : ''}` : "none (--traffic 20 plays the config's dev stories)"}`,
     '  Ctrl-C stops everything',
     '',
   ];

@@ -4,25 +4,18 @@ import {
   createCommandClient,
   createLogger,
   findUnreachable,
+  type LoadedDeployment,
   loadConfig,
   loadNatsConfig,
   migrate,
   ServiceUnreachableError,
   unreachableMessage,
 } from 'chronicle-runtime';
-import { domainMigrations } from '../../migrations/domain/index.js';
 import type { PodDefinition, PodEngine } from '../pods/runPod.js';
 import { runPod } from '../pods/runPod.js';
 import { devApiKey, withDevApiKey } from './devApiKey.js';
-import { orderPaymentStories } from './orderStories.js';
 import { devBaseUrl, printDevBanner } from './printDevBanner.js';
 import { startTrafficGenerator, type TrafficGenerator } from './trafficGenerator.js';
-
-export const devUsage = `  dev [--traffic <commands/s>] [--port N]    every pod kind in one process, readable logs, the UI with a dev key;
-                                            --traffic plays orders through the sample domain`;
-
-/** The order-payment saga's timeout in dev (ORDER_PAYMENT_TIMEOUT_MS overrides it). */
-export const devPaymentTimeoutMs = 15_000;
 
 export type DevOptions = { readonly traffic: number; readonly port?: string };
 
@@ -57,22 +50,31 @@ const choosePods = async (pods: readonly PodDefinition[], log: (line: string) =>
  * readable log), prints where to look with a dev API key, optionally plays traffic, and stops it
  * all on Ctrl-C (exit 0). Pods come from the same list `chronicle worker` reads.
  */
-export const runDev = async (pods: readonly PodDefinition[], options: DevOptions): Promise<void> => {
-  // the pods read their settings from the environment: dev only fills in what it owns
+export const runDev = async (
+  pods: readonly PodDefinition[],
+  deployment: LoadedDeployment,
+  options: DevOptions,
+): Promise<void> => {
+  const { dev } = deployment.chronicle;
+  if (options.traffic > 0 && !dev.traffic)
+    throw new CliUsageError(
+      `--traffic: ${deployment.file} defines no dev traffic (dev.traffic in defineChronicle)`,
+    );
+  // the pods read their settings from the environment: dev only fills in what it owns, and the
+  // config's dev defaults where the variable is not set
   process.env.LOG_FORMAT ||= 'pretty';
   process.env.HOST ||= '127.0.0.1';
-  // orders the provider never captures time out while someone watches, not after 15 minutes
-  process.env.ORDER_PAYMENT_TIMEOUT_MS ||= String(devPaymentTimeoutMs);
+  for (const [name, value] of Object.entries(dev.environment ?? {})) process.env[name] ||= value;
   process.env.PORT = options.port ?? (process.env.PORT || '3000');
   const key = devApiKey();
   process.env.CHRONICLE_API_KEYS = withDevApiKey(process.env.CHRONICLE_API_KEYS, key);
 
-  await runPod('chronicle-dev', async ({ metricsHandler }) => {
+  await runPod('chronicle-dev', deployment, async ({ metricsHandler }) => {
     const logger = createLogger('dev');
     const config = loadConfig();
     // which pods run is known before anything changes: an unreachable NATS set on purpose stops here
     const chosen = await choosePods(pods, (line) => logger.warn(line));
-    const { applied } = await migrate(config.databaseUrl, domainMigrations);
+    const { applied } = await migrate(config.databaseUrl, deployment.migrations);
     logger.info({ applied: applied.length }, applied.length ? 'migrated' : 'schema up to date');
 
     const running: { pod: PodDefinition; engine: PodEngine }[] = [];
@@ -81,7 +83,7 @@ export const runDev = async (pods: readonly PodDefinition[], options: DevOptions
     };
     try {
       for (const pod of chosen) {
-        const engine = await pod.start({ logger: createLogger(pod.kind), metricsHandler });
+        const engine = await pod.start({ deployment, logger: createLogger(pod.kind), metricsHandler });
         running.push({ pod, engine });
       }
     } catch (error) {
@@ -92,7 +94,7 @@ export const runDev = async (pods: readonly PodDefinition[], options: DevOptions
 
     let traffic: TrafficGenerator | undefined;
     const client =
-      options.traffic > 0
+      options.traffic > 0 && dev.traffic
         ? createCommandClient({
             redisUrl: config.redisUrl,
             redisClusterNodes: config.redisClusterNodes,
@@ -100,20 +102,22 @@ export const runDev = async (pods: readonly PodDefinition[], options: DevOptions
             queuePrefix: config.queuePrefix,
           })
         : undefined;
-    if (client) {
+    if (client && dev.traffic) {
       const trafficLogger = createLogger('traffic');
       let shown = false;
       traffic = startTrafficGenerator({
         client,
         perSecond: options.traffic,
-        stories: orderPaymentStories,
+        stories: dev.traffic,
         logger: trafficLogger,
         // one order to follow live in the visualiser, so the page has something to show at once
-        onOrderStarted: (orderId, outcome) => {
-          if (shown || typeof apiPort !== 'number' || outcome !== 'delivered') return;
+        // one story to follow live in the visualiser, so the page has something to show at once
+        onStoryStarted: (id, story) => {
+          const aggregate = story.steps[0]?.aggregateType;
+          if (shown || typeof apiPort !== 'number' || !aggregate) return;
           shown = true;
           trafficLogger.info(
-            `follow ${orderId}: its chart ${devBaseUrl(apiPort)}/ui/#key=${key}&aggregate=order&id=${orderId}, its story across order, payment and saga ${devBaseUrl(apiPort)}/ui/#key=${key}&story=${orderId}`,
+            `follow ${id}: its chart ${devBaseUrl(apiPort)}/ui/#key=${key}&aggregate=${aggregate}&id=${id}, its whole story ${devBaseUrl(apiPort)}/ui/#key=${key}&story=${id}`,
           );
         },
       });
@@ -123,6 +127,7 @@ export const runDev = async (pods: readonly PodDefinition[], options: DevOptions
       port: typeof apiPort === 'number' ? apiPort : undefined,
       key,
       traffic: options.traffic,
+      ...(dev.trafficSummary ? { trafficSummary: dev.trafficSummary } : {}),
       ...(running.some(({ pod }) => pod.services?.includes('nats')) ? { nats: loadNatsConfig() } : {}),
     });
     return {

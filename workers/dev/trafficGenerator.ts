@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { CommandClient, Logger } from 'chronicle-runtime';
-import type { OrderStory, StoryStep, StoryTeller } from './orderStories.js';
+import type {
+  CommandClient,
+  Logger,
+  DevStory as OrderStory,
+  DevStoryStep as StoryStep,
+  DevStoryTeller as StoryTeller,
+} from 'chronicle-runtime';
 
 export type TrafficReport = {
   readonly sent: number;
@@ -30,8 +35,8 @@ export type TrafficOptions = {
   readonly logger: Logger;
   readonly reportEveryMs?: number;
   readonly random?: () => number;
-  /** Called as each order's story starts. */
-  readonly onOrderStarted?: (orderId: string, outcome: string) => void;
+  /** Called as each story starts, with the id it plays on. */
+  readonly onStoryStarted?: (id: string, story: OrderStory) => void;
 };
 
 type Playing = {
@@ -122,10 +127,10 @@ export const startTrafficGenerator = (options: TrafficOptions): TrafficGenerator
   /** A new order while fewer than `maxPlaying` play, else the idle order that waited longest. */
   const nextReady = (): Playing | undefined => {
     if (playing.size < maxPlaying) {
-      const id = `order-${randomUUID().slice(0, 8)}`;
+      const id = `dev-${randomUUID().slice(0, 8)}`;
       const order: Playing = { id, story: options.stories(id, random), next: 0, busy: false, retries: 0 };
       playing.set(id, order);
-      options.onOrderStarted?.(id, order.story.outcome);
+      options.onStoryStarted?.(id, order.story);
       return order;
     }
     for (const order of playing.values()) if (!order.busy) return order;

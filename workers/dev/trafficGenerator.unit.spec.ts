@@ -1,6 +1,11 @@
-import type { CommandClient, CommandRequest, CommandResult, Logger } from 'chronicle-runtime';
+import type {
+  CommandClient,
+  CommandRequest,
+  CommandResult,
+  Logger,
+  DevStoryTeller as StoryTeller,
+} from 'chronicle-runtime';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { StoryTeller } from './orderStories.js';
 import { startTrafficGenerator } from './trafficGenerator.js';
 
 const silent = { info: () => {}, warn: () => {} } as unknown as Logger;

@@ -1,12 +1,12 @@
 import { CommandWorker, loadConfig } from 'chronicle-runtime';
-import { aggregates } from '../../actors/index.js';
 import { type PodDefinition, runPodDefinition } from './runPod.js';
 
 /** The command-worker pod: one worker per shard queue, until SIGTERM/SIGINT. */
 export const commandWorkerPod: PodDefinition = {
   kind: 'command',
   serviceName: 'chronicle-command-worker',
-  start: async ({ logger }) => {
+  start: async ({ logger, deployment }) => {
+    const { aggregates } = deployment.chronicle;
     const worker = await CommandWorker.start({ config: loadConfig(), aggregates, logger });
     return { checks: worker.readinessChecks(), stop: () => worker.stop() };
   },

@@ -1,12 +1,12 @@
 import { loadConfig, runProcessManagerWorker } from 'chronicle-runtime';
-import { aggregates, processManagers } from '../../actors/index.js';
 import { type PodDefinition, runPodDefinition } from './runPod.js';
 
 /** The process-manager pod: its share of each process manager's partitions and its deadlines, until SIGTERM/SIGINT. */
 export const processManagerWorkerPod: PodDefinition = {
   kind: 'process-manager',
   serviceName: 'chronicle-process-manager-worker',
-  start: async ({ logger }) => {
+  start: async ({ logger, deployment }) => {
+    const { aggregates, processManagers } = deployment.chronicle;
     const worker = await runProcessManagerWorker({
       config: loadConfig(),
       processManagers,

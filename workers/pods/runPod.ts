@@ -3,8 +3,10 @@ import {
   createLogger,
   type DependencyChecks,
   isChronicleError,
+  type LoadedDeployment,
   type Logger,
   loadConfig,
+  loadDeployment,
   loadNatsConfig,
   type PodServer,
   type ReadinessCheck,
@@ -31,8 +33,12 @@ export type PodEngine = {
   stop(): Promise<void>;
 };
 
-/** What the pod gives its engine. */
-export type PodContext = { readonly logger: Logger; readonly metricsHandler: PrometheusText };
+/** What the pod gives its engine: the deployment it runs (its loaded config), a logger, /metrics. */
+export type PodContext = {
+  readonly deployment: LoadedDeployment;
+  readonly logger: Logger;
+  readonly metricsHandler: PrometheusText;
+};
 
 /**
  * A pod kind: its name after `chronicle worker`, its service name in telemetry, how its engine
@@ -59,6 +65,7 @@ const podServices: readonly ServiceName[] = ['postgres', 'redis'];
  */
 export const runPod = async (
   serviceName: ChronicleServiceName,
+  deployment: LoadedDeployment,
   start: (pod: PodContext) => Promise<PodEngine>,
   options: { readonly services?: readonly ServiceName[] } = {},
 ): Promise<void> => {
@@ -78,7 +85,7 @@ export const runPod = async (
     const services = [...podServices, ...(options.services ?? [])];
     const natsUrl = services.includes('nats') ? { natsUrl: loadNatsConfig().url } : {};
     await requireServices({ ...loadConfig(), ...natsUrl }, services);
-    engine = await start({ logger, metricsHandler: telemetry.metricsHandler });
+    engine = await start({ deployment, logger, metricsHandler: telemetry.metricsHandler });
     // every pod kind uses Redis: each says so at start when Redis may lose what it was given (after
     // the engine started, so a service the engine finds unreachable is still the one line said)
     await warnIfRedisNotDurable(loadConfig(), logger);
@@ -112,6 +119,22 @@ export const runPod = async (
   await stopped;
 };
 
-/** Runs one pod kind as this process, until SIGTERM/SIGINT. */
-export const runPodDefinition = (pod: PodDefinition): Promise<void> =>
-  runPod(pod.serviceName, pod.start, pod.services ? { services: pod.services } : {});
+/**
+ * Runs one pod kind as this process, until SIGTERM/SIGINT, on `deployment` or else the config
+ * found as the CLI finds it (CHRONICLE_CONFIG, or the working directory and up): a config that
+ * cannot be loaded is one line on stderr and exit 1.
+ */
+export const runPodDefinition = async (pod: PodDefinition, deployment?: LoadedDeployment): Promise<void> => {
+  let loaded = deployment;
+  if (!loaded) {
+    try {
+      loaded = await loadDeployment();
+    } catch (error) {
+      process.stderr.write(
+        `${isChronicleError(error) ? `${error.code}: ${error.message}` : String(error)}\n`,
+      );
+      process.exit(1);
+    }
+  }
+  await runPod(pod.serviceName, loaded, pod.start, pod.services ? { services: pod.services } : {});
+};

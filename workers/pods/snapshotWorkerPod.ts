@@ -1,12 +1,14 @@
 import { loadConfig, runSnapshotWorker } from 'chronicle-runtime';
-import { aggregates, processManagers } from '../../actors/index.js';
 import { type PodDefinition, runPodDefinition } from './runPod.js';
 
 /** The snapshot pod: snapshots aggregates' and process managers' streams past their policy, plus the periodic sweep, until SIGTERM/SIGINT. */
 export const snapshotWorkerPod: PodDefinition = {
   kind: 'snapshot',
   serviceName: 'chronicle-snapshot-worker',
-  start: ({ logger }) => runSnapshotWorker({ config: loadConfig(), aggregates, processManagers, logger }),
+  start: ({ logger, deployment }) => {
+    const { aggregates, processManagers } = deployment.chronicle;
+    return runSnapshotWorker({ config: loadConfig(), aggregates, processManagers, logger });
+  },
 };
 
 export const runSnapshotWorkerPod = (): Promise<void> => runPodDefinition(snapshotWorkerPod);

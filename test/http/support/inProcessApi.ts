@@ -3,7 +3,6 @@ import { projections } from '../../../actors/projections/index.js';
 import type { ApiSettings, ChronicleConfig } from '../../../src/config/index.js';
 import { type ApiServer, createApiServer } from '../../../src/http/index.js';
 import { createLogger } from '../../../src/logging/index.js';
-import { orderReadModels } from '../../../workers/pods/apiPod.js';
 import { apiKeyEntries } from './apiKeys.js';
 
 export const testSettings = (overrides: Partial<ApiSettings> = {}): ApiSettings => ({
@@ -27,7 +26,6 @@ export const startInProcessApi = async (
     aggregates,
     processManagers,
     projections,
-    readModels: orderReadModels,
     logger: createLogger('api-test', { level: 'warn' }),
   });
   const port = await server.listen();

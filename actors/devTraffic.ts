@@ -1,14 +1,5 @@
-import type { CommandRequest } from 'chronicle-runtime';
-import { paymentMethods } from '../../actors/order/index.js';
-
-/** One command of a story; `until: 'accepted'` retries a rejection later (it waits on another actor). */
-export type StoryStep = CommandRequest & { readonly until?: 'accepted' };
-
-/** What the generator plays for one order: its commands in order, and how the story is meant to end. */
-export type OrderStory = { readonly outcome: string; readonly steps: readonly StoryStep[] };
-
-/** Draws one order's story; `random` in [0, 1) picks the outcome and the order's details. */
-export type StoryTeller = (orderId: string, random: () => number) => OrderStory;
+import type { DevStoryTeller, DevStoryStep as StoryStep } from 'chronicle-runtime';
+import { paymentMethods } from './order/index.js';
 
 /** Mostly euros, as the shop's orders were before they had a currency (docs/schema-evolution.md). */
 const devCurrencies = ['EUR', 'EUR', 'EUR', 'USD', 'GBP'] as const;
@@ -56,7 +47,7 @@ const provider = (orderId: string, type: string, payload: object = {}): StorySte
  * cancels those orders once ORDER_PAYMENT_TIMEOUT_MS has passed. Shipping waits (`until`) for the
  * saga's ConfirmPayment.
  */
-export const orderPaymentStories: StoryTeller = (orderId, random) => {
+export const orderPaymentStories: DevStoryTeller = (orderId, random) => {
   const roll = random();
   const placed = placeOrder(orderId, random);
   const authorized = provider(orderId, 'AuthorizePayment', {
