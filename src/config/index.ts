@@ -2,6 +2,7 @@ export * from './apiKeys.js';
 export * from './apiSettings.js';
 export * from './chronicleConfig.js';
 export * from './completedRetention.js';
+export * from './configFileSetting.js';
 export * from './httpTimeouts.js';
 export * from './natsConfig.js';
 export * from './podSettings.js';

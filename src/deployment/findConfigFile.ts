@@ -1,5 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { configFileFromEnv } from '../config/index.js';
 import { ChronicleError } from '../errors/index.js';
 
 /** The names a deployment config may have, in the order they are looked for. */
@@ -14,7 +15,8 @@ export const CONFIG_FILE_NAMES = [
 export type ConfigLookup = {
   readonly explicit?: string | undefined;
   readonly cwd?: string;
-  readonly env?: NodeJS.ProcessEnv;
+  /** The CHRONICLE_CONFIG setting (default: read from the environment). */
+  readonly fromEnv?: string | undefined;
 };
 
 const isFile = (path: string) => existsSync(path) && statSync(path).isFile();
@@ -23,9 +25,9 @@ const isFile = (path: string) => existsSync(path) && statSync(path).isFile();
 export const findConfigFile = ({
   explicit,
   cwd = process.cwd(),
-  env = process.env,
+  fromEnv = configFileFromEnv(),
 }: ConfigLookup = {}): string => {
-  const named = explicit?.trim() || env.CHRONICLE_CONFIG?.trim();
+  const named = explicit?.trim() || fromEnv;
   if (named) {
     const path = resolve(cwd, named);
     if (!isFile(path))

@@ -1,8 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { join, resolve as resolvePath } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+/** tsx's loader by path, so a process started in another directory finds it. */
+const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
 export type PodExit = { readonly code: number | null; readonly signal: NodeJS.Signals | null };
 
@@ -90,12 +95,17 @@ export const runToEnd = (
     env = {},
     args = [],
     inheritEnv = true,
-  }: { env?: NodeJS.ProcessEnv; args?: readonly string[]; inheritEnv?: boolean } = {},
+    cwd = repoRoot,
+  }: { env?: NodeJS.ProcessEnv; args?: readonly string[]; inheritEnv?: boolean; cwd?: string } = {},
 ): Promise<Finished> =>
   new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
-      cwd: repoRoot,
-      env: inheritEnv ? { ...process.env, ...env } : env,
+    const child = spawn(process.execPath, ['--import', tsxLoader, resolvePath(repoRoot, entry), ...args], {
+      cwd,
+      // from another directory too, tsx maps chronicle-runtime to src/ by the repository's tsconfig
+      env: {
+        ...(inheritEnv ? { ...process.env, ...env } : env),
+        TSX_TSCONFIG_PATH: join(repoRoot, 'tsconfig.json'),
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
