@@ -7,6 +7,7 @@ COPY actors actors
 COPY workers workers
 COPY migrations migrations
 COPY otel otel
+COPY chronicle.config.ts ./
 COPY bin bin
 RUN npm ci && npm prune --omit=dev
 

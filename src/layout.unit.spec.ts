@@ -82,3 +82,17 @@ describe('the runtime library (src/)', () => {
     expect(readers.map((file) => relative(root, file))).toEqual([]);
   });
 });
+
+describe('the package (src/, workers/, otel/)', () => {
+  it('holds no domain: nothing it runs imports the sample (actors/, migrations/domain, chronicle.config.ts)', () => {
+    const sample = ['actors', 'migrations/domain', 'chronicle.config.ts'].map((path) => join(root, path));
+    const shipped = ['src', 'workers', 'otel'].flatMap((dir) => sources(join(root, dir)));
+    const reaching = shipped.flatMap((file) =>
+      importsOf(file)
+        .filter((specifier) => specifier.startsWith('.'))
+        .filter((specifier) => sample.some((path) => resolve(dirname(file), specifier).startsWith(path)))
+        .map((specifier) => `${relative(root, file)} -> ${specifier}`),
+    );
+    expect(reaching).toEqual([]);
+  });
+});
