@@ -8,7 +8,7 @@ import { isTransaction } from './sql.js';
 
 /**
  * Groups in flight per pool, and appends in one group at most. Measured at 8 concurrent appends
- * of different streams (bench/README Performance): one grouped statement took less than half the
+ * of different streams (docs/performance.md, "Group commit"): one grouped statement took less than half the
  * Node and PostgreSQL CPU per append of 8 single ones.
  */
 const GROUPS_IN_FLIGHT = 1;
