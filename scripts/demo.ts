@@ -9,7 +9,6 @@ import {
   createLogger,
   createOrm,
   createPostgresEventStore,
-  hydrateActor,
   isChronicleError,
   loadConfig,
   logLevelFromEnv,
@@ -18,6 +17,7 @@ import {
 } from 'chronicle-runtime';
 import { aggregates, domainEventSchemas, order } from '../actors/index.js';
 import { domainMigrations } from '../migrations/domain/index.js';
+import { hydrateActor } from '../src/actorHost/index.js';
 
 const config = loadConfig();
 const step = (text: string) => process.stdout.write(`\n== ${text}\n`);

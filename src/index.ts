@@ -69,7 +69,6 @@ export type { RedisNode } from './config/redisClusterNodes.js';
 export { CommandWorker, type CommandWorkerOptions } from './commands/commandWorker.js';
 export type { RetryPolicy } from './commands/retryInPlace.js';
 export type { ActorHostOptions } from './actorHost/actorHost.js';
-export { hydrateActor } from './actorHost/hydrateActor.js';
 
 // Errors: each carries a stable code; check the code, not the class
 export {
@@ -98,7 +97,6 @@ export type {
 } from './eventStore/eventStore.js';
 export { commandFingerprint } from './eventStore/commandFingerprint.js';
 export { createPostgresEventStore } from './eventStore/postgres/createPostgresEventStore.js';
-export { type Db, query } from './eventStore/postgres/sql.js';
 export type { Checkpoint } from './eventStore/checkpoint.js';
 export type { EventFilter } from './eventStore/eventFilter.js';
 export type { PartitionFailure } from './eventStore/partitionFailure.js';
@@ -272,13 +270,6 @@ export { type MigrationReport, migrate } from './db/migrate.js';
 export { createLogger, type Logger, type LoggerConfig } from './logging/createLogger.js';
 export { createPrettyLogStream, formatLogLine } from './logging/prettyLogStream.js';
 export { type LoggerPort, silentLogger } from './logging/loggerPort.js';
-
-// The command line: the runtime's verbs, with a deployment's domain plugged in
-export { type CliDomain, type PodKind, runCli } from './cli/runCli.js';
-export { CliUsageError } from './cli/cliOutput.js';
-export { projectionVerbs } from './cli/projectionVerbs.js';
-export { deadLetterVerbs } from './cli/deadLetterVerbs.js';
-export { vizCommand } from './cli/vizCommand.js';
 
 // Machines, drawn: the description and Mermaid text behind `chronicle viz` and the UI
 export { describeMachine } from './machines/describeMachine.js';

@@ -1,14 +1,5 @@
-import {
-  CliUsageError,
-  deadLetterVerbs,
-  isChronicleError,
-  type LoadedDeployment,
-  loadDeployment,
-  natsOutbox,
-  projectionVerbs,
-  runCli,
-  vizCommand,
-} from 'chronicle-runtime';
+import { isChronicleError, type LoadedDeployment, loadDeployment, natsOutbox } from 'chronicle-runtime';
+import { CliUsageError, deadLetterVerbs, projectionVerbs, runCli, vizCommand } from '../src/cli/index.js';
 import { takeConfigOption } from './cliArguments.js';
 import { parseDevArgs, runDev } from './dev/runDev.js';
 import { podKinds } from './pods/podKinds.js';

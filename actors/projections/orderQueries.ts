@@ -1,7 +1,8 @@
 import type { Knex } from '@mikro-orm/postgresql';
-import { type ProjectionQuery, type QueryResult, query, withQuery } from 'chronicle-runtime';
+import { type ProjectionQuery, type QueryResult, withQuery } from 'chronicle-runtime';
 import { z } from 'zod';
 import type { PaymentStatus, ShippingStatus } from '../order/index.js';
+import { query } from './sql.js';
 
 const paymentStatuses = ['PENDING', 'PAID', 'FAILED'] as const satisfies readonly PaymentStatus[];
 const shippingStatuses = [

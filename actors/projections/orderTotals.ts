@@ -1,8 +1,9 @@
 import type { Knex } from '@mikro-orm/postgresql';
-import { defineProjection, query } from 'chronicle-runtime';
+import { defineProjection } from 'chronicle-runtime';
 import type { ShippingStatus } from '../order/index.js';
 import type { orderEventTypes, RecordedOrderEvent } from './orderEvents.js';
 import { orderTotalsQuery } from './orderQueries.js';
+import { query } from './sql.js';
 import { streamRuns } from './streamRuns.js';
 
 const bucketEvents = [

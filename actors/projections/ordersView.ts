@@ -1,8 +1,9 @@
 import type { Knex } from '@mikro-orm/postgresql';
-import { defineProjection, query } from 'chronicle-runtime';
+import { defineProjection } from 'chronicle-runtime';
 import type { PaymentStatus, ShippingStatus } from '../order/index.js';
 import { orderEventTypes, type RecordedOrderEvent } from './orderEvents.js';
 import { ordersQuery } from './orderQueries.js';
+import { query } from './sql.js';
 import { streamRuns } from './streamRuns.js';
 
 /**

@@ -36,7 +36,7 @@ describe('migrations applied to an empty database', () => {
     expect(applied.map((row) => row.name)).toEqual(migrationsList.map((migration) => migration.name));
   });
 
-  it('creates es_events as docs/architecture.md's contracts say, with unique (stream_type, stream_id, version)', async () => {
+  it('creates es_events as the contracts in docs/architecture.md say, with unique (stream_type, stream_id, version)', async () => {
     expect(await columns('es_events')).toEqual({
       global_position: 'bigint not null',
       transaction_id: 'xid8 not null',

@@ -1,6 +1,5 @@
 import { parseArgs } from 'node:util';
 import {
-  CliUsageError,
   createCommandClient,
   createLogger,
   findUnreachable,
@@ -11,6 +10,7 @@ import {
   ServiceUnreachableError,
   unreachableMessage,
 } from 'chronicle-runtime';
+import { CliUsageError } from '../../src/cli/index.js';
 import type { PodDefinition, PodEngine } from '../pods/runPod.js';
 import { runPod } from '../pods/runPod.js';
 import { devApiKey, withDevApiKey } from './devApiKey.js';
