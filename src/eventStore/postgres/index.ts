@@ -1,14 +1,13 @@
 // The PostgreSQL adapter: every statement on the runtime's es_* tables, one operation per file.
 // Callers call these by name; a change to a runtime table touches this folder and its migration.
+// Sorted by name (the formatter keeps them so): each file's name says its operation.
 
 export * from './activePartitionCount.js';
 export * from './appendToStream.js';
 export * from './beginBatch.js';
-// subscriptions: checkpoints, leases, failures
 export * from './checkpointRow.js';
 export * from './claimPartitions.js';
 export * from './countEventsAfter.js';
-// the event store port
 export * from './createPostgresEventStore.js';
 export * from './deleteCheckpoints.js';
 export * from './ensurePartitions.js';
@@ -26,12 +25,10 @@ export * from './markReaderTransaction.js';
 export * from './notifyAppended.js';
 export * from './readCheckpoint.js';
 export * from './readCorrelation.js';
-// reading the whole stream in commit-safe order
 export * from './readEventBatch.js';
 export * from './readHeadPosition.js';
 export * from './readHorizon.js';
 export * from './readSnapshot.js';
-// snapshots
 export * from './readSnapshotVersions.js';
 export * from './readStream.js';
 export * from './readStreamCounts.js';
