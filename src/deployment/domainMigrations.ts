@@ -2,6 +2,7 @@ import { readdirSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { MigrationObject } from '@mikro-orm/core';
+import { ChronicleError } from '../errors/index.js';
 import type { Projection } from '../projections/index.js';
 
 /** Migration files as MikroORM names them: `Migration<timestamp>[_<name>].ts|js`, no declarations. */
@@ -18,7 +19,7 @@ export const migrationsInFolder = async (folder: string): Promise<MigrationObjec
   try {
     files = readdirSync(folder).filter((file) => migrationFile.test(file) && !file.endsWith('.d.ts'));
   } catch {
-    throw new Error(`migrations folder ${folder} cannot be read`);
+    throw new ChronicleError('CONFIGURATION', `migrations folder ${folder} cannot be read`);
   }
   const migrations: MigrationObject[] = [];
   for (const file of files.sort()) {
@@ -28,7 +29,8 @@ export const migrationsInFolder = async (folder: string): Promise<MigrationObjec
     const named = module[name];
     const migrationClass =
       typeof named === 'function' ? named : classes.length === 1 ? classes[0] : undefined;
-    if (!migrationClass) throw new Error(`migration ${file} exports no class named ${name}`);
+    if (!migrationClass)
+      throw new ChronicleError('CONFIGURATION', `migration ${file} exports no class named ${name}`);
     migrations.push({ name, class: migrationClass as MigrationClass });
   }
   return migrations;

@@ -32,6 +32,8 @@ export const errorCodes = [
   'SERVICE_UNREACHABLE',
   /** A broker (NATS) cannot be reached while running. */
   'UNAVAILABLE',
+  /** Something the code rules out happened (a statement gave no row it always gives): a bug, not an outage. */
+  'INVARIANT',
 ] as const;
 
 export type ChronicleErrorCode = (typeof errorCodes)[number];

@@ -1,4 +1,5 @@
 import { type Job, Worker } from 'bullmq';
+import { ChronicleError } from '../errors/index.js';
 import type { LoggerPort } from '../logging/index.js';
 import { queueOptions, type RedisConnection } from '../services/index.js';
 import { DEADLINES_QUEUE, type DeadlineJob } from './deadlineQueue.js';
@@ -38,7 +39,11 @@ export const startDeadlineWorker = (options: {
   const fire = async (job: Job<DeadlineJob>) => {
     const processManager = byName.get(job.data.processManager);
     // another deployment's process manager shares the queue prefix: leave its job to it
-    if (!processManager) throw new Error(`no process manager "${job.data.processManager}" in this pod`);
+    if (!processManager)
+      throw new ChronicleError(
+        'CONFIGURATION',
+        `no process manager "${job.data.processManager}" in this pod`,
+      );
     await handleRoutedInput(options.runtime, processManager, deadlineInput(job.data));
   };
   const worker = new Worker<DeadlineJob>(DEADLINES_QUEUE, fire, {

@@ -1,4 +1,5 @@
 import type { CommandClient } from '../commands/index.js';
+import { ChronicleError } from '../errors/index.js';
 import type { DeadlineQueue } from './deadlineQueue.js';
 import type { ProcessManager } from './defineProcessManager.js';
 import { handledInputEventId } from './processIds.js';
@@ -37,7 +38,10 @@ export const dispatchOutputs = async (
         });
         // refused before it reached a queue (malformed, or its id taken): nothing would ever answer
         if (sent.status === 'rejected')
-          throw new Error(`${output.type} ${output.commandId}: ${sent.code}: ${sent.message}`);
+          throw new ChronicleError(
+            'EVENT_HANDLING',
+            `${output.type} ${output.commandId} was refused before it was enqueued: ${sent.code}: ${sent.message}`,
+          );
         break;
       }
       case 'schedule':

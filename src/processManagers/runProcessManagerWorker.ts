@@ -1,6 +1,7 @@
 import type { Aggregate } from '../aggregate/index.js';
 import { createCommandClient } from '../commands/index.js';
 import type { ChronicleConfig, SubscriptionSettings } from '../config/index.js';
+import { ChronicleError } from '../errors/index.js';
 import { createEventSchemas } from '../eventSchemas/index.js';
 import { createPostgresEventStore } from '../eventStore/index.js';
 import { type LoggerPort, silentLogger } from '../logging/index.js';
@@ -74,7 +75,7 @@ export const runProcessManagerWorker = async (
         return options.processManagers.map((pm) => processManagerSubscription(pm, ready));
       },
       extras: async ({ settings }) => {
-        if (!runtime) throw new Error('the subscriptions were not made');
+        if (!runtime) throw new ChronicleError('INVARIANT', 'the subscriptions were not made');
         deadlineWorker = startDeadlineWorker({
           connection: deadlineConnection,
           prefix: config.queuePrefix,

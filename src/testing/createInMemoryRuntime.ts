@@ -200,7 +200,8 @@ export const createInMemoryRuntime = (options: InMemoryRuntimeOptions): InMemory
     const deadline = nextDeadline();
     if (deadline && deadline.at <= clock.now().getTime()) {
       const processManager = byName.get(deadline.job.processManager);
-      if (!processManager) throw new Error(`no process manager "${deadline.job.processManager}"`);
+      if (!processManager)
+        throw new ChronicleError('CONFIGURATION', `no process manager "${deadline.job.processManager}"`);
       // a deadline that failed stays due and fires again on the next settle, as BullMQ retries it
       await handleRoutedInput(runtime, processManager, deadlineInput(deadline.job));
       deadline.fired = true;
@@ -219,7 +220,8 @@ export const createInMemoryRuntime = (options: InMemoryRuntimeOptions): InMemory
   const drain = async () => {
     for (let steps = 1; await step(); steps++) {
       if (steps >= maxSteps)
-        throw new Error(
+        throw new ChronicleError(
+          'INVARIANT',
           `did not settle after ${maxSteps} steps: do process managers feed each other in a loop?`,
         );
     }
