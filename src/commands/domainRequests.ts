@@ -4,8 +4,8 @@ import type { CommandRequest } from '../messages/index.js';
 
 /**
  * What a client can be typed by: a deployment (`typeof config`, the default export of
- * chronicle.config.ts) or a list of aggregates. Structural, so a deployment of another copy of the
- * package types a client too.
+ * chronicle.config.ts) or a list of aggregates. A deployment is matched by its `aggregates` alone:
+ * commands/ cannot import deployment/ (which imports process managers, which import the client).
  */
 export type Domain = readonly Aggregate[] | { readonly aggregates: readonly Aggregate[] };
 
