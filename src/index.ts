@@ -26,6 +26,8 @@ export {
   type AggregateState,
   type CommandDefinition,
   type CommandDefinitions,
+  type CommandInputs,
+  type CommandInputsOf,
   defineAggregate,
 } from './aggregate/defineAggregate.js';
 export { commandFor } from './aggregate/commandFor.js';
@@ -60,10 +62,12 @@ export { MAX_PAYLOAD_BYTES } from './messages/envelopeLimits.js';
 // Sending commands (producers) and running them (command-worker pods)
 export {
   type CommandClient,
+  type CommandClientConnection,
   type CommandClientOptions,
   createCommandClient,
   type Enqueued,
 } from './commands/commandClient.js';
+export type { AggregatesOf, Domain, DomainRequest } from './commands/domainRequests.js';
 export type { CommandStatus } from './commands/commandStatus.js';
 export type { RedisNode } from './config/redisClusterNodes.js';
 export { CommandWorker, type CommandWorkerOptions } from './commands/commandWorker.js';

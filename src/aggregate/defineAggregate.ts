@@ -65,8 +65,32 @@ export type AggregateDefinition<
   readonly events?: AggregateEventSchemas<Machine>;
 };
 
-/** A defined aggregate, as the runtime uses it. Type details are erased where the runtime needs none. */
-export type Aggregate<Type extends string = string, Machine extends AnyStateMachine = AnyStateMachine> = {
+/** Each command's payload as a sender writes it (its schema's input), by command type. */
+export type CommandInputs = Readonly<Record<string, unknown>>;
+
+/** The command inputs of an aggregate's schemas. */
+export type CommandInputsOf<Schemas extends Record<string, z.ZodType>> = {
+  readonly [Type in keyof Schemas & string]: z.input<Schemas[Type]>;
+};
+
+// a key no value has: the command inputs live in the type only
+declare const commandInputs: unique symbol;
+
+/**
+ * A defined aggregate, as the runtime uses it. Type details are erased where the runtime needs
+ * none: `Aggregate` with no arguments is any aggregate, and a list of different ones is a
+ * `readonly Aggregate[]`.
+ */
+export type Aggregate<
+  Type extends string = string,
+  Machine extends AnyStateMachine = AnyStateMachine,
+  Inputs extends CommandInputs = CommandInputs,
+> = {
+  /**
+   * Never set: each command's input type, kept from `defineAggregate` so that a client typed by
+   * the aggregates (`createCommandClient`) checks aggregate types, command types and payloads.
+   */
+  readonly [commandInputs]?: Inputs;
   readonly type: Type;
   readonly machine: Machine;
   readonly machineHash: string;
@@ -105,7 +129,7 @@ export const defineAggregate = <
   Schemas extends Record<string, z.ZodType>,
 >(
   definition: AggregateDefinition<Type, Machine, Schemas>,
-): Aggregate<Type, Machine> => {
+): Aggregate<Type, Machine, CommandInputsOf<Schemas>> => {
   if (!AGGREGATE_TYPE_PATTERN.test(definition.type)) {
     throw new ChronicleError(
       'CONFIGURATION',

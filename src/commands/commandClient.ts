@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { type Aggregate, createAggregateRegistry, precheckCommand } from '../aggregate/index.js';
 import {
+  type ChronicleConfig,
   type CompletedRetention,
   completedRetentionFromEnv,
   loadConfig,
-  type RedisNode,
-  type ShardsSetting,
 } from '../config/index.js';
 import { ChronicleError } from '../errors/index.js';
 
@@ -26,63 +25,75 @@ import { commandAttributes } from './commandAttributes.js';
 import { type CommandReply, replyChannel } from './commandReply.js';
 import { type CommandStatus, finishedResult, readCommandStatus } from './commandStatus.js';
 import { createConnectionErrorReporter, redisLabel } from './connectionErrorReporter.js';
+import type { AggregatesOf, Domain, DomainRequest } from './domainRequests.js';
 import { commandJobOptions } from './jobOptions.js';
 import { ReplyListener } from './replyListener.js';
 import { shardFor } from './shardFor.js';
 import { ShardQueues } from './shardQueues.js';
 
-export type CommandClientOptions = {
-  readonly redisUrl?: string;
-  /**
-   * A Redis Cluster's seed nodes (the workers' REDIS_CLUSTER_NODES): the client then talks to the
-   * cluster, and REDIS_URL only lends its user and password. Default: from the environment, unless
-   * `redisUrl` is given.
-   */
-  readonly redisClusterNodes?: readonly RedisNode[] | undefined;
-  /**
-   * The workers' CHRONICLE_SHARDS if they set one ('default': the count the deployment recorded in
-   * Redis, docs/operations.md). Default: from the environment.
-   */
-  readonly shards?: ShardsSetting;
-  readonly queuePrefix?: string;
-  /**
-   * The aggregates the workers run, when the sender knows them: an unknown aggregate or command
-   * and an invalid payload are then answered at once, and never enqueued.
-   */
-  readonly aggregates?: readonly Aggregate[];
-  /** How long finished commands stay in Redis. Default: CHRONICLE_COMPLETED_KEEP_S / _COUNT. */
-  readonly completedRetention?: CompletedRetention;
+/**
+ * Where the queues are: the pods' settings of the same names (ChronicleConfig), so a pod hands
+ * its config to its client as it stands. Each one left out comes from the environment, as the
+ * pods read it: `redisClusterNodes` (a Redis Cluster's seed nodes, REDIS_CLUSTER_NODES; REDIS_URL
+ * then only lends its user and password) unless `redisUrl` is given, and `shards` the workers'
+ * CHRONICLE_SHARDS if they set one ('default': the count the deployment recorded in Redis,
+ * docs/operations.md).
+ */
+export type CommandClientConnection = Partial<
+  Pick<ChronicleConfig, 'redisUrl' | 'redisClusterNodes' | 'shards' | 'queuePrefix'>
+>;
 
-  /** Where a Redis outage is reported, one line per outage. Default: the `chronicle-client` logger. */
-  readonly logger?: LoggerPort;
-};
+export type CommandClientOptions<Aggregates extends readonly Aggregate[] = readonly Aggregate[]> =
+  CommandClientConnection & {
+    /**
+     * The aggregates the workers run, when the sender knows them: the client's commands are then
+     * typed by them, and an unknown aggregate or command and an invalid payload are answered at
+     * once, and never enqueued.
+     */
+    readonly aggregates?: Aggregates;
+    /** How long finished commands stay in Redis. Default: CHRONICLE_COMPLETED_KEEP_S / _COUNT. */
+    readonly completedRetention?: CompletedRetention;
+
+    /** Where a Redis outage is reported, one line per outage. Default: the `chronicle-client` logger. */
+    readonly logger?: LoggerPort;
+  };
 
 export type Enqueued = { readonly status: 'enqueued'; readonly commandId: string };
 
-export interface CommandClient {
+/** A client sends `Request`s: a domain's commands (see `DomainRequest`), or any command. */
+export interface CommandClient<Request extends CommandRequest = CommandRequest> {
   /** Enqueues and waits for the answer (default timeout 30 s; a timeout throws TIMEOUT). */
-  send(request: CommandRequest, options: { wait: true; timeoutMs?: number }): Promise<CommandResult>;
+  send(request: Request, options: { wait: true; timeoutMs?: number }): Promise<CommandResult>;
   /**
    * Enqueues; resolves once the command is safely in Redis. Bad envelopes (and, given the
    * aggregates, unknown aggregates, unknown commands and invalid payloads) are rejected here.
    */
-  send(request: CommandRequest, options?: { wait?: false }): Promise<Enqueued | RejectedResult>;
-  send(
-    request: CommandRequest,
-    options?: { wait?: boolean; timeoutMs?: number },
-  ): Promise<CommandResult | Enqueued>;
+  send(request: Request, options?: { wait?: false }): Promise<Enqueued | RejectedResult>;
+  send(request: Request, options?: { wait?: boolean; timeoutMs?: number }): Promise<CommandResult | Enqueued>;
   status(commandId: string): Promise<CommandStatus>;
   close(): Promise<void>;
 }
 
 /**
  * The producer side: routes each command to its aggregate's shard queue, job id = command id, so
- * sending the same command twice enqueues it once.
+ * sending the same command twice enqueues it once. Given the aggregates, its commands are typed
+ * by them and checked against them before they are enqueued.
  * @example
- * const client = createCommandClient({ redisUrl: 'redis://127.0.0.1:6379' });
+ * const client = createCommandClient({ redisUrl: 'redis://127.0.0.1:6379', aggregates: [order] });
  * const result = await client.send({ aggregateType: 'order', aggregateId: 'o-1', type: 'PlaceOrder', payload }, { wait: true });
  */
-export const createCommandClient = (options: CommandClientOptions = {}): CommandClient => {
+export function createCommandClient<const Aggregates extends readonly Aggregate[]>(
+  options: CommandClientOptions<Aggregates> & { readonly aggregates: Aggregates },
+): CommandClient<DomainRequest<Aggregates>>;
+/**
+ * A client typed by a domain it does not load: `createCommandClient<typeof config>()` with a type
+ * import of the deployment's config (or of its aggregates) checks commands when they are compiled;
+ * the workers check them when they run. Without a type, any command compiles.
+ */
+export function createCommandClient<D extends Domain = readonly Aggregate[]>(
+  options?: CommandClientOptions<AggregatesOf<D>>,
+): CommandClient<DomainRequest<AggregatesOf<D>>>;
+export function createCommandClient(options: CommandClientOptions = {}): CommandClient {
   // unset options come from the environment, read (and checked) as the pods read it
   const shards = options.shards ?? loadConfig().shards;
   const prefix = options.queuePrefix ?? loadConfig().queuePrefix;
@@ -218,4 +229,4 @@ export const createCommandClient = (options: CommandClientOptions = {}): Command
       await connection.quit();
     },
   };
-};
+}

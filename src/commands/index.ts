@@ -4,6 +4,7 @@ export * from './commandJobProcessor.js';
 export * from './commandStatus.js';
 export * from './commandWorker.js';
 export * from './connectionErrorReporter.js';
+export type * from './domainRequests.js';
 export * from './retryInPlace.js';
 export * from './shardCount.js';
 export * from './shardFor.js';
