@@ -267,6 +267,8 @@ export {
 // Database and migrations
 export { createOrm, type Orm, type OrmOptions } from './db/createOrm.js';
 export { type MigrationReport, migrate } from './db/migrate.js';
+// a domain's read-model migrations extend it (a project depends on chronicle-runtime, not MikroORM)
+export { Migration } from '@mikro-orm/migrations';
 
 // Logging (pino, with trace and correlation ids)
 export { createLogger, type Logger, type LoggerConfig } from './logging/createLogger.js';
@@ -278,6 +280,7 @@ export { type CliDomain, type PodKind, runCli } from './cli/runCli.js';
 export { CliUsageError } from './cli/cliOutput.js';
 export { projectionVerbs } from './cli/projectionVerbs.js';
 export { deadLetterVerbs } from './cli/deadLetterVerbs.js';
+export { type MigrationsHome, migrationVerbs } from './cli/migrationVerbs.js';
 export { vizCommand } from './cli/vizCommand.js';
 
 // Machines, drawn: the description and Mermaid text behind `chronicle viz` and the UI

@@ -4,6 +4,7 @@ import {
   isChronicleError,
   type LoadedDeployment,
   loadDeployment,
+  migrationVerbs,
   natsOutbox,
   projectionVerbs,
   runCli,
@@ -24,6 +25,7 @@ const cliFor = (deployment: LoadedDeployment) => {
     verbs: {
       ...projectionVerbs({ projections, aggregates, processManagers, subscriptions: [natsOutbox()] }),
       ...deadLetterVerbs(),
+      ...migrationVerbs(deployment),
       viz: vizCommand(aggregates, processManagers),
       dev: async (args: string[]) => {
         await runDev(podKinds, deployment, parseDevArgs(args));
