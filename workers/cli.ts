@@ -12,6 +12,7 @@ import {
 } from 'chronicle-runtime';
 import { takeConfigOption } from './cliArguments.js';
 import { parseDevArgs, runDev } from './dev/runDev.js';
+import { runInit } from './init/runInit.js';
 import { podKinds } from './pods/podKinds.js';
 import { runPodDefinition } from './pods/runPod.js';
 
@@ -36,7 +37,9 @@ const cliFor = (deployment: LoadedDeployment) => {
 };
 
 /** Verbs that need no deployment config. */
-const standalone: Readonly<Record<string, (args: string[]) => Promise<number>>> = {};
+const standalone: Readonly<Record<string, (args: string[]) => Promise<number>>> = {
+  init: (args) => runInit(args),
+};
 
 const errorLine = (error: unknown) =>
   `chronicle: ${isChronicleError(error) ? `${error.code}: ${error.message}` : (error as Error).message}\n`;
