@@ -26,12 +26,18 @@ export const startPod = (
   entry: string,
   env: Record<string, string>,
   args: readonly string[] = [],
-): PodProcess => {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
-    cwd: repoRoot,
-    env: { ...process.env, METRICS_PORT: '0', ...env, LOG_LEVEL: env.LOG_LEVEL ?? 'info' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+): PodProcess =>
+  watchProcess(
+    spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
+      cwd: repoRoot,
+      env: { ...process.env, METRICS_PORT: '0', ...env, LOG_LEVEL: env.LOG_LEVEL ?? 'info' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
+    entry,
+  );
+
+/** A started process (stdout and stderr piped) as a PodProcess; `label` names it in failures. */
+export const watchProcess = (child: ChildProcess, label: string): PodProcess => {
   let output = '';
   const listeners = new Set<() => void>();
   const collect = (chunk: Buffer) => {
@@ -59,14 +65,14 @@ export const startPod = (
         };
         const timer = setTimeout(() => {
           listeners.delete(check);
-          reject(new Error(`${entry} did not print ${pattern} within ${timeoutMs} ms; output:\n${output}`));
+          reject(new Error(`${label} did not print ${pattern} within ${timeoutMs} ms; output:\n${output}`));
         }, timeoutMs);
         listeners.add(check);
         exited.then(() => {
           if (!pattern.test(output)) {
             clearTimeout(timer);
             listeners.delete(check);
-            reject(new Error(`${entry} exited before printing ${pattern}; output:\n${output}`));
+            reject(new Error(`${label} exited before printing ${pattern}; output:\n${output}`));
           }
         });
         check();
@@ -92,18 +98,23 @@ export const runToEnd = (
     inheritEnv = true,
   }: { env?: NodeJS.ProcessEnv; args?: readonly string[]; inheritEnv?: boolean } = {},
 ): Promise<Finished> =>
-  new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
+  finished(
+    spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
       cwd: repoRoot,
       env: inheritEnv ? { ...process.env, ...env } : env,
       stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    }),
+  );
+
+/** Resolves with a started process's exit code and output (stdout and stderr piped) once it closed. */
+export const finished = (child: ChildProcess): Promise<Finished> =>
+  new Promise((resolve, reject) => {
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
+    child.stdout?.on('data', (chunk: Buffer) => {
       stdout += chunk.toString('utf8');
     });
-    child.stderr.on('data', (chunk: Buffer) => {
+    child.stderr?.on('data', (chunk: Buffer) => {
       stderr += chunk.toString('utf8');
     });
     child.on('error', reject);

@@ -7,6 +7,19 @@ const TicketsQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).default(20),
 });
 
+type Row = {
+  ticket_id: string;
+  title: string;
+  customer: string;
+  priority: string;
+  agent: string | null;
+  status: string;
+  opened_at: string | Date;
+  resolved_at: string | Date | null;
+};
+
+const isoTime = (time: string | Date) => new Date(time).toISOString();
+
 /** GET /v1/tickets?status=open&limit=20: the newest tickets first, from tickets_view. */
 const ticketsQuery: ProjectionQuery = {
   path: 'tickets',
@@ -14,13 +27,21 @@ const ticketsQuery: ProjectionQuery = {
   query: TicketsQuery,
   run: async (db, input) => {
     const { status, limit } = input as z.output<typeof TicketsQuery>;
-    const { rows } = await db.raw(
-      `select ticket_id as "ticketId", title, customer, priority, agent, status,
-              opened_at as "openedAt", resolved_at as "resolvedAt"
-       from tickets_view where (?::text is null or status = ?) order by opened_at desc limit ?`,
+    const { rows } = (await db.raw(
+      `select * from tickets_view where (?::text is null or status = ?) order by opened_at desc limit ?`,
       [status ?? null, status ?? null, limit],
-    );
-    return { status: 'ok', data: { tickets: rows } };
+    )) as { rows: Row[] };
+    const tickets = rows.map((row) => ({
+      ticketId: row.ticket_id,
+      title: row.title,
+      customer: row.customer,
+      priority: row.priority,
+      agent: row.agent,
+      status: row.status,
+      openedAt: isoTime(row.opened_at),
+      resolvedAt: row.resolved_at === null ? null : isoTime(row.resolved_at),
+    }));
+    return { status: 'ok', data: { tickets } };
   },
 };
 
