@@ -82,3 +82,24 @@ describe('the runtime library (src/)', () => {
     expect(readers.map((file) => relative(root, file))).toEqual([]);
   });
 });
+
+describe('the package (what npm pack ships: src/, workers/, otel/, migrations/runtime/)', () => {
+  it('imports nothing of the sample domain: actors/, migrations/domain/ and the root config stay out of the tarball', () => {
+    const shipped = ['src', 'workers', 'otel', 'migrations/runtime'].flatMap((dir) =>
+      sources(join(root, dir)),
+    );
+    const sample = [join(root, 'actors'), join(root, 'migrations/domain'), join(root, 'migrations/index.ts')];
+    const reaching = shipped.flatMap((file) =>
+      importsOf(file)
+        .filter((specifier) => specifier.startsWith('.'))
+        .filter((specifier) => {
+          const target = resolve(dirname(file), specifier).replace(/\.js$/, '.ts');
+          return (
+            sample.some((path) => target.startsWith(path)) || target === join(root, 'chronicle.config.ts')
+          );
+        })
+        .map((specifier) => `${relative(root, file)} -> ${specifier}`),
+    );
+    expect(reaching).toEqual([]);
+  });
+});
