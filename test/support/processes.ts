@@ -1,5 +1,4 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -46,9 +45,15 @@ export const watchProcess = (child: ChildProcess, label: string): PodProcess => 
   };
   child.stdout?.on('data', collect);
   child.stderr?.on('data', collect);
-  const exited = once(child, 'exit').then(
-    ([code, signal]): PodExit => ({ code: code as number | null, signal: signal as NodeJS.Signals | null }),
-  );
+  const exited = new Promise<PodExit>((resolve) => {
+    child.once('exit', (code, signal) => resolve({ code, signal }));
+    // a process that could not start (no such command or working directory) never exits
+    child.once('error', (error) => {
+      if (child.pid !== undefined) return;
+      output += `${error.message}\n`;
+      resolve({ code: null, signal: null });
+    });
+  });
   return {
     child,
     exited,
