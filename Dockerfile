@@ -1,7 +1,7 @@
 # One image for every pod kind: `chronicle worker <kind>` picks what it runs.
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
-COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
+COPY package.json package-lock.json tsconfig.json tsconfig.build.json chronicle.config.ts ./
 COPY src src
 COPY actors actors
 COPY workers workers
@@ -9,7 +9,10 @@ COPY migrations migrations
 COPY otel otel
 COPY chronicle.config.ts ./
 COPY bin bin
-RUN npm ci && npm prune --omit=dev
+# xstate and zod are the runtime's peers, pinned here as devDependencies: the sample domain (loaded
+# from source by chronicle.config.ts) imports them, so they outlive the prune (neither has dependencies)
+RUN npm ci && mkdir /peers && cp -r node_modules/xstate node_modules/zod /peers/ \
+  && npm prune --omit=dev && cp -r /peers/xstate /peers/zod node_modules/
 
 FROM node:20-bookworm-slim
 WORKDIR /app

@@ -19,7 +19,11 @@ export default defineConfig({
     projects: [
       {
         resolve: { alias },
-        test: { name: 'unit', include: ['{src,actors,workers}/**/*.unit.spec.ts'], environment: 'node' },
+        test: {
+          name: 'unit',
+          include: ['{src,actors,workers}/**/*.unit.spec.ts', 'templates/service/**/*.spec.ts'],
+          environment: 'node',
+        },
       },
       {
         resolve: { alias },

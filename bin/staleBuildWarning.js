@@ -1,8 +1,11 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
-/** What `npm run build` compiles into dist/ (tsconfig.build.json's include). */
-const sourceDirs = ['src', 'workers', 'otel', 'actors', 'migrations'];
+/**
+ * What `npm run build` compiles into dist/ (tsconfig.build.json's include). The sample domain
+ * (actors/, migrations/domain) is not built: its config loads it from source.
+ */
+const sourceDirs = ['src', 'workers', 'otel', join('migrations', 'runtime')];
 
 /** The first file under `dir` changed after `since` (ms since the epoch); specs are not built. */
 const changedAfter = (dir, since) => {

@@ -269,6 +269,8 @@ export {
 // Database and migrations
 export { createOrm, type Orm, type OrmOptions } from './db/createOrm.js';
 export { type MigrationReport, migrate } from './db/migrate.js';
+// a domain's read-model migrations extend it (a project depends on chronicle-runtime, not MikroORM)
+export { Migration } from '@mikro-orm/migrations';
 
 // Logging (pino, with trace and correlation ids)
 export { createLogger, type Logger, type LoggerConfig } from './logging/createLogger.js';

@@ -1,7 +1,15 @@
 import { isChronicleError, type LoadedDeployment, loadDeployment, natsOutbox } from 'chronicle-runtime';
-import { CliUsageError, deadLetterVerbs, projectionVerbs, runCli, vizCommand } from '../src/cli/index.js';
+import {
+  CliUsageError,
+  deadLetterVerbs,
+  migrationVerbs,
+  projectionVerbs,
+  runCli,
+  vizCommand,
+} from '../src/cli/index.js';
 import { takeConfigOption } from './cliArguments.js';
 import { parseDevArgs, runDev } from './dev/runDev.js';
+import { runInit } from './init/runInit.js';
 import { podKinds } from './pods/podKinds.js';
 import { runPodDefinition } from './pods/runPod.js';
 
@@ -15,6 +23,7 @@ const cliFor = (deployment: LoadedDeployment) => {
     verbs: {
       ...projectionVerbs({ projections, aggregates, processManagers, subscriptions: [natsOutbox()] }),
       ...deadLetterVerbs(),
+      ...migrationVerbs(deployment),
       viz: vizCommand(aggregates, processManagers),
       dev: async (args: string[]) => {
         await runDev(podKinds, deployment, parseDevArgs(args));
@@ -25,7 +34,9 @@ const cliFor = (deployment: LoadedDeployment) => {
 };
 
 /** Verbs that need no deployment config. */
-const standalone: Readonly<Record<string, (args: string[]) => Promise<number>>> = {};
+const standalone: Readonly<Record<string, (args: string[]) => Promise<number>>> = {
+  init: (args) => runInit(args),
+};
 
 const errorLine = (error: unknown) =>
   `chronicle: ${isChronicleError(error) ? `${error.code}: ${error.message}` : (error as Error).message}\n`;

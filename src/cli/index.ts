@@ -1,5 +1,6 @@
 export * from './cliOutput.js';
 export * from './deadLetterVerbs.js';
+export * from './migrationVerbs.js';
 export * from './projectionCommands.js';
 export * from './projectionVerbs.js';
 export * from './runCli.js';

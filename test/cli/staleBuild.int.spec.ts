@@ -86,6 +86,17 @@ describe('npx chronicle in a checkout whose build is older than its source', () 
     expect((await chronicle(root)).stderr).toContain('workers/cli.ts changed after the last build');
   });
 
+  it('the runtime migrations count; the sample domain (loaded from source by its config) does not', async () => {
+    const sample = ['actors/order/machine.ts', 'migrations/domain/Migration1.ts'];
+    packageTree(root, [...checkout, ...sample, 'migrations/runtime/Migration1.ts']);
+    for (const file of sample) touch(root, file);
+    expect((await chronicle(root)).stderr).toBe('');
+    touch(root, 'migrations/runtime/Migration1.ts');
+    expect((await chronicle(root)).stderr).toContain(
+      'migrations/runtime/Migration1.ts changed after the last build',
+    );
+  });
+
   it('a dangling link under src/ (an editor lock file) is passed over', async () => {
     packageTree(root, checkout);
     symlinkSync('nobody@host.1234', join(root, 'src', '.#index.ts'));

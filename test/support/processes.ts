@@ -31,12 +31,18 @@ export const startPod = (
   entry: string,
   env: Record<string, string>,
   args: readonly string[] = [],
-): PodProcess => {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
-    cwd: repoRoot,
-    env: { ...process.env, METRICS_PORT: '0', ...env, LOG_LEVEL: env.LOG_LEVEL ?? 'info' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+): PodProcess =>
+  watchProcess(
+    spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
+      cwd: repoRoot,
+      env: { ...process.env, METRICS_PORT: '0', ...env, LOG_LEVEL: env.LOG_LEVEL ?? 'info' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
+    entry,
+  );
+
+/** A started process (stdout and stderr piped) as a PodProcess; `label` names it in failures. */
+export const watchProcess = (child: ChildProcess, label: string): PodProcess => {
   let output = '';
   const listeners = new Set<() => void>();
   const collect = (chunk: Buffer) => {
@@ -45,9 +51,15 @@ export const startPod = (
   };
   child.stdout?.on('data', collect);
   child.stderr?.on('data', collect);
-  const exited = once(child, 'exit').then(
-    ([code, signal]): PodExit => ({ code: code as number | null, signal: signal as NodeJS.Signals | null }),
-  );
+  const exited = new Promise<PodExit>((resolve) => {
+    child.once('exit', (code, signal) => resolve({ code, signal }));
+    // a process that could not start (no such command or working directory) never exits
+    child.once('error', (error) => {
+      if (child.pid !== undefined) return;
+      output += `${error.message}\n`;
+      resolve({ code: null, signal: null });
+    });
+  });
   return {
     child,
     exited,
@@ -64,14 +76,14 @@ export const startPod = (
         };
         const timer = setTimeout(() => {
           listeners.delete(check);
-          reject(new Error(`${entry} did not print ${pattern} within ${timeoutMs} ms; output:\n${output}`));
+          reject(new Error(`${label} did not print ${pattern} within ${timeoutMs} ms; output:\n${output}`));
         }, timeoutMs);
         listeners.add(check);
         exited.then(() => {
           if (!pattern.test(output)) {
             clearTimeout(timer);
             listeners.delete(check);
-            reject(new Error(`${entry} exited before printing ${pattern}; output:\n${output}`));
+            reject(new Error(`${label} exited before printing ${pattern}; output:\n${output}`));
           }
         });
         check();
@@ -98,8 +110,8 @@ export const runToEnd = (
     cwd = repoRoot,
   }: { env?: NodeJS.ProcessEnv; args?: readonly string[]; inheritEnv?: boolean; cwd?: string } = {},
 ): Promise<Finished> =>
-  new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', tsxLoader, resolvePath(repoRoot, entry), ...args], {
+  finished(
+    spawn(process.execPath, ['--import', tsxLoader, resolvePath(repoRoot, entry), ...args], {
       cwd,
       // from another directory too, tsx maps chronicle-runtime to src/ by the repository's tsconfig
       env: {
@@ -107,13 +119,18 @@ export const runToEnd = (
         TSX_TSCONFIG_PATH: join(repoRoot, 'tsconfig.json'),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    }),
+  );
+
+/** Resolves with a started process's exit code and output (stdout and stderr piped) once it closed. */
+export const finished = (child: ChildProcess): Promise<Finished> =>
+  new Promise((resolve, reject) => {
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
+    child.stdout?.on('data', (chunk: Buffer) => {
       stdout += chunk.toString('utf8');
     });
-    child.stderr.on('data', (chunk: Buffer) => {
+    child.stderr?.on('data', (chunk: Buffer) => {
       stderr += chunk.toString('utf8');
     });
     child.on('error', reject);
