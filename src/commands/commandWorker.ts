@@ -8,6 +8,7 @@ import { createLogger, type LoggerPort } from '../logging/index.js';
 import type { CommandEnvelope, CommandResult } from '../messages/index.js';
 import type { ReadinessCheck } from '../observability/index.js';
 import { openRedis, queueOptions, type RedisConnection } from '../services/index.js';
+import { CommandBacklog } from './commandBacklog.js';
 import { commandJobProcessor } from './commandJobProcessor.js';
 import { type CommandReply, publishReply, publishReplyBehindCompletion } from './commandReply.js';
 import type { RetryPolicy } from './retryInPlace.js';
@@ -42,6 +43,7 @@ export class CommandWorker {
     private readonly guard: ShardConcurrencyGuard,
     private readonly queues: readonly Queue[],
     private readonly stopping: AbortController,
+    private readonly backlog: CommandBacklog,
   ) {}
 
   static async start(options: CommandWorkerOptions): Promise<CommandWorker> {
@@ -138,7 +140,8 @@ export class CommandWorker {
       { shards, shardsSetting: config.shards, prefix: config.queuePrefix },
       'command worker started',
     );
-    return new CommandWorker(shards, workers, host, orm, connection, guard, queues, stopping);
+    const backlog = new CommandBacklog(connection, queues, logger);
+    return new CommandWorker(shards, workers, host, orm, connection, guard, queues, stopping, backlog);
   }
 
   /**
@@ -157,6 +160,7 @@ export class CommandWorker {
   async stop(): Promise<void> {
     this.stopping.abort();
     this.guard.stop();
+    this.backlog.stop();
     await Promise.all(this.workers.map((worker) => worker.close()));
     await Promise.all(this.queues.map((queue) => queue.close()));
     this.host.stop();

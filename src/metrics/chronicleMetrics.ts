@@ -1,6 +1,7 @@
 import { attr } from '../tracing/attributes.js';
 import { instruments } from './instruments.js';
 import {
+  type CommandBacklogSource,
   gaugeSources,
   type HorizonBlockerSource,
   type ProjectionLagSource,
@@ -112,4 +113,14 @@ export const observeProjectionLag = (read: ProjectionLagSource): Unregister => {
 export const observeHorizonBlocker = (read: HorizonBlockerSource): Unregister => {
   instruments();
   return register(gaugeSources.horizonBlocker, read);
+};
+
+/**
+ * Registers a reader of the commands waiting in the shard queues (the last reading a command pod
+ * took from Redis; keep it cheap: collection must not query Redis). Returns the function that
+ * unregisters it.
+ */
+export const observeCommandBacklog = (read: CommandBacklogSource): Unregister => {
+  instruments();
+  return register(gaugeSources.commandBacklog, read);
 };

@@ -1,6 +1,7 @@
 export {
   type CommandOutcome,
   observeActorCacheSize,
+  observeCommandBacklog,
   observeHorizonBlocker,
   observeProjectionLag,
   recordActorCacheLookup,
@@ -15,6 +16,8 @@ export {
 export { METER_NAME, metricName } from './metricNames.js';
 export {
   blockerStates,
+  type CommandBacklogReading,
+  type CommandBacklogSource,
   type HorizonBlockerReading,
   type HorizonBlockerSource,
   type ProjectionLag,

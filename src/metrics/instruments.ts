@@ -56,6 +56,11 @@ const specs = {
   ),
   horizonBlockerPid: gauge('PostgreSQL backend pid of that transaction (0: none)'),
   horizonBlockerState: gauge('State of that transaction: 1 for its state, 0 for the others'),
+  commandsWaiting: gauge(
+    'Commands waiting in the shard queues, over all shards (what to scale on)',
+    '{command}',
+  ),
+  oldestWaitingCommandAge: gauge('Age of the oldest command waiting in any shard queue (0: none)', 's'),
 } as const satisfies Record<MetricKey, InstrumentSpec>;
 
 export type Instruments = { readonly [K in MetricKey]: Kinds[(typeof specs)[K]['kind']] };

@@ -21,6 +21,8 @@ export const metricName = {
   horizonBlockerPid: 'chronicle.subscription.blocker.pid',
   horizonBlockerState: 'chronicle.subscription.blocker.state',
   httpRequestDuration: 'chronicle.http.request.duration',
+  commandsWaiting: 'chronicle.commands.waiting',
+  oldestWaitingCommandAge: 'chronicle.commands.oldest_waiting.seconds',
 } as const;
 
 export type MetricKey = keyof typeof metricName;

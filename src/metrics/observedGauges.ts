@@ -35,6 +35,15 @@ export type ProjectionLag = {
 };
 
 export type ProjectionLagSource = () => readonly ProjectionLag[] | Promise<readonly ProjectionLag[]>;
+
+/** The commands waiting in a pod's shard queues, as last read from Redis. */
+export type CommandBacklogReading = {
+  /** Jobs waiting over all shard queues (not the ones in hand). */
+  readonly waiting: number;
+  /** Age of the oldest of them, 0 when none waits. */
+  readonly oldestSeconds: number;
+};
+export type CommandBacklogSource = () => CommandBacklogReading | undefined;
 export type Unregister = () => void;
 
 /** The readers each observable gauge asks at collection time; registered through `observe*`. */
@@ -42,6 +51,7 @@ export const gaugeSources = {
   actorCacheSize: new Set<() => number>(),
   projectionLag: new Set<ProjectionLagSource>(),
   horizonBlocker: new Set<HorizonBlockerSource>(),
+  commandBacklog: new Set<CommandBacklogSource>(),
 };
 
 /** Adds `read` to `sources` and returns the function that takes it out again. */
@@ -59,6 +69,8 @@ export type ObservedGauges = {
   readonly horizonBlockerAge: ObservableGauge;
   readonly horizonBlockerPid: ObservableGauge;
   readonly horizonBlockerState: ObservableGauge;
+  readonly commandsWaiting: ObservableGauge;
+  readonly oldestWaitingCommandAge: ObservableGauge;
 };
 
 const reportActorCacheSize = (): number => {
@@ -112,6 +124,17 @@ const reportHorizonBlocker = (result: BatchObservableResult, gauges: ObservedGau
     });
 };
 
+const reportCommandBacklog = (result: BatchObservableResult, gauges: ObservedGauges): void => {
+  // every command pod of a deployment reads the same queues: sources of one process (dev runs one
+  // pod of each kind) agree too, so the largest reading is the deployment's, not their sum
+  const seen = [...gaugeSources.commandBacklog]
+    .map((read) => read())
+    .filter((reading) => reading !== undefined);
+  if (seen.length === 0) return;
+  result.observe(gauges.commandsWaiting, Math.max(...seen.map((reading) => reading.waiting)));
+  result.observe(gauges.oldestWaitingCommandAge, Math.max(...seen.map((reading) => reading.oldestSeconds)));
+};
+
 /** Makes the observable gauges read their registered sources at each collection. */
 export const addGaugeCallbacks = (meter: Meter, gauges: ObservedGauges): void => {
   meter.addBatchObservableCallback(
@@ -119,6 +142,10 @@ export const addGaugeCallbacks = (meter: Meter, gauges: ObservedGauges): void =>
     [gauges.horizonBlockerAge, gauges.horizonBlockerPid, gauges.horizonBlockerState],
   );
   gauges.actorCacheSize.addCallback((result) => result.observe(reportActorCacheSize()));
+  meter.addBatchObservableCallback(
+    (result) => reportCommandBacklog(result, gauges),
+    [gauges.commandsWaiting, gauges.oldestWaitingCommandAge],
+  );
   meter.addBatchObservableCallback(
     (result) => observeLagReadings(result, gauges.projectionLagEvents, gauges.projectionLagSeconds),
     [gauges.projectionLagEvents, gauges.projectionLagSeconds],

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { query } from '../../src/eventStore/index.js';
 import type { CommandResult } from '../../src/messages/index.js';
+import { POD_STOP_GRACE_MS } from '../../src/pods/index.js';
 import { type CommandPath, createCommandPath } from '../support/commandPath.js';
 import { paymentAttempt, placeOrder } from '../support/orderCommands.js';
 import { type PodProcess, startPod } from '../support/processes.js';
@@ -40,7 +41,13 @@ describe('a command worker told to stop', () => {
         }
       }
       await waitFor(() => answered >= 50, { timeoutMs: 120_000, what: 'fifty answers from the first pod' });
+      const signalled = Date.now();
       expect(await first.kill(signal)).toEqual({ code: 0, signal: null });
+      // the drain a deployment's grace period must cover (test/deploy/kubernetes.int.spec.ts): exit
+      // 0 already says it ended within POD_STOP_GRACE_MS, since the pod exits 1 past it
+      const drainMs = Date.now() - signalled;
+      expect(drainMs).toBeLessThan(POD_STOP_GRACE_MS);
+      console.info(`${signal}: the command pod drained in ${drainMs} ms under load`);
       expect(first.output()).toMatch(/"msg":"stopped"/);
       const answeredByFirst = answered;
 

@@ -1,17 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
-import { projections } from '../../actors/projections/index.js';
-import {
-  apiSettingsFromEnv,
-  loadConfig,
-  loadNatsConfig,
-  logLevelFromEnv,
-  metricsPortFromEnv,
-  subscriptionSettingsFromEnv,
-} from '../../src/config/index.js';
-import { createAuthenticator } from '../../src/http/index.js';
-import { selectProjections } from '../../src/projections/index.js';
+import { validatePodEnvironment } from '../support/podEnvironment.js';
 import { repoRoot } from '../support/processes.js';
 
 type Service = {
@@ -29,45 +19,6 @@ const podKind = (service: Service): string | undefined => {
   if (service.image !== 'chronicle:local') return undefined;
   const [verb, kind] = service.command ?? [];
   return verb === 'worker' ? kind : verb;
-};
-
-/** Reads `env` with the very loaders the pod of `kind` runs at start; throws what the pod would. */
-const validatePodEnvironment = (kind: string, env: Readonly<Record<string, string>>): void => {
-  vi.unstubAllEnvs();
-  for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
-  loadConfig(env);
-  logLevelFromEnv();
-  switch (kind) {
-    case 'migrate':
-      return;
-    case 'api': {
-      const settings = apiSettingsFromEnv(env);
-      // the authenticator refuses what parsing lets through (a short JWT secret); without any
-      // credential every /v1 route answers 401
-      if (!createAuthenticator(settings.auth).configured) throw new Error('the api has no credentials');
-      return;
-    }
-    case 'command':
-      metricsPortFromEnv();
-      return;
-    case 'projection':
-      metricsPortFromEnv();
-      subscriptionSettingsFromEnv(env);
-      selectProjections(projections, env.CHRONICLE_PROJECTIONS);
-      return;
-    case 'process-manager':
-    case 'snapshot':
-      metricsPortFromEnv();
-      subscriptionSettingsFromEnv(env);
-      return;
-    case 'nats':
-      metricsPortFromEnv();
-      subscriptionSettingsFromEnv(env);
-      loadNatsConfig(env);
-      return;
-    default:
-      throw new Error(`docker-compose.yml runs an unknown pod kind "${kind}"`);
-  }
 };
 
 afterEach(() => {
