@@ -31,16 +31,21 @@ export type NatsEventBrokerOptions = {
   readonly ackTimeoutMs?: number;
 };
 
+/**
+ * Nobody took the request: JetStream is down or restarting, or no stream takes the subject (it was
+ * deleted). The client wraps a publish's or an API call's "no responders" as JetStreamNotEnabled,
+ * as it does the server's "JetStream not enabled for this account": all the same outage to us. The
+ * package's front door does not export that class, so it is known by its name.
+ */
+const jetStreamAway = (error: unknown): boolean =>
+  error instanceof NoRespondersError || (error instanceof Error && error.name === 'JetStreamNotEnabled');
+
 /** Connection trouble, or JetStream not answering (restarting, the stream not there yet). */
 const unreachable = (error: unknown): boolean =>
-  [
-    ClosedConnectionError,
-    ConnectionError,
-    DrainingConnectionError,
-    NoRespondersError,
-    RequestError,
-    TimeoutError,
-  ].some((kind) => error instanceof kind);
+  jetStreamAway(error) ||
+  [ClosedConnectionError, ConnectionError, DrainingConnectionError, RequestError, TimeoutError].some(
+    (kind) => error instanceof kind,
+  );
 
 /** JetStream's answer when the stream exists with another configuration. */
 const streamNameInUse = 10058;
@@ -70,8 +75,9 @@ export const ensureEventStream = async (
 /**
  * The outbox's NATS JetStream adapter: subject `<prefix>.events.<streamType>.<eventType>`,
  * `Nats-Msg-Id` = event id (JetStream drops a re-publish within the stream's duplicate window), the
- * JSON body of `publishedEvent`. Connection trouble is a TransientError; the stream is (re)created
- * when JetStream answers that no stream takes the subject.
+ * JSON body of `publishedEvent`. Connection trouble and an unavailable JetStream are a
+ * TransientError (waited out, never counted against the event); the stream is looked up again, and
+ * created when missing, after nobody answered a publish.
  */
 export const createNatsEventBroker = (
   nc: NatsConnection,
@@ -122,7 +128,7 @@ export const createNatsEventBroker = (
         );
         return { duplicate: ack.duplicate };
       } catch (error) {
-        if (error instanceof NoRespondersError) ensured = undefined; // the stream may be gone: look again
+        if (jetStreamAway(error)) ensured = undefined; // the stream may be gone: look again, create it
         if (unreachable(error))
           throw new TransientError(`NATS: ${(error as Error).message}`, { cause: error });
         throw error;

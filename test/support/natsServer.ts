@@ -10,8 +10,8 @@ export type PrivateNatsServer = {
   readonly port: number;
   /** Stops it (SIGTERM) and waits until it has exited; its JetStream data stays. */
   stop(): Promise<void>;
-  /** Starts it again on the same port and store directory. */
-  start(): Promise<void>;
+  /** Starts it again on the same port and store directory; `jetstream: false` runs it without JetStream. */
+  start(options?: { readonly jetstream?: boolean }): Promise<void>;
   /** Stops it and removes its store. */
   close(): Promise<void>;
 };
@@ -46,8 +46,9 @@ export const startPrivateNatsServer = async (): Promise<PrivateNatsServer> => {
   const storeDir = await mkdtemp(join(tmpdir(), 'chronicle-nats-'));
   let child: ChildProcess | undefined;
   let output = '';
-  const start = async () => {
-    child = spawn('nats-server', ['-js', '-a', '127.0.0.1', '-p', String(port), '-sd', storeDir], {
+  const start = async ({ jetstream = true } = {}) => {
+    const args = ['-a', '127.0.0.1', '-p', String(port), ...(jetstream ? ['-js', '-sd', storeDir] : [])];
+    child = spawn('nats-server', args, {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout?.on('data', (chunk: Buffer) => {
