@@ -32,6 +32,8 @@ export const errorCodes = [
   'SERVICE_UNREACHABLE',
   /** A broker (NATS) cannot be reached while running. */
   'UNAVAILABLE',
+  /** An event is larger than the broker takes in one message (NATS max_payload). */
+  'EVENT_TOO_LARGE',
 ] as const;
 
 export type ChronicleErrorCode = (typeof errorCodes)[number];

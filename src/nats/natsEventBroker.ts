@@ -47,6 +47,12 @@ const unreachable = (error: unknown): boolean =>
     (kind) => error instanceof kind,
   );
 
+/** The size of a NATS header block (`NATS/1.0`, a line per header, a blank line), as the client encodes it. */
+const headerBytes = (entries: readonly (readonly [string, string])[]): number =>
+  new TextEncoder().encode(
+    `NATS/1.0\r\n${entries.map(([name, value]) => `${name}: ${value}\r\n`).join('')}\r\n`,
+  ).length;
+
 /** JetStream's answer when the stream exists with another configuration. */
 const streamNameInUse = 10058;
 
@@ -113,19 +119,28 @@ export const createNatsEventBroker = (
           `${event.streamType}/${event.type}: a NATS subject token may not hold ".", "*", ">" or spaces`,
         );
       }
+      const headerEntries = Object.entries(publishedEventHeaders(event, trace));
       const hdrs = headers();
-      for (const [name, value] of Object.entries(publishedEventHeaders(event, trace))) hdrs.set(name, value);
+      for (const [name, value] of headerEntries) hdrs.set(name, value);
+      const body = encoder.encode(JSON.stringify(publishedEvent(event)));
+      // the client refuses a message over the server's max_payload (and the server would close the
+      // connection on it): never sent, so neither it nor an outage is mistaken for the other; the
+      // outbox parks it. The size is the message's: body, headers and the Nats-Msg-Id js.publish adds
+      const size = body.length + headerBytes([...headerEntries, ['Nats-Msg-Id', event.eventId]]);
+      const maxPayload = nc.info?.max_payload;
+      if (maxPayload !== undefined && size > maxPayload) {
+        throw new ChronicleError(
+          'EVENT_TOO_LARGE',
+          `${event.streamType}/${event.type} ${event.eventId} is ${size} bytes as a NATS message, over the server's max_payload (${maxPayload})`,
+        );
+      }
       try {
         await ensureStream();
-        const ack = await js.publish(
-          destination(event),
-          encoder.encode(JSON.stringify(publishedEvent(event))),
-          {
-            msgID: event.eventId,
-            headers: hdrs,
-            timeout: options.ackTimeoutMs ?? 5_000,
-          },
-        );
+        const ack = await js.publish(destination(event), body, {
+          msgID: event.eventId,
+          headers: hdrs,
+          timeout: options.ackTimeoutMs ?? 5_000,
+        });
         return { duplicate: ack.duplicate };
       } catch (error) {
         if (jetStreamAway(error)) ensured = undefined; // the stream may be gone: look again, create it
