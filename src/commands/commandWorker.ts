@@ -1,4 +1,4 @@
-import { type Job, type Queue, Worker } from 'bullmq';
+import { type Job, type Queue, WaitingError, Worker } from 'bullmq';
 import { ActorHost, type ActorHostOptions } from '../actorHost/index.js';
 import { type Aggregate, createAggregateRegistry } from '../aggregate/index.js';
 import type { ChronicleConfig } from '../config/index.js';
@@ -93,6 +93,12 @@ export class CommandWorker {
       const worker = new Worker<CommandEnvelope, StoredResult>(
         name,
         async (job, token) => {
+          // admitted first (ShardConcurrencyGuard.admit): a job taken while Redis had lost the shard's
+          // limit waits for the jobs taken before it; stopping meanwhile, it goes back to its queue
+          if (!(await guard.admit(shard, job.id ?? '', stopping.signal))) {
+            await job.moveToWait(token);
+            throw new WaitingError();
+          }
           const stored = storedResult(await processJob(job, token), job.data);
           // the answer exactly as status() and a resend of the same id read it back from the job
           if (!connection.isCluster)
