@@ -10,6 +10,7 @@ import type { ReadinessCheck } from '../observability/index.js';
 import { openRedis, queueOptions, type RedisConnection } from '../services/index.js';
 import { commandJobProcessor } from './commandJobProcessor.js';
 import { type CommandReply, publishReply, publishReplyBehindCompletion } from './commandReply.js';
+import { createConnectionErrorReporter, redisLabel } from './connectionErrorReporter.js';
 import type { RetryPolicy } from './retryInPlace.js';
 import { ShardConcurrencyGuard } from './shardConcurrencyGuard.js';
 import { shardQueueName } from './shardFor.js';
@@ -55,9 +56,12 @@ export class CommandWorker {
       registry,
       options.actors,
     );
-    const connection = openRedis(config, { maxRetriesPerRequest: null });
+    // an outage is one warning line, not a line (or a stack) per connection and reconnect attempt
+    const redisErrors = createConnectionErrorReporter(logger, `command worker: ${redisLabel(config)}`);
+    const connection = redisErrors.watch(openRedis(config, { maxRetriesPerRequest: null }));
+    connection.on('ready', () => redisErrors.recovered());
     // the count is resolved (recorded, adopted or refused) before any queue opens
-    const shardQueues = new ShardQueues(connection, config.queuePrefix, config.shards);
+    const shardQueues = new ShardQueues(connection, config.queuePrefix, config.shards, redisErrors.watch);
     let shards: number;
     try {
       shards = await shardQueues.routingCount();
@@ -121,7 +125,7 @@ export class CommandWorker {
           autorun: true,
         },
       );
-      worker.on('error', (error) => logger.error({ err: error, queue: name }, 'worker error'));
+      redisErrors.watch(worker);
       if (connection.isCluster)
         worker.on('completed', (job, result) =>
           publishReply(connection, job.data.replyTo, reply(job, fullResult(result, job.data))),
