@@ -9,7 +9,7 @@ import {
   type SubscriptionOutline,
 } from '../subscriptions/index.js';
 import { attr, currentTraceContext, withSpan } from '../tracing/index.js';
-import type { EventBroker } from './eventBroker.js';
+import { type EventBroker, isBrokerRefusal } from './eventBroker.js';
 import { publishInStreamOrder } from './publishInStreamOrder.js';
 
 export type OutboxSubscriptionOptions = {
@@ -72,6 +72,9 @@ export const outboxSubscription = (options: OutboxSubscriptionOptions): Subscrip
   };
   return {
     ...options.outline,
+    // an event the broker can never carry is parked, its stream's later events behind it, and the
+    // partition goes on; anything else the broker refuses stops the partition, visibly
+    parksPoisonEvents: isBrokerRefusal,
     handleBatch: async (events) => {
       // the runtime's own streams (a process manager's refused command) stay inside; the
       // checkpoint passes them with the batch

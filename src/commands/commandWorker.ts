@@ -1,4 +1,4 @@
-import { type Job, type Queue, Worker } from 'bullmq';
+import { type Job, type Queue, WaitingError, Worker } from 'bullmq';
 import { ActorHost, type ActorHostOptions } from '../actorHost/index.js';
 import { type Aggregate, createAggregateRegistry } from '../aggregate/index.js';
 import type { ChronicleConfig } from '../config/index.js';
@@ -11,6 +11,7 @@ import { openRedis, queueOptions, type RedisConnection } from '../services/index
 import { CommandBacklog } from './commandBacklog.js';
 import { commandJobProcessor } from './commandJobProcessor.js';
 import { type CommandReply, publishReply, publishReplyBehindCompletion } from './commandReply.js';
+import { createConnectionErrorReporter, redisLabel } from './connectionErrorReporter.js';
 import type { RetryPolicy } from './retryInPlace.js';
 import { ShardConcurrencyGuard } from './shardConcurrencyGuard.js';
 import { shardQueueName } from './shardFor.js';
@@ -57,9 +58,12 @@ export class CommandWorker {
       registry,
       options.actors,
     );
-    const connection = openRedis(config, { maxRetriesPerRequest: null });
+    // an outage is one warning line, not a line (or a stack) per connection and reconnect attempt
+    const redisErrors = createConnectionErrorReporter(logger, `command worker: ${redisLabel(config)}`);
+    const connection = redisErrors.watch(openRedis(config, { maxRetriesPerRequest: null }));
+    connection.on('ready', () => redisErrors.recovered());
     // the count is resolved (recorded, adopted or refused) before any queue opens
-    const shardQueues = new ShardQueues(connection, config.queuePrefix, config.shards);
+    const shardQueues = new ShardQueues(connection, config.queuePrefix, config.shards, redisErrors.watch);
     let shards: number;
     try {
       shards = await shardQueues.routingCount();
@@ -95,6 +99,12 @@ export class CommandWorker {
       const worker = new Worker<CommandEnvelope, StoredResult>(
         name,
         async (job, token) => {
+          // admitted first (ShardConcurrencyGuard.admit): a job taken while Redis had lost the shard's
+          // limit waits for the jobs taken before it; stopping meanwhile, it goes back to its queue
+          if (!(await guard.admit(shard, job.id ?? '', stopping.signal))) {
+            await job.moveToWait(token);
+            throw new WaitingError();
+          }
           const stored = storedResult(await processJob(job, token), job.data);
           // the answer exactly as status() and a resend of the same id read it back from the job
           if (!connection.isCluster)
@@ -117,7 +127,7 @@ export class CommandWorker {
           autorun: true,
         },
       );
-      worker.on('error', (error) => logger.error({ err: error, queue: name }, 'worker error'));
+      redisErrors.watch(worker);
       if (connection.isCluster)
         worker.on('completed', (job, result) =>
           publishReply(connection, job.data.replyTo, reply(job, fullResult(result, job.data))),

@@ -1,3 +1,4 @@
+import { isTransientError } from '../errors/index.js';
 import type { LoggerPort } from '../logging/index.js';
 import { type RedisTarget, serviceAddress } from '../services/index.js';
 
@@ -16,28 +17,36 @@ export type ConnectionErrorReporter = {
 const describe = (error: Error & { code?: string }): string => error.message || error.code || String(error);
 
 /**
- * One line per outage instead of a stack trace per reconnect attempt: the first error after a
- * working period is logged as a warning, the repeats of the same message are not, and a
- * reconnection is logged once.
+ * One line per outage instead of a stack trace per reconnect attempt: the first connection error
+ * after a working period is logged as a warning, and none after it (whatever its message: refused,
+ * closed, reset alternate, and every connection of every queue and worker reports each attempt)
+ * until the reconnection, which is logged once. Any other error (a refused password, a lost job
+ * lock) is logged as an error, with its stack, each time its message changes.
  */
 export const createConnectionErrorReporter = (logger: LoggerPort, what: string): ConnectionErrorReporter => {
+  let down = false;
   let last: string | undefined;
   return {
     watch: (emitter) => {
       emitter.on('error', (error) => {
         const message = describe(error);
-        if (message === last) return;
+        const outage = isTransientError(error);
+        if (outage ? down : message === last) return;
         last = message;
+        const fields = { redis: { error: message, code: (error as { code?: string }).code } };
+        if (!outage) {
+          logger.error({ ...fields, err: error }, `${what}: ${message}`);
+          return;
+        }
+        down = true;
         // a message, not the error: its stack says nothing about an outage
-        logger.warn(
-          { redis: { error: message, code: (error as { code?: string }).code } },
-          `${what}: ${message}`,
-        );
+        logger.warn(fields, `${what}: ${message}`);
       });
       return emitter;
     },
     recovered: () => {
       if (last === undefined) return;
+      down = false;
       last = undefined;
       logger.info({}, `${what}: connected again`);
     },

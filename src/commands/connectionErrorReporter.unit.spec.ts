@@ -35,6 +35,35 @@ describe('connection error reporter', () => {
     ]);
   });
 
+  it('keeps to one line while the messages of the outage alternate (refused, closed, reset)', () => {
+    const { lines, logger } = recordingLogger();
+    const reporter = createConnectionErrorReporter(logger, 'worker: Redis at 127.0.0.1:6379');
+    const emitter = reporter.watch(new EventEmitter());
+    for (let attempt = 0; attempt < 5; attempt++) {
+      emitter.emit('error', refused());
+      emitter.emit('error', new Error('Connection is closed.'));
+      emitter.emit('error', Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }));
+    }
+    reporter.recovered();
+    expect(lines).toEqual([
+      'warn worker: Redis at 127.0.0.1:6379: connect ECONNREFUSED 127.0.0.1:6379',
+      'info worker: Redis at 127.0.0.1:6379: connected again',
+    ]);
+  });
+
+  it('logs an error that is no outage as an error, once per message, even during an outage', () => {
+    const { lines, logger } = recordingLogger();
+    const reporter = createConnectionErrorReporter(logger, 'worker: Redis at 127.0.0.1:6379');
+    const emitter = reporter.watch(new EventEmitter());
+    emitter.emit('error', refused());
+    emitter.emit('error', new Error('Missing lock for job 7. moveToFinished'));
+    emitter.emit('error', new Error('Missing lock for job 7. moveToFinished'));
+    expect(lines).toEqual([
+      'warn worker: Redis at 127.0.0.1:6379: connect ECONNREFUSED 127.0.0.1:6379',
+      'error worker: Redis at 127.0.0.1:6379: Missing lock for job 7. moveToFinished',
+    ]);
+  });
+
   it('names Redis by host and port, never by a URL that may hold its password', () => {
     expect(redisLabel({ redisUrl: 'redis://:s3cret@redis.internal:6380/0' })).toBe(
       'Redis at redis.internal:6380',

@@ -1,16 +1,33 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Queue, Worker } from 'bullmq';
 import type { LoggerPort } from '../logging/index.js';
 import type { RedisConnection } from '../services/index.js';
 import { recheckShardCount } from './shardCount.js';
 
+/*
+ * A taken job's admission, in one step: set the shard's one-job limit if Redis lost it, and answer
+ * whether the job may run: it is the oldest job of the shard's active list (BullMQ moves a taken
+ * job from the right of the wait list to the left of the active list, so the rightmost is the one
+ * taken first), or it is not in the list at all (taken before the data was lost). Returns
+ * { limit was missing (1/0), may run (1/0) }.
+ */
+const admitScript = `
+  local lost = redis.call('HSETNX', KEYS[1], 'concurrency', 1)
+  if redis.call('LINDEX', KEYS[2], -1) == ARGV[1] or not redis.call('LPOS', KEYS[2], ARGV[1]) then
+    return {lost, 1}
+  end
+  return {lost, 0}`;
+
 /**
  * Keeps every shard queue at one active job across all pods. BullMQ stores that limit in Redis;
- * a Redis that lost its data (restart without persistence, failover to an empty replica) forgets
- * it, and then each pod runs a job of the same shard at once: commands of one aggregate overtake
- * each other. So the limit is asserted again whenever it may have been lost: the shard workers are
- * paused while the connection is down and resumed only once the limit is set again; it is checked
- * every `checkEveryMs` (a FLUSHALL keeps the connection) and by readiness. The deployment's record
- * of the shard count is lost with it, and is recorded again the same way (recheckShardCount).
+ * a Redis that lost its data (restart without persistence, failover to an empty replica, FLUSHALL)
+ * forgets it, and then each pod runs a job of the same shard at once: commands of one aggregate
+ * overtake each other. So no job runs before its admission (`admit`), which sets the limit again
+ * if it is missing and holds a job taken while it was missing until the jobs taken before it are
+ * done. Beyond that, the limit is asserted again whenever it may have been lost: the shard workers
+ * are paused while the connection is down and resumed only once the limit is set again; it is
+ * checked every `checkEveryMs` and by readiness. The deployment's record of the shard count is
+ * lost with it, and is recorded again the same way (recheckShardCount).
  */
 export class ShardConcurrencyGuard {
   #paused = false;
@@ -30,6 +47,43 @@ export class ShardConcurrencyGuard {
     connection.on('ready', () => void this.assert());
     this.#timer = setInterval(() => void this.check().catch(() => undefined), checkEveryMs);
     this.#timer.unref();
+  }
+
+  /**
+   * Resolves true once the job `jobId`, taken from shard `shard`, may run: the shard's limit is in
+   * place and no job taken before it is still active. While the limit is in place that is at once
+   * (one Redis round trip); a job taken while it was missing waits here. False when `stopping`
+   * ends the wait: the job is not run, and goes back to its queue.
+   */
+  async admit(shard: number, jobId: string, stopping: AbortSignal): Promise<boolean> {
+    const queue = this.queues[shard];
+    if (!queue) throw new Error(`no shard queue ${shard}`);
+    for (let attempt = 0; !stopping.aborted; attempt++) {
+      try {
+        const [lost, admitted] = (await this.connection.eval(
+          admitScript,
+          2,
+          queue.toKey('meta'),
+          queue.toKey('active'),
+          jobId,
+        )) as [number, number];
+        if (lost === 1) {
+          this.logger.warn(
+            { shard },
+            'shard limit missing from Redis (data lost?): set again before a job ran',
+          );
+          void this.assert();
+        }
+        if (admitted === 1) return true;
+      } catch (error) {
+        // Redis away: the job can neither run safely nor finish; wait for it like the fetch does
+        if (attempt === 0) this.logger.warn({ shard, err: error }, 'could not admit a job; retrying');
+      }
+      await sleep(Math.min(200, 10 * 2 ** Math.min(attempt, 5)), undefined, { signal: stopping }).catch(
+        () => undefined,
+      );
+    }
+    return false;
   }
 
   /** Sets the limit on every shard queue, then lets paused workers fetch again. */

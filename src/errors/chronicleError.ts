@@ -34,6 +34,8 @@ export const errorCodes = [
   'UNAVAILABLE',
   /** Something the code rules out happened (a statement gave no row it always gives): a bug, not an outage. */
   'INVARIANT',
+  /** An event is larger than the broker takes in one message (NATS max_payload). */
+  'EVENT_TOO_LARGE',
 ] as const;
 
 export type ChronicleErrorCode = (typeof errorCodes)[number];

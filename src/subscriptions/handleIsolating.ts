@@ -13,6 +13,13 @@ import type { BatchContext, SubscriptionDefinition } from './subscriptionDefinit
 export const isPoison = (error: unknown): boolean =>
   classifyFailure(error) === 'permanent' && failureReason(error).code !== 'SCHEMA_MISMATCH';
 
+/** Whether `definition` parks the event that failed with `error` (see parksPoisonEvents). */
+export const parksEvent = (definition: SubscriptionDefinition, error: unknown): boolean => {
+  const parks = definition.parksPoisonEvents;
+  if (!parks || !isPoison(error)) return false;
+  return parks === true || parks(error);
+};
+
 export const behindDeadLetter: FailureReason = {
   code: 'BEHIND_DEAD_LETTER',
   message: 'an earlier event of this stream is a dead letter of this subscription',
@@ -64,7 +71,7 @@ export const handleIsolating = async (
     try {
       await tx.transaction((savepoint) => definition.handleBatch([event], savepoint, context));
     } catch (error) {
-      if (!isPoison(error)) throw error;
+      if (!parksEvent(definition, error)) throw error;
       parked.add(streamKey(event));
       await park(tx, target, event, error);
     }

@@ -13,6 +13,7 @@ import {
 import type { LoggerPort } from '../logging/index.js';
 import { backoffDelay } from './backoffDelay.js';
 import type { AppendedNotice } from './eventListener.js';
+import { parksEvent } from './handleIsolating.js';
 import { processBatch } from './processBatch.js';
 import { replayDeadLetters } from './replayDeadLetters.js';
 import { EventHandlingError, type SubscriptionDefinition } from './subscriptionDefinition.js';
@@ -152,10 +153,12 @@ export class PartitionRunner {
             limit = settings.batchSize;
             continue;
           case 'failed': {
-            // a subscription that does not park: commit the events before the failing one, so the
-            // checkpoint stops right at it
+            // a failure the subscription does not park (read models, which park every poison event,
+            // keep their batch whole): commit the events before the failing one, so the checkpoint
+            // stops right at it
             if (
-              !this.definition.parksPoisonEvents &&
+              this.definition.parksPoisonEvents !== true &&
+              !parksEvent(this.definition, outcome.error) &&
               outcome.error instanceof EventHandlingError &&
               outcome.error.index > 0
             ) {

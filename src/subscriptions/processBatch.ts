@@ -6,7 +6,7 @@ import type { LoggerPort } from '../logging/index.js';
 import type { RecordedEvent } from '../messages/index.js';
 import { attr, withSpan } from '../tracing/index.js';
 import { consumerAttributes, eventLinks, sharedEventAttributes } from './eventAttributes.js';
-import { handleIsolating, isPoison } from './handleIsolating.js';
+import { handleIsolating, parksEvent } from './handleIsolating.js';
 import type { SubscriptionDefinition } from './subscriptionDefinition.js';
 
 export type BatchTarget = {
@@ -141,7 +141,7 @@ export const processBatch = async (
     try {
       return await handleInTransaction(knex, target, from, limit, false);
     } catch (error) {
-      if (!target.definition.parksPoisonEvents || !isPoison(error)) throw error;
+      if (!parksEvent(target.definition, error)) throw error;
       return await handleInTransaction(knex, target, from, limit, true);
     }
   } catch (error) {

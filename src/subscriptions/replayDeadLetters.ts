@@ -10,7 +10,7 @@ import {
   unparkEvent,
 } from '../eventStore/index.js';
 import type { RecordedEvent } from '../messages/index.js';
-import { isPoison } from './handleIsolating.js';
+import { parksEvent } from './handleIsolating.js';
 import type { BatchTarget } from './processBatch.js';
 
 export type ReplayOutcome =
@@ -44,7 +44,7 @@ export const replayDeadLetters = async (knex: Knex, target: BatchTarget): Promis
           await unparkEvent(tx, definition.name, event.eventId);
           handled++;
         } catch (error) {
-          if (!isPoison(error)) throw error;
+          if (!parksEvent(definition, error)) throw error;
           target.logger?.warn({ ...context, eventId: event.eventId, err: error }, 'dead letter failed again');
           await parkEvent(tx, context, event, failureReason(error));
           const behind = stream.slice(index + 1).map((later) => later.eventId);

@@ -30,9 +30,10 @@ export type SubscriptionDefinition = {
   /**
    * Set for read models: an event the handler cannot take (a failure retrying cannot fix) is
    * parked as a dead letter of the subscription, its stream's later events behind it, and the
-   * partition goes on. Unset (an outbox to a broker, say), the partition stops on it instead.
+   * partition goes on. A function parks only the failures it accepts (an outbox parks an event
+   * the broker can never carry; anything else stops it). Unset, the partition stops on it instead.
    */
-  readonly parksPoisonEvents?: boolean;
+  readonly parksPoisonEvents?: boolean | ((error: unknown) => boolean);
   /** Runs first in every batch transaction (a rebuild points `search_path` at its shadow tables). */
   readonly prepareTransaction?: (tx: Knex.Transaction) => Promise<void>;
 };

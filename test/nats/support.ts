@@ -3,8 +3,18 @@ import type { Knex } from '@mikro-orm/postgresql';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { expect } from 'vitest';
-import { decodePublishedEvent, type PublishedEvent } from '../../src/broker/index.js';
+import { domainEventSchemas } from '../../actors/index.js';
+import {
+  decodePublishedEvent,
+  outboxOutline,
+  outboxSubscription,
+  type PublishedEvent,
+} from '../../src/broker/index.js';
 import { query } from '../../src/eventStore/index.js';
+import type { LoggerPort } from '../../src/logging/index.js';
+import { createNatsEventBroker } from '../../src/nats/index.js';
+import { SubscriptionHost } from '../../src/subscriptions/index.js';
+import { fastSettings } from '../subscriptions/support.js';
 import { type PodProcess, startPod } from '../support/processes.js';
 
 export type StoredMessage = {
@@ -111,4 +121,59 @@ export const expectEveryEventOnceInOrder = async (
   for (const [stream, seen] of versions) {
     expect({ stream, versions: seen }).toEqual({ stream, versions: seen.map((_, i) => i + 1) });
   }
+};
+
+/**
+ * An outbox of its own, in this process (`outbox_<system>`, publishing events of type
+ * `Happened_<system>` only, to a stream of its own), that gives an event at most `maxAttempts`.
+ */
+export const startOutbox = async (
+  knex: Knex,
+  nc: NatsConnection,
+  {
+    system,
+    partitions = 2,
+    maxAttempts = 2,
+    logger,
+  }: {
+    system: string;
+    partitions?: number;
+    maxAttempts?: number;
+    logger: LoggerPort;
+  },
+) => {
+  const names = natsNames();
+  const broker = createNatsEventBroker(nc, { ...names, duplicateWindowMs: 60_000 });
+  await broker.ensureStream();
+  const host = await SubscriptionHost.start({
+    knex,
+    schemas: domainEventSchemas,
+    subscriptions: [
+      outboxSubscription({
+        broker,
+        outline: outboxOutline({ system, partitions, eventTypes: [`Happened_${system}`] }),
+      }),
+    ],
+    settings: fastSettings(`outbox-${system}`, { maxAttempts }),
+    logger,
+  });
+  /** Its partitions' state and the failed attempts counted against an event. */
+  const partitionStates = () =>
+    query<{ status: string; attempts: number }>(
+      knex,
+      'select status, attempts from es_checkpoints where subscription = ? order by partition',
+      [`outbox_${system}`],
+    );
+  return { names, host, partitionStates };
+};
+
+/** A logger that keeps the warnings and errors, for a test to read. */
+export const keptLog = () => {
+  const messages: { level: 'warn' | 'error'; message: string }[] = [];
+  const logger: LoggerPort = {
+    info() {},
+    warn: (_object, message = '') => messages.push({ level: 'warn', message }),
+    error: (_object, message = '') => messages.push({ level: 'error', message }),
+  };
+  return { messages, logger, errors: () => messages.filter((m) => m.level === 'error') };
 };

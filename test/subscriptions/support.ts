@@ -55,6 +55,25 @@ const metadata = (commandId: string) => ({ commandId, correlationId: commandId, 
 
 let commands = 0;
 
+/** Appends inside `tx` with a command id of its own (appendToStream opens a savepoint there). */
+const appendInside = (
+  tx: Knex.Transaction,
+  streamId: string,
+  expectedVersion: number,
+  events: readonly DomainEvent[],
+  streamType: string,
+) => {
+  const commandId = `cmd-${process.pid}-${++commands}`;
+  return appendToStream(tx, domainEventSchemas, {
+    streamType,
+    streamId,
+    expectedVersion,
+    events,
+    metadata: metadata(commandId),
+    command: { commandId, type: 'Do' },
+  });
+};
+
 /** Appends through a transaction of our own, so a test can keep it open (`hold`) before it commits. */
 export const appendHeld = async (
   knex: Knex,
@@ -64,17 +83,27 @@ export const appendHeld = async (
   hold: () => Promise<void> = async () => {},
   streamType = 'thing',
 ): Promise<void> => {
-  const commandId = `cmd-${process.pid}-${++commands}`;
   await knex.transaction(async (tx) => {
-    // appendToStream opens a savepoint inside our transaction: its rows commit with ours
-    await appendToStream(tx, domainEventSchemas, {
-      streamType,
-      streamId,
-      expectedVersion,
-      events,
-      metadata: metadata(commandId),
-      command: { commandId, type: 'Do' },
-    });
+    // its rows commit with our transaction
+    await appendInside(tx, streamId, expectedVersion, events, streamType);
     await hold();
+  });
+};
+
+/**
+ * Appends through a transaction of our own that does `first` before it appends (takes a row lock a
+ * subscription's batch then waits on, say), so it has a transaction id long before its events.
+ */
+export const appendAfter = async (
+  knex: Knex,
+  streamId: string,
+  expectedVersion: number,
+  events: readonly DomainEvent[],
+  first: (tx: Knex.Transaction) => Promise<void>,
+  streamType = 'thing',
+): Promise<void> => {
+  await knex.transaction(async (tx) => {
+    await first(tx);
+    await appendInside(tx, streamId, expectedVersion, events, streamType);
   });
 };

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,8 +10,8 @@ export type PrivateNatsServer = {
   readonly port: number;
   /** Stops it (SIGTERM) and waits until it has exited; its JetStream data stays. */
   stop(): Promise<void>;
-  /** Starts it again on the same port and store directory. */
-  start(): Promise<void>;
+  /** Starts it again on the same port and store directory; `jetstream: false` runs it without JetStream. */
+  start(options?: { readonly jetstream?: boolean }): Promise<void>;
   /** Stops it and removes its store. */
   close(): Promise<void>;
 };
@@ -39,15 +39,32 @@ const accepting = (port: number) =>
 
 /**
  * A NATS server with JetStream of the test's own (`nats-server -js -p <free port> -sd <tmp dir>`),
- * for tests that stop and restart it: the shared one on 4222 is never touched.
+ * for tests that stop and restart it or need another setting (`maxPayload`: the largest message it
+ * takes, 1 MiB by default): the shared one on 4222 is never touched.
  */
-export const startPrivateNatsServer = async (): Promise<PrivateNatsServer> => {
+export const startPrivateNatsServer = async ({
+  maxPayload,
+}: {
+  maxPayload?: number;
+} = {}): Promise<PrivateNatsServer> => {
   const port = await freePort();
   const storeDir = await mkdtemp(join(tmpdir(), 'chronicle-nats-'));
+  // settings without a command-line flag go in a configuration file
+  const configFile = join(storeDir, 'nats.conf');
+  await writeFile(configFile, maxPayload === undefined ? '' : `max_payload: ${maxPayload}\n`);
   let child: ChildProcess | undefined;
   let output = '';
-  const start = async () => {
-    child = spawn('nats-server', ['-js', '-a', '127.0.0.1', '-p', String(port), '-sd', storeDir], {
+  const start = async ({ jetstream = true } = {}) => {
+    const args = [
+      '-c',
+      configFile,
+      '-a',
+      '127.0.0.1',
+      '-p',
+      String(port),
+      ...(jetstream ? ['-js', '-sd', storeDir] : []),
+    ];
+    child = spawn('nats-server', args, {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout?.on('data', (chunk: Buffer) => {

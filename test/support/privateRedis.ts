@@ -9,8 +9,11 @@ import { freePort } from './freePort.js';
 export type PrivateRedis = {
   readonly url: string;
   readonly port: number;
-  /** Kills it (SIGKILL) and starts it again on the same port: without AOF, it comes back empty. */
-  restart(): Promise<void>;
+  /**
+   * Kills it (SIGKILL) and starts it again on the same port, `downMs` later (an outage that long):
+   * without AOF, it comes back empty.
+   */
+  restart(downMs?: number): Promise<void>;
   stop(): Promise<void>;
 };
 
@@ -61,8 +64,9 @@ export const startPrivateRedis = async (args: readonly string[] = []): Promise<P
   return {
     url,
     port,
-    restart: async () => {
+    restart: async (downMs = 0) => {
       await kill(child);
+      if (downMs > 0) await new Promise((resolve) => setTimeout(resolve, downMs));
       child = await launch();
     },
     stop: async () => {

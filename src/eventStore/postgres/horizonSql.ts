@@ -10,7 +10,11 @@ import { readerLockKey } from './markReaderTransaction.js';
  * its whole life:
  *   - transactions of another database (a backend never changes database);
  *   - subscription readers: they hold the reader advisory lock (markReaderTransaction), and
- *     es_events' guard trigger refuses an append from them;
+ *     es_events' guard trigger refuses an append from them. A reader is known by the lock it
+ *     holds on its own transaction id (granted, ExclusiveLock); its other transactionid rows in
+ *     pg_locks are other transactions' ids: the one it waits on for a row lock (a ShareLock, not
+ *     granted), or one that just ended (granted for an instant). Those are writers like any other;
+ *     passing one over skipped the events it appended once the reader's batch waited on it;
  *   - prepared transactions of another database.
  * Everything else counts, whoever wrote it: an operator's psql script, a migration, a process
  * manager. A transaction that ended after the snapshot is unknown to pg_stat_activity and so counts
@@ -27,6 +31,7 @@ export const horizonCte = `
     union all
     select t.transactionid::text::bigint from pg_locks a
     join pg_locks t on t.locktype = 'transactionid' and t.virtualtransaction = a.virtualtransaction
+      and t.granted and t.mode = 'ExclusiveLock'
     where a.locktype = 'advisory' and a.granted and a.objsubid = 2
       and a.classid = ${readerLockKey[0]} and a.objid = ${readerLockKey[1]}
       and a.database = (select oid from pg_database where datname = current_database())
