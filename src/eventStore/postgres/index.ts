@@ -23,6 +23,7 @@ export * from './lockCheckpoint.js';
 export * from './lockSubscriptionPartitions.js';
 export * from './markReaderTransaction.js';
 export * from './notifyAppended.js';
+export * from './pruneCommandPayloads.js';
 export * from './readCheckpoint.js';
 export * from './readCorrelation.js';
 export * from './readEventBatch.js';
