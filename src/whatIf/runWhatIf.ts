@@ -27,6 +27,8 @@ export type WhatIfOptions = {
   readonly limit?: number;
   /** Streams read per statement (keyset pages). Default 200. */
   readonly batchSize?: number;
+  /** A page is cut after the stream that brings its events past this (one stream always fits). Default 50,000. */
+  readonly maxEventsPerPage?: number;
   /** Called after each page with the counts so far. */
   readonly onProgress?: (progress: {
     readonly streamsChecked: number;
@@ -88,6 +90,7 @@ export const runWhatIf = async (knex: Knex, options: WhatIfOptions): Promise<Wha
   if (missing !== undefined)
     throw new ChronicleError('CONFIGURATION', `the candidate has no aggregate "${missing}"`);
   const batchSize = options.batchSize ?? 200;
+  const maxEvents = options.maxEventsPerPage ?? 50_000;
   const divergences: Divergence[] = [];
   const counts = {
     streamsChecked: 0,
@@ -113,6 +116,11 @@ export const runWhatIf = async (knex: Knex, options: WhatIfOptions): Promise<Wha
         ...(options.since ? { since: options.since } : {}),
       });
       if (page.length === 0) break;
+      const fetched = page.length;
+      // bounded memory: a page holds at most about maxEventsPerPage events, however long its streams
+      let events = 0;
+      const cut = page.findIndex((stream) => (events += stream.version) > maxEvents);
+      if (cut >= 0) page.splice(Math.max(cut, 1));
       const [read, ledger] = await Promise.all([
         readStreamsToFold(trx, registry.schemas, page),
         readLedgerOfStreams(trx, page),
@@ -155,8 +163,8 @@ export const runWhatIf = async (knex: Knex, options: WhatIfOptions): Promise<Wha
         streamsChecked: counts.streamsChecked,
         streamsDiverging: counts.streamsDiverging,
       });
-      // a page of one connection's statements at a time; queries in one transaction run one by one anyway
-      if (page.length < left) break;
+      // the last page: fewer streams than asked for, all of them replayed
+      if (fetched < left && page.length === fetched) break;
     }
     return countSnapshotsByHash(trx, types);
   });
