@@ -29,9 +29,10 @@ const lamp = (
     commands: {
       SwitchOn: {
         schema: z.strictObject({ by: z.string() }),
-        decide: ({ data }) => options.switchOn?.(data.by) ?? [{ type: 'SwitchedOn', data: { by: data.by } }],
+        decide: ({ data }) =>
+          options.switchOn?.(data.by) ?? [{ type: 'SwitchedOn' as const, data: { by: data.by } }],
       },
-      SwitchOff: { schema: z.strictObject({}), decide: () => [{ type: 'SwitchedOff', data: {} }] },
+      SwitchOff: { schema: z.strictObject({}), decide: () => [{ type: 'SwitchedOff' as const, data: {} }] },
     },
   }) as unknown as Aggregate;
 

@@ -119,7 +119,10 @@ export const runWhatIf = async (knex: Knex, options: WhatIfOptions): Promise<Wha
       const fetched = page.length;
       // bounded memory: a page holds at most about maxEventsPerPage events, however long its streams
       let events = 0;
-      const cut = page.findIndex((stream) => (events += stream.version) > maxEvents);
+      const cut = page.findIndex((stream) => {
+        events += stream.version;
+        return events > maxEvents;
+      });
       if (cut >= 0) page.splice(Math.max(cut, 1));
       const [read, ledger] = await Promise.all([
         readStreamsToFold(trx, registry.schemas, page),
