@@ -90,6 +90,11 @@ if (wanted('commands')) {
 // one caller's command, step by step, beside the no-op loop and the INSERT in the same process
 if (wanted('latency')) save('latency', await (await import('./commandTimeline.js')).commandTimeline());
 
+if (wanted('payloads')) {
+  const { commandPayloadBench } = await import('./commandPayloads.js');
+  save('payloads', await commandPayloadBench());
+}
+
 if (wanted('upcast')) {
   const { upcastBench } = await import('./upcast.js');
   save('upcast', await upcastBench());

@@ -7,6 +7,11 @@ export type EventFold = {
   /** False once the machine reached a final state: it takes no more events. */
   readonly active: () => boolean;
   readonly add: (event: AnyEventObject) => void;
+  /**
+   * Whether the state reached takes this event (XState's `can`, as decideCommand asks it): a learnt
+   * step that moves the state or assigns says so without building the XState snapshot.
+   */
+  readonly accepts: (event: AnyEventObject) => boolean;
   readonly snapshot: () => AnyMachineSnapshot;
 };
 
@@ -92,9 +97,18 @@ export const startFold = (machine: AnyStateMachine, start: AnyMachineSnapshot): 
     key = undefined;
     fast = plans !== null && plain(next);
   };
+  const accepts = (event: AnyEventObject): boolean => {
+    if (fast && plans) {
+      key ??= JSON.stringify(value);
+      const step = plans.step(key, value, event.type);
+      if (step.kind === 'assigns' && (step.assigns.length > 0 || step.key !== key)) return true;
+    }
+    return materialised().can(event);
+  };
   return {
     active: () => (snapshot ? snapshot.status === 'active' : true),
     add,
+    accepts,
     snapshot: materialised,
   };
 };

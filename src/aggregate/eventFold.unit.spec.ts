@@ -132,6 +132,30 @@ describe('startFold', () => {
     same([{ type: 'Nothing' }, { type: 'Start' }, { type: 'Start' }, { type: 'Ready' }, { type: 'Stop' }]);
   });
 
+  it('accepts exactly the events XState can take from the state reached', () => {
+    const histories: Event[][] = [
+      [],
+      [{ type: 'Start' }],
+      [{ type: 'Start' }, { type: 'Ready' }, { type: 'Note', data: { note: 'a' } }],
+      [
+        { type: 'Start' },
+        { type: 'Ready' },
+        { type: 'Add', data: { n: 4 } },
+        { type: 'Add', data: { n: 4 } },
+      ],
+    ];
+    const probes: Event[] = ['Start', 'Ready', 'Again', 'Add', 'Note', 'Stop', 'Nothing'].map((type) => ({
+      type,
+      data: { n: 1 },
+    }));
+    for (const history of histories) {
+      const fold = startFold(machine, initialSnapshot(machine));
+      for (const event of history) fold.add(event);
+      const xstate = byXState(history);
+      for (const probe of probes) expect(fold.accepts(probe), probe.type).toBe(xstate.can(probe));
+    }
+  });
+
   it('stops taking events at a final state, as XState does', () => {
     const fold = startFold(machine, initialSnapshot(machine));
     fold.add({ type: 'Start' });

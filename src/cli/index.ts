@@ -5,3 +5,4 @@ export * from './projectionCommands.js';
 export * from './projectionVerbs.js';
 export * from './runCli.js';
 export * from './vizCommand.js';
+export * from './whatIfCommand.js';

@@ -15,6 +15,7 @@ import { CliUsageError, EXIT, printError } from './cliOutput.js';
 import { deadLetterUsage } from './deadLetterVerbs.js';
 import { projectionUsage } from './projectionVerbs.js';
 import { vizUsage } from './vizCommand.js';
+import { whatIfCommand, whatIfUsage } from './whatIfCommand.js';
 
 export type PodKind = 'command' | 'projection' | 'snapshot' | 'process-manager' | 'api' | 'nats';
 
@@ -40,6 +41,9 @@ export const usage = `usage: chronicle [--config <path>] <verb> [args]
   state <type> <id> [--at <ISO time>]       print {value, context, version} (exit 2 if it does not exist);
                                             --at 2026-11-29T10:00:00Z: as it was then (exit 2 if it had no events yet)
   story <correlationId>                     print its commands and events in causal order, one JSON line each
+  ${whatIfUsage}
+                                            replay the stored history through a candidate config: events its machines
+                                            refuse, commands its decide answers otherwise (exit 0 none, 3 some; docs/what-if.md)
   worker <command|projection|snapshot|process-manager|api|nats>
                                             run a pod until SIGTERM/SIGINT
 ${projectionUsage}
@@ -105,6 +109,8 @@ const dispatch = async (verb: string | undefined, rest: string[], domain: CliDom
       const [correlationId] = positionals(rest, 1, 'story <correlationId>');
       return storyCommand(config, registry, correlationId as string);
     }
+    case 'what-if':
+      return whatIfCommand(config, domain.aggregates, rest);
     case 'worker': {
       const kind = rest[0] as PodKind | undefined;
       const pod = kind ? domain.pods[kind] : undefined;

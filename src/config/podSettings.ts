@@ -52,6 +52,14 @@ export const projectionLagEveryMsFromEnv = (env: NodeJS.ProcessEnv = process.env
 export const snapshotSweepEveryMsFromEnv = (env: NodeJS.ProcessEnv = process.env): number =>
   positiveInt('CHRONICLE_SNAPSHOT_SWEEP_MS', env.CHRONICLE_SNAPSHOT_SWEEP_MS, 300_000);
 
+/**
+ * CHRONICLE_COMMAND_PAYLOAD_RETENTION_DAYS: how long the command ledger keeps each command's
+ * payload (what `chronicle what-if` decides again); the snapshot pod's sweep forgets older ones.
+ * Default 30 days.
+ */
+export const commandPayloadRetentionDaysFromEnv = (env: NodeJS.ProcessEnv = process.env): number =>
+  positiveInt('CHRONICLE_COMMAND_PAYLOAD_RETENTION_DAYS', env.CHRONICLE_COMMAND_PAYLOAD_RETENTION_DAYS, 30);
+
 /** CHROMIUM_PATH: the browser `chronicle viz --out` renders SVG with. Default Debian's chromium. */
 export const chromiumPathFromEnv = (env: NodeJS.ProcessEnv = process.env): string =>
   env.CHROMIUM_PATH || '/usr/bin/chromium';

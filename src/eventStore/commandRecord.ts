@@ -2,7 +2,7 @@ import type { CommandEnvelope, RejectedResult } from '../messages/index.js';
 import { commandFingerprint } from './commandFingerprint.js';
 import type { CommandRecord } from './eventStore.js';
 
-/** What the command ledger keeps of an envelope: ids, causation, issuer and fingerprint. */
+/** What the command ledger keeps of an envelope: ids, causation, issuer, fingerprint and payload. */
 export const commandRecord = (envelope: CommandEnvelope): CommandRecord => ({
   commandId: envelope.commandId,
   type: envelope.type,
@@ -11,6 +11,7 @@ export const commandRecord = (envelope: CommandEnvelope): CommandRecord => ({
   issuedAt: envelope.issuedAt,
   ...(envelope.issuedBy ? { issuedBy: envelope.issuedBy } : {}),
   fingerprint: commandFingerprint(envelope),
+  payload: envelope.payload ?? {},
 });
 
 /**

@@ -21,6 +21,11 @@ export type CommandRecord = {
   readonly issuedBy?: string;
   /** commandFingerprint of the command: a second command under the same id is told apart by it. */
   readonly fingerprint?: string;
+  /**
+   * What it asked, as sent: kept for CHRONICLE_COMMAND_PAYLOAD_RETENTION_DAYS, so `chronicle
+   * what-if` can decide it again.
+   */
+  readonly payload?: unknown;
 };
 
 /** An event to append; an `eventId` given by the caller makes the append idempotent by that id. */

@@ -1,10 +1,11 @@
 import { type Aggregate, createAggregateRegistry } from '../aggregate/index.js';
 import {
   type ChronicleConfig,
+  commandPayloadRetentionDaysFromEnv,
   type SubscriptionSettings,
   snapshotSweepEveryMsFromEnv,
 } from '../config/index.js';
-import { createPostgresEventStore } from '../eventStore/index.js';
+import { createPostgresEventStore, pruneCommandPayloads } from '../eventStore/index.js';
 import { type LoggerPort, silentLogger } from '../logging/index.js';
 import type { ProcessManager } from '../processManagers/index.js';
 import { startSubscriptionWorker } from '../subscriptions/index.js';
@@ -22,6 +23,8 @@ export type SnapshotWorkerOptions = {
   readonly settings?: SubscriptionSettings;
   /** Sweep interval; default CHRONICLE_SNAPSHOT_SWEEP_MS, else 5 minutes. */
   readonly sweepEveryMs?: number;
+  /** Command payloads older than this are forgotten by the sweep; default CHRONICLE_COMMAND_PAYLOAD_RETENTION_DAYS, else 30. */
+  readonly payloadRetentionDays?: number;
   /** Partitions of the `snapshots` subscription; default 2. */
   readonly partitions?: number;
   readonly logger?: LoggerPort;
@@ -34,7 +37,8 @@ export type SnapshotWorker = {
 
 /**
  * A snapshot pod's engine: reads the event stream (its share of the `snapshots` partitions) and
- * snapshots streams (of aggregates and process managers) that passed their policy, plus the periodic sweep through a BullMQ scheduler.
+ * snapshots streams (of aggregates and process managers) that passed their policy, plus the periodic sweep through a BullMQ scheduler
+ * (which also forgets the command payloads kept past their retention: one periodic job per deployment).
  * @example
  * const worker = await runSnapshotWorker({ config: loadConfig(), aggregates, processManagers });
  * await runUntilSignal(worker, logger);
@@ -43,6 +47,7 @@ export const runSnapshotWorker = async (options: SnapshotWorkerOptions): Promise
   const registry = createAggregateRegistry(options.aggregates);
   const targets = snapshotTargets(registry, options.processManagers);
   const { config } = options;
+  const retentionDays = options.payloadRetentionDays ?? commandPayloadRetentionDaysFromEnv();
   const worker = await startSubscriptionWorker({
     config,
     schemas: registry.schemas,
@@ -61,7 +66,10 @@ export const runSnapshotWorker = async (options: SnapshotWorkerOptions): Promise
         redis: config,
         prefix: config.queuePrefix,
         everyMs: options.sweepEveryMs ?? snapshotSweepEveryMsFromEnv(),
-        sweep: () => sweepSnapshots(knex, store, targets),
+        sweep: async () => ({
+          ...(await sweepSnapshots(knex, store, targets)),
+          payloadsPruned: await pruneCommandPayloads(knex, { retentionDays }),
+        }),
         logger,
       });
       logger.info(

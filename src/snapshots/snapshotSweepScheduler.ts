@@ -50,7 +50,8 @@ export const startSnapshotSweep = async (options: {
     SNAPSHOT_SWEEP_QUEUE,
     async () => {
       const result = await options.sweep();
-      if (result.taken > 0) options.logger.info({ ...result }, 'snapshot sweep');
+      if (result.taken > 0 || (result.payloadsPruned ?? 0) > 0)
+        options.logger.info({ ...result }, 'snapshot sweep');
       return result;
     },
     { ...onQueue, concurrency: 1 },

@@ -2,7 +2,12 @@ import type { Knex } from '@mikro-orm/postgresql';
 import { type EventStore, streamsDueForSnapshot } from '../eventStore/index.js';
 import type { SnapshotTargets } from './snapshotTargets.js';
 
-export type SweepResult = { readonly scanned: number; readonly taken: number };
+export type SweepResult = {
+  readonly scanned: number;
+  readonly taken: number;
+  /** Command payloads the ledger kept past their retention, forgotten by the same periodic job. */
+  readonly payloadsPruned?: number;
+};
 
 /**
  * Catches the streams the event-stream reading missed (a worker down, a machine changed so old

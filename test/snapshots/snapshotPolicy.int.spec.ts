@@ -169,9 +169,22 @@ describe('snapshots: policy, machine changes, sweep', () => {
     expect((await hydrateActor(store, counter, 'c1')).fromSnapshot).toBe(false);
   });
 
-  it('the scheduled sweep (a BullMQ job scheduler) catches streams the stream reading missed', async () => {
+  it('the scheduled sweep (a BullMQ job scheduler) catches streams the stream reading missed, and forgets expired command payloads', async () => {
     const knex = db.orm.em.getKnex();
     await add(store, 'missed', 0, 6);
+    // a command whose payload the ledger has kept past its retention (30 days by default)
+    await store.append({
+      streamType: 'counter',
+      streamId: 'kept',
+      expectedVersion: 0,
+      events: [{ type: 'Added', data: { n: 1 } }],
+      metadata: { commandId: 'kept-1', correlationId: 'kept-1', causationId: 'kept-1' },
+      command: { commandId: 'kept-1', type: 'Add', payload: { n: 1 } },
+    });
+    await query(
+      knex,
+      `update es_commands set recorded_at = now() - interval '31 days' where command_id = 'kept-1'`,
+    );
     // the reading has passed these events already (as if a worker had skipped them)
     await query(
       knex,
@@ -195,6 +208,16 @@ describe('snapshots: policy, machine changes, sweep', () => {
       what: 'the sweep to snapshot the missed stream',
     });
     expect(snapshot.version).toBe(6);
+    await waitFor(
+      async () => {
+        const [row] = await query<{ payload: unknown }>(
+          knex,
+          `select payload from es_commands where command_id = 'kept-1'`,
+        );
+        return row?.payload === null;
+      },
+      { what: 'the sweep to forget the expired payload' },
+    );
   });
 
   it('snapshot <type> <id> takes one now', async () => {

@@ -44,11 +44,12 @@ const appendGroupSql = `
   ),
   recorded as (
     insert into es_commands (command_id, stream_type, stream_id, command_type, status, first_version,
-      last_version, correlation_id, causation_id, issued_at, issued_by, fingerprint)
+      last_version, correlation_id, causation_id, issued_at, issued_by, fingerprint, payload)
     select c.command_id, m.stream_type, m.stream_id, c.command_type, 'accepted', m.expected + 1, m.next,
-      c.correlation_id, c.causation_id, c.issued_at, c.issued_by, c.fingerprint
+      c.correlation_id, c.causation_id, c.issued_at, c.issued_by, c.fingerprint, c.payload
     from moved m, jsonb_to_recordset(m.commands) as c(command_id text, command_type text,
-      correlation_id text, causation_id text, issued_at timestamptz, issued_by text, fingerprint text)
+      correlation_id text, causation_id text, issued_at timestamptz, issued_by text, fingerprint text,
+      payload jsonb)
   )
   select r.i, h.version as head_version, a.*
   from req r

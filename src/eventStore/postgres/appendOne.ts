@@ -59,6 +59,7 @@ export const ledgerRows = ({ command, metadata }: AppendRequest) =>
           issued_at: command.issuedAt ?? metadata.issuedAt ?? null,
           issued_by: command.issuedBy ?? metadata.issuedBy ?? null,
           fingerprint: command.fingerprint ?? null,
+          payload: command.payload ?? null,
         },
       ]
     : [];
@@ -113,11 +114,11 @@ const appendSql = `
   ),
   recorded as (
     insert into es_commands (command_id, stream_type, stream_id, command_type, status, first_version,
-      last_version, correlation_id, causation_id, issued_at, issued_by, fingerprint)
+      last_version, correlation_id, causation_id, issued_at, issued_by, fingerprint, payload)
     select c.command_id, ?, ?, c.command_type, 'accepted', ?, ?, c.correlation_id, c.causation_id,
-      c.issued_at, c.issued_by, c.fingerprint
+      c.issued_at, c.issued_by, c.fingerprint, c.payload
     from jsonb_to_recordset(?::jsonb) as c(command_id text, command_type text, correlation_id text,
-      causation_id text, issued_at timestamptz, issued_by text, fingerprint text), head
+      causation_id text, issued_at timestamptz, issued_by text, fingerprint text, payload jsonb), head
   )
   select h.version as head_version, a.*
   from (select 1) as one left join head h on true left join appended a on true

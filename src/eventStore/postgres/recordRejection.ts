@@ -17,12 +17,13 @@ import { query } from './sql.js';
 const rejectionSql = `
   with recorded as (
     insert into es_commands (command_id, stream_type, stream_id, command_type, status, first_version,
-      last_version, code, message, details, correlation_id, causation_id, issued_at, issued_by, fingerprint)
+      last_version, code, message, details, correlation_id, causation_id, issued_at, issued_by, fingerprint,
+      payload)
     select c.command_id, ?, ?, c.command_type, 'rejected', 1, 0, c.code, c.message, c.details,
-      c.correlation_id, c.causation_id, c.issued_at, c.issued_by, c.fingerprint
+      c.correlation_id, c.causation_id, c.issued_at, c.issued_by, c.fingerprint, c.payload
     from jsonb_to_recordset(?::jsonb) as c(command_id text, command_type text, code text, message text,
       details jsonb, correlation_id text, causation_id text, issued_at timestamptz, issued_by text,
-      fingerprint text)
+      fingerprint text, payload jsonb)
     on conflict (command_id) do nothing
     returning command_id
   ),
@@ -61,6 +62,7 @@ export const recordRejection = async (
         issued_at: command.issuedAt ?? null,
         issued_by: command.issuedBy ?? null,
         fingerprint: command.fingerprint ?? null,
+        payload: command.payload ?? null,
       },
     ]),
     REJECTIONS_STREAM,

@@ -1,0 +1,3 @@
+export * from './divergence.js';
+export * from './replayStream.js';
+export * from './runWhatIf.js';
