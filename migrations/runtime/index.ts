@@ -4,6 +4,7 @@ import { Migration20261123000001EventStore } from './Migration20261123000001Even
 import { Migration20261123000002Subscriptions } from './Migration20261123000002Subscriptions.js';
 import { Migration20261129054000EventsReaderGuard } from './Migration20261129054000EventsReaderGuard.js';
 import { Migration20261129060000SubscriptionDeadLetters } from './Migration20261129060000SubscriptionDeadLetters.js';
+import { Migration20261207000001ReadIndexes } from './Migration20261207000001ReadIndexes.js';
 
 /**
  * The runtime's own schema (es_* tables), in order: every deployment gets exactly these. Applied
@@ -18,4 +19,5 @@ export const runtimeMigrations: readonly MigrationObject[] = [
     name: 'Migration20261129060000SubscriptionDeadLetters',
     class: Migration20261129060000SubscriptionDeadLetters,
   },
+  { name: 'Migration20261207000001ReadIndexes', class: Migration20261207000001ReadIndexes },
 ];
