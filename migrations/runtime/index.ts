@@ -5,6 +5,7 @@ import { Migration20261123000002Subscriptions } from './Migration20261123000002S
 import { Migration20261129054000EventsReaderGuard } from './Migration20261129054000EventsReaderGuard.js';
 import { Migration20261129060000SubscriptionDeadLetters } from './Migration20261129060000SubscriptionDeadLetters.js';
 import { Migration20261207000001ReadIndexes } from './Migration20261207000001ReadIndexes.js';
+import { Migration20261207000002StreamCounts } from './Migration20261207000002StreamCounts.js';
 
 /**
  * The runtime's own schema (es_* tables), in order: every deployment gets exactly these. Applied
@@ -20,4 +21,5 @@ export const runtimeMigrations: readonly MigrationObject[] = [
     class: Migration20261129060000SubscriptionDeadLetters,
   },
   { name: 'Migration20261207000001ReadIndexes', class: Migration20261207000001ReadIndexes },
+  { name: 'Migration20261207000002StreamCounts', class: Migration20261207000002StreamCounts },
 ];
