@@ -6,6 +6,7 @@ import { Migration20261129054000EventsReaderGuard } from './Migration20261129054
 import { Migration20261129060000SubscriptionDeadLetters } from './Migration20261129060000SubscriptionDeadLetters.js';
 import { Migration20261207000001ReadIndexes } from './Migration20261207000001ReadIndexes.js';
 import { Migration20261207000002StreamCounts } from './Migration20261207000002StreamCounts.js';
+import { Migration20261207000003SnapshotDue } from './Migration20261207000003SnapshotDue.js';
 
 /**
  * The runtime's own schema (es_* tables), in order: every deployment gets exactly these. Applied
@@ -22,4 +23,5 @@ export const runtimeMigrations: readonly MigrationObject[] = [
   },
   { name: 'Migration20261207000001ReadIndexes', class: Migration20261207000001ReadIndexes },
   { name: 'Migration20261207000002StreamCounts', class: Migration20261207000002StreamCounts },
+  { name: 'Migration20261207000003SnapshotDue', class: Migration20261207000003SnapshotDue },
 ];
