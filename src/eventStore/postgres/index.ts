@@ -7,7 +7,6 @@ export * from './beginBatch.js';
 // subscriptions: checkpoints, leases, failures
 export * from './checkpointRow.js';
 export * from './claimPartitions.js';
-export * from './countEventsAfter.js';
 // the event store port
 export * from './createPostgresEventStore.js';
 export * from './deleteCheckpoints.js';
@@ -30,6 +29,7 @@ export * from './readCorrelation.js';
 export * from './readEventBatch.js';
 export * from './readHeadPosition.js';
 export * from './readHorizon.js';
+export * from './readLag.js';
 export * from './readSnapshot.js';
 // snapshots
 export * from './readSnapshotVersions.js';
