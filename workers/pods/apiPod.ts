@@ -22,7 +22,7 @@ const OrdersQuery = ListOrdersQuery.extend({
 export const orderReadModels: readonly ReadModelRoute[] = [
   {
     path: 'orders',
-    summary: 'Orders from orders_view, newest first (limit 1..100, offset, status)',
+    summary: 'Orders from orders_view, newest first (limit 1..100, after or offset, status)',
     query: OrdersQuery,
     run: (db, query) => {
       const { status, ...rest } = query as z.output<typeof OrdersQuery>;
