@@ -37,7 +37,7 @@ const ordersSql = `
     from o cross join generate_series(1, 5) as v(version)
   ), inserted as (
     insert into es_events (stream_type, stream_id, version, event_id, type, schema_version, data, metadata, recorded_at)
-    select 'Order', e.id, e.version,
+    select 'order', e.id, e.version,
       (lpad(to_hex(e.n * 8 + e.version), 16, '0') || left(md5('event-' || e.n || '-' || e.version), 16))::uuid, e.type,
       case when e.version = 1 then 2 else 1 end,
       case e.version
@@ -57,7 +57,7 @@ const ordersSql = `
   ), commands as (
     insert into es_commands (command_id, stream_type, stream_id, command_type, status, first_version,
       last_version, correlation_id, causation_id, issued_at, issued_by, fingerprint, recorded_at)
-    select e.command_id::text, 'Order', e.id,
+    select e.command_id::text, 'order', e.id,
       (array['PlaceOrder', 'InitiatePayment', 'ConfirmPayment', 'UpdateShippingStatus', 'UpdateShippingStatus'])[e.version],
       'accepted', e.version, e.version, e.correlation_id::text, null, e.at, 'user-' || (e.n % 1000),
       md5('fp-' || e.n || e.version), e.at
@@ -65,7 +65,7 @@ const ordersSql = `
     returning 1
   ), heads as (
     insert into es_streams (stream_type, stream_id, version, updated_at)
-    select 'Order', o.id, 5, $3::timestamptz + (o.n * interval '20 ms') + interval '5 minutes' from o
+    select 'order', o.id, 5, $3::timestamptz + (o.n * interval '20 ms') + interval '5 minutes' from o
     returning 1
   ), viewed as (
     insert into orders_view (order_id, customer_id, payment_status, shipping_status, total_price, currency,
@@ -86,7 +86,7 @@ const longSql = `
     from generate_series(1, $1::int) s cross join generate_series($2::int, $3::int - 1) v
   ), inserted as (
     insert into es_events (stream_type, stream_id, version, event_id, type, schema_version, data, metadata, recorded_at)
-    select 'Product', e.id, e.v, (lpad(to_hex(e.v * 8 + e.s), 16, '0') || 'f' || left(md5('levent-' || e.s || '-' || e.v), 15))::uuid,
+    select 'product', e.id, e.v, (lpad(to_hex(e.v * 8 + e.s), 16, '0') || 'f' || left(md5('levent-' || e.s || '-' || e.v), 15))::uuid,
       case when e.v = 1 then 'ProductCreated' else 'ProductPriceChanged' end, 1,
       case when e.v = 1 then jsonb_build_object('vendorId', md5('vendor-1')::uuid, 'name', 'product ' || e.s,
         'price', 100, 'createdAt', e.at)
@@ -100,13 +100,13 @@ const longSql = `
   ), commands as (
     insert into es_commands (command_id, stream_type, stream_id, command_type, status, first_version,
       last_version, correlation_id, issued_at, issued_by, fingerprint, recorded_at)
-    select e.command_id::text, 'Product', e.id, case when e.v = 1 then 'CreateProduct' else 'ChangePrice' end,
+    select e.command_id::text, 'product', e.id, case when e.v = 1 then 'CreateProduct' else 'ChangePrice' end,
       'accepted', e.v, e.v, e.command_id::text, e.at, 'pricing', md5('lfp-' || e.s || e.v), e.at
     from e
     returning 1
   ), heads as (
     insert into es_streams (stream_type, stream_id, version, updated_at)
-    select 'Product', md5('long-' || s)::uuid::text, $3::int - 1, $4::timestamptz + (($3::int - 1) * interval '100 ms')
+    select 'product', md5('long-' || s)::uuid::text, $3::int - 1, $4::timestamptz + (($3::int - 1) * interval '100 ms')
     from generate_series(1, $1::int) s
     on conflict (stream_type, stream_id) do update set version = excluded.version, updated_at = excluded.updated_at
     returning 1
@@ -130,6 +130,17 @@ export const buildScaleStore = async (
   const client = new pg.Client({ connectionString: databaseUrl, application_name: 'chronicle-bench-scale' });
   await client.connect();
   try {
+    // secondary indexes are dropped for the load and built again after it (sorting once is many
+    // times faster than millions of random insertions); constraints' indexes stay
+    const secondary = (
+      await client.query<{ name: string; definition: string }>(
+        `select i.indexrelid::regclass::text as name, pg_get_indexdef(i.indexrelid) as definition
+         from pg_index i
+         where i.indrelid in ('es_events'::regclass, 'es_commands'::regclass, 'es_streams'::regclass)
+           and not exists (select 1 from pg_constraint c where c.conindid = i.indexrelid)`,
+      )
+    ).rows;
+    for (const { name } of secondary) await client.query(`drop index ${name}`);
     // at least ten, so even a small store's long streams are spread through its history
     const chunks = Math.max(10, Math.ceil(shape.orders / CHUNK_ORDERS));
     const ordersPerChunk = Math.ceil(shape.orders / chunks);
@@ -149,6 +160,8 @@ export const buildScaleStore = async (
       await client.query('commit');
       onChunk(written);
     }
+    await client.query("set maintenance_work_mem = '256MB'");
+    for (const { definition } of secondary) await client.query(definition);
     await client.query(`
       insert into order_totals (shipping_status, currency, orders, amount)
       select shipping_status, currency, count(*), sum(total_price) from orders_view group by 1, 2`);

@@ -23,7 +23,7 @@ import { createTestDatabase, type TestDatabase } from '../support/testDatabase.j
  * PostgreSQL read for it are counted (rowsRead), no time is measured.
  */
 const shape: ScaleShape = { orders: 3_000, longStreams: 1, longLength: 6_000 };
-const longStream = { streamType: 'Product', streamId: '' };
+const longStream = { streamType: 'product', streamId: '' };
 
 let db: TestDatabase;
 const knex = () => db.orm.em.getKnex();
@@ -33,7 +33,7 @@ beforeAll(async () => {
   await buildScaleStore(db.url, shape);
   const [row] = (
     await knex().raw<{ rows: { stream_id: string }[] }>(
-      "select stream_id from es_streams where stream_type = 'Product'",
+      "select stream_id from es_streams where stream_type = 'product'",
     )
   ).rows;
   longStream.streamId = row?.stream_id ?? '';
@@ -69,8 +69,8 @@ describe('reads whose cost does not grow with the store', () => {
       readStreamCounts(tx),
     );
     expect(result).toEqual([
-      { streamType: 'Order', streams: 3_000, events: 15_000 },
-      { streamType: 'Product', streams: 1, events: 6_000 },
+      { streamType: 'order', streams: 3_000, events: 15_000 },
+      { streamType: 'product', streams: 1, events: 6_000 },
     ]);
     expect(rows).toBeLessThan(100);
   });
@@ -84,10 +84,10 @@ describe('reads whose cost does not grow with the store', () => {
     });
     const policy = { machineHash: 'h', snapshotEvery: 100, limit: 500 };
     const orders = await rowsRead(knex(), ['es_streams', 'es_snapshots'], (tx) =>
-      streamsDueForSnapshot(tx, { ...policy, streamType: 'Order' }),
+      streamsDueForSnapshot(tx, { ...policy, streamType: 'order' }),
     );
     const products = await rowsRead(knex(), ['es_streams', 'es_snapshots'], (tx) =>
-      streamsDueForSnapshot(tx, { ...policy, streamType: 'Product' }),
+      streamsDueForSnapshot(tx, { ...policy, streamType: 'product' }),
     );
     expect(orders.result).toEqual([]);
     expect(products.result).toEqual([]);
@@ -96,7 +96,7 @@ describe('reads whose cost does not grow with the store', () => {
     const changed = await streamsDueForSnapshot(knex(), {
       ...policy,
       machineHash: 'h2',
-      streamType: 'Product',
+      streamType: 'product',
     });
     expect(changed).toEqual([longStream.streamId]);
   });
