@@ -88,7 +88,9 @@ type Row = {
 /**
  * Orders, newest first, from orders_view; `limit` 1..100 (default 10), filtered by either status,
  * paged by `after` (keyset: each page costs its own rows, however deep) or `offset`. One row more
- * than the page is read to know whether a next page exists.
+ * than the page is read to know whether a next page exists. `created_at <= ?` is what lets the
+ * index start at the cursor; the `or` alone is a filter, and a page half-way down a million
+ * orders walked the half above it (386 ms).
  */
 export const listOrders = (db: Knex, input: unknown): Promise<QueryResult<OrdersPage>> =>
   withQuery(ListOrdersQuery, input, async ({ limit, after, offset, paymentStatus, shippingStatus }) => {
@@ -103,7 +105,7 @@ export const listOrders = (db: Knex, input: unknown): Promise<QueryResult<Orders
       db,
       `select *, created_at::text as created_key from orders_view
        where (?::text is null or payment_status = ?) and (?::text is null or shipping_status = ?)
-         and (?::timestamptz is null or created_at < ? or (created_at = ? and order_id > ?))
+         and (?::timestamptz is null or (created_at <= ? and (created_at < ? or order_id > ?)))
        order by created_at desc, order_id limit ? offset ?`,
       [
         ...filter,

@@ -59,6 +59,13 @@ describe('reads whose cost does not grow with the store', () => {
     if (second.result.status !== 'ok') throw new Error('second page failed');
     const firstIds = new Set(first.result.data.orders.map((order) => order.orderId));
     expect(second.result.data.orders.some((order) => firstIds.has(order.orderId))).toBe(false);
+    // and a page half-way down costs a page too: the cursor is where the index walk starts
+    const middle = await listOrders(knex(), { limit: 10, offset: 1_500 });
+    const deep = await rowsRead(knex(), ['orders_view', 'orders_view_counts'], (tx) =>
+      listOrders(tx, { limit: 10, after: middle.status === 'ok' ? middle.data.next : undefined }),
+    );
+    expect(deep.result.status === 'ok' && deep.result.data.orders).toHaveLength(10);
+    expect(deep.rows).toBeLessThan(100);
     expect(
       (second.result.data.orders[0]?.createdAt ?? '') <= (first.result.data.orders.at(-1)?.createdAt ?? ''),
     ).toBe(true);
