@@ -150,4 +150,7 @@ if (wanted('tracing')) {
   save('tracing', await tracingCost(OPS, Number(process.env.BENCH_ROUNDS ?? 2)));
 }
 
+// only when named: building the large store (5.2 million events) takes tens of minutes
+if (only.includes('scale')) save('scale', await (await import('./scale.js')).scaleBench());
+
 process.exit(0);

@@ -79,11 +79,16 @@ const fold = (events: readonly RecordedOrderEvent[]) => {
   return { inserts, updates };
 };
 
+/** orders_view's partitions: the counters' slots follow them (see the counts in `write`). */
+const PARTITIONS = 4;
+
 /**
  * One statement for the whole batch: insert the orders placed in it, and move every other order's
  * row on, only if it stands at the version just before (every order event comes here, once, in
  * order). Both parts read the table as it was before the statement, which is why the fold keeps
- * the two apart.
+ * the two apart. The same statement moves orders_view_counts by what changed (a placed order adds
+ * one to its statuses; a moved one leaves its old statuses for its new ones), in the slot of the
+ * order's partition, so the counts always agree with the rows and no two partitions share a counter.
  */
 const write = `
   with placed as (
@@ -95,7 +100,7 @@ const write = `
       shipping_status text, total_price numeric, currency text, quantity integer, created_at timestamptz,
       updated_at timestamptz, version integer)
     on conflict (order_id) do nothing
-    returning order_id
+    returning order_id, payment_status, shipping_status
   ), moved as (
     update orders_view v set
       payment_status = coalesce(c.payment_status, v.payment_status),
@@ -104,9 +109,22 @@ const write = `
       updated_at = c.updated_at,
       version = c.version
     from jsonb_to_recordset(?::jsonb) as c(order_id text, payment_status text, shipping_status text,
-      paid boolean, updated_at timestamptz, version integer, from_version integer)
-    where v.order_id = c.order_id and v.version = c.from_version
-    returning v.order_id
+      paid boolean, updated_at timestamptz, version integer, from_version integer),
+      orders_view was
+    where v.order_id = c.order_id and v.version = c.from_version and was.order_id = v.order_id
+    returning v.order_id, v.payment_status, v.shipping_status, was.payment_status as was_payment,
+      was.shipping_status as was_shipping
+  ), counted as (
+    insert into orders_view_counts as k (slot, payment_status, shipping_status, orders)
+    select abs(hashtextextended(d.order_id, 0) % ${PARTITIONS}), d.payment_status, d.shipping_status, sum(d.delta)
+    from (
+      select order_id, payment_status, shipping_status, 1 as delta from placed
+      union all select order_id, payment_status, shipping_status, 1 from moved
+      union all select order_id, was_payment, was_shipping, -1 from moved
+    ) d
+    group by 1, 2, 3 having sum(d.delta) <> 0
+    order by 1, 2, 3
+    on conflict (slot, payment_status, shipping_status) do update set orders = k.orders + excluded.orders
   )
   select array(select order_id from placed) as placed, array(select order_id from moved) as moved`;
 
@@ -161,11 +179,11 @@ const handleBatch = async (events: readonly RecordedOrderEvent[], tx: Knex.Trans
 export const ordersView = defineProjection<RecordedOrderEvent>({
   name: 'orders_view',
   events: orderEventTypes,
-  partitions: 4,
-  tables: ['orders_view'],
+  partitions: PARTITIONS,
+  tables: ['orders_view', 'orders_view_counts'],
   handleBatch,
   queries: [ordersQuery],
   reset: async (tx) => {
-    await tx.raw('truncate orders_view');
+    await tx.raw('truncate orders_view, orders_view_counts');
   },
 });

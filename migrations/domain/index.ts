@@ -3,6 +3,7 @@ import { Migration20261123000003OrderReadModels } from './Migration2026112300000
 import { Migration20261129000001OrderTotalsOrders } from './Migration20261129000001OrderTotalsOrders.js';
 import { Migration20261129000030OrdersViewCurrency } from './Migration20261129000030OrdersViewCurrency.js';
 import { Migration20261129000050OrderTotalsCurrency } from './Migration20261129000050OrderTotalsCurrency.js';
+import { Migration20261207000010OrdersViewCounts } from './Migration20261207000010OrdersViewCounts.js';
 
 /**
  * The sample domain's schema (its read models), in order, applied after the runtime's by
@@ -13,4 +14,5 @@ export const domainMigrations: readonly MigrationObject[] = [
   { name: 'Migration20261129000001OrderTotalsOrders', class: Migration20261129000001OrderTotalsOrders },
   { name: 'Migration20261129000030OrdersViewCurrency', class: Migration20261129000030OrdersViewCurrency },
   { name: 'Migration20261129000050OrderTotalsCurrency', class: Migration20261129000050OrderTotalsCurrency },
+  { name: 'Migration20261207000010OrdersViewCounts', class: Migration20261207000010OrdersViewCounts },
 ];

@@ -4,6 +4,9 @@ import { Migration20261123000001EventStore } from './Migration20261123000001Even
 import { Migration20261123000002Subscriptions } from './Migration20261123000002Subscriptions.js';
 import { Migration20261129054000EventsReaderGuard } from './Migration20261129054000EventsReaderGuard.js';
 import { Migration20261129060000SubscriptionDeadLetters } from './Migration20261129060000SubscriptionDeadLetters.js';
+import { Migration20261207000001ReadIndexes } from './Migration20261207000001ReadIndexes.js';
+import { Migration20261207000002StreamCounts } from './Migration20261207000002StreamCounts.js';
+import { Migration20261207000003SnapshotDue } from './Migration20261207000003SnapshotDue.js';
 import { Migration20261207150000CommandPayloads } from './Migration20261207150000CommandPayloads.js';
 
 /**
@@ -19,5 +22,8 @@ export const runtimeMigrations: readonly MigrationObject[] = [
     name: 'Migration20261129060000SubscriptionDeadLetters',
     class: Migration20261129060000SubscriptionDeadLetters,
   },
+  { name: 'Migration20261207000001ReadIndexes', class: Migration20261207000001ReadIndexes },
+  { name: 'Migration20261207000002StreamCounts', class: Migration20261207000002StreamCounts },
+  { name: 'Migration20261207000003SnapshotDue', class: Migration20261207000003SnapshotDue },
   { name: 'Migration20261207150000CommandPayloads', class: Migration20261207150000CommandPayloads },
 ];

@@ -54,7 +54,7 @@ export const projectionsStatus = async (context: ProjectionCliContext): Promise<
   const schemas = createEventSchemas(context.aggregates);
   const others = await Promise.all(
     (context.subscriptions ?? []).map((outline) =>
-      subscriptionStatus(knex, schemas, outline.name, outline.filter, outline.partitions),
+      subscriptionStatus(knex, schemas, outline.name, outline.filter, outline.partitions, { optional: true }),
     ),
   );
   return [...(await projectionStatus(knex, schemas, context.projections)), ...others.flat()];

@@ -2,7 +2,7 @@ import { type Job, type Queue, WaitingError, Worker } from 'bullmq';
 import { ActorHost, type ActorHostOptions } from '../actorHost/index.js';
 import { type Aggregate, createAggregateRegistry } from '../aggregate/index.js';
 import type { ChronicleConfig } from '../config/index.js';
-import { createOrm, type Orm } from '../db/index.js';
+import { createPodOrm, type Orm } from '../db/index.js';
 import { createPostgresEventStore, type EventStore } from '../eventStore/index.js';
 import { createLogger, type LoggerPort } from '../logging/index.js';
 import type { CommandEnvelope, CommandResult } from '../messages/index.js';
@@ -50,7 +50,7 @@ export class CommandWorker {
   static async start(options: CommandWorkerOptions): Promise<CommandWorker> {
     const { config } = options;
     const logger = options.logger ?? createLogger('command-worker');
-    const orm = await createOrm(config.databaseUrl);
+    const orm = await createPodOrm(config, 'command');
     const registry = createAggregateRegistry(options.aggregates);
     const store = createPostgresEventStore(orm, { schemas: registry.schemas });
     const host = new ActorHost(

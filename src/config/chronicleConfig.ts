@@ -1,5 +1,5 @@
 import { type RedisNode, redisClusterNodesSetting } from './redisClusterNodes.js';
-import { positiveInt } from './settingValues.js';
+import { booleanSetting, positiveInt } from './settingValues.js';
 
 /**
  * How many command shard queues a client or pod is told to use. A number was chosen (CHRONICLE_SHARDS,
@@ -15,6 +15,19 @@ export const DEFAULT_SHARDS = 32;
 
 export type ChronicleConfig = {
   readonly databaseUrl: string;
+  /**
+   * Where the LISTEN connection goes, when not to `databaseUrl`: a session of its own, so it must
+   * go around a pooler in transaction mode (PgBouncer) straight to PostgreSQL.
+   */
+  readonly databaseListenUrl?: string | undefined;
+  /**
+   * Whether the hot statements are named prepared statements (parsed and planned once per
+   * connection; unset: on). Off behind a pooler in transaction mode that does not carry them from
+   * one server connection to the next (PgBouncer before 1.21, or without max_prepared_statements).
+   */
+  readonly databasePreparedStatements?: boolean | undefined;
+  /** Connections this process's pool may open; unset: the pod kind's default (docs/operations.md). */
+  readonly databasePoolSize?: number | undefined;
   readonly redisUrl: string;
   /**
    * Seed nodes of a Redis Cluster: when set, every Redis connection is a cluster client and each
@@ -40,6 +53,13 @@ export const defaultConfig: ChronicleConfig = {
 /** Reads the environment variables documented in docs/operations.md. */
 export const loadConfig = (env: NodeJS.ProcessEnv = process.env): ChronicleConfig => ({
   databaseUrl: env.DATABASE_URL || defaultConfig.databaseUrl,
+  databaseListenUrl: env.DATABASE_LISTEN_URL || undefined,
+  databasePreparedStatements: booleanSetting(
+    'DATABASE_PREPARED_STATEMENTS',
+    env.DATABASE_PREPARED_STATEMENTS,
+    true,
+  ),
+  databasePoolSize: positiveInt('DATABASE_POOL_SIZE', env.DATABASE_POOL_SIZE, undefined),
   redisUrl: env.REDIS_URL || defaultConfig.redisUrl,
   redisClusterNodes: redisClusterNodesSetting('REDIS_CLUSTER_NODES', env.REDIS_CLUSTER_NODES),
   shards: positiveInt<ShardsSetting>('CHRONICLE_SHARDS', env.CHRONICLE_SHARDS, defaultConfig.shards),

@@ -42,3 +42,12 @@ export const portSetting = (name: string, raw: string | undefined, fallback: num
   }
   return port;
 };
+
+/** An environment value that must be `true` or `false`; unset or empty keeps the fallback. */
+export const booleanSetting = (name: string, raw: string | undefined, fallback: boolean): boolean => {
+  const trimmed = raw?.trim().toLowerCase();
+  if (!trimmed) return fallback;
+  if (trimmed === 'true') return true;
+  if (trimmed === 'false') return false;
+  throw new ChronicleError('CONFIGURATION', `${name} must be true or false, got "${raw}"`);
+};

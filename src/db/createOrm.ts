@@ -2,11 +2,15 @@ import type { MigrationObject } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { runtimeMigrations } from '../../migrations/runtime/index.js';
+import type { ChronicleConfig } from '../config/index.js';
+import { PREPARED_STATEMENTS_OPTION } from './preparedStatements.js';
 
 export type Orm = MikroORM;
 
 export type OrmOptions = {
-  readonly poolSize?: number;
+  readonly poolSize?: number | undefined;
+  /** Named prepared statements on the hot path (default on); off behind PgBouncer in transaction mode. */
+  readonly preparedStatements?: boolean | undefined;
   /** The domain's migrations (its read models), run after the runtime's own. */
   readonly migrations?: readonly MigrationObject[];
 };
@@ -33,6 +37,40 @@ export const createOrm = async (databaseUrl: string, options: OrmOptions = {}): 
     pool: { min: 0, max: options.poolSize ?? 10 },
     debug: false,
     allowGlobalContext: true,
-    ...(applicationName ? { driverOptions: { connection: { application_name: applicationName } } } : {}),
+    driverOptions: {
+      ...(applicationName ? { connection: { application_name: applicationName } } : {}),
+      [PREPARED_STATEMENTS_OPTION]: options.preparedStatements ?? true,
+    },
   });
 };
+
+/**
+ * Connections each kind of pod's pool may open when DATABASE_POOL_SIZE does not say (docs/operations.md,
+ * "Connection budget"): what its work holds at once under load.
+ */
+export const defaultPoolSizes = {
+  /** Each command holds one only for a statement (hydrate, append); one notify in flight. */
+  command: 10,
+  /** Concurrent HTTP reads, each one statement or a short transaction. */
+  api: 10,
+  /**
+   * One batch transaction per partition it runs at a time (a batch may also read through the pool:
+   * the snapshot worker hydrates outside its transaction), the lease heartbeat, the lag refresh.
+   */
+  subscription: 10,
+} as const;
+
+/**
+ * A pod's ORM, as its configuration says: its pool (DATABASE_POOL_SIZE, else the default of its
+ * kind) and whether named prepared statements are used (DATABASE_PREPARED_STATEMENTS). `url`:
+ * `config.databaseUrl` unless the pod names its connections otherwise.
+ */
+export const createPodOrm = (
+  config: ChronicleConfig,
+  kind: keyof typeof defaultPoolSizes,
+  url: string = config.databaseUrl,
+): Promise<Orm> =>
+  createOrm(url, {
+    poolSize: config.databasePoolSize ?? defaultPoolSizes[kind],
+    preparedStatements: config.databasePreparedStatements,
+  });

@@ -10,7 +10,7 @@ import {
   ShardQueues,
 } from '../commands/index.js';
 import { type ApiSettings, type ChronicleConfig, defaultHttpTimeouts } from '../config/index.js';
-import { createOrm } from '../db/index.js';
+import { createPodOrm } from '../db/index.js';
 import { createPostgresEventStore } from '../eventStore/index.js';
 import { createLogger, type Logger } from '../logging/index.js';
 import { MAX_PAYLOAD_BYTES } from '../messages/index.js';
@@ -79,7 +79,7 @@ export const createApiServer = async (options: ApiServerOptions): Promise<ApiSer
   const { config, settings } = options;
   const timeouts = settings.timeouts ?? defaultHttpTimeouts;
   const logger = options.logger ?? createLogger('chronicle-api');
-  const orm = await createOrm(config.databaseUrl);
+  const orm = await createPodOrm(config, 'api');
   const knex = orm.em.getKnex();
   // an outage is one warning line, not a stack trace per reconnect attempt
   const redisErrors = createConnectionErrorReporter(logger, `api: ${redisLabel(config)}`);
@@ -88,7 +88,8 @@ export const createApiServer = async (options: ApiServerOptions): Promise<ApiSer
   const shardQueues = new ShardQueues(redis, config.queuePrefix, config.shards, redisErrors.watch);
   // the client knows the domain: unknown aggregates and commands, bad payloads are answered at once
   const client = createCommandClient({ ...config, aggregates: options.aggregates, logger });
-  const notifications = await listenForEvents(config.databaseUrl, logger);
+  // its own session: past a pooler in transaction mode, straight to PostgreSQL when DATABASE_LISTEN_URL says
+  const notifications = await listenForEvents(config.databaseListenUrl ?? config.databaseUrl, logger);
   const wakeup = new Wakeup();
   notifications.onEvents(() => wakeup.notify());
   const closing = new AbortController();

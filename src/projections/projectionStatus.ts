@@ -3,12 +3,13 @@ import type { EventSchemas } from '../eventSchemas/index.js';
 import {
   type Checkpoint,
   countDeadLetters,
-  countEventsAfter,
   type EventFilter,
   type HorizonBlocker,
+  type Lag,
   type PartitionFailure,
   readHeadPosition,
   readHorizon,
+  readLag,
   readSubscriptionPartitions,
   type StoredPartition,
   startOfStream,
@@ -28,7 +29,12 @@ type PartitionState =
   /** No live worker holds it (none running, or the holder died and its lease has not expired yet). */
   | { readonly state: 'unowned'; readonly lastOwner: string | null }
   /** Stopped on an event after the last attempt: `projections retry` resumes it once fixed. */
-  | { readonly state: 'failed'; readonly attempts: number; readonly error: PartitionFailure };
+  | { readonly state: 'failed'; readonly attempts: number; readonly error: PartitionFailure }
+  /**
+   * No worker has ever run it, and none need have (the NATS outbox where no broker is set up): it
+   * is behind nothing yet, so it shows no lag rather than the whole store.
+   */
+  | { readonly state: 'not-started' };
 
 export type PartitionStatus = PartitionState & {
   readonly name: string;
@@ -37,7 +43,8 @@ export type PartitionStatus = PartitionState & {
   readonly checkpoint: Checkpoint;
   /** The newest event position in the store. */
   readonly head: number;
-  readonly lag: { readonly events: number; readonly seconds: number };
+  /** Exact up to LAG_WINDOW events past the checkpoint, estimated beyond (`estimated`). */
+  readonly lag: Lag;
   /** Events parked as dead letters of this partition (`chronicle dead-letters list` shows them). */
   readonly deadLetters: number;
   /**
@@ -75,7 +82,10 @@ const stateOf = (row: StoredPartition): PartitionState => {
 /**
  * One entry per partition of a subscription: checkpoint, lag (events past it, age of the oldest),
  * owner and state. Lag counts past the checkpoint what the subscription reads: its own filter, with
- * the old names of its event types (`schemas`, as its worker reads them).
+ * the old names of its event types (`schemas`, as its worker reads them), at a cost that does not
+ * grow with the store (readLag). A subscription that has never run is behind the whole store
+ * (a projection: its worker will read it all), or, with `optional`, not started (the NATS outbox:
+ * nothing reads it where no broker is set up).
  */
 export const subscriptionStatus = async (
   db: Knex,
@@ -83,19 +93,31 @@ export const subscriptionStatus = async (
   name: string,
   filter: EventFilter,
   partitions = 1,
+  { optional = false }: { readonly optional?: boolean } = {},
 ): Promise<PartitionStatus[]> => {
   const stored = await readSubscriptionPartitions(db, name);
+  const head = await readHeadPosition(db);
+  if (stored.length === 0 && optional)
+    return Array.from({ length: partitions }, (_, partition) => ({
+      name,
+      partition,
+      partitions,
+      checkpoint: startOfStream,
+      head,
+      lag: { events: 0, seconds: 0, estimated: false },
+      deadLetters: 0,
+      state: 'not-started',
+    }));
   // never run yet: its partitions, from the start of the stream, waiting for a worker
   const rows =
     stored.length > 0
       ? stored
       : Array.from({ length: partitions }, (_, partition) => neverRun(name, partition, partitions));
-  const head = await readHeadPosition(db);
   const horizon = await readHorizon(db);
   const parked = await countDeadLetters(db, name);
   return Promise.all(
     rows.map(async (row): Promise<PartitionStatus> => {
-      const { held, ...lag } = await countEventsAfter(db, schemas, {
+      const { held, ...lag } = await readLag(db, schemas, {
         after: row.checkpoint,
         filter,
         partition: { index: row.partition, count: row.partitions },

@@ -4,7 +4,7 @@ import {
   type SubscriptionSettings,
   subscriptionSettingsFromEnv,
 } from '../config/index.js';
-import { createOrm, type Orm } from '../db/index.js';
+import { createPodOrm, type Orm } from '../db/index.js';
 import type { EventSchemas } from '../eventSchemas/index.js';
 import { type LoggerPort, silentLogger } from '../logging/index.js';
 import { listenForEvents } from './eventListener.js';
@@ -45,18 +45,21 @@ export const startSubscriptionWorker = async (options: {
   const logger = options.logger ?? silentLogger;
   const settings = options.settings ?? subscriptionSettingsFromEnv();
   // named after the worker, so status can tell when it is gone (see workerConnectionName)
-  const databaseUrl = withApplicationName(
-    options.config.databaseUrl,
-    workerConnectionName(settings.workerId),
+  const connectionName = workerConnectionName(settings.workerId);
+  const databaseUrl = withApplicationName(options.config.databaseUrl, connectionName);
+  // the LISTEN session goes around a pooler in transaction mode when DATABASE_LISTEN_URL says so
+  const listenUrl = withApplicationName(
+    options.config.databaseListenUrl ?? options.config.databaseUrl,
+    connectionName,
   );
-  const orm = await createOrm(databaseUrl);
+  const orm = await createPodOrm(options.config, 'subscription', databaseUrl);
   const parts = { orm, knex: orm.em.getKnex(), schemas: options.schemas, settings, logger };
   const opened: (() => Promise<void> | void)[] = [() => orm.close(true)];
   const closeAll = async () => {
     for (const close of opened.reverse()) await close();
   };
   try {
-    const notifications = await listenForEvents(databaseUrl, logger);
+    const notifications = await listenForEvents(listenUrl, logger);
     opened.push(() => notifications.close());
     const host = await SubscriptionHost.start({
       knex: parts.knex,

@@ -1,14 +1,23 @@
 import type { StoredSnapshot } from '../eventStore.js';
 import { type Db, query } from './sql.js';
 
-/** Upserts the latest snapshot; an older one (a slow snapshot worker) never replaces a newer. */
+/**
+ * Upserts the latest snapshot; an older one (a slow snapshot worker) never replaces a newer. The
+ * stream's head learns the version stored (`snapshot_version`), which is how the sweep finds the
+ * streams due (streamsDueForSnapshot).
+ */
 export const writeSnapshot = async (knex: Db, snapshot: Omit<StoredSnapshot, 'takenAt'>): Promise<void> => {
   await query(
     knex,
-    `insert into es_snapshots (stream_type, stream_id, version, machine_hash, state) values (?, ?, ?, ?, ?::jsonb)
-     on conflict (stream_type, stream_id) do update
-       set version = excluded.version, machine_hash = excluded.machine_hash, state = excluded.state, taken_at = now()
-       where es_snapshots.version < excluded.version or es_snapshots.machine_hash <> excluded.machine_hash`,
+    `with written as (
+       insert into es_snapshots (stream_type, stream_id, version, machine_hash, state) values (?, ?, ?, ?, ?::jsonb)
+       on conflict (stream_type, stream_id) do update
+         set version = excluded.version, machine_hash = excluded.machine_hash, state = excluded.state, taken_at = now()
+         where es_snapshots.version < excluded.version or es_snapshots.machine_hash <> excluded.machine_hash
+       returning stream_type, stream_id, version
+     )
+     update es_streams s set snapshot_version = w.version
+     from written w where s.stream_type = w.stream_type and s.stream_id = w.stream_id`,
     [
       snapshot.streamType,
       snapshot.streamId,

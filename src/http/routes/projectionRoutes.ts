@@ -13,7 +13,7 @@ import { HttpError, notFound } from '../httpError.js';
 import { type ApiRoute, defineRoute, json } from '../route.js';
 import { Flag, ProjectionName } from './schemas.js';
 
-const severity = ['running', 'unowned', 'retrying', 'failed'] as const;
+const severity = ['not-started', 'running', 'unowned', 'retrying', 'failed'] as const;
 
 /**
  * One entry per projection, then per other subscription (the NATS outbox, kind `subscription`: it
@@ -31,11 +31,12 @@ const summarise = (
   ...entry,
   state: partitions.reduce<(typeof severity)[number]>(
     (worst, p) => (severity.indexOf(p.state) > severity.indexOf(worst) ? p.state : worst),
-    'running',
+    'not-started',
   ),
   lag: {
     events: partitions.reduce((sum, p) => sum + p.lag.events, 0),
     seconds: Math.max(0, ...partitions.map((p) => p.lag.seconds)),
+    estimated: partitions.some((p) => p.lag.estimated),
   },
   rebuilding,
   partitions,
@@ -92,6 +93,7 @@ export const projectionRoutes = (ctx: ApiContext): ApiRoute[] => {
                 outline.name,
                 outline.filter,
                 outline.partitions,
+                { optional: true },
               ),
               false,
             ),
