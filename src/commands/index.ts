@@ -1,4 +1,5 @@
 export * from './buildEnvelope.js';
+export * from './callerCommandId.js';
 export * from './commandClient.js';
 export * from './commandJobProcessor.js';
 export * from './commandStatus.js';
