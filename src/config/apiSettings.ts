@@ -1,5 +1,6 @@
 import { type ApiKeyEntry, parseApiKeys } from './apiKeys.js';
 import { type HttpTimeouts, httpTimeoutsFromEnv } from './httpTimeouts.js';
+import { hostFromEnv } from './podSettings.js';
 import { intSetting, portSetting } from './settingValues.js';
 
 export type JwtSettings = {
@@ -49,7 +50,7 @@ export const apiSettingsFromEnv = (env: NodeJS.ProcessEnv = process.env): ApiSet
   const maxConnections = int('CHRONICLE_STREAM_MAX_CONNECTIONS', 200);
   return {
     port,
-    host: env.HOST?.trim() || '0.0.0.0',
+    host: hostFromEnv(env),
     timeouts: httpTimeoutsFromEnv(env),
     auth: {
       apiKeys: parseApiKeys(env.CHRONICLE_API_KEYS),
