@@ -9,6 +9,7 @@ export {
   recordEventsAppended,
   recordHttpRequest,
   recordHydration,
+  recordNatsCommandRefused,
   recordQueueWait,
   recordSnapshotTaken,
 } from './chronicleMetrics.js';

@@ -21,6 +21,7 @@ export const metricName = {
   horizonBlockerPid: 'chronicle.subscription.blocker.pid',
   horizonBlockerState: 'chronicle.subscription.blocker.state',
   httpRequestDuration: 'chronicle.http.request.duration',
+  natsCommandsRefused: 'chronicle.nats.commands.refused',
 } as const;
 
 export type MetricKey = keyof typeof metricName;
