@@ -1,7 +1,7 @@
 import { type Job, type Queue, Worker } from 'bullmq';
 import { ActorHost, type ActorHostOptions } from '../actorHost/index.js';
 import { type Aggregate, createAggregateRegistry } from '../aggregate/index.js';
-import type { ChronicleConfig } from '../config/index.js';
+import { type ChronicleConfig, type CompletedRetention, completedRetentionFromEnv } from '../config/index.js';
 import { createOrm, type Orm } from '../db/index.js';
 import { createPostgresEventStore, type EventStore } from '../eventStore/index.js';
 import { createLogger, type LoggerPort } from '../logging/index.js';
@@ -10,6 +10,7 @@ import type { ReadinessCheck } from '../observability/index.js';
 import { openRedis, queueOptions, type RedisConnection } from '../services/index.js';
 import { commandJobProcessor } from './commandJobProcessor.js';
 import { type CommandReply, publishReply, publishReplyBehindCompletion } from './commandReply.js';
+import { startCompletedSweep } from './completedSweep.js';
 import type { RetryPolicy } from './retryInPlace.js';
 import { ShardConcurrencyGuard } from './shardConcurrencyGuard.js';
 import { shardQueueName } from './shardFor.js';
@@ -22,6 +23,11 @@ export type CommandWorkerOptions = {
   readonly actors?: ActorHostOptions;
   readonly retry?: RetryPolicy;
   readonly logger?: LoggerPort;
+  /**
+   * How long finished commands stay in Redis (the senders' CHRONICLE_COMPLETED_KEEP_S): the worker
+   * sweeps what is older, idle shards included. Default: from the environment.
+   */
+  readonly completedRetention?: CompletedRetention;
   /** Decorates the event store (instrumentation, fault injection in tests). */
   readonly decorateStore?: (store: EventStore) => EventStore;
 };
@@ -42,6 +48,7 @@ export class CommandWorker {
     private readonly guard: ShardConcurrencyGuard,
     private readonly queues: readonly Queue[],
     private readonly stopping: AbortController,
+    private readonly sweep: { stop(): void },
   ) {}
 
   static async start(options: CommandWorkerOptions): Promise<CommandWorker> {
@@ -138,7 +145,8 @@ export class CommandWorker {
       { shards, shardsSetting: config.shards, prefix: config.queuePrefix },
       'command worker started',
     );
-    return new CommandWorker(shards, workers, host, orm, connection, guard, queues, stopping);
+    const sweep = startCompletedSweep(queues, options.completedRetention ?? completedRetentionFromEnv());
+    return new CommandWorker(shards, workers, host, orm, connection, guard, queues, stopping, sweep);
   }
 
   /**
@@ -157,6 +165,7 @@ export class CommandWorker {
   async stop(): Promise<void> {
     this.stopping.abort();
     this.guard.stop();
+    this.sweep.stop();
     await Promise.all(this.workers.map((worker) => worker.close()));
     await Promise.all(this.queues.map((queue) => queue.close()));
     this.host.stop();
