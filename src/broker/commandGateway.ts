@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { CommandClient, Enqueued } from '../commands/index.js';
+import { answerAs, type CommandClient, callerCommandId, type Enqueued } from '../commands/index.js';
 import { isChronicleError } from '../errors/index.js';
 import { type CommandResult, type RejectedResult, timeOrderedId } from '../messages/index.js';
 
@@ -70,8 +70,10 @@ export const answerCommand = async (
 ): Promise<CommandReply> => {
   const body = parseBody(incoming.body);
   if ('status' in body) return body;
-  // the id is fixed here, so a wait that times out can still name the command
-  const commandId = body.commandId ?? timeOrderedId();
+  // the id is fixed here, so a wait that times out can still name the command; an id the sender
+  // chose is its principal's own (callerCommandId), and replies name the command by it
+  const seenAs = body.commandId ?? timeOrderedId();
+  const commandId = body.commandId === undefined ? seenAs : callerCommandId(options.issuedBy, body.commandId);
   const request = {
     commandId,
     aggregateType: incoming.aggregateType,
@@ -83,14 +85,17 @@ export const answerCommand = async (
     ...(body.correlationId !== undefined ? { correlationId: body.correlationId } : {}),
     ...(body.causationId !== undefined ? { causationId: body.causationId } : {}),
   };
-  try {
-    if (!incoming.wait) return await client.send(request);
-    return await client.send(request, { wait: true, timeoutMs: options.waitMs });
-  } catch (error) {
-    // no answer in time: the command stays queued, as HTTP's 202
-    if (isChronicleError(error, 'TIMEOUT')) return { status: 'enqueued', commandId };
-    if (isChronicleError(error, 'COMMAND_FAILED'))
-      return { status: 'failed', code: 'COMMAND_FAILED', commandId, message: error.message };
-    return { status: 'failed', code: 'UNAVAILABLE', commandId, message: (error as Error).message };
-  }
+  const reply = async (): Promise<CommandReply> => {
+    try {
+      if (!incoming.wait) return await client.send(request);
+      return await client.send(request, { wait: true, timeoutMs: options.waitMs });
+    } catch (error) {
+      // no answer in time: the command stays queued, as HTTP's 202
+      if (isChronicleError(error, 'TIMEOUT')) return { status: 'enqueued', commandId };
+      if (isChronicleError(error, 'COMMAND_FAILED'))
+        return { status: 'failed', code: 'COMMAND_FAILED', commandId, message: error.message };
+      return { status: 'failed', code: 'UNAVAILABLE', commandId, message: (error as Error).message };
+    }
+  };
+  return answerAs(await reply(), commandId, seenAs);
 };

@@ -8,7 +8,7 @@ import {
 } from '../config/index.js';
 import { ChronicleError } from '../errors/index.js';
 
-import { commandFingerprint, reusedCommandId } from '../eventStore/index.js';
+import { commandFingerprint, commandIdReused } from '../eventStore/index.js';
 import { createLogger, type LoggerPort } from '../logging/index.js';
 
 import {
@@ -57,6 +57,10 @@ export type CommandClientOptions<Aggregates extends readonly Aggregate[] = reado
     /** Where a Redis outage is reported, one line per outage. Default: the `chronicle-client` logger. */
     readonly logger?: LoggerPort;
   };
+
+/** Whether a stored job is this send's command: what it asks, and who asks it. */
+const sameCommand = (stored: CommandEnvelope, envelope: CommandEnvelope): boolean =>
+  stored.issuedBy === envelope.issuedBy && commandFingerprint(stored) === commandFingerprint(envelope);
 
 export type Enqueued = { readonly status: 'enqueued'; readonly commandId: string };
 
@@ -151,13 +155,16 @@ export function createCommandClient(options: CommandClientOptions = {}): Command
   /**
    * Adds the job. A resend of a command id the caller chose may find it dead-lettered (failed): it
    * then runs again, so a careful client that resends after a failure gets another attempt (the
-   * command ledger still answers a command that did commit with its first result).
+   * command ledger still answers a command that did commit with its first result). Only a resend:
+   * the same command from the same issuer; a dead letter of anyone else's stays dead (an
+   * operator's retry is an admin's), and this send is then refused by `reusedInQueue`.
    */
   const enqueue = async (envelope: CommandEnvelope, shard: number, chosenId: boolean) => {
     // only a job dead-lettered before this send is a resend to run again: checked before adding,
     // since a job that fails right after our add is this send's own answer, not a resend
     if (chosenId && (await queue(shard).getJobState(envelope.commandId)) === 'failed') {
       const stored = await queue(shard).getJob(envelope.commandId);
+      if (stored && !sameCommand(stored.data as CommandEnvelope, envelope)) return;
       // another resend may have retried it first: then it is queued again, which is what we want
       await stored?.retry('failed').catch(async (error) => {
         if ((await queue(shard).getJobState(envelope.commandId)) === 'failed') throw error;
@@ -174,7 +181,8 @@ export function createCommandClient(options: CommandClientOptions = {}): Command
    */
   const reusedInQueue = async (envelope: CommandEnvelope, shard: number) => {
     const stored = await queue(shard).getJob(envelope.commandId);
-    return stored ? reusedCommandId(envelope, commandFingerprint(stored.data as CommandEnvelope)) : undefined;
+    if (!stored) return undefined;
+    return sameCommand(stored.data as CommandEnvelope, envelope) ? undefined : commandIdReused(envelope);
   };
 
   const send: CommandClient['send'] = (async (

@@ -3,17 +3,20 @@ import { parseFailureReason } from '../errors/index.js';
 import type { CommandEnvelope, CommandResult } from '../messages/index.js';
 import { fullResult, type StoredResult } from './storedResult.js';
 
+/** Who sent a known command (its envelope's `issuedBy`), when its sender named itself. */
+type Issuer = { readonly issuedBy?: string };
+
 export type CommandStatus =
-  | { readonly status: 'queued' | 'running'; readonly commandId: string }
-  | { readonly status: 'done'; readonly commandId: string; readonly result: CommandResult }
-  | {
+  | ({ readonly status: 'queued' | 'running'; readonly commandId: string } & Issuer)
+  | ({ readonly status: 'done'; readonly commandId: string; readonly result: CommandResult } & Issuer)
+  | ({
       readonly status: 'failed';
       readonly commandId: string;
       /** A typed code and a short message (the detail is in the worker's log). */
       readonly code: string;
       readonly reason: string;
       readonly failedAt?: string;
-    }
+    } & Issuer)
   | { readonly status: 'unknown'; readonly commandId: string };
 
 /** A completed job's answer, whole again (the job keeps it trimmed: storedResult). */
@@ -30,16 +33,19 @@ export const readCommandStatus = async (
   const state = states[index];
   const queue = queues[index];
   if (!queue || !state) return { status: 'unknown', commandId };
-  if (state === 'active') return { status: 'running', commandId };
-  if (state !== 'completed' && state !== 'failed') return { status: 'queued', commandId };
   // read after the state: a finished job's hash holds its result
   const job = await queue.getJob(commandId);
   if (!job) return { status: 'unknown', commandId };
-  if (state === 'completed') return { status: 'done', commandId, result: finishedResult(job) };
+  const { issuedBy } = job.data as CommandEnvelope;
+  const issuer = issuedBy !== undefined ? { issuedBy } : {};
+  if (state === 'active') return { status: 'running', commandId, ...issuer };
+  if (state !== 'completed' && state !== 'failed') return { status: 'queued', commandId, ...issuer };
+  if (state === 'completed') return { status: 'done', commandId, result: finishedResult(job), ...issuer };
   const { code, message } = parseFailureReason(job.failedReason ?? '');
   return {
     status: 'failed',
     commandId,
+    ...issuer,
     code,
     reason: message,
     ...(job.finishedOn ? { failedAt: new Date(job.finishedOn).toISOString() } : {}),

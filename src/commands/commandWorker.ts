@@ -1,7 +1,7 @@
 import { type Job, type Queue, WaitingError, Worker } from 'bullmq';
 import { ActorHost, type ActorHostOptions } from '../actorHost/index.js';
 import { type Aggregate, createAggregateRegistry } from '../aggregate/index.js';
-import type { ChronicleConfig } from '../config/index.js';
+import { type ChronicleConfig, type CompletedRetention, completedRetentionFromEnv } from '../config/index.js';
 import { createPodOrm, type Orm } from '../db/index.js';
 import { createPostgresEventStore, type EventStore } from '../eventStore/index.js';
 import { createLogger, type LoggerPort } from '../logging/index.js';
@@ -11,6 +11,7 @@ import { openRedis, queueOptions, type RedisConnection } from '../services/index
 import { CommandBacklog } from './commandBacklog.js';
 import { commandJobProcessor } from './commandJobProcessor.js';
 import { type CommandReply, publishReply, publishReplyBehindCompletion } from './commandReply.js';
+import { startCompletedSweep } from './completedSweep.js';
 import { createConnectionErrorReporter, redisLabel } from './connectionErrorReporter.js';
 import type { RetryPolicy } from './retryInPlace.js';
 import { ShardConcurrencyGuard } from './shardConcurrencyGuard.js';
@@ -24,6 +25,11 @@ export type CommandWorkerOptions = {
   readonly actors?: ActorHostOptions;
   readonly retry?: RetryPolicy;
   readonly logger?: LoggerPort;
+  /**
+   * How long finished commands stay in Redis (the senders' CHRONICLE_COMPLETED_KEEP_S): the worker
+   * sweeps what is older, idle shards included. Default: from the environment.
+   */
+  readonly completedRetention?: CompletedRetention;
   /** Decorates the event store (instrumentation, fault injection in tests). */
   readonly decorateStore?: (store: EventStore) => EventStore;
 };
@@ -45,6 +51,7 @@ export class CommandWorker {
     private readonly queues: readonly Queue[],
     private readonly stopping: AbortController,
     private readonly backlog: CommandBacklog,
+    private readonly sweep: { stop(): void },
   ) {}
 
   static async start(options: CommandWorkerOptions): Promise<CommandWorker> {
@@ -151,7 +158,8 @@ export class CommandWorker {
       'command worker started',
     );
     const backlog = new CommandBacklog(connection, queues, logger);
-    return new CommandWorker(shards, workers, host, orm, connection, guard, queues, stopping, backlog);
+    const sweep = startCompletedSweep(queues, options.completedRetention ?? completedRetentionFromEnv());
+    return new CommandWorker(shards, workers, host, orm, connection, guard, queues, stopping, backlog, sweep);
   }
 
   /**
@@ -171,6 +179,7 @@ export class CommandWorker {
     this.stopping.abort();
     this.guard.stop();
     this.backlog.stop();
+    this.sweep.stop();
     await Promise.all(this.workers.map((worker) => worker.close()));
     await Promise.all(this.queues.map((queue) => queue.close()));
     this.host.stop();

@@ -1,4 +1,5 @@
 export * from './buildEnvelope.js';
+export * from './callerCommandId.js';
 export * from './commandBacklog.js';
 export * from './commandClient.js';
 export * from './commandJobProcessor.js';

@@ -1,5 +1,6 @@
 import { type ApiKeyEntry, parseApiKeys } from './apiKeys.js';
 import { type HttpTimeouts, httpTimeoutsFromEnv } from './httpTimeouts.js';
+import { hostFromEnv } from './podSettings.js';
 import { intSetting, portSetting } from './settingValues.js';
 
 export type JwtSettings = {
@@ -9,7 +10,14 @@ export type JwtSettings = {
   readonly jwksUrl?: string;
   readonly issuer?: string;
   readonly audience?: string;
+  /**
+   * The furthest ahead a token's `exp` may be, in seconds (CHRONICLE_JWT_MAX_LIFETIME_S): a token
+   * valid for longer is refused, however well signed. Default `DEFAULT_JWT_MAX_LIFETIME_S`, a day.
+   */
+  readonly maxLifetimeSeconds?: number;
 };
+
+export const DEFAULT_JWT_MAX_LIFETIME_S = 86_400;
 
 export type AuthSettings = { readonly apiKeys: readonly ApiKeyEntry[]; readonly jwt: JwtSettings };
 
@@ -38,7 +46,7 @@ export type ApiSettings = {
 
 /**
  * PORT, HOST, CHRONICLE_API_KEYS, CHRONICLE_JWT_SECRET, CHRONICLE_JWKS_URL, CHRONICLE_JWT_ISSUER,
- * CHRONICLE_JWT_AUDIENCE, CHRONICLE_RATE_LIMIT_MAX, CHRONICLE_RATE_LIMIT_WINDOW_MS,
+ * CHRONICLE_JWT_AUDIENCE, CHRONICLE_JWT_MAX_LIFETIME_S, CHRONICLE_RATE_LIMIT_MAX, CHRONICLE_RATE_LIMIT_WINDOW_MS,
  * CHRONICLE_COMMAND_WAIT_MS, CHRONICLE_COMMAND_WAIT_MAX_MS, CHRONICLE_STREAM_HEARTBEAT_MS,
  * CHRONICLE_STREAM_POLL_MS, CHRONICLE_STREAM_MAX_CONNECTIONS, CHRONICLE_STREAM_MAX_PER_PRINCIPAL (see docs/http-api.md).
  */
@@ -49,7 +57,7 @@ export const apiSettingsFromEnv = (env: NodeJS.ProcessEnv = process.env): ApiSet
   const maxConnections = int('CHRONICLE_STREAM_MAX_CONNECTIONS', 200);
   return {
     port,
-    host: env.HOST?.trim() || '0.0.0.0',
+    host: hostFromEnv(env),
     timeouts: httpTimeoutsFromEnv(env),
     auth: {
       apiKeys: parseApiKeys(env.CHRONICLE_API_KEYS),
@@ -58,6 +66,7 @@ export const apiSettingsFromEnv = (env: NodeJS.ProcessEnv = process.env): ApiSet
         ...(env.CHRONICLE_JWKS_URL ? { jwksUrl: env.CHRONICLE_JWKS_URL } : {}),
         ...(env.CHRONICLE_JWT_ISSUER ? { issuer: env.CHRONICLE_JWT_ISSUER } : {}),
         ...(env.CHRONICLE_JWT_AUDIENCE ? { audience: env.CHRONICLE_JWT_AUDIENCE } : {}),
+        maxLifetimeSeconds: int('CHRONICLE_JWT_MAX_LIFETIME_S', DEFAULT_JWT_MAX_LIFETIME_S),
       },
     },
     rateLimit: {

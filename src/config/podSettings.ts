@@ -5,6 +5,9 @@ import { portSetting, positiveInt } from './settingValues.js';
 
 export const DEFAULT_METRICS_PORT = 9464;
 
+/** HOST: the interface a pod's servers (the API, the probes and metrics) listen on. Default every one. */
+export const hostFromEnv = (env: NodeJS.ProcessEnv = process.env): string => env.HOST?.trim() || '0.0.0.0';
+
 /** METRICS_PORT: /healthz, /readyz and /metrics of a non-API pod (0 = any free port). Default 9464. */
 export const metricsPortFromEnv = (env: NodeJS.ProcessEnv = process.env): number =>
   portSetting('METRICS_PORT', env.METRICS_PORT, DEFAULT_METRICS_PORT);

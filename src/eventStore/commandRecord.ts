@@ -14,6 +14,14 @@ export const commandRecord = (envelope: CommandEnvelope): CommandRecord => ({
   payload: envelope.payload ?? {},
 });
 
+/** The answer to a command whose id names another command: this one is never run under it. */
+export const commandIdReused = (envelope: CommandEnvelope): RejectedResult => ({
+  status: 'rejected',
+  commandId: envelope.commandId,
+  code: 'COMMAND_ID_REUSED',
+  message: `command id ${envelope.commandId} was used for another command (another aggregate, type, payload or sender)`,
+});
+
 /**
  * A command id means one command: a stored command under this id that asked something else
  * (another aggregate, type or payload) is never answered for this one.
@@ -23,10 +31,5 @@ export const reusedCommandId = (
   storedFingerprint: string | undefined,
 ): RejectedResult | undefined =>
   storedFingerprint !== undefined && storedFingerprint !== commandFingerprint(envelope)
-    ? {
-        status: 'rejected',
-        commandId: envelope.commandId,
-        code: 'COMMAND_ID_REUSED',
-        message: `command id ${envelope.commandId} was used for another command (another aggregate, type or payload)`,
-      }
+    ? commandIdReused(envelope)
     : undefined;

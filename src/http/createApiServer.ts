@@ -12,7 +12,7 @@ import {
 import { type ApiSettings, type ChronicleConfig, defaultHttpTimeouts } from '../config/index.js';
 import { createPodOrm } from '../db/index.js';
 import { createPostgresEventStore } from '../eventStore/index.js';
-import { createLogger, type Logger } from '../logging/index.js';
+import { createLogger, createRefusalLog, type Logger } from '../logging/index.js';
 import { MAX_PAYLOAD_BYTES } from '../messages/index.js';
 import { recordHttpRequest } from '../metrics/index.js';
 import type { MetricsHandler } from '../observability/index.js';
@@ -127,6 +127,7 @@ export const createApiServer = async (options: ApiServerOptions): Promise<ApiSer
   if (!authenticator.configured)
     logger.warn('no API keys, JWT secret or JWKS URL: every /v1 route answers 401');
   const baseLogger: FastifyBaseLogger = logger;
+  const refusals = createRefusalLog(logger);
   const app: FastifyInstance = fastify({
     loggerInstance: baseLogger,
     // a line per request is the spans' job; errors are still logged by the error handler
@@ -135,7 +136,7 @@ export const createApiServer = async (options: ApiServerOptions): Promise<ApiSer
     return503OnClosing: true,
     // an aggregate id of 200 characters, percent-encoded, must reach the route's own validation
     routerOptions: { maxParamLength: MAX_PATH_PARAM_LENGTH },
-    frameworkErrors: (error, _request, reply) => sendError(error, reply),
+    frameworkErrors: (error, _request, reply) => sendError(error, reply, refusals),
     clientErrorHandler,
     // Node's own timeouts, checked often enough that they fire close to their value
     serverFactory: (handler) =>
@@ -151,7 +152,7 @@ export const createApiServer = async (options: ApiServerOptions): Promise<ApiSer
   });
   // JSON only: fastify's built-in text/plain parser would hand routes a string (a 400 that should be 415)
   app.removeContentTypeParser('text/plain');
-  registerErrorHandling(app);
+  registerErrorHandling(app, refusals);
   registerAuthHooks(app, authenticator);
   app.addHook('onResponse', async (request, reply) => {
     recordHttpRequest({

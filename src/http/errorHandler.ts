@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { RefusalLog } from '../logging/index.js';
 import { type ErrorBody, isHttpError } from './httpError.js';
 
 type Answer = {
@@ -56,10 +57,21 @@ export const answerFor = (error: unknown): Answer => {
   };
 };
 
-/** Answers `error` as `{ code, message }`; unexpected ones are logged with their stack. */
-export const sendError = (error: unknown, reply: FastifyReply): void => {
+/**
+ * Answers `error` as `{ code, message }`. Unexpected ones are logged with their stack; a refusal
+ * the API answers on purpose (503 TOO_MANY_STREAMS, 500 COMMAND_FAILED: an HttpError, whose stack
+ * is only where it was thrown) goes to `refusals`, one line per code per window, since a caller
+ * can provoke one per request.
+ */
+export const sendError = (error: unknown, reply: FastifyReply, refusals: RefusalLog): void => {
   const answer = answerFor(error);
-  if (answer.status >= 500) reply.log.error({ err: error }, 'request failed');
+  if (answer.status >= 500 && isHttpError(error))
+    refusals.refused(
+      answer.body.code,
+      { status: answer.status, route: reply.request.routeOptions.url ?? 'unmatched' },
+      `refused: ${answer.body.message}`,
+    );
+  else if (answer.status >= 500) reply.log.error({ err: error }, 'request failed');
   // refused before its body was read (401, 413…): close rather than wait for the rest of it
   if (!reply.request.raw.complete) reply.header('connection', 'close');
   reply
@@ -74,8 +86,8 @@ export const sendError = (error: unknown, reply: FastifyReply): void => {
  * router's own errors (a malformed URL, a path segment past the limit) come through fastify's
  * `frameworkErrors` option to `sendError`, and Node's connection errors through `clientErrorHandler`.
  */
-export const registerErrorHandling = (app: FastifyInstance): void => {
-  app.setErrorHandler((error, _request, reply) => sendError(error, reply));
+export const registerErrorHandling = (app: FastifyInstance, refusals: RefusalLog): void => {
+  app.setErrorHandler((error, _request, reply) => sendError(error, reply, refusals));
   app.setNotFoundHandler((request, reply) => {
     reply
       .code(404)

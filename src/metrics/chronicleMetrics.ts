@@ -78,6 +78,11 @@ export const recordActorCacheLookup = (input: {
   });
 };
 
+/** A command over NATS was refused (rejected at the edge or by its aggregate, or failed): by its code. */
+export const recordNatsCommandRefused = (input: { readonly code: string }): void => {
+  instruments().natsCommandsRefused.add(1, { [attr.rejectionCode]: input.code });
+};
+
 /** A snapshot of a stream of `aggregateType` was written. */
 export const recordSnapshotTaken = (input: { readonly aggregateType: string }): void => {
   instruments().snapshotsTaken.add(1, { [attr.aggregateType]: input.aggregateType });

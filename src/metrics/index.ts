@@ -10,6 +10,7 @@ export {
   recordEventsAppended,
   recordHttpRequest,
   recordHydration,
+  recordNatsCommandRefused,
   recordQueueWait,
   recordSnapshotTaken,
 } from './chronicleMetrics.js';

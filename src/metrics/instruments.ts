@@ -47,6 +47,10 @@ const specs = {
   actorCacheHits: counter('Commands that found their actor live in the cache', '{lookup}'),
   actorCacheMisses: counter('Commands whose actor had to be hydrated', '{lookup}'),
   snapshotsTaken: counter('Snapshots written', '{snapshot}'),
+  natsCommandsRefused: counter(
+    'Commands over NATS answered with a rejection or a failure (with or without a reply subject), by code',
+    '{command}',
+  ),
   actorCacheSize: gauge('Live actors held in the cache', '{actor}'),
   projectionLagEvents: gauge('Events past the projection checkpoint', '{event}'),
   projectionLagSeconds: gauge('Age of the oldest event the projection has not handled', 's'),

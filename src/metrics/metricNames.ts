@@ -23,6 +23,7 @@ export const metricName = {
   httpRequestDuration: 'chronicle.http.request.duration',
   commandsWaiting: 'chronicle.commands.waiting',
   oldestWaitingCommandAge: 'chronicle.commands.oldest_waiting.seconds',
+  natsCommandsRefused: 'chronicle.nats.commands.refused',
 } as const;
 
 export type MetricKey = keyof typeof metricName;

@@ -2,7 +2,8 @@ import type { Msg, NatsConnection } from '@nats-io/transport-node';
 import { answerCommand, type CommandReply } from '../broker/commandGateway.js';
 import { headerTraceContext } from '../broker/eventMessage.js';
 import type { CommandClient } from '../commands/index.js';
-import type { LoggerPort } from '../logging/index.js';
+import { createRefusalLog, type LoggerPort } from '../logging/index.js';
+import { recordNatsCommandRefused } from '../metrics/index.js';
 import { attr, withSpan } from '../tracing/index.js';
 import { allCommandsSubject, parseCommandSubject } from './natsSubjects.js';
 
@@ -41,6 +42,7 @@ export const serveNatsCommands = (
   options: NatsCommandServerOptions,
 ): NatsCommandServer => {
   const inFlight = new Set<Promise<void>>();
+  const refusals = createRefusalLog(options.logger);
   const handle = async (msg: Msg) => {
     const route = parseCommandSubject(options.subjectPrefix, msg.subject);
     const wait = Boolean(msg.reply) && header(msg, commandHeaders.wait) !== 'false';
@@ -75,10 +77,15 @@ export const serveNatsCommands = (
         return answer;
       },
     );
+    if (reply.status === 'rejected' || reply.status === 'failed')
+      recordNatsCommandRefused({ code: reply.code });
     if (msg.reply) msg.respond(encoder.encode(JSON.stringify(reply)));
-    else if (reply.status !== 'enqueued')
-      options.logger.warn(
-        { subject: msg.subject, reply },
+    // nobody hears this refusal: counted, and logged once a minute per code, without the input
+    // (its issues quote it: a sender could fill the log with its own bytes)
+    else if (reply.status === 'rejected' || reply.status === 'failed')
+      refusals.refused(
+        reply.code,
+        { subject: msg.subject.slice(0, 200) },
         'command without a reply subject was not enqueued',
       );
   };

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { metricsPortFromEnv } from '../config/index.js';
+import { hostFromEnv, metricsPortFromEnv } from '../config/index.js';
+import { createLogger, type LoggerPort } from '../logging/index.js';
 
 /** A readiness probe: resolves true when the dependency is usable. Throwing or timing out = not ready. */
 export type ReadinessCheck = () => Promise<boolean>;
@@ -11,8 +12,10 @@ export type MetricsHandler = () => Promise<string>;
 export type PodServerOptions = {
   /** Default: METRICS_PORT, else 9464; 0 picks a free port. */
   readonly port?: number;
-  /** Default: every interface. */
+  /** Default: HOST, else every interface. */
   readonly host?: string;
+  /** Where a failing check's reason goes (the probe answers only its name and state). Default: the `probes` logger. */
+  readonly logger?: LoggerPort;
   readonly checks: Readonly<Record<string, ReadinessCheck>>;
   readonly metricsHandler?: MetricsHandler;
   /** A check still pending after this long fails. Default 2000 ms. */
@@ -24,6 +27,12 @@ export type CheckResult = { readonly status: 'pass' } | { readonly status: 'fail
 export type Readiness = {
   readonly status: 'ready' | 'not_ready' | 'draining';
   readonly checks: Readonly<Record<string, CheckResult>>;
+};
+
+/** What a probe answers: each check's name and state; the reasons are for the log alone. */
+export type ReadinessAnswer = {
+  readonly status: Readiness['status'];
+  readonly checks: Readonly<Record<string, { readonly status: CheckResult['status'] }>>;
 };
 
 export type PodServer = {
@@ -73,6 +82,31 @@ export const evaluateReadiness = async (
   return { status: ready ? 'ready' : 'not_ready', checks: Object.fromEntries(results) };
 };
 
+/**
+ * The probe's answer to `readiness`, with the reasons logged: a public /readyz never echoes what
+ * a dependency said ("sorry, too many clients already", hosts, users). One line per change of a
+ * check's reason, and one when it passes again, however often the probe asks.
+ */
+export const createReadinessReporter = (logger: LoggerPort) => {
+  const failing = new Map<string, string>();
+  return (readiness: Readiness, draining: boolean): ReadinessAnswer => {
+    for (const [name, result] of Object.entries(readiness.checks)) {
+      if (result.status === 'fail' && failing.get(name) !== result.reason) {
+        failing.set(name, result.reason);
+        logger.warn({ check: name, reason: result.reason }, `readiness check ${name} fails`);
+      } else if (result.status === 'pass' && failing.delete(name)) {
+        logger.info({ check: name }, `readiness check ${name} passes again`);
+      }
+    }
+    return {
+      status: draining ? 'draining' : readiness.status,
+      checks: Object.fromEntries(
+        Object.entries(readiness.checks).map(([name, result]) => [name, { status: result.status }]),
+      ),
+    };
+  };
+};
+
 const send = (res: ServerResponse, status: number, contentType: string, body: string): void => {
   res.writeHead(status, { 'content-type': contentType, 'cache-control': 'no-store' });
   res.end(body);
@@ -83,7 +117,8 @@ const sendJson = (res: ServerResponse, status: number, body: unknown): void =>
 
 /**
  * The pod's own HTTP server (no framework): `/healthz` is 200 while the process runs, `/readyz` is
- * 200 only when every check passes (503 otherwise, the JSON body names each check's result),
+ * 200 only when every check passes (503 otherwise, the JSON body names each check and its state;
+ * why one fails goes to `logger`),
  * `/metrics` serves the Prometheus text from `metricsHandler` (404 without one).
  *
  * @example
@@ -95,6 +130,8 @@ const sendJson = (res: ServerResponse, status: number, body: unknown): void =>
 export const startPodServer = async (options: PodServerOptions): Promise<PodServer> => {
   const timeoutMs = options.checkTimeoutMs ?? 2_000;
   let draining = false;
+  const logger = options.logger ?? createLogger('probes');
+  const answer = createReadinessReporter(logger);
 
   const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = new URL(req.url ?? '/', 'http://pod').pathname;
@@ -106,8 +143,7 @@ export const startPodServer = async (options: PodServerOptions): Promise<PodServ
       case '/healthz':
         return sendJson(res, 200, { status: 'alive' });
       case '/readyz': {
-        const readiness = await evaluateReadiness(options.checks, timeoutMs);
-        const body: Readiness = draining ? { ...readiness, status: 'draining' } : readiness;
+        const body = answer(await evaluateReadiness(options.checks, timeoutMs), draining);
         return sendJson(res, body.status === 'ready' ? 200 : 503, body);
       }
       case '/metrics':
@@ -120,8 +156,9 @@ export const startPodServer = async (options: PodServerOptions): Promise<PodServ
 
   const server = createServer((req, res) => {
     route(req, res).catch((error: unknown) => {
-      if (!res.headersSent)
-        sendJson(res, 500, { error: error instanceof Error ? error.message : String(error) });
+      // the detail is the log's, as a failing check's reason is
+      logger.error({ err: error, path: req.url }, 'probe server request failed');
+      if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
       else res.destroy();
     });
   });
@@ -130,7 +167,7 @@ export const startPodServer = async (options: PodServerOptions): Promise<PodServ
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? metricsPortFromEnv(), options.host, () => {
+    server.listen(options.port ?? metricsPortFromEnv(), options.host ?? hostFromEnv(), () => {
       server.off('error', reject);
       resolve();
     });

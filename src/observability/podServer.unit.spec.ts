@@ -1,3 +1,4 @@
+import { networkInterfaces } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
 import { metricsPortFromEnv } from '../config/index.js';
 import { type PodServer, type PodServerOptions, startPodServer } from './podServer.js';
@@ -57,12 +58,62 @@ describe('startPodServer', () => {
       status: 'not_ready',
       checks: {
         postgres: { status: 'pass' },
-        redis: { status: 'fail', reason: 'check returned false' },
-        broker: { status: 'fail', reason: 'connection refused' },
-        slow: { status: 'fail', reason: 'timed out after 50 ms' },
+        redis: { status: 'fail' },
+        broker: { status: 'fail' },
+        slow: { status: 'fail' },
       },
     });
   });
+
+  it('keeps why a check fails for the log: one line per new reason, one when it passes again', async () => {
+    const lines: { level: string; object: object }[] = [];
+    const logger = {
+      info: (object: object) => lines.push({ level: 'info', object }),
+      warn: (object: object) => lines.push({ level: 'warn', object }),
+      error: (object: object) => lines.push({ level: 'error', object }),
+    };
+    let reason: string | undefined = 'sorry, too many clients already';
+    await start({
+      logger,
+      checks: {
+        postgres: async () => {
+          if (reason) throw new Error(reason);
+          return true;
+        },
+      },
+    });
+    for (let probe = 0; probe < 3; probe++) expect((await get('/readyz')).text).not.toContain('clients');
+    reason = 'connection refused';
+    await get('/readyz');
+    reason = undefined;
+    await get('/readyz');
+    await get('/readyz');
+    expect(lines).toEqual([
+      { level: 'warn', object: { check: 'postgres', reason: 'sorry, too many clients already' } },
+      { level: 'warn', object: { check: 'postgres', reason: 'connection refused' } },
+      { level: 'info', object: { check: 'postgres' } },
+    ]);
+  });
+
+  const external = Object.values(networkInterfaces())
+    .flat()
+    .find((address) => address && address.family === 'IPv4' && !address.internal)?.address;
+
+  it.skipIf(!external)(
+    'listens on HOST when given no host: with 127.0.0.1, not on other interfaces',
+    async () => {
+      const original = process.env.HOST;
+      process.env.HOST = '127.0.0.1';
+      try {
+        server = await startPodServer({ port: 0, checks: {} });
+      } finally {
+        if (original === undefined) delete process.env.HOST;
+        else process.env.HOST = original;
+      }
+      expect((await get('/healthz')).status).toBe(200);
+      await expect(fetch(`http://${external}:${server.port}/healthz`)).rejects.toThrow();
+    },
+  );
 
   it('reports draining (503) once told to, while still alive', async () => {
     const pod = await start({ checks: { postgres: async () => true } });

@@ -2,17 +2,15 @@ import type { StateValue } from 'xstate';
 import { z } from 'zod';
 import { AggregateActor, type AggregateRegistry } from '../aggregate/index.js';
 import type { EventStore } from '../eventStore/index.js';
+import { IsoTime } from './queryParameters.js';
 import { invalid, type QueryResult, queryNotFound, withQuery } from './queryResult.js';
-
-/** A point in time: ISO 8601 date and time with its offset (`Z` or `±hh:mm`), e.g. 2026-11-29T10:00:00Z. */
-export const IsoTime = z.iso.datetime({ offset: true });
 
 export const AggregateStateQuery = z
   .strictObject({
     aggregateType: z.string().min(1),
     aggregateId: z.string().min(1),
     /** Absent (and no `time`): the current state. */
-    version: z.coerce.number().int().min(1).optional(),
+    version: z.coerce.number().int().min(1).max(2_147_483_647).optional(),
     /** The state as it was at this time: after the last event recorded at or before it. */
     time: IsoTime.optional(),
   })

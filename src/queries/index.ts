@@ -2,4 +2,5 @@ export * from './aggregateStateAt.js';
 export * from './correlationStory.js';
 export * from './eventFeed.js';
 export * from './processStateAt.js';
+export * from './queryParameters.js';
 export * from './queryResult.js';

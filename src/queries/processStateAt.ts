@@ -10,7 +10,7 @@ export const ProcessStateQuery = z.strictObject({
   /** The instance's key: its stream id (e.g. the order id). */
   key: z.string().min(1),
   /** Absent: the current state. */
-  version: z.coerce.number().int().min(1).optional(),
+  version: z.coerce.number().int().min(1).max(2_147_483_647).optional(),
 });
 
 export type ProcessStateAt = {

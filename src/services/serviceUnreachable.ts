@@ -36,7 +36,7 @@ export type Unreachable = { readonly service: ServiceName; readonly host: string
  * sets it), and what to run to start them.
  *
  * @example
- * // PostgreSQL is not reachable at 127.0.0.1:5432 (DATABASE_URL). Start it: docker compose up -d postgres
+ * // PostgreSQL is not reachable at 127.0.0.1:5432 (DATABASE_URL). Start it: docker compose -f docker-compose.dev.yml up -d postgres
  * //   (or a local server: sudo service postgresql start)
  */
 export const unreachableMessage = (services: readonly Unreachable[]): string => {
@@ -46,7 +46,7 @@ export const unreachableMessage = (services: readonly Unreachable[]): string => 
         `${serviceInfo[service].label} at ${host}:${port} (${serviceInfo[service].env})`,
     )
     .join(' and ');
-  const compose = `docker compose up -d ${services.map(({ service }) => service).join(' ')}`;
+  const compose = `docker compose -f docker-compose.dev.yml up -d ${services.map(({ service }) => service).join(' ')}`;
   const local = services.map(({ service, port }) => serviceInfo[service].local(port)).join('; ');
   const plural = services.length > 1;
   return `${where} ${plural ? 'are' : 'is'} not reachable. Start ${plural ? 'them' : 'it'}: ${compose} (or ${plural ? 'local servers' : 'a local server'}: ${local})`;

@@ -6,7 +6,7 @@ describe('the unreachable-service message', () => {
   it('names the service, its address, the variable that sets it and what to run, in one line', () => {
     const message = unreachableMessage([{ service: 'postgres', host: '127.0.0.1', port: 5433 }]);
     expect(message).toBe(
-      'PostgreSQL at 127.0.0.1:5433 (DATABASE_URL) is not reachable. Start it: docker compose up -d postgres (or a local server: sudo service postgresql start)',
+      'PostgreSQL at 127.0.0.1:5433 (DATABASE_URL) is not reachable. Start it: docker compose -f docker-compose.dev.yml up -d postgres (or a local server: sudo service postgresql start)',
     );
     expect(message).not.toContain('\n');
   });
@@ -19,7 +19,7 @@ describe('the unreachable-service message', () => {
     expect(message).toContain(
       'Redis at cache:6380 (REDIS_URL) and NATS at 127.0.0.1:4223 (CHRONICLE_NATS_URL) are',
     );
-    expect(message).toContain('docker compose up -d redis nats');
+    expect(message).toContain('docker compose -f docker-compose.dev.yml up -d redis nats');
     expect(message).toContain('redis-server --port 6380; nats-server -js -p 4223');
   });
 

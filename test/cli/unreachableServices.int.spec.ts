@@ -79,7 +79,7 @@ describe.each(['postgres', 'redis', 'nats'] as const)('with %s on a closed port'
       expect(lines[0]).toContain(
         `${serviceInfo[service].label} at 127.0.0.1:${port} (${serviceInfo[service].env}) is not reachable`,
       );
-      expect(lines[0]).toContain(`docker compose up -d ${service}`);
+      expect(lines[0]).toContain(`docker compose -f docker-compose.dev.yml up -d ${service}`);
       expect(run.output()).not.toMatch(/^\s+at /m);
     },
   );

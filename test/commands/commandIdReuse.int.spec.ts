@@ -5,6 +5,7 @@ import { shardFor, shardQueueName } from '../../src/commands/index.js';
 import { createPostgresEventStore } from '../../src/eventStore/index.js';
 import type { CommandRequest } from '../../src/messages/index.js';
 import { type CommandPath, createCommandPath } from '../support/commandPath.js';
+import { deadLetterNext } from '../support/deadLetter.js';
 import { placeOrder } from '../support/orderCommands.js';
 
 describe('a command id means one command', () => {
@@ -120,5 +121,40 @@ describe('a command id means one command', () => {
       issuedBy: 'tester',
       result: { status: 'accepted', version: 1 },
     });
+  });
+});
+
+describe('a dead letter under a command id', () => {
+  let path: CommandPath;
+  beforeAll(async () => {
+    path = await createCommandPath({ shards: 1 }); // no command worker: the dead letter stays one
+  });
+  afterAll(() => path.close());
+
+  it("runs again on its issuer's resend, never on another's send under its id", async () => {
+    // given a dead-lettered order command of issuer a
+    const command = { ...placeOrder('dead-1', 'dead-cmd-1'), issuedBy: 'a' };
+    expect(await path.client.send(command)).toMatchObject({ status: 'enqueued' });
+    await deadLetterNext(path.config, 0);
+    // when issuer b sends a payment under its id, then it is refused and the dead letter stays dead
+    const payment = {
+      aggregateType: 'payment',
+      aggregateId: 'dead-1',
+      type: 'RequestPayment',
+      payload: { orderId: 'dead-1', amount: 40, method: 'CARD' },
+      commandId: 'dead-cmd-1',
+    };
+    expect(await path.client.send({ ...payment, issuedBy: 'b' })).toMatchObject({
+      status: 'rejected',
+      code: 'COMMAND_ID_REUSED',
+    });
+    // so is the same order command from issuer b
+    expect(await path.client.send({ ...command, issuedBy: 'b' })).toMatchObject({
+      code: 'COMMAND_ID_REUSED',
+    });
+    expect(await path.client.status('dead-cmd-1')).toMatchObject({ status: 'failed', issuedBy: 'a' });
+    // when issuer a sends it again, then it is queued again
+    expect(await path.client.send(command)).toMatchObject({ status: 'enqueued' });
+    expect(await path.client.status('dead-cmd-1')).toMatchObject({ status: 'queued' });
   });
 });

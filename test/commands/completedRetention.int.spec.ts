@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCommandClient } from '../../src/commands/index.js';
 import { type CommandPath, createCommandPath } from '../support/commandPath.js';
 import { paymentAttempt, placeOrder } from '../support/orderCommands.js';
+import { waitFor } from '../support/waitFor.js';
 
 describe('completed commands kept in Redis', () => {
   let path: CommandPath;
@@ -27,6 +28,32 @@ describe('completed commands kept in Redis', () => {
         });
       const statuses = await Promise.all(ids.map((id) => client.status(id)));
       expect(statuses.map((status) => status.status)).toEqual(['unknown', 'unknown', 'done', 'done']);
+    } finally {
+      await client.close();
+    }
+  });
+});
+
+describe('completed commands on an idle shard', () => {
+  let path: CommandPath;
+  const retention = { ageSeconds: 1, count: 100_000 };
+  beforeAll(async () => {
+    path = await createCommandPath({ shards: 1 });
+    await path.startWorker({ completedRetention: retention });
+  });
+  afterAll(() => path.close());
+
+  it('leave Redis once their retention is over, though no later command completes there', async () => {
+    const client = createCommandClient({ ...path.config, completedRetention: retention });
+    try {
+      // given the last command this shard finishes
+      expect(await client.send(placeOrder('idle-1', 'idle-cmd-1'), { wait: true })).toMatchObject({
+        status: 'accepted',
+      });
+      // then its job (envelope, payload, result) is gone from Redis soon after a second
+      await waitFor(async () => (await client.status('idle-cmd-1')).status === 'unknown', {
+        what: 'the completed job swept',
+      });
     } finally {
       await client.close();
     }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { sample } from '../support/prometheusSample.js';
 import { keys } from './support/apiKeys.js';
 import { useApiPodWithKeys } from './support/apiPod.js';
 import { call, withKey } from './support/http.js';
@@ -122,6 +123,35 @@ describe('live streams', () => {
     } finally {
       controller.abort();
     }
+  });
+
+  it('counts 503 TOO_MANY_STREAMS on /metrics and logs it once a minute, never with a stack', async () => {
+    const controller = new AbortController();
+    try {
+      const held = await Promise.all(
+        [keys.reader, keys.reader, keys.admin].map((key) => open(key, controller.signal)),
+      );
+      expect(held).toEqual([200, 200, 200]);
+      const refused = await Promise.all(
+        Array.from({ length: 20 }, () => open(keys.sender, controller.signal)),
+      );
+      expect(refused).toEqual(Array(20).fill(503));
+    } finally {
+      controller.abort();
+    }
+    const lines = api.pod
+      .output()
+      .split('\n')
+      .filter((line) => line.includes('TOO_MANY_STREAMS'));
+    expect(lines.length, lines.join('\n')).toBeLessThanOrEqual(1);
+    expect(lines.join('\n')).not.toMatch(/"stack"|\bat .+\.(ts|js):\d+/);
+    const metrics = (await call(`${api.url}/metrics`)).text;
+    expect(
+      sample(metrics, 'chronicle_http_request_duration_count', {
+        http_route: '/v1/stream',
+        http_response_status_code: '503',
+      }),
+    ).toBeGreaterThanOrEqual(20);
   });
 
   it('HEAD answers the headers and opens no stream', async () => {

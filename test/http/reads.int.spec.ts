@@ -135,6 +135,27 @@ describe('reads', () => {
     expect((await read('/v1/aggregates/spaceship/r-1')).status).toBe(404);
   });
 
+  it('answers 400 naming the parameter, never 500, for what PostgreSQL cannot hold', async () => {
+    const refused = async (route: string, parameter: string) => {
+      const answer = await read(route);
+      expect([answer.status, (answer.body as { code?: string }).code], `${route}: ${answer.text}`).toEqual([
+        400,
+        'INVALID_REQUEST',
+      ]);
+      expect((answer.body as { message: string }).message).toContain(parameter);
+    };
+    // times before year 1 or after 9999 (in UTC) have no ISO 8601 form PostgreSQL reads back
+    await refused('/v1/aggregates/order/r-1/at?time=0000-01-01T00:00:00Z', 'time');
+    await refused('/v1/aggregates/order/r-1/at?time=9999-12-31T23:59:59-23:59', 'time');
+    // the edges themselves are read: the first and last time, a page from the last version
+    expect((await read('/v1/aggregates/order/r-1/at?time=0001-01-01T00:00:00Z')).status).toBe(404);
+    expect((await read('/v1/aggregates/order/r-1/at?time=9999-12-31T23:59:59Z')).body).toMatchObject({
+      version: 3,
+    });
+    const last = await read('/v1/aggregates/order/r-1/events?fromVersion=2147483647&limit=1000');
+    expect([last.status, last.body]).toMatchObject([200, { version: 3, events: [] }]);
+  });
+
   it('pages through the global feed by position', async () => {
     const seen: string[] = [];
     let after = 0;

@@ -8,6 +8,7 @@ import { type NatsWorker, runNatsWorker } from '../../src/nats/index.js';
 import { fastSettings } from '../subscriptions/support.js';
 import { type CommandPath, createCommandPath } from '../support/commandPath.js';
 import { placeOrderPayload } from '../support/orderCommands.js';
+import { sample } from '../support/prometheusSample.js';
 import { waitFor } from '../support/waitFor.js';
 import { deleteStream, natsNames, readStoredMessages, storedCount } from './support.js';
 
@@ -22,6 +23,8 @@ describe('commands in over NATS request/reply', () => {
   let nc: NatsConnection;
   let telemetry: TestTelemetry;
   const names = natsNames();
+  const logged: { object: object; message: string }[] = [];
+  const log = (object: object, message = '') => logged.push({ object, message });
 
   beforeAll(async () => {
     telemetry = startTestTelemetry();
@@ -33,6 +36,7 @@ describe('commands in over NATS request/reply', () => {
       config: path.config,
       nats: { ...defaultNatsConfig, url: NATS_URL, ...names },
       settings: fastSettings('nats-commands'),
+      logger: { info: log, warn: log, error: log },
     });
     nc = await connect({ servers: NATS_URL });
   });
@@ -185,6 +189,23 @@ describe('commands in over NATS request/reply', () => {
     );
     expect(reply).toMatchObject({ status: 'enqueued', commandId: expect.any(String) });
     await waitFor(async () => (await versionOf('n-6')) === 1, { what: 'n-6 placed' });
+  });
+
+  it('counts malformed messages without a reply subject, and logs them once a minute without their input', async () => {
+    const refused = () =>
+      telemetry
+        .metricsHandler()
+        .then((text) =>
+          sample(text, 'chronicle_nats_commands_refused_total', { chronicle_rejection_code: 'VALIDATION' }),
+        );
+    const before = (await refused()) ?? 0;
+    const junk = `not json ${'x'.repeat(800)}`;
+    for (let n = 0; n < 30; n++) nc.publish(`${names.subjectPrefix}.commands.order.PlaceOrder`, junk);
+    await waitFor(async () => ((await refused()) ?? 0) - before >= 30, { what: '30 refusals counted' });
+    const lines = logged.filter((line) => line.message.includes('without a reply subject'));
+    expect(lines).toHaveLength(1);
+    expect(JSON.stringify(lines)).not.toContain('xxxxxxxx');
+    expect(JSON.stringify(lines).length).toBeLessThan(400);
   });
 
   it('enqueues a message without a reply subject', async () => {

@@ -34,7 +34,7 @@ export const printDevBanner = (banner: DevBanner, out: NodeJS.WriteStream = proc
           `  NATS      ${banner.nats.url}: events on ${banner.nats.subjectPrefix}.events.> (stream ${banner.nats.stream}), commands on ${banner.nats.subjectPrefix}.commands.<type>.<Command>`,
         ]
       : []),
-    `  traces    ${process.env.OTEL_EXPORTER_OTLP_ENDPOINT ?? 'set OTEL_EXPORTER_OTLP_ENDPOINT (docker compose up -d jaeger: http://127.0.0.1:4318) to export them'}`,
+    `  traces    ${process.env.OTEL_EXPORTER_OTLP_ENDPOINT ?? 'set OTEL_EXPORTER_OTLP_ENDPOINT (docker compose -f docker-compose.dev.yml up -d jaeger: http://127.0.0.1:4318) to export them'}`,
     `  traffic   ${banner.traffic > 0 ? `${banner.traffic} commands/s${banner.trafficSummary ? `: ${banner.trafficSummary}` : ''}` : "none (--traffic 20 plays the config's dev stories)"}`,
     '  Ctrl-C stops everything',
     '',

@@ -92,6 +92,7 @@ export const runPod = async (
     if (engine.servesProbes) return;
     dependencies = createDependencyChecks(loadConfig());
     server = await startPodServer({
+      logger,
       checks: { ...dependencies.checks, ...engine.checks },
       metricsHandler: telemetry.metricsHandler,
     });

@@ -76,6 +76,64 @@ describe('authenticator', () => {
     );
   });
 
+  it('refuses a token that expires further ahead than the longest lifetime allowed (default a day)', async () => {
+    const rejected = async (jwt: Promise<string>, why: RegExp) =>
+      expect(await authenticator.authenticate({ authorization: `Bearer ${await jwt}` })).toEqual({
+        status: 'rejected',
+        message: expect.stringMatching(why),
+      });
+    await rejected(token({ roles: ['admin'] }, { expires: '100y' }), /expires .* ahead/);
+    // 1e308 seconds: a number JSON holds and no date does
+    const unsigned = (payload: object) =>
+      new SignJWT(payload as Record<string, unknown>)
+        .setProtectedHeader({ alg: 'HS256' })
+        .sign(new TextEncoder().encode(secret));
+    await rejected(
+      unsigned({ sub: 'svc-1', iss: 'tests', exp: 1e308, roles: ['admin'] }),
+      /expires .* ahead/,
+    );
+    expect(
+      (await authenticator.authenticate({ authorization: `Bearer ${await token({}, { expires: '23h' })}` }))
+        .status,
+    ).toBe('authenticated');
+    const hourly = createAuthenticator({
+      apiKeys: [],
+      jwt: { secret, issuer: 'tests', maxLifetimeSeconds: 3_600 },
+    });
+    expect(
+      (await hourly.authenticate({ authorization: `Bearer ${await token({}, { expires: '2h' })}` })).status,
+    ).toBe('rejected');
+    expect(
+      (await hourly.authenticate({ authorization: `Bearer ${await token({}, { expires: '59m' })}` })).status,
+    ).toBe('authenticated');
+  });
+
+  it('refuses a subject too long, or with characters a principal id may not hold', async () => {
+    const withSubject = (sub: string) =>
+      new SignJWT({ roles: ['read'] })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject(sub)
+        .setIssuer('tests')
+        .setExpirationTime('5m')
+        .sign(new TextEncoder().encode(secret));
+    for (const sub of ['x'.repeat(201), 'a\u0000b', 'line\nbreak', 'spa ce', 'ünï', '']) {
+      const state = await authenticator.authenticate({ authorization: `Bearer ${await withSubject(sub)}` });
+      expect(state, JSON.stringify(sub)).toEqual({
+        status: 'rejected',
+        message: expect.stringMatching(/sub/),
+      });
+    }
+    for (const sub of [
+      'x'.repeat(200),
+      'auth0|5f7c8ec7',
+      'svc@project.iam',
+      '0f8fad5b-d9cb-469f-a165-70867728950e',
+    ]) {
+      const state = await authenticator.authenticate({ authorization: `Bearer ${await withSubject(sub)}` });
+      expect(state.status === 'authenticated' && state.principal.id, sub).toBe(`jwt:${sub}`);
+    }
+  });
+
   it('refuses malformed key lists without echoing them', () => {
     expect(() => parseApiKeys('[{"key":"short","roles":[],"name":"a"}]')).toThrow(
       /CHRONICLE_API_KEYS: 0.key/,

@@ -1,5 +1,5 @@
 import { createRemoteJWKSet, decodeProtectedHeader, type JWTPayload, jwtVerify } from 'jose';
-import type { JwtSettings } from '../../config/index.js';
+import { DEFAULT_JWT_MAX_LIFETIME_S, type JwtSettings } from '../../config/index.js';
 import { ChronicleError } from '../../errors/index.js';
 import type { Principal } from './principal.js';
 
@@ -22,6 +22,14 @@ export const MIN_SECRET_BYTES = 32;
 /** Every accepted token must expire: one without `exp` would be a credential for ever. */
 const REQUIRED_CLAIMS = ['exp', 'sub'];
 
+/**
+ * A subject becomes the principal id (`jwt:<sub>`): the commands' `issuedBy`, the rate-limit key,
+ * a log field. What identity providers issue (uuids, `auth0|…`, e-mail-like service accounts) fits;
+ * control characters, spaces, non-ASCII and kilobytes do not.
+ */
+const SUBJECT = /^[A-Za-z0-9._~@|:+=/-]{1,200}$/;
+const SUBJECT_RULE = '1-200 letters, digits or . _ ~ @ | : + = / -';
+
 const ASYMMETRIC = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
 
 /**
@@ -43,6 +51,7 @@ export const createJwtVerifier = (settings: JwtSettings): JwtVerifier | undefine
     ...(settings.issuer ? { issuer: settings.issuer } : {}),
     ...(settings.audience ? { audience: settings.audience } : {}),
   };
+  const maxLifetimeSeconds = settings.maxLifetimeSeconds ?? DEFAULT_JWT_MAX_LIFETIME_S;
   return async (token) => {
     try {
       const { alg } = decodeProtectedHeader(token);
@@ -62,6 +71,15 @@ export const createJwtVerifier = (settings: JwtSettings): JwtVerifier | undefine
             : { payload: undefined };
       if (!payload) return { status: 'invalid', message: `tokens signed with ${alg} are not accepted` };
       if (!payload.sub) return { status: 'invalid', message: 'the token has no subject (sub)' };
+      if (!SUBJECT.test(payload.sub))
+        return { status: 'invalid', message: `the token's subject (sub) must be ${SUBJECT_RULE}` };
+      // a stolen long-lived token is a credential for as long as it says: bound what we accept
+      const lifetime = (payload.exp ?? 0) - Date.now() / 1_000;
+      if (!(lifetime <= maxLifetimeSeconds))
+        return {
+          status: 'invalid',
+          message: `the token expires more than ${maxLifetimeSeconds} s ahead (exp); ask for a shorter-lived one`,
+        };
       return {
         status: 'valid',
         principal: { id: `jwt:${payload.sub}`, via: 'jwt', roles: rolesOf(payload) },

@@ -15,9 +15,12 @@ export const withActivePaths = <State extends { readonly value: StateValue }>(st
   activePaths: activeStatePaths(state.value),
 });
 
+/** The last version a stream can have: es_events.version is a PostgreSQL integer. */
+const LAST_VERSION = 2_147_483_647;
+
 /** A page of one stream's events, from `fromVersion`. */
 export const StreamEventsQuery = z.strictObject({
-  fromVersion: z.coerce.number().int().min(1).max(2_147_483_647).default(1),
+  fromVersion: z.coerce.number().int().min(1).max(LAST_VERSION).default(1),
   limit: z.coerce.number().int().min(1).max(1_000).default(1_000),
 });
 
@@ -32,7 +35,8 @@ export const streamEventsPage = async (
   if (version === 0) throw notFound(`${params.type}/${params.id} has no events`);
   const events = await ctx.store.readStream(stream, {
     afterVersion: query.fromVersion - 1,
-    toVersion: query.fromVersion - 1 + query.limit,
+    // a page that would end past the last version ends at it (the sum would overflow the column)
+    toVersion: Math.min(query.fromVersion - 1 + query.limit, LAST_VERSION),
   });
   return json(200, { aggregateType: params.type, aggregateId: params.id, version, events });
 };

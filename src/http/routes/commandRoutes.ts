@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { answerAs, type CommandStatus, callerCommandId } from '../../commands/index.js';
 import { isChronicleError } from '../../errors/index.js';
 import {
   type CommandRequest,
@@ -7,7 +8,7 @@ import {
   timeOrderedId,
 } from '../../messages/index.js';
 import type { ApiContext } from '../apiContext.js';
-import { canSend, type Principal } from '../auth/index.js';
+import { canRead, canSend, type Principal } from '../auth/index.js';
 import { HttpError } from '../httpError.js';
 import { commandsOpenApiBody } from '../openapi/commandSchemas.js';
 import { rejectionStatus } from '../rejectionStatus.js';
@@ -41,9 +42,6 @@ const rejected = (result: Rejection): never => {
 const pending = (commandId: string): RouteResult =>
   json(202, { commandId, status: 'enqueued' }, { location: `/v1/commands/${commandId}` });
 
-const answer = (result: CommandResult): RouteResult =>
-  result.status === 'accepted' ? json(200, result) : rejected(result);
-
 const send = async (
   ctx: ApiContext,
   principal: Principal,
@@ -51,26 +49,64 @@ const send = async (
   wait: boolean,
   timeoutMs: number,
 ) => {
-  // the id is fixed here, so a wait that times out can still name the command
-  const commandId = body.commandId ?? timeOrderedId();
+  // the id is fixed here, so a wait that times out can still name the command; an id the caller
+  // chose is the caller's own (callerCommandId), answers name the command by it
+  const seenAs = body.commandId ?? timeOrderedId();
+  const commandId = body.commandId === undefined ? seenAs : callerCommandId(principal.id, body.commandId);
   const request: CommandRequest = {
     ...body,
     commandId,
     payload: body.payload === undefined ? {} : body.payload,
     issuedBy: principal.id,
   };
+  const answer = (result: CommandResult): RouteResult => {
+    const seen = answerAs(result, commandId, seenAs);
+    return seen.status === 'accepted' ? json(200, seen) : rejected(seen);
+  };
   if (!wait) {
     const enqueued = await ctx.client.send(request);
-    return enqueued.status === 'enqueued' ? pending(enqueued.commandId) : rejected(enqueued);
+    return enqueued.status === 'enqueued' ? pending(seenAs) : answer(enqueued);
   }
   try {
     return answer(await ctx.client.send(request, { wait: true, timeoutMs }));
   } catch (error) {
     // no answer in time: the command stays queued; its status is at the Location
-    if (isChronicleError(error, 'TIMEOUT')) return pending(commandId);
-    if (isChronicleError(error, 'COMMAND_FAILED')) throw new HttpError(500, 'COMMAND_FAILED', error.message);
+    if (isChronicleError(error, 'TIMEOUT')) return pending(seenAs);
+    if (isChronicleError(error, 'COMMAND_FAILED'))
+      throw new HttpError(500, 'COMMAND_FAILED', error.message.replaceAll(commandId, seenAs));
     throw error;
   }
+};
+
+/** A command's status from the shard queues, else (accepted or rejected) from the command ledger. */
+const lookUp = async (ctx: ApiContext, commandId: string): Promise<CommandStatus> => {
+  const status = await ctx.client.status(commandId);
+  if (status.status !== 'unknown') return status;
+  // the queue forgets completed jobs after a day; the command ledger keeps their results
+  const stored = await ctx.store.findCommand(commandId);
+  if (!stored) return status;
+  return {
+    status: 'done',
+    commandId,
+    result: stored.result,
+    ...(stored.issuedBy !== undefined ? { issuedBy: stored.issuedBy } : {}),
+  };
+};
+
+/**
+ * The command the caller sent under `id` (callerCommandId); else the command that travels under
+ * `id` (an id the API generated, one seen in events or a correlation), if the caller may read
+ * every command or sent it. Another's command is a 404, as if there were none.
+ */
+const statusFor = async (ctx: ApiContext, principal: Principal, id: string): Promise<CommandStatus> => {
+  const own = await lookUp(ctx, callerCommandId(principal.id, id));
+  if (own.status !== 'unknown') {
+    const seen = answerAs(own, own.commandId, id);
+    return seen.status === 'done' ? { ...seen, result: answerAs(seen.result, own.commandId, id) } : seen;
+  }
+  const named = await lookUp(ctx, id);
+  if (named.status === 'unknown' || canRead(principal) || named.issuedBy === principal.id) return named;
+  return { status: 'unknown', commandId: id };
 };
 
 export const commandRoutes = (ctx: ApiContext): ApiRoute[] => [
@@ -117,13 +153,15 @@ export const commandRoutes = (ctx: ApiContext): ApiRoute[] => [
     tag: 'commands',
     summary: "A command's status (queued, running, done with its result, failed) ",
     params: z.strictObject({ commandId: CommandId }),
-    responses: { 200: 'its status', 404: 'no such command' },
-    handler: async ({ params }) => {
-      const status = await ctx.client.status(params.commandId);
+    responses: {
+      200: 'its status',
+      404: "no such command of the caller's (or, with `read`, of anyone's)",
+    },
+    handler: async ({ params, principal }) => {
+      const status = principal
+        ? await statusFor(ctx, principal, params.commandId)
+        : ({ status: 'unknown', commandId: params.commandId } as const);
       if (status.status !== 'unknown') return json(200, status);
-      // the queue forgets completed jobs after a day; the command ledger keeps accepted results
-      const stored = await ctx.store.findCommandResult(params.commandId);
-      if (stored) return json(200, { status: 'done', commandId: params.commandId, result: stored });
       throw new HttpError(404, 'NOT_FOUND', `no command ${params.commandId}`);
     },
   }),

@@ -7,6 +7,7 @@ export const keys = {
   reader: 'reader-key-0000000000001',
   sender: 'sender-key-0000000000001',
   orderSender: 'order-sender-key-00000001',
+  paymentSender: 'payment-sender-key-000001',
   limited: 'limited-key-000000000001',
 } as const;
 
@@ -17,6 +18,7 @@ export const apiKeyEntries: ApiKeyEntry[] = [
   { key: keys.reader, roles: ['read'], name: 'reader' },
   { key: keys.sender, roles: ['commands:send', 'read'], name: 'sender' },
   { key: keys.orderSender, roles: ['commands:send:order'], name: 'order-sender' },
+  { key: keys.paymentSender, roles: ['commands:send:payment'], name: 'payment-sender' },
   { key: keys.limited, roles: ['read'], name: 'limited', rateLimit: LIMITED_RATE },
 ];
 
