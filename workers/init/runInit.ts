@@ -2,6 +2,7 @@ import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CliUsageError } from '../../src/cli/index.js';
+import { copyManifests } from './copyManifests.js';
 import { copyTemplate } from './copyTemplate.js';
 import { type RuntimePackage, runtimePackage } from './runtimePackage.js';
 import { serviceName, servicePackageJson } from './servicePackageJson.js';
@@ -34,7 +35,8 @@ const refusal = (dir: string, force: boolean): string | undefined => {
 /**
  * `chronicle init [dir] [--force]`: scaffolds a service on chronicle-runtime from the package's
  * templates/service (a ticket aggregate, a projection with its migration and query, a spec, a
- * Dockerfile and a compose file) and a package.json depending on this very version.
+ * Dockerfile, a compose file, the Kubernetes manifests with its image) and a package.json depending
+ * on this very version.
  */
 export const runInit = async (
   args: readonly string[],
@@ -47,6 +49,7 @@ export const runInit = async (
   if (refused) throw new Error(refused);
   const name = serviceName(basename(dir));
   copyTemplate(join(runtime.root, 'templates', 'service'), dir, { SERVICE_NAME: name });
+  copyManifests(runtime.root, dir, name);
   writeFileSync(
     join(dir, 'package.json'),
     `${JSON.stringify(servicePackageJson(name, runtime.manifest), null, 2)}\n`,

@@ -28,7 +28,7 @@ describe('chronicle init [dir] [--force]', () => {
   it('given a new directory, writes the service: config, domain, projection, migration, spec, docker files', async () => {
     expect(await runInit(['My Tickets'], runtime, cwd)).toBe(0);
     const dir = join(cwd, 'My Tickets');
-    expect(filesIn(dir)).toEqual([
+    expect(filesIn(dir).filter((file) => !file.startsWith('deploy/'))).toEqual([
       '.dockerignore',
       '.gitignore',
       'Dockerfile',
@@ -49,6 +49,26 @@ describe('chronicle init [dir] [--force]', () => {
     for (const file of filesIn(dir)) expect(readFileSync(join(dir, file), 'utf8')).not.toMatch(/__[A-Z_]+__/);
     expect(readFileSync(join(dir, 'README.md'), 'utf8')).toMatch(/^# my-tickets\n/);
     expect(readFileSync(join(dir, 'docker-compose.yml'), 'utf8')).toContain('image: my-tickets:local');
+  });
+
+  it('writes the Kubernetes manifests of every pod kind, with the service as their image', async () => {
+    await runInit(['svc'], runtime, cwd);
+    const manifests = join(cwd, 'svc', 'deploy', 'kubernetes');
+    const files = filesIn(manifests);
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'base/kustomization.yaml',
+        'base/command.yaml',
+        'base/api.yaml',
+        'base/migrate.yaml',
+        'overlays/local/kustomization.yaml',
+      ]),
+    );
+    for (const file of ['base/kustomization.yaml', 'overlays/local/kustomization.yaml'])
+      expect(readFileSync(join(manifests, file), 'utf8'), file).toMatch(/^\s+newName: svc$/m);
+    expect(readFileSync(join(manifests, 'overlays/redis-cluster/kustomization.yaml'), 'utf8')).toMatch(
+      /^\s+- name: svc\n\s+newName: registry\.example\.com\/team\/svc$/m,
+    );
   });
 
   it('depends on this very version of chronicle-runtime, its peers at the ranges it accepts, its pinned tools', async () => {
