@@ -1,4 +1,5 @@
 import type { StreamRef } from '../eventStore.js';
+import type { CommandRow } from './findCommand.js';
 import { type Db, query } from './sql.js';
 
 /** A recorded command as a replay decides it again: what it asked, when, and what it was answered. */
@@ -23,24 +24,8 @@ export type LedgerCommand = StreamRef & {
     | { readonly status: 'rejected'; readonly code: string; readonly message: string };
 };
 
-type LedgerRow = {
-  command_id: string;
-  stream_type: string;
-  stream_id: string;
-  command_type: string;
-  status: 'accepted' | 'rejected';
-  first_version: number;
-  last_version: number;
-  code: string | null;
-  message: string | null;
-  correlation_id: string | null;
-  causation_id: string | null;
-  issued_at: Date | null;
-  issued_by: string | null;
-  recorded_at: Date;
-  payload: unknown;
-  decided_at: number;
-};
+/** A ledger row as `findCommand` reads it, with the payload and when it was decided. */
+type LedgerRow = Omit<CommandRow, 'details' | 'fingerprint'> & { payload: unknown; decided_at: number };
 
 /** Every recorded command of these streams, in the order they were decided (then recorded). */
 export const readLedgerOfStreams = async (
