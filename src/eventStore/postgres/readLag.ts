@@ -2,6 +2,7 @@ import type { EventSchemas } from '../../eventSchemas/index.js';
 import type { Checkpoint } from '../checkpoint.js';
 import type { EventFilter } from '../eventFilter.js';
 import type { PartitionRef } from '../partition.js';
+import { eventRangeParams } from './eventRangeParams.js';
 import { partitionOfStreamSql } from './partitionOfStreamSql.js';
 import { type Db, query } from './sql.js';
 import { storedFilterOf } from './storedFilter.js';
@@ -62,23 +63,20 @@ export const readLag = async (
     horizon,
   }: { after: Checkpoint; filter: EventFilter; partition: PartitionRef; horizon?: string },
 ): Promise<LagAndHeld> => {
-  const stored = storedFilterOf(schemas, filter).filter;
-  const eventTypes = stored.eventTypes ? [...stored.eventTypes] : null;
-  const streamTypes = stored.streamTypes ? [...stored.streamTypes] : null;
+  // the shared range's parameters, with the window's limit after the checkpoint's two
+  const [transactionId, globalPosition, ...filterAndPartition] = eventRangeParams(
+    after,
+    storedFilterOf(schemas, filter).filter,
+    partition,
+  );
   const [row] = await query<{ walked: string; events: string; held: string; seconds: string; head: string }>(
     db,
     lagSql,
     [
-      after.transactionId,
-      after.globalPosition,
+      transactionId,
+      globalPosition,
       LAG_WINDOW,
-      eventTypes,
-      eventTypes,
-      streamTypes,
-      streamTypes,
-      partition.count,
-      partition.count,
-      partition.index,
+      ...filterAndPartition,
       // without a horizon, the maximum xid8 counts none as held
       horizon ?? '18446744073709551615',
       LAG_WINDOW,
