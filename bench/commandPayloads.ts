@@ -2,18 +2,12 @@ import { domainEventSchemas } from '../actors/index.js';
 import { buildEnvelope } from '../src/commands/index.js';
 import { createOrm } from '../src/db/index.js';
 import { commandRecord, createPostgresEventStore, query } from '../src/eventStore/index.js';
+import { placeOrderPayload } from '../test/support/orderCommands.js';
 import { benchEnvironment } from './benchEnvironment.js';
 import { type LoadFigures, measureLoad, pickMedian, ratio } from './stats.js';
 
 /** The sample's PlaceOrder, as a client sends it: a typical payload of a few fields. */
-const payload = {
-  customerId: 'customer-1',
-  productId: 'product-1',
-  vendorId: 'vendor-1',
-  quantity: 2,
-  totalPrice: 40,
-  paymentMethod: 'CARD',
-};
+const payload = placeOrderPayload;
 
 /**
  * What keeping each command's payload in the ledger costs: appends of one PlaceOrder each, with the
