@@ -1,8 +1,10 @@
-import { isChronicleError, type LoadedDeployment, loadDeployment, natsOutbox } from 'chronicle-runtime';
+import { type LoadedDeployment, loadDeployment, natsOutbox } from 'chronicle-runtime';
 import {
-  CliUsageError,
   deadLetterVerbs,
+  EXIT,
+  errorLine,
   migrationVerbs,
+  printError,
   projectionVerbs,
   runCli,
   vizCommand,
@@ -38,8 +40,11 @@ const standalone: Readonly<Record<string, (args: string[]) => Promise<number>>> 
   init: (args) => runInit(args),
 };
 
-const errorLine = (error: unknown) =>
-  `chronicle: ${isChronicleError(error) ? `${error.code}: ${error.message}` : (error as Error).message}\n`;
+/** Prints `error` as the CLI's one stderr line, and gives the exit code for it. */
+const failed = (error: unknown): number => {
+  printError(errorLine(error));
+  return EXIT.error;
+};
 
 /** `chronicle`: the runtime's CLI, running the deployment its config file defines. */
 const main = async (argv: readonly string[]): Promise<number> => {
@@ -47,24 +52,18 @@ const main = async (argv: readonly string[]): Promise<number> => {
   try {
     parsed = takeConfigOption(argv);
   } catch (error) {
-    process.stderr.write(errorLine(error));
-    return 1;
+    return failed(error);
   }
   const [verb, ...args] = parsed.rest;
   const own = verb === undefined ? undefined : standalone[verb];
-  if (own)
-    return own(args).catch((error: unknown) => {
-      process.stderr.write(errorLine(error instanceof CliUsageError ? new Error(error.message) : error));
-      return 1;
-    });
+  if (own) return own(args).catch(failed);
   if (verb === undefined || verb === 'help' || verb === '--help')
     return runCli(parsed.rest, { aggregates: [], pods: {} });
   let deployment: LoadedDeployment;
   try {
     deployment = await loadDeployment({ explicit: parsed.config });
   } catch (error) {
-    process.stderr.write(errorLine(error));
-    return 1;
+    return failed(error);
   }
   return runCli(parsed.rest, cliFor(deployment));
 };

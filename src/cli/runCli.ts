@@ -3,7 +3,6 @@ import type { MigrationObject } from '@mikro-orm/core';
 import type { Aggregate } from '../aggregate/index.js';
 import { createAggregateRegistry } from '../aggregate/index.js';
 import { loadConfig } from '../config/index.js';
-import { isChronicleError } from '../errors/index.js';
 import {
   eventsCommand,
   migrateCommand,
@@ -11,7 +10,7 @@ import {
   stateCommand,
   storyCommand,
 } from './aggregateCommands.js';
-import { CliUsageError, EXIT, printError } from './cliOutput.js';
+import { CliUsageError, EXIT, errorLine, printError } from './cliOutput.js';
 import { deadLetterUsage } from './deadLetterVerbs.js';
 import { projectionUsage } from './projectionVerbs.js';
 import { vizUsage } from './vizCommand.js';
@@ -129,13 +128,6 @@ const dispatch = async (verb: string | undefined, rest: string[], domain: CliDom
       return extra(rest);
     }
   }
-};
-
-/** An error as one line: an unreachable service speaks for itself; other Chronicle errors lead with their code. */
-const errorLine = (error: unknown): string => {
-  if (isChronicleError(error, 'SERVICE_UNREACHABLE')) return error.message;
-  if (isChronicleError(error)) return `${error.code}: ${error.message}`;
-  return (error as Error).message ?? String(error);
 };
 
 /** Runs one CLI invocation and returns its exit code; errors are printed, never thrown. */

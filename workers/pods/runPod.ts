@@ -16,8 +16,8 @@ import {
   startPodServer,
   warnIfRedisNotDurable,
 } from 'chronicle-runtime';
-
 import { type ChronicleServiceName, type PrometheusText, startTelemetry } from '../../otel/index.js';
+import { EXIT, errorLine, printError } from '../../src/cli/index.js';
 
 /** What a pod kind provides: its engine, started, with a graceful stop and any checks of its own. */
 export type PodEngine = {
@@ -131,10 +131,8 @@ export const runPodDefinition = async (pod: PodDefinition, deployment?: LoadedDe
     try {
       loaded = await loadDeployment();
     } catch (error) {
-      process.stderr.write(
-        `${isChronicleError(error) ? `${error.code}: ${error.message}` : String(error)}\n`,
-      );
-      process.exit(1);
+      printError(errorLine(error));
+      process.exit(EXIT.error);
     }
   }
   await runPod(pod.serviceName, loaded, pod.start, pod.services ? { services: pod.services } : {});
