@@ -81,7 +81,7 @@ const withStore = <T>(
   config: ChronicleConfig,
   registry: AggregateRegistry,
   fn: (store: EventStore) => Promise<T>,
-) => withOrm(config.databaseUrl, (orm) => fn(createPostgresEventStore(orm, { schemas: registry.schemas })));
+) => withOrm(config, (orm) => fn(createPostgresEventStore(orm, { schemas: registry.schemas })));
 
 export const eventsCommand = (
   config: ChronicleConfig,

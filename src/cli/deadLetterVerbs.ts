@@ -39,7 +39,7 @@ const withQueues = async <T>(config: ChronicleConfig, fn: (queues: readonly Queu
 
 /** Follows a requested replay until the worker of its partition ran it (or `waitMs` passed). */
 const followReplay = async (config: ChronicleConfig, eventId: string, waitMs: number) =>
-  withOrm(config.databaseUrl, async (orm) => {
+  withOrm(config, async (orm) => {
     const knex = orm.em.getKnex();
     const subscriptions = await requestDeadLetterRetry(knex, eventId);
     if (subscriptions.length === 0) return undefined;
@@ -71,9 +71,7 @@ export const deadLetterVerbs = (): Record<string, (args: string[]) => Promise<nu
         throw new CliUsageError('--limit must be a positive integer');
       const commands = await withQueues(config, (queues) => listDeadLetters(queues, limit));
       for (const letter of commands) printJson({ kind: 'command', ...letter });
-      const parked = await withOrm(config.databaseUrl, (orm) =>
-        listSubscriptionDeadLetters(orm.em.getKnex(), limit),
-      );
+      const parked = await withOrm(config, (orm) => listSubscriptionDeadLetters(orm.em.getKnex(), limit));
       for (const letter of parked) printJson({ kind: 'event', ...letter });
       return EXIT.ok;
     }
@@ -87,9 +85,7 @@ export const deadLetterVerbs = (): Record<string, (args: string[]) => Promise<nu
       }
       if (uuid.test(id)) {
         if (action === 'drop') {
-          const left = await withOrm(config.databaseUrl, (orm) =>
-            dropSubscriptionDeadLetter(orm.em.getKnex(), id),
-          );
+          const left = await withOrm(config, (orm) => dropSubscriptionDeadLetter(orm.em.getKnex(), id));
           if (left.length > 0) {
             printJson({ kind: 'event', status: 'dropped', eventId: id, subscriptions: left });
             return EXIT.ok;

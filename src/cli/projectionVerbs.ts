@@ -21,7 +21,7 @@ export const projectionUsage = `  projections status                        one 
 const withContext = (
   definitions: Omit<ProjectionCliContext, 'orm'>,
   fn: (context: ProjectionCliContext) => Promise<number>,
-) => withOrm(loadConfig().databaseUrl, (orm) => fn({ ...definitions, orm }));
+) => withOrm(loadConfig(), (orm) => fn({ ...definitions, orm }));
 
 /** Prints a tagged result; an `unknown` name is a rejection (exit 2) with the known names. */
 const answer = (result: { status: string; name?: string; known?: readonly string[] }): number => {

@@ -55,7 +55,7 @@ export const whatIfCommand = async (
     throw new CliUsageError(`--limit must be a positive integer, got "${values.limit}"`);
   const candidate = await loadDeployment({ explicit: values.candidate });
   const tty = process.stderr.isTTY === true;
-  const report = await withOrm(config.databaseUrl, (orm) =>
+  const report = await withOrm(config, (orm) =>
     runWhatIf(orm.em.getKnex(), {
       current,
       candidate: candidate.chronicle.aggregates,

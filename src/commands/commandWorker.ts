@@ -2,7 +2,7 @@ import { type Job, type Queue, WaitingError, Worker } from 'bullmq';
 import { ActorHost, type ActorHostOptions } from '../actorHost/index.js';
 import { type Aggregate, createAggregateRegistry } from '../aggregate/index.js';
 import { type ChronicleConfig, type CompletedRetention, completedRetentionFromEnv } from '../config/index.js';
-import { createPodOrm, type Orm } from '../db/index.js';
+import { openPodOrm, type PodOrm, type PodOrmOptions } from '../db/index.js';
 import { createPostgresEventStore, type EventStore } from '../eventStore/index.js';
 import { createLogger, type LoggerPort } from '../logging/index.js';
 import type { CommandEnvelope, CommandResult } from '../messages/index.js';
@@ -19,7 +19,7 @@ import { shardQueueName } from './shardFor.js';
 import { ShardQueues } from './shardQueues.js';
 import { fullResult, type StoredResult, storedResult } from './storedResult.js';
 
-export type CommandWorkerOptions = {
+export type CommandWorkerOptions = PodOrmOptions & {
   readonly config: ChronicleConfig;
   readonly aggregates: readonly Aggregate[];
   readonly actors?: ActorHostOptions;
@@ -45,7 +45,7 @@ export class CommandWorker {
     readonly shards: number,
     private readonly workers: readonly Worker[],
     readonly host: ActorHost,
-    private readonly orm: Orm,
+    private readonly pool: PodOrm,
     private readonly connection: RedisConnection,
     private readonly guard: ShardConcurrencyGuard,
     private readonly queues: readonly Queue[],
@@ -57,7 +57,8 @@ export class CommandWorker {
   static async start(options: CommandWorkerOptions): Promise<CommandWorker> {
     const { config } = options;
     const logger = options.logger ?? createLogger('command-worker');
-    const orm = await createPodOrm(config, 'command');
+    const pool = await openPodOrm(options, config, 'command');
+    const { orm } = pool;
     const registry = createAggregateRegistry(options.aggregates);
     const store = createPostgresEventStore(orm, { schemas: registry.schemas });
     const host = new ActorHost(
@@ -76,7 +77,7 @@ export class CommandWorker {
       shards = await shardQueues.routingCount();
     } catch (error) {
       connection.disconnect();
-      await orm.close(true);
+      await pool.close();
       throw error;
     }
     const lockDuration = config.commandLockMs;
@@ -159,7 +160,18 @@ export class CommandWorker {
     );
     const backlog = new CommandBacklog(connection, queues, logger);
     const sweep = startCompletedSweep(queues, options.completedRetention ?? completedRetentionFromEnv());
-    return new CommandWorker(shards, workers, host, orm, connection, guard, queues, stopping, backlog, sweep);
+    return new CommandWorker(
+      shards,
+      workers,
+      host,
+      pool,
+      connection,
+      guard,
+      queues,
+      stopping,
+      backlog,
+      sweep,
+    );
   }
 
   /**
@@ -183,7 +195,7 @@ export class CommandWorker {
     await Promise.all(this.workers.map((worker) => worker.close()));
     await Promise.all(this.queues.map((queue) => queue.close()));
     this.host.stop();
-    await this.orm.close(true);
+    await this.pool.close();
     await this.connection.quit();
   }
 }

@@ -74,3 +74,26 @@ export const createPodOrm = (
     poolSize: config.databasePoolSize ?? defaultPoolSizes[kind],
     preparedStatements: config.databasePreparedStatements,
   });
+
+/**
+ * An engine's database pool: its own (`createPodOrm`), or one it borrows from whoever started it
+ * (`chronicle dev` runs every pod kind in one process on one pool). A borrowed pool is closed by its
+ * owner, never by the engine.
+ */
+export type PodOrmOptions = {
+  /** A pool the caller owns and closes; default: the engine opens its own. */
+  readonly orm?: Orm | undefined;
+};
+
+export type PodOrm = { readonly orm: Orm; close(): Promise<void> };
+
+export const openPodOrm = async (
+  options: PodOrmOptions,
+  config: ChronicleConfig,
+  kind: keyof typeof defaultPoolSizes,
+  url?: string,
+): Promise<PodOrm> => {
+  if (options.orm) return { orm: options.orm, close: async () => {} };
+  const orm = await createPodOrm(config, kind, url);
+  return { orm, close: () => orm.close(true) };
+};

@@ -10,7 +10,7 @@ import {
   ShardQueues,
 } from '../commands/index.js';
 import { type ApiSettings, type ChronicleConfig, defaultHttpTimeouts } from '../config/index.js';
-import { createPodOrm } from '../db/index.js';
+import { openPodOrm, type PodOrmOptions } from '../db/index.js';
 import { createPostgresEventStore } from '../eventStore/index.js';
 import { createLogger, createRefusalLog, type Logger } from '../logging/index.js';
 import { MAX_PAYLOAD_BYTES } from '../messages/index.js';
@@ -43,7 +43,7 @@ import { uiRoutes } from './routes/uiRoutes.js';
 /** Longer than any id a route accepts, even with every character percent-encoded; longer ones are 414. */
 const MAX_PATH_PARAM_LENGTH = 1024;
 
-export type ApiServerOptions = {
+export type ApiServerOptions = PodOrmOptions & {
   readonly config: ChronicleConfig;
   readonly settings: ApiSettings;
   /** Described by /v1/machines, folded by the state routes, checked before commands are enqueued. */
@@ -79,7 +79,8 @@ export const createApiServer = async (options: ApiServerOptions): Promise<ApiSer
   const { config, settings } = options;
   const timeouts = settings.timeouts ?? defaultHttpTimeouts;
   const logger = options.logger ?? createLogger('chronicle-api');
-  const orm = await createPodOrm(config, 'api');
+  const pool = await openPodOrm(options, config, 'api');
+  const { orm } = pool;
   const knex = orm.em.getKnex();
   // an outage is one warning line, not a stack trace per reconnect attempt
   const redisErrors = createConnectionErrorReporter(logger, `api: ${redisLabel(config)}`);
@@ -204,7 +205,7 @@ export const createApiServer = async (options: ApiServerOptions): Promise<ApiSer
     await client.close();
     await shardQueues.close();
     await redis.quit();
-    await orm.close(true);
+    await pool.close();
   });
   await app.ready();
 

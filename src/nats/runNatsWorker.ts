@@ -8,6 +8,7 @@ import {
   type SubscriptionSettings,
   subscriptionSettingsFromEnv,
 } from '../config/index.js';
+import type { PodOrmOptions } from '../db/index.js';
 import { createEventSchemas } from '../eventSchemas/index.js';
 import { type LoggerPort, silentLogger } from '../logging/index.js';
 import type { ReadinessCheck } from '../observability/index.js';
@@ -25,7 +26,7 @@ export const natsOutbox = (nats: NatsConfig = loadNatsConfig()): SubscriptionOut
     ...(nats.eventTypes ? { eventTypes: nats.eventTypes } : {}),
   });
 
-export type NatsWorkerOptions = {
+export type NatsWorkerOptions = PodOrmOptions & {
   readonly config: ChronicleConfig;
   /** The aggregates the command workers run: commands over NATS are prechecked against them. */
   readonly aggregates: readonly Aggregate[];
@@ -70,6 +71,7 @@ export const runNatsWorker = async (options: NatsWorkerOptions): Promise<NatsWor
       }
     })();
     const worker = await startSubscriptionWorker({
+      orm: options.orm,
       config: options.config,
       schemas: createEventSchemas(options.aggregates),
       settings,

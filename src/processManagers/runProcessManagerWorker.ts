@@ -1,6 +1,7 @@
 import type { Aggregate } from '../aggregate/index.js';
 import { createCommandClient } from '../commands/index.js';
 import type { ChronicleConfig, SubscriptionSettings } from '../config/index.js';
+import type { PodOrmOptions } from '../db/index.js';
 import { ChronicleError } from '../errors/index.js';
 import { createEventSchemas } from '../eventSchemas/index.js';
 import { createPostgresEventStore } from '../eventStore/index.js';
@@ -15,7 +16,7 @@ import { createProcessInstances } from './handleProcessInput.js';
 import type { ProcessRuntime } from './handleRoutedInput.js';
 import { processManagerSubscription } from './processManagerSubscription.js';
 
-export type ProcessManagerWorkerOptions = {
+export type ProcessManagerWorkerOptions = PodOrmOptions & {
   readonly config: ChronicleConfig;
   readonly processManagers: readonly ProcessManager[];
   /** The aggregates whose events the process managers read: they see them in their current shape. */
@@ -61,6 +62,7 @@ export const runProcessManagerWorker = async (
   try {
     const schemas = createEventSchemas(options.aggregates);
     const worker = await startSubscriptionWorker({
+      orm: options.orm,
       config,
       schemas,
       ...(options.settings ? { settings: options.settings } : {}),

@@ -5,6 +5,7 @@ import {
   projectionSelectionFromEnv,
   type SubscriptionSettings,
 } from '../config/index.js';
+import type { PodOrmOptions } from '../db/index.js';
 import { createEventSchemas } from '../eventSchemas/index.js';
 import { type LoggerPort, silentLogger } from '../logging/index.js';
 import { startSubscriptionWorker } from '../subscriptions/index.js';
@@ -13,7 +14,7 @@ import { reportProjectionLag } from './projectionLagGauge.js';
 import { projectionSubscription } from './projectionSubscription.js';
 import { selectProjections } from './selectProjections.js';
 
-export type ProjectionWorkerOptions = {
+export type ProjectionWorkerOptions = PodOrmOptions & {
   readonly config: ChronicleConfig;
   readonly projections: readonly Projection[];
   /** The aggregates whose events the projections read: handlers see them in their current shape. */
@@ -45,6 +46,7 @@ export type ProjectionWorker = {
 export const runProjectionWorker = async (options: ProjectionWorkerOptions): Promise<ProjectionWorker> => {
   const projections = selectProjections(options.projections, options.only ?? projectionSelectionFromEnv());
   const worker = await startSubscriptionWorker({
+    orm: options.orm,
     config: options.config,
     schemas: createEventSchemas(options.aggregates),
     ...(options.settings ? { settings: options.settings } : {}),

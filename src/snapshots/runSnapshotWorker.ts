@@ -5,6 +5,7 @@ import {
   type SubscriptionSettings,
   snapshotSweepEveryMsFromEnv,
 } from '../config/index.js';
+import type { PodOrmOptions } from '../db/index.js';
 import { createPostgresEventStore, pruneCommandPayloads } from '../eventStore/index.js';
 import { type LoggerPort, silentLogger } from '../logging/index.js';
 import type { ProcessManager } from '../processManagers/index.js';
@@ -14,7 +15,7 @@ import { startSnapshotSweep } from './snapshotSweepScheduler.js';
 import { snapshotTargets } from './snapshotTargets.js';
 import { sweepSnapshots } from './sweepSnapshots.js';
 
-export type SnapshotWorkerOptions = {
+export type SnapshotWorkerOptions = PodOrmOptions & {
   readonly config: ChronicleConfig;
   readonly aggregates: readonly Aggregate[];
   /** Their instances are snapshotted too, by the same policy (their `snapshotEvery`). */
@@ -49,6 +50,7 @@ export const runSnapshotWorker = async (options: SnapshotWorkerOptions): Promise
   const { config } = options;
   const retentionDays = options.payloadRetentionDays ?? commandPayloadRetentionDaysFromEnv();
   const worker = await startSubscriptionWorker({
+    orm: options.orm,
     config,
     schemas: registry.schemas,
     ...(options.settings ? { settings: options.settings } : {}),

@@ -4,7 +4,7 @@ import {
   type SubscriptionSettings,
   subscriptionSettingsFromEnv,
 } from '../config/index.js';
-import { createPodOrm, type Orm } from '../db/index.js';
+import { type Orm, openPodOrm, type PodOrmOptions } from '../db/index.js';
 import type { EventSchemas } from '../eventSchemas/index.js';
 import { type LoggerPort, silentLogger } from '../logging/index.js';
 import { listenForEvents } from './eventListener.js';
@@ -33,15 +33,17 @@ export type SubscriptionWorker = {
  * a subscription host running its share of the partitions, and whatever else the pod adds
  * (`extras`, stopped first). On a failed start, everything already opened is closed again.
  */
-export const startSubscriptionWorker = async (options: {
-  readonly config: ChronicleConfig;
-  /** The event schemas of the streams it reads (`createEventSchemas(aggregates)`). */
-  readonly schemas: EventSchemas;
-  readonly settings?: SubscriptionSettings;
-  readonly logger?: LoggerPort;
-  readonly subscriptions: (parts: SubscriptionWorkerParts) => readonly SubscriptionDefinition[];
-  readonly extras?: (parts: SubscriptionWorkerParts) => Promise<() => Promise<void> | void>;
-}): Promise<SubscriptionWorker> => {
+export const startSubscriptionWorker = async (
+  options: PodOrmOptions & {
+    readonly config: ChronicleConfig;
+    /** The event schemas of the streams it reads (`createEventSchemas(aggregates)`). */
+    readonly schemas: EventSchemas;
+    readonly settings?: SubscriptionSettings;
+    readonly logger?: LoggerPort;
+    readonly subscriptions: (parts: SubscriptionWorkerParts) => readonly SubscriptionDefinition[];
+    readonly extras?: (parts: SubscriptionWorkerParts) => Promise<() => Promise<void> | void>;
+  },
+): Promise<SubscriptionWorker> => {
   const logger = options.logger ?? silentLogger;
   const settings = options.settings ?? subscriptionSettingsFromEnv();
   // named after the worker, so status can tell when it is gone (see workerConnectionName)
@@ -52,9 +54,10 @@ export const startSubscriptionWorker = async (options: {
     options.config.databaseListenUrl ?? options.config.databaseUrl,
     connectionName,
   );
-  const orm = await createPodOrm(options.config, 'subscription', databaseUrl);
+  const pool = await openPodOrm(options, options.config, 'subscription', databaseUrl);
+  const { orm } = pool;
   const parts = { orm, knex: orm.em.getKnex(), schemas: options.schemas, settings, logger };
-  const opened: (() => Promise<void> | void)[] = [() => orm.close(true)];
+  const opened: (() => Promise<void> | void)[] = [() => pool.close()];
   const closeAll = async () => {
     for (const close of opened.reverse()) await close();
   };

@@ -91,11 +91,22 @@ describe('chronicle dev', () => {
   });
 
   it('with --traffic 20, orders go through the order-payment saga to its final states: delivered, declined, timed out', async () => {
-    dev = startDev({ ORDER_PAYMENT_TIMEOUT_MS: '10000' }, '--traffic', '20');
+    // named, so the connections dev opens can be told from this spec's own
+    const devUrl = new URL(db.url);
+    devUrl.searchParams.set('application_name', 'chronicle-dev-spec');
+    dev = startDev({ ORDER_PAYMENT_TIMEOUT_MS: '10000', DATABASE_URL: devUrl.toString() }, '--traffic', '20');
     await bannerOf(dev);
     const connection = db.orm.em.getConnection();
+    let mostConnections = 0;
     const finals = await waitFor(
       async () => {
+        // the shared pool and the api's LISTEN carry the URL's name, the event-stream pods' LISTEN theirs
+        const [held] = await connection.execute<{ count: number }[]>(
+          `select count(*)::int as count from pg_stat_activity
+            where datname = current_database()
+              and (application_name = 'chronicle-dev-spec' or application_name like 'chronicle:%')`,
+        );
+        mostConnections = Math.max(mostConnections, held?.count ?? 0);
         const rows = await connection.execute<OrderCount[]>(
           `select shipping_status, payment_status, count(*)::int as count from orders_view
             group by shipping_status, payment_status`,
@@ -122,6 +133,9 @@ describe('chronicle dev', () => {
       { timeoutMs: 120_000, everyMs: 500, what: 'delivered, declined and timed-out orders' },
     );
     expect(finals.delivered).toBeGreaterThanOrEqual(3);
+    // every pod kind on one pool: within the 20 a developer's shared PostgreSQL can spare
+    expect(mostConnections).toBeGreaterThan(5);
+    expect(mostConnections).toBeLessThanOrEqual(20);
     // the saga never cancels a paid order
     const [paidAndCancelled] = await connection.execute<{ count: number }[]>(
       `select count(*)::int as count from orders_view where payment_status = 'PAID' and shipping_status = 'CANCELLED'`,

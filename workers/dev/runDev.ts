@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import {
   createCommandClient,
   createLogger,
+  createOrm,
   findUnreachable,
   type LoadedDeployment,
   loadConfig,
@@ -16,6 +17,13 @@ import { runPod } from '../pods/runPod.js';
 import { devApiKey, withDevApiKey } from './devApiKey.js';
 import { devBaseUrl, printDevBanner } from './printDevBanner.js';
 import { startTrafficGenerator, type TrafficGenerator } from './trafficGenerator.js';
+
+/**
+ * Connections of the pool every pod kind shares in `chronicle dev`. With the LISTEN sessions (the api
+ * and each subscription pod kind hold one of their own) it stays within 20 under load. Batches that
+ * also read through the pool (snapshots) are few next to it, and the pool serves waiters in order.
+ */
+const DEV_POOL_SIZE = 14;
 
 export type DevOptions = { readonly traffic: number; readonly port?: string };
 
@@ -77,13 +85,19 @@ export const runDev = async (
     const { applied } = await migrate(config.databaseUrl, deployment.migrations);
     logger.info({ applied: applied.length }, applied.length ? 'migrated' : 'schema up to date');
 
+    // one pool for every pod kind: a developer's PostgreSQL is shared with everything on the machine
+    const orm = await createOrm(config.databaseUrl, {
+      poolSize: DEV_POOL_SIZE,
+      preparedStatements: config.databasePreparedStatements,
+    });
     const running: { pod: PodDefinition; engine: PodEngine }[] = [];
     const stopAll = async () => {
       for (const { engine } of running.reverse()) await engine.stop();
+      await orm.close(true);
     };
     try {
       for (const pod of chosen) {
-        const engine = await pod.start({ deployment, logger: createLogger(pod.kind), metricsHandler });
+        const engine = await pod.start({ deployment, logger: createLogger(pod.kind), metricsHandler, orm });
         running.push({ pod, engine });
       }
     } catch (error) {

@@ -9,10 +9,11 @@ import { type PodDefinition, runPodDefinition } from './runPod.js';
 export const apiPod: PodDefinition = {
   kind: 'api',
   serviceName: 'chronicle-api',
-  start: async ({ logger, metricsHandler, deployment }) => {
+  start: async ({ logger, metricsHandler, deployment, orm }) => {
     const { aggregates, processManagers, projections } = deployment.chronicle;
     const server = await createApiServer({
       config: loadConfig(),
+      orm,
       settings: apiSettingsFromEnv(),
       aggregates,
       processManagers,

@@ -5,9 +5,9 @@ import { type PodDefinition, runPodDefinition } from './runPod.js';
 export const commandWorkerPod: PodDefinition = {
   kind: 'command',
   serviceName: 'chronicle-command-worker',
-  start: async ({ logger, deployment }) => {
+  start: async ({ logger, deployment, orm }) => {
     const { aggregates } = deployment.chronicle;
-    const worker = await CommandWorker.start({ config: loadConfig(), aggregates, logger });
+    const worker = await CommandWorker.start({ config: loadConfig(), orm, aggregates, logger });
     return { checks: worker.readinessChecks(), stop: () => worker.stop() };
   },
 };

@@ -5,8 +5,8 @@ import { type PodDefinition, runPodDefinition } from './runPod.js';
 export const natsWorkerPod: PodDefinition = {
   kind: 'nats',
   serviceName: 'chronicle-nats-worker',
-  start: ({ logger, deployment }) =>
-    runNatsWorker({ config: loadConfig(), aggregates: deployment.chronicle.aggregates, logger }),
+  start: ({ logger, deployment, orm }) =>
+    runNatsWorker({ config: loadConfig(), orm, aggregates: deployment.chronicle.aggregates, logger }),
   services: ['nats'],
 };
 

@@ -5,10 +5,11 @@ import { type PodDefinition, runPodDefinition } from './runPod.js';
 export const processManagerWorkerPod: PodDefinition = {
   kind: 'process-manager',
   serviceName: 'chronicle-process-manager-worker',
-  start: async ({ logger, deployment }) => {
+  start: async ({ logger, deployment, orm }) => {
     const { aggregates, processManagers } = deployment.chronicle;
     const worker = await runProcessManagerWorker({
       config: loadConfig(),
+      orm,
       processManagers,
       aggregates,
       logger,

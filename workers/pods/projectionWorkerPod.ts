@@ -5,9 +5,9 @@ import { type PodDefinition, runPodDefinition } from './runPod.js';
 export const projectionWorkerPod: PodDefinition = {
   kind: 'projection',
   serviceName: 'chronicle-projection-worker',
-  start: ({ logger, deployment }) => {
+  start: ({ logger, deployment, orm }) => {
     const { aggregates, projections } = deployment.chronicle;
-    return runProjectionWorker({ config: loadConfig(), projections, aggregates, logger });
+    return runProjectionWorker({ config: loadConfig(), orm, projections, aggregates, logger });
   },
 };
 

@@ -8,6 +8,7 @@ import {
   loadConfig,
   loadDeployment,
   loadNatsConfig,
+  type Orm,
   type PodServer,
   type ReadinessCheck,
   requireServices,
@@ -38,6 +39,8 @@ export type PodContext = {
   readonly deployment: LoadedDeployment;
   readonly logger: Logger;
   readonly metricsHandler: PrometheusText;
+  /** A pool shared by every pod kind of the process (`chronicle dev`); unset: each opens its own. */
+  readonly orm?: Orm | undefined;
 };
 
 /**

@@ -5,9 +5,9 @@ import { type PodDefinition, runPodDefinition } from './runPod.js';
 export const snapshotWorkerPod: PodDefinition = {
   kind: 'snapshot',
   serviceName: 'chronicle-snapshot-worker',
-  start: ({ logger, deployment }) => {
+  start: ({ logger, deployment, orm }) => {
     const { aggregates, processManagers } = deployment.chronicle;
-    return runSnapshotWorker({ config: loadConfig(), aggregates, processManagers, logger });
+    return runSnapshotWorker({ config: loadConfig(), orm, aggregates, processManagers, logger });
   },
 };
 
