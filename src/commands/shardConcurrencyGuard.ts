@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Queue, Worker } from 'bullmq';
 import type { LoggerPort } from '../logging/index.js';
@@ -17,6 +18,7 @@ const admitScript = `
     return {lost, 1}
   end
   return {lost, 0}`;
+const admitDigest = createHash('sha1').update(admitScript).digest('hex');
 
 /**
  * Keeps every shard queue at one active job across all pods. BullMQ stores that limit in Redis;
@@ -60,13 +62,7 @@ export class ShardConcurrencyGuard {
     if (!queue) throw new Error(`no shard queue ${shard}`);
     for (let attempt = 0; !stopping.aborted; attempt++) {
       try {
-        const [lost, admitted] = (await this.connection.eval(
-          admitScript,
-          2,
-          queue.toKey('meta'),
-          queue.toKey('active'),
-          jobId,
-        )) as [number, number];
+        const [lost, admitted] = await this.#runAdmit(queue.toKey('meta'), queue.toKey('active'), jobId);
         if (lost === 1) {
           this.logger.warn(
             { shard },
@@ -84,6 +80,16 @@ export class ShardConcurrencyGuard {
       );
     }
     return false;
+  }
+
+  /** The admit script by its digest (Redis keeps it once loaded), loaded again when Redis lost it. */
+  async #runAdmit(metaKey: string, activeKey: string, jobId: string): Promise<[number, number]> {
+    try {
+      return (await this.connection.evalsha(admitDigest, 2, metaKey, activeKey, jobId)) as [number, number];
+    } catch (error) {
+      if (!(error instanceof Error && error.message.startsWith('NOSCRIPT'))) throw error;
+      return (await this.connection.eval(admitScript, 2, metaKey, activeKey, jobId)) as [number, number];
+    }
   }
 
   /** Sets the limit on every shard queue, then lets paused workers fetch again. */
