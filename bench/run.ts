@@ -150,6 +150,8 @@ if (wanted('tracing')) {
   save('tracing', await tracingCost(OPS, Number(process.env.BENCH_ROUNDS ?? 2)));
 }
 
+if (only.includes('sizes')) save('sizes', await (await import('./storeSizes.js')).storeSizes());
+
 // only when named: building the large store (5.2 million events) takes tens of minutes
 if (only.includes('scale')) save('scale', await (await import('./scale.js')).scaleBench());
 
