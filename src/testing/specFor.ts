@@ -5,6 +5,7 @@ import { type Decision, decideCommand } from '../aggregate/decideCommand.js';
 import type { Aggregate } from '../aggregate/defineAggregate.js';
 import { formatStateValue } from '../aggregate/formatStateValue.js';
 import { precheckCommand } from '../aggregate/precheckCommand.js';
+import { ChronicleError } from '../errors/index.js';
 import type { CommandEnvelope } from '../messages/index.js';
 import type { ProcessManager } from '../processManagers/index.js';
 import { type ProcessSpec, processManagerSpec } from './processManagerSpec.js';
@@ -124,7 +125,10 @@ const thenFor = (aggregate: Aggregate, history: readonly unknown[], command: Spe
     // biome-ignore lint/suspicious/noThenProperty: given/when/then; a spec is never awaited (see below).
     then(expected) {
       if (typeof expected === 'function')
-        throw new TypeError('a spec is not a promise: call .then([...events]), do not await it');
+        throw new ChronicleError(
+          'CONFIGURATION',
+          'a spec is not a promise: call .then([...events]), do not await it',
+        );
       const events = accepted('events');
       assertEqual(asStored(events), asStored(expected), `${command.type} decided other events`);
       return spec;
