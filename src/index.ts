@@ -251,6 +251,8 @@ export {
   loadConfig,
   type ShardsSetting,
 } from './config/chronicleConfig.js';
+// a deployment's config file parses its domain's own settings as the pods parse theirs
+export { intSetting } from './config/settingValues.js';
 export { type ApiSettings, apiSettingsFromEnv, type AuthSettings } from './config/apiSettings.js';
 export {
   defaultSubscriptionSettings,
