@@ -6,7 +6,7 @@ import {
   type Decision,
   decideCommand,
   type KnownCommand,
-  precheckCommand,
+  resolveCommand,
 } from '../aggregate/index.js';
 import { isChronicleError, TransientError } from '../errors/index.js';
 import { commandRecord, type EventStore, reusedCommandId } from '../eventStore/index.js';
@@ -63,9 +63,12 @@ export class ActorHost {
   }
 
   async handle(envelope: CommandEnvelope): Promise<CommandResult> {
-    const known = precheckCommand(this.registry, envelope);
-    // a malformed envelope is answered, not recorded (its ids may not fit the ledger)
-    if (known.status === 'rejected') return checkEnvelope(envelope) ? known : this.#reject(envelope, known);
+    // checked once here, whoever enqueued it: a malformed envelope is answered, not recorded (its
+    // ids may not fit the ledger)
+    const malformed = checkEnvelope(envelope);
+    if (malformed) return malformed;
+    const known = resolveCommand(this.registry, envelope);
+    if (known.status === 'rejected') return this.#reject(envelope, known);
     const key = ActorCache.key(known.aggregate.type, envelope.aggregateId);
     try {
       const attributes = envelopeAttributes(envelope);
