@@ -32,7 +32,7 @@ export {
 } from './aggregate/defineAggregate.js';
 export { commandFor } from './aggregate/commandFor.js';
 export { type AggregateRegistry, createAggregateRegistry } from './aggregate/aggregateRegistry.js';
-export { AggregateActor, type PersistedAggregateState } from './aggregate/aggregateActor.js';
+export { AggregateInstance, type PersistedAggregateState } from './aggregate/aggregateInstance.js';
 export { machineHash } from './aggregate/machineHash.js';
 export { CommandRejection, isCommandRejection, reject } from './errors/commandRejection.js';
 

@@ -1,7 +1,7 @@
 import type { Attributes } from '@opentelemetry/api';
 import {
   type Aggregate,
-  type AggregateActor,
+  type AggregateInstance,
   type AggregateRegistry,
   type Decision,
   decideCommand,
@@ -85,7 +85,7 @@ export class ActorHost {
    */
   async #run(
     known: KnownCommand,
-    actor: AggregateActor,
+    actor: AggregateInstance,
     envelope: CommandEnvelope,
     attributes: Attributes,
     mayBeStale: boolean,
@@ -119,7 +119,7 @@ export class ActorHost {
   /** Appends at the version decided on; a conflict (CONCURRENCY) is counted and thrown. */
   async #append(
     aggregate: Aggregate,
-    actor: AggregateActor,
+    actor: AggregateInstance,
     envelope: CommandEnvelope,
     attributes: Attributes,
     decision: Decided,
@@ -180,7 +180,7 @@ export class ActorHost {
     return reusedCommandId(envelope, outcome.stored.fingerprint) ?? outcome.stored.result;
   }
 
-  async #hydrate(aggregate: Aggregate, id: string, attributes: Attributes): Promise<AggregateActor> {
+  async #hydrate(aggregate: Aggregate, id: string, attributes: Attributes): Promise<AggregateInstance> {
     return withSpan('internal', 'hydrate', { attributes }, async (span) => {
       const started = performance.now();
       const { actor, fromSnapshot, eventsFolded } = await hydrateActor(this.store, aggregate, id);
@@ -195,7 +195,7 @@ export class ActorHost {
   }
 
   /** Another writer moved the stream: fold only the events this actor has not seen; returns how many. */
-  async #catchUp(actor: AggregateActor): Promise<number> {
+  async #catchUp(actor: AggregateInstance): Promise<number> {
     const missing = await this.store.readStreamToFold(
       { streamType: actor.aggregate.type, streamId: actor.id },
       { afterVersion: actor.version },

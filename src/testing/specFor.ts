@@ -1,5 +1,5 @@
 import type { AnyStateMachine, ContextFrom, EventFromLogic, StateValue } from 'xstate';
-import { AggregateActor } from '../aggregate/aggregateActor.js';
+import { AggregateInstance } from '../aggregate/aggregateInstance.js';
 import { createAggregateRegistry } from '../aggregate/aggregateRegistry.js';
 import { type Decision, decideCommand } from '../aggregate/decideCommand.js';
 import type { Aggregate } from '../aggregate/defineAggregate.js';
@@ -61,12 +61,11 @@ export type AggregateSpec<Event, Context> = SpecGiven<Event, Context> & {
 };
 
 /** Hydrates as the worker does (versions 1..n), but refuses a history the machine would not accept. */
-const hydrate = (aggregate: Aggregate, events: readonly unknown[]): AggregateActor => {
-  const actor = AggregateActor.hydrate(aggregate, specDefaults.aggregateId, undefined, []);
+const hydrate = (aggregate: Aggregate, events: readonly unknown[]): AggregateInstance => {
+  const actor = AggregateInstance.hydrate(aggregate, specDefaults.aggregateId, undefined, []);
   for (const [index, raw] of asStored(events).entries()) {
     const event = raw as { type: string; data: unknown };
     if (!actor.snapshot.can(event)) {
-      actor.stop();
       fail(
         `given event #${index + 1} (${event.type}) is not accepted by ${aggregate.type} in state ` +
           `${formatStateValue(actor.snapshot.value)}: this history could not have been recorded`,
@@ -77,7 +76,11 @@ const hydrate = (aggregate: Aggregate, events: readonly unknown[]): AggregateAct
   return actor;
 };
 
-const matchState = (aggregate: Aggregate, actor: AggregateActor, expected: ExpectedState<unknown>): void => {
+const matchState = (
+  aggregate: Aggregate,
+  actor: AggregateInstance,
+  expected: ExpectedState<unknown>,
+): void => {
   const { value, context } = asStored(actor.persisted()) as { value: StateValue; context: unknown };
   if (expected.value !== undefined) {
     assertEqual(value, expected.value, `${aggregate.type} is in state ${formatStateValue(value)}`);
@@ -113,7 +116,6 @@ const thenFor = (aggregate: Aggregate, history: readonly unknown[], command: Spe
       decision.events.map((_, index) => ({ version: actor.version + index + 1 })),
     );
   }
-  actor.stop();
 
   const accepted = (what: string): readonly unknown[] => {
     if (decision.status === 'decided') return decision.events;
@@ -164,7 +166,6 @@ const givenFor = (aggregate: Aggregate, history: readonly unknown[]): SpecGiven<
     when: (command) => thenFor(aggregate, history, command),
     thenState: (expected) => {
       const actor = hydrate(aggregate, history);
-      actor.stop();
       matchState(aggregate, actor, expected);
       return given;
     },
@@ -174,7 +175,7 @@ const givenFor = (aggregate: Aggregate, history: readonly unknown[]): SpecGiven<
 
 /**
  * A given/when/then specification of an aggregate, run through the real runtime: the given events
- * are folded by `AggregateActor.hydrate`/`apply` (versions 1..n), the command is decided by
+ * are folded by `AggregateInstance.hydrate`/`apply` (versions 1..n), the command is decided by
  * `decideCommand` from an envelope with fixed ids and time (`specDefaults`), and the decided events
  * are folded into the same actor. Failures throw AssertionErrors with `actual` and `expected`.
  * @example
