@@ -1,7 +1,18 @@
-import { defineChronicle } from 'chronicle-runtime';
+import { defineChronicle, intSetting } from 'chronicle-runtime';
 import { orderPaymentStories } from './actors/devTraffic.js';
-import { aggregates, processManagers } from './actors/index.js';
+import { aggregates, createOrderPayment } from './actors/index.js';
+import { DEFAULT_PAYMENT_TIMEOUT_MS } from './actors/orderPayment/index.js';
 import { projections } from './actors/projections/index.js';
+
+/**
+ * The domain's settings, read here at its edge (the domain reads no environment): how long an
+ * order waits for its payment's capture, ORDER_PAYMENT_TIMEOUT_MS, default 15 min. Read when a
+ * timeout starts, so the dev default below reaches it too.
+ */
+const paymentTimeoutMs = () =>
+  intSetting('ORDER_PAYMENT_TIMEOUT_MS', process.env.ORDER_PAYMENT_TIMEOUT_MS, DEFAULT_PAYMENT_TIMEOUT_MS, 0);
+// checked once as the config loads: a malformed value stops the pod at start
+paymentTimeoutMs();
 
 /**
  * The sample deployment: orders, payments, users and products, the order-payment saga, two read
@@ -9,7 +20,7 @@ import { projections } from './actors/projections/index.js';
  */
 export default defineChronicle({
   aggregates,
-  processManagers,
+  processManagers: [createOrderPayment({ paymentTimeoutMs })],
   projections,
   migrations: { folder: './migrations/domain' },
   dev: {

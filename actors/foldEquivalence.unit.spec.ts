@@ -1,4 +1,4 @@
-import { type Aggregate, AggregateActor } from 'chronicle-runtime';
+import { type Aggregate, AggregateInstance } from 'chronicle-runtime';
 import { describe, expect, it } from 'vitest';
 import { getInitialSnapshot, transition } from 'xstate';
 import { order, payment, product, user } from './index.js';
@@ -122,7 +122,7 @@ describe('the fast fold (startFold) against XState', () => {
   for (const [aggregate, events] of samples) {
     it(`reaches XState's state for 200 histories of ${aggregate.type}`, { timeout: 60_000 }, () => {
       for (const history of histories(aggregate, events, 200, aggregate.type.length)) {
-        const live = AggregateActor.hydrate(aggregate, 'a-1', undefined, versioned(history));
+        const live = AggregateInstance.hydrate(aggregate, 'a-1', undefined, versioned(history));
         const { value, context, status } = live.snapshot;
         expect({ value, context, status }).toEqual(foldedByXState(aggregate, history));
       }
@@ -133,8 +133,13 @@ describe('the fast fold (startFold) against XState', () => {
     }, () => {
       for (const history of histories(aggregate, events, 60, aggregate.type.length + 7)) {
         const cut = Math.floor(history.length / 2);
-        const first = AggregateActor.hydrate(aggregate, 'a-1', undefined, versioned(history).slice(0, cut));
-        const resumed = AggregateActor.hydrate(
+        const first = AggregateInstance.hydrate(
+          aggregate,
+          'a-1',
+          undefined,
+          versioned(history).slice(0, cut),
+        );
+        const resumed = AggregateInstance.hydrate(
           aggregate,
           'a-1',
           { state: JSON.parse(JSON.stringify(first.persisted())), version: first.version },

@@ -1,6 +1,6 @@
 import { domainEventSchemas, order, orderPayment } from '../actors/index.js';
 import { hydrateActor } from '../src/actorHost/index.js';
-import { AggregateActor } from '../src/aggregate/index.js';
+import { AggregateInstance } from '../src/aggregate/index.js';
 import { createOrm } from '../src/db/index.js';
 import { currentSchemaVersion } from '../src/eventSchemas/index.js';
 import { createPostgresEventStore, type EventStore } from '../src/eventStore/index.js';
@@ -77,7 +77,7 @@ const prepareHydration = async (events: number) => {
     await seedOrder(store, 'long', history);
     await seedOrder(store, 'snapped', history);
     const all = await store.readStreamToFold({ streamType: 'order', streamId: 'long' });
-    const upTo = AggregateActor.hydrate(order, 'snapped', undefined, all.slice(0, events - 50));
+    const upTo = AggregateInstance.hydrate(order, 'snapped', undefined, all.slice(0, events - 50));
     await store.writeSnapshot({
       streamType: 'order',
       streamId: 'snapped',
@@ -90,7 +90,7 @@ const prepareHydration = async (events: number) => {
     return {
       withoutSnapshot: () => hydrateActor(store, order, 'long'),
       withSnapshot: () => hydrateActor(store, order, 'snapped'),
-      foldOnly: async () => AggregateActor.hydrate(order, 'long', undefined, all),
+      foldOnly: async () => AggregateInstance.hydrate(order, 'long', undefined, all),
       close,
     };
   } catch (error) {
@@ -235,11 +235,11 @@ export const memoryPerActor = (actors = 10_000) => {
   );
   gc();
   const before = process.memoryUsage().heapUsed;
-  const live: AggregateActor[] = [];
-  for (let i = 0; i < actors; i++) live.push(AggregateActor.hydrate(order, `m-${i}`, undefined, history));
+  const live: AggregateInstance[] = [];
+  for (let i = 0; i < actors; i++) live.push(AggregateInstance.hydrate(order, `m-${i}`, undefined, history));
   gc();
   const after = process.memoryUsage().heapUsed;
   const bytesPerActor = Math.round((after - before) / actors);
-  for (const actor of live) actor.stop();
+  live.length = 0; // held to here, so the gc above could not take them
   return { actors, bytesPerActor };
 };

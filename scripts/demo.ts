@@ -92,7 +92,6 @@ try {
   step('final state');
   const { actor } = await hydrateActor(store, order, orderId);
   console.log(JSON.stringify(actor.state, null, 2));
-  actor.stop();
   await orm.close(true);
 } catch (error) {
   console.error(error);

@@ -32,7 +32,7 @@ export {
 } from './aggregate/defineAggregate.js';
 export { commandFor } from './aggregate/commandFor.js';
 export { type AggregateRegistry, createAggregateRegistry } from './aggregate/aggregateRegistry.js';
-export { AggregateActor, type PersistedAggregateState } from './aggregate/aggregateActor.js';
+export { AggregateInstance, type PersistedAggregateState } from './aggregate/aggregateInstance.js';
 export { machineHash } from './aggregate/machineHash.js';
 export { CommandRejection, isCommandRejection, reject } from './errors/commandRejection.js';
 
@@ -251,6 +251,8 @@ export {
   loadConfig,
   type ShardsSetting,
 } from './config/chronicleConfig.js';
+// a deployment's config file parses its domain's own settings as the pods parse theirs
+export { intSetting } from './config/settingValues.js';
 export { type ApiSettings, apiSettingsFromEnv, type AuthSettings } from './config/apiSettings.js';
 export {
   defaultSubscriptionSettings,

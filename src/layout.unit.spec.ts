@@ -91,6 +91,15 @@ describe('the runtime library (src/)', () => {
   });
 });
 
+describe('the sample domain (actors/)', () => {
+  it('reads no environment: its settings reach it through chronicle.config.ts', () => {
+    const readers = sources(join(root, 'actors')).filter((file) =>
+      /process\.env\b/.test(readFileSync(file, 'utf8')),
+    );
+    expect(readers.map((file) => relative(root, file))).toEqual([]);
+  });
+});
+
 describe('the package (what npm pack ships: src/, workers/, otel/, migrations/runtime/)', () => {
   it('imports nothing of the sample domain: actors/, migrations/domain/ and the root config stay out of the tarball', () => {
     const shipped = ['src', 'workers', 'otel', 'migrations/runtime'].flatMap((dir) =>

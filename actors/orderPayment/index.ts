@@ -1,5 +1,5 @@
 import { defineProcessManager, type RecordedEvent } from 'chronicle-runtime';
-import { orderPaymentMachine } from './machine.js';
+import { createOrderPaymentMachine, type OrderPaymentSettings } from './machine.js';
 
 export * from './machine.js';
 
@@ -8,18 +8,22 @@ const byStreamId = (event: RecordedEvent) => event.streamId;
 
 /**
  * The order–payment process manager: requests payment X for order X, moves order X with payment
- * X's facts, cancels an order whose payment is not captured in time, refunds money taken for an
- * order that will not be paid.
+ * X's facts, cancels an order whose payment is not captured in time (`paymentTimeoutMs`, default
+ * 15 min), refunds money taken for an order that will not be paid.
  */
-export const orderPayment = defineProcessManager({
-  name: 'order-payment',
-  machine: orderPaymentMachine,
-  sendsTo: ['payment', 'order'],
-  correlate: {
-    OrderPlaced: byStreamId,
-    OrderCancelled: byStreamId,
-    PaymentRequested: byStreamId,
-    PaymentCaptured: byStreamId,
-    PaymentDeclined: byStreamId,
-  },
-});
+export const createOrderPayment = (settings: OrderPaymentSettings = {}) =>
+  defineProcessManager({
+    name: 'order-payment',
+    machine: createOrderPaymentMachine(settings),
+    sendsTo: ['payment', 'order'],
+    correlate: {
+      OrderPlaced: byStreamId,
+      OrderCancelled: byStreamId,
+      PaymentRequested: byStreamId,
+      PaymentCaptured: byStreamId,
+      PaymentDeclined: byStreamId,
+    },
+  });
+
+/** order-payment with the default timeout. */
+export const orderPayment = createOrderPayment();

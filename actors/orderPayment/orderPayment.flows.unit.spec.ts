@@ -6,7 +6,7 @@ import {
   type TestClock,
 } from 'chronicle-runtime/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { aggregates, processManagers } from '../index.js';
+import { aggregates, createOrderPayment } from '../index.js';
 import { placeOrder } from '../order/orderSpecFixtures.js';
 import { PAYMENT_TIMEOUT } from './machine.js';
 import { endsOf, flowOutcome, inMemoryFlowDriver, orderPaymentFlows, runFlow } from './orderPaymentFlows.js';
@@ -28,23 +28,24 @@ const toPayment = (id: string, type: string, payload: object = {}) => ({
 const types = (events: readonly RecordedEvent[]) => events.map((event) => event.type);
 
 describe('order-payment on the in-memory runtime', () => {
-  const previous = process.env.ORDER_PAYMENT_TIMEOUT_MS;
   let clock: TestClock;
   let runtime: InMemoryRuntime;
   beforeEach(() => {
-    process.env.ORDER_PAYMENT_TIMEOUT_MS = String(TIMEOUT_MS);
     clock = createTestClock(start);
-    runtime = createInMemoryRuntime({ aggregates, processManagers, clock });
+    runtime = createInMemoryRuntime({
+      aggregates,
+      processManagers: [createOrderPayment({ paymentTimeoutMs: TIMEOUT_MS })],
+      clock,
+    });
   });
   afterEach(() => {
     runtime.close();
-    process.env.ORDER_PAYMENT_TIMEOUT_MS = previous;
   });
 
   describe('the flows the pods run (orderPaymentFlows), in milliseconds', () => {
     for (const flow of orderPaymentFlows()) {
       it(flow.name, async () => {
-        const driver = inMemoryFlowDriver(runtime);
+        const driver = inMemoryFlowDriver(runtime, TIMEOUT_MS);
         await runFlow(driver, flow);
         expect(endsOf(await flowOutcome(driver, flow))).toEqual(flow.ends);
       });

@@ -1,6 +1,6 @@
 import { rejectionOf, specFor } from 'chronicle-runtime/testing';
-import { afterEach, beforeEach, describe, it } from 'vitest';
-import { orderPayment } from './index.js';
+import { describe, it } from 'vitest';
+import { createOrderPayment } from './index.js';
 import { PAYMENT_TIMEOUT } from './machine.js';
 
 const id = 'spec-key-1';
@@ -35,17 +35,10 @@ const refund = (reason: string) => ({
   payload: { amount: 120, reason },
 });
 
-const spec = specFor(orderPayment);
+// a deployment's own timeout, as its config would pass it
+const spec = specFor(createOrderPayment({ paymentTimeoutMs: 60_000 }));
 
 describe('order-payment', () => {
-  const previous = process.env.ORDER_PAYMENT_TIMEOUT_MS;
-  beforeEach(() => {
-    process.env.ORDER_PAYMENT_TIMEOUT_MS = '60000';
-  });
-  afterEach(() => {
-    process.env.ORDER_PAYMENT_TIMEOUT_MS = previous;
-  });
-
   it("requests payment X for order X, in the order's currency, and starts the timeout when the order is placed", () => {
     spec
       .when(placed)

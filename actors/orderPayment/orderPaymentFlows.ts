@@ -1,7 +1,7 @@
 import type { CommandRequest, CommandResult, RecordedEvent } from 'chronicle-runtime';
 import type { InMemoryRuntime } from 'chronicle-runtime/testing';
 import { placeOrder } from '../order/orderSpecFixtures.js';
-import { orderPaymentTimeoutMs, PAYMENT_TIMEOUT } from './machine.js';
+import { PAYMENT_TIMEOUT } from './machine.js';
 
 /**
  * The order–payment flows as data, run by the in-memory runtime (actors/orderPayment, unit) and by
@@ -40,8 +40,8 @@ export type FlowDriver = {
   events(streamType: string, streamId: string): Promise<readonly RecordedEvent[]>;
 };
 
-/** The in-memory runtime as a flow driver: each send settles, the timeout is the test clock's. */
-export const inMemoryFlowDriver = (runtime: InMemoryRuntime): FlowDriver => ({
+/** The in-memory runtime as a flow driver: each send settles, the timeout (its order-payment's) is the test clock's. */
+export const inMemoryFlowDriver = (runtime: InMemoryRuntime, paymentTimeoutMs: number): FlowDriver => ({
   send: (request) => runtime.send(request),
   awaitEvent: async (streamType, streamId, eventType) => {
     const events = await runtime.events(streamType, streamId);
@@ -50,7 +50,7 @@ export const inMemoryFlowDriver = (runtime: InMemoryRuntime): FlowDriver => ({
         `${streamType}/${streamId} has no ${eventType} once settled: ${events.map((e) => e.type).join(', ')}`,
       );
   },
-  passTimeout: () => runtime.clock.advance(orderPaymentTimeoutMs()),
+  passTimeout: () => runtime.clock.advance(paymentTimeoutMs),
   events: (streamType, streamId) => runtime.events(streamType, streamId),
 });
 

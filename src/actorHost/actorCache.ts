@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import type { AggregateActor } from '../aggregate/index.js';
+import type { AggregateInstance } from '../aggregate/index.js';
 
 export type ActorCacheOptions = {
   /** Live actors kept at most; the least recently used is passivated first. Default 10,000. */
@@ -12,20 +12,19 @@ export type ActorCacheOptions = {
 
 export type ActorCacheStats = { readonly size: number; readonly hits: number; readonly misses: number };
 
-/** Live aggregate actors, bounded by count and idle time. Passivation stops the actor. */
+/** Live aggregate instances, bounded by count and idle time; one evicted is simply dropped. */
 export class ActorCache {
-  readonly #cache: LRUCache<string, AggregateActor>;
+  readonly #cache: LRUCache<string, AggregateInstance>;
   #hits = 0;
   #misses = 0;
 
   constructor(options: ActorCacheOptions = {}) {
-    this.#cache = new LRUCache<string, AggregateActor>({
+    this.#cache = new LRUCache<string, AggregateInstance>({
       max: options.maxActors ?? 10_000,
       ttl: options.idleMs ?? 10 * 60_000,
       updateAgeOnGet: true,
       ttlAutopurge: true,
       ...(options.now && { perf: { now: options.now }, ttlResolution: 0 }),
-      dispose: (actor) => actor.stop(),
     });
   }
 
@@ -33,14 +32,14 @@ export class ActorCache {
     return `${aggregateType}/${aggregateId}`;
   }
 
-  get(key: string): AggregateActor | undefined {
+  get(key: string): AggregateInstance | undefined {
     const actor = this.#cache.get(key);
     if (actor) this.#hits++;
     else this.#misses++;
     return actor;
   }
 
-  set(key: string, actor: AggregateActor): void {
+  set(key: string, actor: AggregateInstance): void {
     this.#cache.set(key, actor);
   }
 

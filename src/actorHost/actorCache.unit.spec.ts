@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { assign, setup } from 'xstate';
-import { AggregateActor, defineAggregate } from '../aggregate/index.js';
+import { AggregateInstance, defineAggregate } from '../aggregate/index.js';
 import { ActorCache } from './actorCache.js';
 
 const counter = defineAggregate({
@@ -14,7 +14,7 @@ const counter = defineAggregate({
   commands: {},
 });
 
-const actor = (id: string) => AggregateActor.hydrate(counter, id, undefined, []);
+const actor = (id: string) => AggregateInstance.hydrate(counter, id, undefined, []);
 
 describe('the actor cache', () => {
   it('given more actors than its bound, passivates the least recently used', () => {

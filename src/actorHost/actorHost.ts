@@ -1,14 +1,14 @@
 import type { Attributes } from '@opentelemetry/api';
 import {
   type Aggregate,
-  type AggregateActor,
+  type AggregateInstance,
   type AggregateRegistry,
   type Decision,
   decideCommand,
   type KnownCommand,
-  precheckCommand,
+  resolveCommand,
 } from '../aggregate/index.js';
-import { isChronicleError, TransientError } from '../errors/index.js';
+import { isChronicleError, retryOnConflict } from '../errors/index.js';
 import { commandRecord, type EventStore, reusedCommandId } from '../eventStore/index.js';
 import {
   type CommandEnvelope,
@@ -37,11 +37,6 @@ export type ActorHostOptions = ActorCacheOptions & {
 
 type Decided = Extract<Decision, { status: 'decided' }>;
 
-/** What one append attempt came to: the answer, or a conflict already caught up with. */
-type AppendAttempt =
-  | { readonly status: 'answered'; readonly result: CommandResult }
-  | { readonly status: 'conflict' };
-
 /**
  * Runs commands against live aggregate actors. Keeps them in a bounded cache; on a miss hydrates
  * from the latest snapshot plus later events; on an append conflict folds only the missing events
@@ -63,9 +58,12 @@ export class ActorHost {
   }
 
   async handle(envelope: CommandEnvelope): Promise<CommandResult> {
-    const known = precheckCommand(this.registry, envelope);
-    // a malformed envelope is answered, not recorded (its ids may not fit the ledger)
-    if (known.status === 'rejected') return checkEnvelope(envelope) ? known : this.#reject(envelope, known);
+    // checked once here, whoever enqueued it: a malformed envelope is answered, not recorded (its
+    // ids may not fit the ledger)
+    const malformed = checkEnvelope(envelope);
+    if (malformed) return malformed;
+    const known = resolveCommand(this.registry, envelope);
+    if (known.status === 'rejected') return this.#reject(envelope, known);
     const key = ActorCache.key(known.aggregate.type, envelope.aggregateId);
     try {
       const attributes = envelopeAttributes(envelope);
@@ -81,87 +79,81 @@ export class ActorHost {
     }
   }
 
-  /** Decide (catching up first when a rejection may come from stale state), then append or retry. */
+  /**
+   * Decide (catching up first when a rejection may come from stale state), then append; a
+   * conflict catches the actor up and decides again (retryOnConflict).
+   */
   async #run(
     known: KnownCommand,
-    actor: AggregateActor,
+    actor: AggregateInstance,
     envelope: CommandEnvelope,
     attributes: Attributes,
     mayBeStale: boolean,
   ): Promise<CommandResult> {
-    for (let attempt = 0; ; attempt++) {
-      const decision = await withSpan(
+    const decide = () =>
+      withSpan(
         'internal',
         'decide',
         { attributes: { ...attributes, [attr.aggregateVersion]: actor.version } },
         () => decideCommand(known, { snapshot: actor.snapshot, version: actor.version }, envelope),
       );
-      if (decision.status === 'rejected') {
+    let stale = mayBeStale;
+    return retryOnConflict(
+      async () => {
+        let decision = await decide();
         // an append would catch a stale acceptance; a stale rejection must be checked here
-        if (mayBeStale && (await this.#catchUp(actor)) > 0) {
-          mayBeStale = false;
-          continue;
-        }
-        return this.#reject(envelope, decision);
-      }
-      const appended = await this.#append(known.aggregate, actor, envelope, attributes, decision, attempt);
-      if (appended.status === 'answered') return appended.result;
-      mayBeStale = false;
-    }
+        if (decision.status === 'rejected' && stale && (await this.#catchUp(actor)) > 0)
+          decision = await decide();
+        stale = false;
+        if (decision.status === 'rejected') return this.#reject(envelope, decision);
+        return this.#append(known.aggregate, actor, envelope, attributes, decision);
+      },
+      {
+        stream: ActorCache.key(known.aggregate.type, actor.id),
+        maxRetries: this.#maxConflictRetries,
+        onConflict: () => this.#catchUp(actor),
+      },
+    );
   }
 
-  /** Appends at the version decided on; a conflict catches the actor up for another attempt. */
+  /** Appends at the version decided on; a conflict (CONCURRENCY) is counted and thrown. */
   async #append(
     aggregate: Aggregate,
-    actor: AggregateActor,
+    actor: AggregateInstance,
     envelope: CommandEnvelope,
     attributes: Attributes,
     decision: Decided,
-    attempt: number,
-  ): Promise<AppendAttempt> {
-    try {
-      const outcome = await withSpan(
-        'internal',
-        'append',
-        { attributes: { ...attributes, [attr.eventCount]: decision.events.length } },
-        async (span) => {
-          const appended = await this.store.append({
-            streamType: aggregate.type,
-            streamId: envelope.aggregateId,
-            expectedVersion: actor.version,
-            events: decision.events,
-            // inside the append span: consumers of these events continue from it
-            metadata: eventMetadata(envelope),
-            command: commandRecord(envelope),
-          });
-          if (appended.result.status === 'accepted')
-            span.setAttribute(attr.aggregateVersion, appended.result.version);
-          return appended;
-        },
-      );
-      if (outcome.status === 'duplicate') {
-        this.cache.evict(ActorCache.key(aggregate.type, actor.id));
-        return {
-          status: 'answered',
-          result: reusedCommandId(envelope, outcome.fingerprint) ?? outcome.result,
-        };
-      } else {
-        actor.advance(decision.next, outcome.result.events);
-        recordEventsAppended({ aggregateType: aggregate.type, count: outcome.result.events.length });
-      }
-      return { status: 'answered', result: outcome.result };
-    } catch (error) {
-      if (!isChronicleError(error, 'CONCURRENCY')) throw error;
-      recordConcurrencyConflict({ aggregateType: aggregate.type });
-      if (attempt >= this.#maxConflictRetries) {
-        throw new TransientError(
-          `${ActorCache.key(aggregate.type, actor.id)}: still conflicting after ${attempt + 1} attempts`,
-          { cause: error },
-        );
-      }
-      await this.#catchUp(actor);
-      return { status: 'conflict' };
+  ): Promise<CommandResult> {
+    const outcome = await withSpan(
+      'internal',
+      'append',
+      { attributes: { ...attributes, [attr.eventCount]: decision.events.length } },
+      async (span) => {
+        const appended = await this.store.append({
+          streamType: aggregate.type,
+          streamId: envelope.aggregateId,
+          expectedVersion: actor.version,
+          events: decision.events,
+          // inside the append span: consumers of these events continue from it
+          metadata: eventMetadata(envelope),
+          command: commandRecord(envelope),
+        });
+        if (appended.result.status === 'accepted')
+          span.setAttribute(attr.aggregateVersion, appended.result.version);
+        return appended;
+      },
+    ).catch((error: unknown) => {
+      if (isChronicleError(error, 'CONCURRENCY'))
+        recordConcurrencyConflict({ aggregateType: aggregate.type });
+      throw error;
+    });
+    if (outcome.status === 'duplicate') {
+      this.cache.evict(ActorCache.key(aggregate.type, actor.id));
+      return reusedCommandId(envelope, outcome.fingerprint) ?? outcome.result;
     }
+    actor.advance(decision.next, outcome.result.events);
+    recordEventsAppended({ aggregateType: aggregate.type, count: outcome.result.events.length });
+    return outcome.result;
   }
 
   /**
@@ -188,7 +180,7 @@ export class ActorHost {
     return reusedCommandId(envelope, outcome.stored.fingerprint) ?? outcome.stored.result;
   }
 
-  async #hydrate(aggregate: Aggregate, id: string, attributes: Attributes): Promise<AggregateActor> {
+  async #hydrate(aggregate: Aggregate, id: string, attributes: Attributes): Promise<AggregateInstance> {
     return withSpan('internal', 'hydrate', { attributes }, async (span) => {
       const started = performance.now();
       const { actor, fromSnapshot, eventsFolded } = await hydrateActor(this.store, aggregate, id);
@@ -203,7 +195,7 @@ export class ActorHost {
   }
 
   /** Another writer moved the stream: fold only the events this actor has not seen; returns how many. */
-  async #catchUp(actor: AggregateActor): Promise<number> {
+  async #catchUp(actor: AggregateInstance): Promise<number> {
     const missing = await this.store.readStreamToFold(
       { streamType: actor.aggregate.type, streamId: actor.id },
       { afterVersion: actor.version },

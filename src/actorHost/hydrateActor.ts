@@ -1,8 +1,8 @@
-import { type Aggregate, AggregateActor } from '../aggregate/index.js';
+import { type Aggregate, AggregateInstance } from '../aggregate/index.js';
 import type { EventStore } from '../eventStore/index.js';
 
 export type Hydration = {
-  readonly actor: AggregateActor;
+  readonly actor: AggregateInstance;
   readonly fromSnapshot: boolean;
   readonly eventsFolded: number;
 };
@@ -20,6 +20,6 @@ export const hydrateActor = async (
     { streamType: aggregate.type, streamId: id },
     aggregate.machineHash,
   );
-  const actor = AggregateActor.hydrate(aggregate, id, snapshot, events);
+  const actor = AggregateInstance.hydrate(aggregate, id, snapshot, events);
   return { actor, fromSnapshot: snapshot !== undefined, eventsFolded: events.length };
 };

@@ -3,7 +3,7 @@ import { assign, setup } from 'xstate';
 import { z } from 'zod';
 import { reject } from '../errors/index.js';
 import type { CommandEnvelope } from '../messages/index.js';
-import { AggregateActor } from './aggregateActor.js';
+import { AggregateInstance } from './aggregateInstance.js';
 import { createAggregateRegistry } from './aggregateRegistry.js';
 import { decideCommand } from './decideCommand.js';
 import { defineAggregate } from './defineAggregate.js';
@@ -81,12 +81,12 @@ const envelope = (type: string, payload: unknown = {}): CommandEnvelope => ({
   issuedAt: '2025-01-01T00:00:00.000Z',
 });
 
-const closedDoor = () => AggregateActor.hydrate(door, 'd-1', undefined, []);
+const closedDoor = () => AggregateInstance.hydrate(door, 'd-1', undefined, []);
 
 const registry = createAggregateRegistry([door]);
 
 /** As the worker runs it: precheck, then decide. */
-const decide = (actor: AggregateActor, command: CommandEnvelope) => {
+const decide = (actor: AggregateInstance, command: CommandEnvelope) => {
   const known = precheckCommand(registry, command);
   if (known.status !== 'known') throw new Error(`precheck refused ${command.type}: ${known.message}`);
   return decideCommand(known, actor, command);

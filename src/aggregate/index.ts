@@ -1,4 +1,4 @@
-export * from './aggregateActor.js';
+export * from './aggregateInstance.js';
 export * from './aggregateRegistry.js';
 export * from './assertPureMachine.js';
 export * from './commandFor.js';

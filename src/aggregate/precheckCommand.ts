@@ -23,11 +23,17 @@ export type Precheck = ({ readonly status: 'known' } & KnownCommand) | RejectedR
  * Everything that can be said about a command before its aggregate's state is read: the envelope
  * well formed, the aggregate type known, the command known to it, the payload valid against its
  * schema. The one place that answers VALIDATION, UNKNOWN_AGGREGATE and UNKNOWN_COMMAND: the HTTP
- * edge and the client (before enqueueing) and the actor host (when taking the job) all ask it.
+ * edge and the client (before enqueueing) ask it; the actor host asks its two halves apart, since
+ * it answers a malformed envelope without recording it.
  */
-export const precheckCommand = (registry: AggregateRegistry, envelope: CommandEnvelope): Precheck => {
-  const invalid = checkEnvelope(envelope);
-  if (invalid) return invalid;
+export const precheckCommand = (registry: AggregateRegistry, envelope: CommandEnvelope): Precheck =>
+  checkEnvelope(envelope) ?? resolveCommand(registry, envelope);
+
+/**
+ * The domain's half of the precheck, for a well-formed envelope (checkEnvelope): its aggregate,
+ * its command and its payload as the command's schema parses it (the one parse per process).
+ */
+export const resolveCommand = (registry: AggregateRegistry, envelope: CommandEnvelope): Precheck => {
   const aggregate = registry.find(envelope.aggregateType);
   if (!aggregate) {
     return rejectedResult(envelope.commandId, unknownAggregate(envelope.aggregateType, registry.types));

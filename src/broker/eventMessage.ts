@@ -1,4 +1,5 @@
 import type { Context } from '@opentelemetry/api';
+import { ChronicleError } from '../errors/index.js';
 import type { EventMetadata, RecordedEvent } from '../messages/index.js';
 import { contextFrom, type StoredTraceContext } from '../tracing/index.js';
 
@@ -65,7 +66,7 @@ export const decodePublishedEvent = (body: Uint8Array | string): PublishedEvent 
     typeof (parsed as { eventId?: unknown }).eventId !== 'string' ||
     typeof (parsed as { type?: unknown }).type !== 'string'
   ) {
-    throw new TypeError('not a Chronicle event: eventId and type are required');
+    throw new ChronicleError('VALIDATION', 'not a Chronicle event: eventId and type are required');
   }
   return parsed as PublishedEvent;
 };

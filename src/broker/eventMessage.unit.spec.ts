@@ -46,6 +46,11 @@ describe('the published event', () => {
       schemaVersion: 2,
     });
     expect(read).not.toHaveProperty('transactionId');
-    expect(() => decodePublishedEvent('{"hello":1}')).toThrow(/not a Chronicle event/);
+    expect(() => decodePublishedEvent('{"hello":1}')).toThrow(
+      expect.objectContaining({
+        code: 'VALIDATION',
+        message: expect.stringMatching(/not a Chronicle event/),
+      }),
+    );
   });
 });

@@ -142,7 +142,6 @@ export const stateCommand = (
       return EXIT.rejected;
     }
     printJson(actor.state);
-    actor.stop();
     return EXIT.ok;
   });
 };

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Queue, Worker } from 'bullmq';
+import { ChronicleError } from '../errors/index.js';
 import type { LoggerPort } from '../logging/index.js';
 import type { RedisConnection } from '../services/index.js';
 import { recheckShardCount } from './shardCount.js';
@@ -59,7 +60,7 @@ export class ShardConcurrencyGuard {
    */
   async admit(shard: number, jobId: string, stopping: AbortSignal): Promise<boolean> {
     const queue = this.queues[shard];
-    if (!queue) throw new Error(`no shard queue ${shard}`);
+    if (!queue) throw new ChronicleError('INVARIANT', `no shard queue ${shard}`);
     for (let attempt = 0; !stopping.aborted; attempt++) {
       try {
         const [lost, admitted] = await this.#runAdmit(queue.toKey('meta'), queue.toKey('active'), jobId);

@@ -3,4 +3,5 @@ export * from './classifyFailure.js';
 export * from './commandRejection.js';
 export * from './concurrencyError.js';
 export * from './failureReason.js';
+export * from './retryOnConflict.js';
 export * from './transientError.js';

@@ -7,6 +7,7 @@ import {
   metrics,
   type ObservableGauge,
 } from '@opentelemetry/api';
+import { ChronicleError } from '../errors/index.js';
 import { METER_NAME, type MetricKey, metricName } from './metricNames.js';
 import { addGaugeCallbacks } from './observedGauges.js';
 
@@ -79,7 +80,7 @@ const createInstrument = (meter: Meter, name: string, { kind, options }: Instrum
       return meter.createObservableGauge(name, options);
     default: {
       const unknown: never = kind;
-      throw new Error(`unknown instrument kind ${String(unknown)}`);
+      throw new ChronicleError('INVARIANT', `unknown instrument kind ${String(unknown)}`);
     }
   }
 };

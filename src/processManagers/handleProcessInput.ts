@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import { isChronicleError, TransientError } from '../errors/index.js';
+import { retryOnConflict } from '../errors/index.js';
 import type { EventSchemas } from '../eventSchemas/index.js';
 import type { EventStore } from '../eventStore/index.js';
 import { currentTraceContext } from '../tracing/index.js';
@@ -51,24 +51,30 @@ export const handleProcessInput = async (
   maxConflictRetries = 5,
 ): Promise<readonly ProcessOutput[]> => {
   const cacheKey = `${processManager.name}/${routed.key}`;
-  for (let attempt = 0; ; attempt++) {
-    const state = await load(instances, processManager, routed.key);
-    const decision = decideProcessInput(processManager, state, routed, instances.now());
-    if (decision.status === 'ignored') return [];
-    if (decision.status === 'duplicate') return decision.outputs;
-    try {
-      const outcome = await instances.store.append({
-        streamType: processManager.name,
-        streamId: routed.key,
-        expectedVersion: state.version,
-        events: [decision.event],
-        metadata: {
-          commandId: routed.inputId,
-          correlationId: routed.correlationId,
-          causationId: routed.causationId ?? routed.inputId,
-          ...currentTraceContext(),
-        },
-      });
+  // a conflict needs no catching up here: the failed attempt dropped the instance, the next reloads it
+  return retryOnConflict(
+    async () => {
+      const state = await load(instances, processManager, routed.key);
+      const decision = decideProcessInput(processManager, state, routed, instances.now());
+      if (decision.status === 'ignored') return [];
+      if (decision.status === 'duplicate') return decision.outputs;
+      const outcome = await instances.store
+        .append({
+          streamType: processManager.name,
+          streamId: routed.key,
+          expectedVersion: state.version,
+          events: [decision.event],
+          metadata: {
+            commandId: routed.inputId,
+            correlationId: routed.correlationId,
+            causationId: routed.causationId ?? routed.inputId,
+            ...currentTraceContext(),
+          },
+        })
+        .catch((error: unknown) => {
+          instances.cache.delete(cacheKey);
+          throw error;
+        });
       if (outcome.status === 'appended') {
         instances.cache.set(cacheKey, decision.state);
         return decision.outputs;
@@ -76,13 +82,7 @@ export const handleProcessInput = async (
       instances.cache.delete(cacheKey);
       const stored = outcome.result.status === 'accepted' ? outcome.result.events[0] : undefined;
       return (stored?.data as HandledInputData | undefined)?.outputs ?? [];
-    } catch (error) {
-      instances.cache.delete(cacheKey);
-      if (!isChronicleError(error, 'CONCURRENCY')) throw error;
-      if (attempt >= maxConflictRetries)
-        throw new TransientError(`${cacheKey}: still conflicting after ${attempt + 1} attempts`, {
-          cause: error,
-        });
-    }
-  }
+    },
+    { stream: cacheKey, maxRetries: maxConflictRetries, onConflict: () => {} },
+  );
 };

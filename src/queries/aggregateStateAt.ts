@@ -1,6 +1,6 @@
 import type { StateValue } from 'xstate';
 import { z } from 'zod';
-import { AggregateActor, type AggregateRegistry } from '../aggregate/index.js';
+import { AggregateInstance, type AggregateRegistry } from '../aggregate/index.js';
 import type { EventStore } from '../eventStore/index.js';
 import { IsoTime } from './queryParameters.js';
 import { invalid, type QueryResult, queryNotFound, withQuery } from './queryResult.js';
@@ -35,7 +35,7 @@ export type AggregateStateAt = {
 
 /**
  * Time travel: an aggregate's state as it was at `version` (or at `time`: after the last event
- * recorded at or before it; not found when the stream had no event yet then), folded with AggregateActor from the
+ * recorded at or before it; not found when the stream had no event yet then), folded with AggregateInstance from the
  * latest usable snapshot (taken by this machine, at or before that version) or from the start.
  */
 export const aggregateStateAt = (
@@ -61,23 +61,19 @@ export const aggregateStateAt = (
     const { snapshot, events } = await store.readToFold(stream, aggregate.machineHash, {
       toVersion: target,
     });
-    const actor = AggregateActor.hydrate(aggregate, aggregateId, snapshot, events);
-    try {
-      const { value, context } = actor.persisted();
-      return {
-        status: 'ok',
-        data: {
-          aggregateType,
-          aggregateId,
-          version: actor.version,
-          ...(time === undefined ? {} : { time }),
-          headVersion,
-          value,
-          context,
-          fromSnapshot: !!snapshot,
-        },
-      };
-    } finally {
-      actor.stop();
-    }
+    const actor = AggregateInstance.hydrate(aggregate, aggregateId, snapshot, events);
+    const { value, context } = actor.persisted();
+    return {
+      status: 'ok',
+      data: {
+        aggregateType,
+        aggregateId,
+        version: actor.version,
+        ...(time === undefined ? {} : { time }),
+        headVersion,
+        value,
+        context,
+        fromSnapshot: !!snapshot,
+      },
+    };
   });

@@ -1,6 +1,7 @@
 import { connect } from 'node:net';
 import { Redis } from 'ioredis';
 import pg from 'pg';
+import { ChronicleError } from '../errors/index.js';
 import { type ServiceName, serviceInfo } from './serviceUnreachable.js';
 
 /** How long a probe waits for an answer before calling the service unreachable. */
@@ -97,7 +98,7 @@ export const probeService = (service: ServiceName, url: string): Promise<boolean
       return probeNats(url);
     default: {
       const unknown: never = service;
-      throw new TypeError(`unknown service ${String(unknown)}`);
+      throw new ChronicleError('INVARIANT', `unknown service ${String(unknown)}`);
     }
   }
 };

@@ -1,3 +1,4 @@
+import { ChronicleError } from '../errors/index.js';
 import { probeService, serviceAddress } from './probeService.js';
 import { type ServiceName, ServiceUnreachableError, type Unreachable } from './serviceUnreachable.js';
 
@@ -12,7 +13,8 @@ export type ServiceUrls = {
 };
 
 const required = (url: string | undefined, service: ServiceName): string => {
-  if (url === undefined) throw new TypeError(`requireServices: no URL given for ${service}`);
+  if (url === undefined)
+    throw new ChronicleError('CONFIGURATION', `requireServices: no URL given for ${service}`);
   return url;
 };
 
@@ -30,7 +32,7 @@ const urlOf = (urls: ServiceUrls, service: ServiceName): string => {
       return urls.natsUrl ?? 'nats://127.0.0.1:4222';
     default: {
       const unknown: never = service;
-      throw new TypeError(`unknown service ${String(unknown)}`);
+      throw new ChronicleError('INVARIANT', `unknown service ${String(unknown)}`);
     }
   }
 };

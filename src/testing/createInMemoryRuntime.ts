@@ -258,7 +258,6 @@ export const createInMemoryRuntime = (options: InMemoryRuntimeOptions): InMemory
       const aggregate = registry.find(streamType);
       if (aggregate) {
         const { actor } = await hydrateActor(store, aggregate, streamId);
-        actor.stop();
         return actor.state;
       }
       const processManager = byName.get(streamType);

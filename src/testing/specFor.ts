@@ -1,10 +1,11 @@
 import type { AnyStateMachine, ContextFrom, EventFromLogic, StateValue } from 'xstate';
-import { AggregateActor } from '../aggregate/aggregateActor.js';
+import { AggregateInstance } from '../aggregate/aggregateInstance.js';
 import { createAggregateRegistry } from '../aggregate/aggregateRegistry.js';
 import { type Decision, decideCommand } from '../aggregate/decideCommand.js';
 import type { Aggregate } from '../aggregate/defineAggregate.js';
 import { formatStateValue } from '../aggregate/formatStateValue.js';
 import { precheckCommand } from '../aggregate/precheckCommand.js';
+import { ChronicleError } from '../errors/index.js';
 import type { CommandEnvelope } from '../messages/index.js';
 import type { ProcessManager } from '../processManagers/index.js';
 import { type ProcessSpec, processManagerSpec } from './processManagerSpec.js';
@@ -60,12 +61,11 @@ export type AggregateSpec<Event, Context> = SpecGiven<Event, Context> & {
 };
 
 /** Hydrates as the worker does (versions 1..n), but refuses a history the machine would not accept. */
-const hydrate = (aggregate: Aggregate, events: readonly unknown[]): AggregateActor => {
-  const actor = AggregateActor.hydrate(aggregate, specDefaults.aggregateId, undefined, []);
+const hydrate = (aggregate: Aggregate, events: readonly unknown[]): AggregateInstance => {
+  const actor = AggregateInstance.hydrate(aggregate, specDefaults.aggregateId, undefined, []);
   for (const [index, raw] of asStored(events).entries()) {
     const event = raw as { type: string; data: unknown };
     if (!actor.snapshot.can(event)) {
-      actor.stop();
       fail(
         `given event #${index + 1} (${event.type}) is not accepted by ${aggregate.type} in state ` +
           `${formatStateValue(actor.snapshot.value)}: this history could not have been recorded`,
@@ -76,7 +76,11 @@ const hydrate = (aggregate: Aggregate, events: readonly unknown[]): AggregateAct
   return actor;
 };
 
-const matchState = (aggregate: Aggregate, actor: AggregateActor, expected: ExpectedState<unknown>): void => {
+const matchState = (
+  aggregate: Aggregate,
+  actor: AggregateInstance,
+  expected: ExpectedState<unknown>,
+): void => {
   const { value, context } = asStored(actor.persisted()) as { value: StateValue; context: unknown };
   if (expected.value !== undefined) {
     assertEqual(value, expected.value, `${aggregate.type} is in state ${formatStateValue(value)}`);
@@ -112,7 +116,6 @@ const thenFor = (aggregate: Aggregate, history: readonly unknown[], command: Spe
       decision.events.map((_, index) => ({ version: actor.version + index + 1 })),
     );
   }
-  actor.stop();
 
   const accepted = (what: string): readonly unknown[] => {
     if (decision.status === 'decided') return decision.events;
@@ -124,7 +127,10 @@ const thenFor = (aggregate: Aggregate, history: readonly unknown[], command: Spe
     // biome-ignore lint/suspicious/noThenProperty: given/when/then; a spec is never awaited (see below).
     then(expected) {
       if (typeof expected === 'function')
-        throw new TypeError('a spec is not a promise: call .then([...events]), do not await it');
+        throw new ChronicleError(
+          'CONFIGURATION',
+          'a spec is not a promise: call .then([...events]), do not await it',
+        );
       const events = accepted('events');
       assertEqual(asStored(events), asStored(expected), `${command.type} decided other events`);
       return spec;
@@ -160,7 +166,6 @@ const givenFor = (aggregate: Aggregate, history: readonly unknown[]): SpecGiven<
     when: (command) => thenFor(aggregate, history, command),
     thenState: (expected) => {
       const actor = hydrate(aggregate, history);
-      actor.stop();
       matchState(aggregate, actor, expected);
       return given;
     },
@@ -170,7 +175,7 @@ const givenFor = (aggregate: Aggregate, history: readonly unknown[]): SpecGiven<
 
 /**
  * A given/when/then specification of an aggregate, run through the real runtime: the given events
- * are folded by `AggregateActor.hydrate`/`apply` (versions 1..n), the command is decided by
+ * are folded by `AggregateInstance.hydrate`/`apply` (versions 1..n), the command is decided by
  * `decideCommand` from an envelope with fixed ids and time (`specDefaults`), and the decided events
  * are folded into the same actor. Failures throw AssertionErrors with `actual` and `expected`.
  * @example

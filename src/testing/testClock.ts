@@ -1,3 +1,5 @@
+import { ChronicleError } from '../errors/index.js';
+
 /** What a clock drives: a runtime's deadlines, fired as time passes them. */
 export type ClockWatcher = {
   /** When its earliest pending deadline is due (ms since the epoch), if it has one. */
@@ -28,7 +30,8 @@ export type TestClock = {
  */
 export const createTestClock = (start: Date | string | number = Date.now()): TestClock => {
   let current = new Date(start).getTime();
-  if (Number.isNaN(current)) throw new TypeError(`createTestClock: not a time: ${String(start)}`);
+  if (Number.isNaN(current))
+    throw new ChronicleError('CONFIGURATION', `createTestClock: not a time: ${String(start)}`);
   const watchers = new Set<ClockWatcher>();
   const earliest = () => {
     let found: { watcher: ClockWatcher; at: number } | undefined;
@@ -41,7 +44,8 @@ export const createTestClock = (start: Date | string | number = Date.now()): Tes
   return {
     now: () => new Date(current),
     advance: async (ms) => {
-      if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`advance: ${ms} is not a duration`);
+      if (!Number.isFinite(ms) || ms < 0)
+        throw new ChronicleError('CONFIGURATION', `advance: ${ms} is not a duration`);
       const target = current + ms;
       for (let due = earliest(); due && due.at <= target; due = earliest()) {
         current = Math.max(current, due.at);

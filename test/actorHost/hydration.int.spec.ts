@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { domainEventSchemas, order } from '../../actors/index.js';
 import { hydrateActor } from '../../src/actorHost/index.js';
-import { AggregateActor } from '../../src/aggregate/index.js';
+import { AggregateInstance } from '../../src/aggregate/index.js';
 import { createPostgresEventStore, type EventStore } from '../../src/eventStore/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase.js';
 
@@ -46,10 +46,10 @@ describe('hydration from snapshot plus later events', () => {
   afterAll(() => db.drop());
 
   const foldAll = async () =>
-    AggregateActor.hydrate(order, stream.streamId, undefined, await store.readStream(stream));
+    AggregateInstance.hydrate(order, stream.streamId, undefined, await store.readStream(stream));
 
   it('given a snapshot at version 120, folds only the 131 later events and reaches the same state as folding all', async () => {
-    const upTo120 = AggregateActor.hydrate(
+    const upTo120 = AggregateInstance.hydrate(
       order,
       stream.streamId,
       undefined,
@@ -84,7 +84,7 @@ describe('hydration from snapshot plus later events', () => {
   });
 
   it('reads snapshot and events in one statement: the snapshot only if of this machine and not past toVersion', async () => {
-    const upTo150 = AggregateActor.hydrate(
+    const upTo150 = AggregateInstance.hydrate(
       order,
       stream.streamId,
       undefined,

@@ -3,7 +3,7 @@ import { aggregates, domainEventSchemas, order } from '../../actors/index.js';
 import type { OrderPlacedData } from '../../actors/order/index.js';
 import { listOrders, ordersView } from '../../actors/projections/index.js';
 import { hydrateActor } from '../../src/actorHost/index.js';
-import { AggregateActor, machineHash } from '../../src/aggregate/index.js';
+import { AggregateInstance, machineHash } from '../../src/aggregate/index.js';
 import { projectionsRebuild } from '../../src/cli/projectionCommands.js';
 import { defaultConfig, defaultNatsConfig, type NatsConfig } from '../../src/config/index.js';
 import { createPostgresEventStore, type Db, type EventStore, query } from '../../src/eventStore/index.js';
@@ -39,7 +39,7 @@ describe('schema evolution: version-1 OrderPlaced events, as an older release st
     store = createPostgresEventStore(path.db.orm, { schemas: domainEventSchemas });
     await writeOldStream(db, 'old-1', oldHistory);
     // the snapshot the older release took: its machine hash had no event schemas, its state no currency
-    const folded = AggregateActor.hydrate(order, 'old-1', undefined, [
+    const folded = AggregateInstance.hydrate(order, 'old-1', undefined, [
       { type: 'OrderPlaced', data: placedV1, version: 1 },
     ]);
     await store.writeSnapshot({

@@ -1,7 +1,7 @@
 import { Queue } from 'bullmq';
 import { createInMemoryRuntime, createTestClock } from 'chronicle-runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { aggregates, processManagers } from '../../actors/index.js';
+import { aggregates, createOrderPayment } from '../../actors/index.js';
 import {
   endsOf,
   type FlowDriver,
@@ -61,8 +61,12 @@ describe('order-payment: the flows of the in-memory runtime give the same events
     // the flows run side by side on the pods (each on its own order), so the timeouts overlap
     await Promise.all(flows.map((flow) => runFlow(onPods, flow)));
 
-    const runtime = createInMemoryRuntime({ aggregates, processManagers, clock: createTestClock() });
-    const memory = inMemoryFlowDriver(runtime);
+    const runtime = createInMemoryRuntime({
+      aggregates,
+      processManagers: [createOrderPayment({ paymentTimeoutMs: TIMEOUT_MS })],
+      clock: createTestClock(),
+    });
+    const memory = inMemoryFlowDriver(runtime, TIMEOUT_MS);
     for (const flow of flows) await runFlow(memory, flow);
 
     for (const flow of flows) {

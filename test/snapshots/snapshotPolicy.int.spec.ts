@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assign, setup } from 'xstate';
 import { domainEventSchemas } from '../../actors/index.js';
 import { hydrateActor } from '../../src/actorHost/index.js';
-import { AggregateActor, createAggregateRegistry, defineAggregate } from '../../src/aggregate/index.js';
+import { AggregateInstance, createAggregateRegistry, defineAggregate } from '../../src/aggregate/index.js';
 import { takeSnapshot } from '../../src/cli/projectionCommands.js';
 import { defaultConfig } from '../../src/config/index.js';
 import { createPostgresEventStore, type EventStore, query } from '../../src/eventStore/index.js';
@@ -131,8 +131,8 @@ describe('snapshots: policy, machine changes, sweep', () => {
     });
 
     const all = await store.readStream(stream);
-    const folded = AggregateActor.hydrate(counter, 'c1', undefined, all);
-    const restored = AggregateActor.hydrate(
+    const folded = AggregateInstance.hydrate(counter, 'c1', undefined, all);
+    const restored = AggregateInstance.hydrate(
       counter,
       'c1',
       { state: second.state, version: second.version },

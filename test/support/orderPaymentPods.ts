@@ -1,4 +1,4 @@
-import { aggregates, domainEventSchemas, processManagers } from '../../actors/index.js';
+import { aggregates, createOrderPayment, domainEventSchemas } from '../../actors/index.js';
 import { createPostgresEventStore, type EventStore } from '../../src/eventStore/index.js';
 import { type ProcessManagerWorker, runProcessManagerWorker } from '../../src/processManagers/index.js';
 import { fastSettings } from '../subscriptions/support.js';
@@ -8,7 +8,7 @@ export type OrderPaymentPods = {
   readonly path: CommandPath;
   readonly store: EventStore;
   readonly pm: ProcessManagerWorker;
-  /** Stops both engines, drops the database and queues, restores ORDER_PAYMENT_TIMEOUT_MS. */
+  /** Stops both engines, drops the database and queues. */
   close(): Promise<void>;
 };
 
@@ -17,14 +17,12 @@ export type OrderPaymentPods = {
  * sample domain and order-payment, its payment timeout shortened to `timeoutMs`.
  */
 export const startOrderPaymentPods = async (timeoutMs: number): Promise<OrderPaymentPods> => {
-  const previousTimeout = process.env.ORDER_PAYMENT_TIMEOUT_MS;
-  process.env.ORDER_PAYMENT_TIMEOUT_MS = String(timeoutMs);
   const path = await createCommandPath();
   await path.startWorker();
   const pm = await runProcessManagerWorker({
     aggregates,
     config: path.config,
-    processManagers,
+    processManagers: [createOrderPayment({ paymentTimeoutMs: timeoutMs })],
     settings: fastSettings('pm-1', { batchSize: 50 }),
   });
   return {
@@ -34,7 +32,6 @@ export const startOrderPaymentPods = async (timeoutMs: number): Promise<OrderPay
     close: async () => {
       await pm.stop();
       await path.close();
-      process.env.ORDER_PAYMENT_TIMEOUT_MS = previousTimeout;
     },
   };
 };

@@ -1,5 +1,5 @@
 import type { Knex } from '@mikro-orm/postgresql';
-import { ConcurrencyError } from '../../errors/index.js';
+import { ChronicleError, ConcurrencyError } from '../../errors/index.js';
 import { currentSchemaVersion, type EventSchemas } from '../../eventSchemas/index.js';
 import { type AcceptedResult, type RecordedEvent, timeOrderedId } from '../../messages/index.js';
 import type { AppendOutcome, AppendRequest } from '../eventStore.js';
@@ -171,7 +171,11 @@ export const appendOne = async (knex: Knex, prepared: PreparedAppend): Promise<A
   } catch (error) {
     if (command && isUniqueViolation(error, 'es_commands_pkey')) {
       const stored = await findCommand(knex, schemas, command.commandId);
-      if (!stored) throw new Error(`command ${command.commandId} vanished after a duplicate insert`);
+      if (!stored)
+        throw new ChronicleError(
+          'INVARIANT',
+          `command ${command.commandId} vanished after a duplicate insert`,
+        );
       return {
         status: 'duplicate',
         result: stored.result,
@@ -181,7 +185,8 @@ export const appendOne = async (knex: Knex, prepared: PreparedAppend): Promise<A
     const given = events.flatMap((event) => (event.eventId ? [event.eventId] : []));
     if (given.length === 0 || !isUniqueViolation(error, 'es_events_event_id_key')) throw error;
     const duplicate = storedAppend(await storedEvents(knex, schemas, given));
-    if (!duplicate) throw new Error(`events ${given.join(', ')} vanished after a duplicate insert`);
+    if (!duplicate)
+      throw new ChronicleError('INVARIANT', `events ${given.join(', ')} vanished after a duplicate insert`);
     return duplicate;
   }
   return appendedOutcome(knex, prepared, rows);

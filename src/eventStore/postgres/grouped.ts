@@ -1,3 +1,5 @@
+import { ChronicleError } from '../../errors/index.js';
+
 export type GroupedOptions<Item> = {
   /** Items with the same key never share a group: the later one waits for the next. */
   readonly key: (item: Item) => string;
@@ -59,7 +61,9 @@ export const grouped = <Item, Result>(
     try {
       const answers = await send(group.map((one) => one.item));
       group.forEach((one, index) => {
-        const answer = answers[index] ?? Promise.reject(new Error('a grouped send answered fewer items'));
+        const answer =
+          answers[index] ??
+          Promise.reject(new ChronicleError('INVARIANT', 'a grouped send answered fewer items'));
         answer.then(one.resolve, one.reject);
       });
     } catch (error) {

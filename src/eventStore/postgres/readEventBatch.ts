@@ -1,3 +1,4 @@
+import { ChronicleError } from '../../errors/index.js';
 import type { EventSchemas } from '../../eventSchemas/index.js';
 import type { RecordedEvent } from '../../messages/index.js';
 import type { Checkpoint } from '../checkpoint.js';
@@ -253,7 +254,7 @@ export const batchOfRows = (
 ): EventBatch => {
   const [first] = rows;
   // `next` always has its row, so every read returns one
-  if (!first) throw new Error('a batch read returned no row');
+  if (!first) throw new ChronicleError('INVARIANT', 'a batch read returned no row');
   const read = rows
     .filter((row) => row.global_position != null)
     .map((row) => rowToEvent(row as EventRow, schemas));

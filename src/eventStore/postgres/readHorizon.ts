@@ -1,3 +1,4 @@
+import { ChronicleError } from '../../errors/index.js';
 import { horizonCte } from './horizonSql.js';
 import { type Db, query } from './sql.js';
 
@@ -51,7 +52,7 @@ const horizonQuery = `
  */
 export const readHorizon = async (db: Db): Promise<Horizon> => {
   const [row] = await query<Row>(db, horizonQuery);
-  if (!row) throw new Error('the horizon query returned no row');
+  if (!row) throw new ChronicleError('INVARIANT', 'the horizon query returned no row');
   const horizon = { transactionId: row.horizon, waiting: row.waiting };
   if (!row.open || !row.waiting) return horizon;
   return {

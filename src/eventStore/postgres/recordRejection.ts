@@ -1,4 +1,5 @@
 import type { Knex } from '@mikro-orm/postgresql';
+import { ChronicleError } from '../../errors/index.js';
 import type { EventSchemas } from '../../eventSchemas/index.js';
 import { timeOrderedId } from '../../messages/index.js';
 import { COMMAND_REJECTED, commandRejectedEvent, REJECTIONS_STREAM } from '../commandRejected.js';
@@ -77,6 +78,7 @@ export const recordRejection = async (
     await notifyAppended(knex, { streamType: REJECTIONS_STREAM, streamId: command.commandId });
   if (row?.recorded) return { status: 'recorded' };
   const stored = await findCommand(knex, schemas, command.commandId);
-  if (!stored) throw new Error(`command ${command.commandId} vanished after a duplicate insert`);
+  if (!stored)
+    throw new ChronicleError('INVARIANT', `command ${command.commandId} vanished after a duplicate insert`);
   return { status: 'duplicate', stored };
 };

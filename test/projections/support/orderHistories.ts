@@ -1,6 +1,6 @@
 import type { Knex } from '@mikro-orm/postgresql';
 import { order } from '../../../actors/order/index.js';
-import { AggregateActor } from '../../../src/aggregate/index.js';
+import { AggregateInstance } from '../../../src/aggregate/index.js';
 import type { EventStore } from '../../../src/eventStore/index.js';
 import { query } from '../../../src/eventStore/index.js';
 import type { DomainEvent, RecordedEvent } from '../../../src/messages/index.js';
@@ -30,7 +30,7 @@ export const orderHistory = (n: number, random: () => number = Math.random, maxS
       placedAt: new Date(Date.UTC(2026, 0, 1, 0, 0, n)).toISOString(),
     },
   };
-  const actor = AggregateActor.hydrate(order, `o-${n}`, undefined, [{ ...placed, version: 1 }]);
+  const actor = AggregateInstance.hydrate(order, `o-${n}`, undefined, [{ ...placed, version: 1 }]);
   const events = [placed];
   for (let step = 0; step < maxSteps && random() > 0.12; step++) {
     const accepted = candidates.filter((event) => actor.snapshot.can(event as never));
@@ -39,7 +39,6 @@ export const orderHistory = (n: number, random: () => number = Math.random, maxS
     events.push(next);
     actor.apply([{ ...next, version: events.length }]);
   }
-  actor.stop();
   return events;
 };
 
@@ -116,9 +115,8 @@ const byStream = async (knex: Knex) => {
 export const foldOrdersView = async (knex: Knex): Promise<ExpectedOrder[]> => {
   const expected: ExpectedOrder[] = [];
   for (const [id, events] of await byStream(knex)) {
-    const actor = AggregateActor.hydrate(order, id, undefined, events as unknown as RecordedEvent[]);
+    const actor = AggregateInstance.hydrate(order, id, undefined, events as unknown as RecordedEvent[]);
     const context = actor.state.context as import('../../../actors/order/index.js').OrderContext;
-    actor.stop();
     const first = events[0];
     const last = events.at(-1);
     if (!context.details || !first || !last) continue;

@@ -11,12 +11,12 @@ export type PersistedAggregateState = { readonly value: StateValue; readonly con
 export type HydrationStart = { readonly state: PersistedAggregateState; readonly version: number };
 
 /**
- * One aggregate instance, live: the current state of the aggregate's machine (a plain XState
- * snapshot, no running actor) and its stream version. Events are folded with the pure transition
+ * One aggregate instance: the current state of the aggregate's machine (a plain XState snapshot,
+ * no running actor, nothing to stop) and its stream version. Events are folded with the pure transition
  * (`startFold`, XState's pure transition or a step learnt from it); the machine holds only assign actions (checked by defineAggregate), so folding
  * runs no effects, and a live instance holds nothing but its state.
  */
-export class AggregateActor {
+export class AggregateInstance {
   #version: number;
   #snapshot: AnyMachineSnapshot;
 
@@ -36,11 +36,11 @@ export class AggregateActor {
     id: string,
     start: HydrationStart | undefined,
     events: readonly (DomainEvent & { readonly version: number })[],
-  ): AggregateActor {
+  ): AggregateInstance {
     const snapshot = start
       ? aggregate.machine.resolveState(start.state as never)
       : initialSnapshot(aggregate.machine);
-    const live = new AggregateActor(aggregate, id, snapshot, start?.version ?? 0);
+    const live = new AggregateInstance(aggregate, id, snapshot, start?.version ?? 0);
     live.apply(events);
     return live;
   }
@@ -111,7 +111,4 @@ export class AggregateActor {
     const { value, context } = this.#snapshot;
     return structuredClone({ value, context });
   }
-
-  /** Nothing to release (no running actor); kept for callers that passivate actors. */
-  stop(): void {}
 }

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { assign, setup, transition } from 'xstate';
 import { isChronicleError } from '../errors/index.js';
-import { AggregateActor, type PersistedAggregateState } from './aggregateActor.js';
+import { AggregateInstance, type PersistedAggregateState } from './aggregateInstance.js';
 import { defineAggregate } from './defineAggregate.js';
 
 type LedgerEvent =
@@ -88,9 +88,9 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-describe('AggregateActor.hydrate', () => {
+describe('AggregateInstance.hydrate', () => {
   it('starts from the machine’s initial state at version 0', () => {
-    const actor = AggregateActor.hydrate(ledger, 'l-1', undefined, []);
+    const actor = AggregateInstance.hydrate(ledger, 'l-1', undefined, []);
     expect(actor.state).toEqual({
       value: { open: { funds: {}, audit: 'clean' } },
       context: { balance: 0, notes: [], history: [] },
@@ -101,10 +101,10 @@ describe('AggregateActor.hydrate', () => {
   it.each(history.map((_, index) => index + 1))(
     'from a persisted snapshot at version %i (through JSON) plus the later events, equals folding them all',
     (at) => {
-      const all = AggregateActor.hydrate(ledger, 'l-1', undefined, versioned(history));
-      const upTo = AggregateActor.hydrate(ledger, 'l-1', undefined, versioned(history.slice(0, at)));
+      const all = AggregateInstance.hydrate(ledger, 'l-1', undefined, versioned(history));
+      const upTo = AggregateInstance.hydrate(ledger, 'l-1', undefined, versioned(history.slice(0, at)));
       const stored = JSON.parse(JSON.stringify(upTo.persisted())) as PersistedAggregateState;
-      const resumed = AggregateActor.hydrate(
+      const resumed = AggregateInstance.hydrate(
         ledger,
         'l-1',
         { state: stored, version: at },
@@ -117,8 +117,8 @@ describe('AggregateActor.hydrate', () => {
   );
 
   it('resumed mid-stream, still applies the guards (a withdrawal beyond the balance is ignored)', () => {
-    const upTo = AggregateActor.hydrate(ledger, 'l-1', undefined, versioned(history.slice(0, 2)));
-    const resumed = AggregateActor.hydrate(
+    const upTo = AggregateInstance.hydrate(ledger, 'l-1', undefined, versioned(history.slice(0, 2)));
+    const resumed = AggregateInstance.hydrate(
       ledger,
       'l-1',
       { state: JSON.parse(JSON.stringify(upTo.persisted())), version: 2 },
@@ -129,8 +129,8 @@ describe('AggregateActor.hydrate', () => {
   });
 
   it('folds the same state as the pure transition() the decider uses', () => {
-    const live = AggregateActor.hydrate(ledger, 'l-1', undefined, versioned(history.slice(0, 6)));
-    let snapshot = AggregateActor.hydrate(ledger, 'l-1', undefined, []).snapshot;
+    const live = AggregateInstance.hydrate(ledger, 'l-1', undefined, versioned(history.slice(0, 6)));
+    let snapshot = AggregateInstance.hydrate(ledger, 'l-1', undefined, []).snapshot;
     for (const event of history.slice(0, 6)) [snapshot] = transition(ledgerMachine, snapshot, event);
     expect({ value: snapshot.value, context: snapshot.context }).toEqual(live.persisted());
   });
@@ -139,22 +139,22 @@ describe('AggregateActor.hydrate', () => {
     const events = versioned(history.slice(0, 3)).map((event) =>
       event.version === 3 ? { ...event, version: 4 } : event,
     );
-    expect(codeOf(() => AggregateActor.hydrate(ledger, 'l-1', undefined, events))).toBe('STREAM_GAP');
+    expect(codeOf(() => AggregateInstance.hydrate(ledger, 'l-1', undefined, events))).toBe('STREAM_GAP');
   });
 
   it('throws STREAM_GAP when the events do not continue the snapshot', () => {
-    const snapshot = AggregateActor.hydrate(ledger, 'l-1', undefined, versioned(history.slice(0, 2)));
+    const snapshot = AggregateInstance.hydrate(ledger, 'l-1', undefined, versioned(history.slice(0, 2)));
     const start = { state: snapshot.persisted(), version: 2 };
-    expect(codeOf(() => AggregateActor.hydrate(ledger, 'l-1', start, versioned(history.slice(2), 4)))).toBe(
-      'STREAM_GAP',
-    );
-    expect(codeOf(() => AggregateActor.hydrate(ledger, 'l-1', start, versioned(history.slice(1), 2)))).toBe(
-      'STREAM_GAP',
-    );
+    expect(
+      codeOf(() => AggregateInstance.hydrate(ledger, 'l-1', start, versioned(history.slice(2), 4))),
+    ).toBe('STREAM_GAP');
+    expect(
+      codeOf(() => AggregateInstance.hydrate(ledger, 'l-1', start, versioned(history.slice(1), 2))),
+    ).toBe('STREAM_GAP');
   });
 
   it('names the stream and both versions in the gap error', () => {
-    const actor = AggregateActor.hydrate(ledger, 'l-9', undefined, versioned(history.slice(0, 1)));
+    const actor = AggregateInstance.hydrate(ledger, 'l-9', undefined, versioned(history.slice(0, 1)));
     expect(() => actor.apply(versioned(history.slice(1, 2), 3))).toThrow(
       'ledger/l-9: event version 3 does not follow 1',
     );
@@ -177,7 +177,7 @@ describe('AggregateActor.hydrate', () => {
     });
     expect(
       codeOf(() =>
-        AggregateActor.hydrate(broken, 'b-1', undefined, [{ type: 'Boom', data: {}, version: 1 }]),
+        AggregateInstance.hydrate(broken, 'b-1', undefined, [{ type: 'Boom', data: {}, version: 1 }]),
       ),
     ).toBe('FOLD_FAILED');
     // no error may escape later (from a timer, as an unobserved XState actor's would): let one run.
@@ -185,7 +185,7 @@ describe('AggregateActor.hydrate', () => {
   });
 
   it('adopts the state decide reached for appended events, without folding them again', () => {
-    const actor = AggregateActor.hydrate(ledger, 'l-1', undefined, versioned(history.slice(0, 1)));
+    const actor = AggregateInstance.hydrate(ledger, 'l-1', undefined, versioned(history.slice(0, 1)));
     const [next] = transition(ledgerMachine, actor.snapshot, { type: 'Deposited', data: { amount: 5 } });
     actor.advance(next, [{ version: 2 }]);
     expect(actor.version).toBe(2);
@@ -196,13 +196,13 @@ describe('AggregateActor.hydrate', () => {
   });
 
   it('refuses to advance over events that do not continue the stream', () => {
-    const actor = AggregateActor.hydrate(ledger, 'l-1', undefined, versioned(history.slice(0, 1)));
+    const actor = AggregateInstance.hydrate(ledger, 'l-1', undefined, versioned(history.slice(0, 1)));
     expect(codeOf(() => actor.advance(actor.snapshot, [{ version: 3 }]))).toBe('STREAM_GAP');
     expect(actor.version).toBe(1);
   });
 
   it('gives a persisted state that is a copy, not the live context', () => {
-    const actor = AggregateActor.hydrate(ledger, 'l-1', undefined, versioned(history.slice(0, 1)));
+    const actor = AggregateInstance.hydrate(ledger, 'l-1', undefined, versioned(history.slice(0, 1)));
     const persisted = actor.persisted() as { context: { history: unknown[] } };
     persisted.context.history.push('tampered');
     expect(actor.state.context).toEqual({ balance: 100, notes: [], history: [{ type: 'in', amount: 100 }] });
@@ -221,7 +221,7 @@ describe('replay', () => {
           : { type: 'Deposited', data: { amount: 1 } },
     );
 
-    const actor = AggregateActor.hydrate(ledger, 'l-1', undefined, versioned(long));
+    const actor = AggregateInstance.hydrate(ledger, 'l-1', undefined, versioned(long));
 
     expect(actor.version).toBe(1_000);
     expect(actor.state.context).toMatchObject({ balance: 900 });
@@ -229,7 +229,7 @@ describe('replay', () => {
     expect(actor.snapshot.children).toEqual({});
     expect(console).not.toHaveBeenCalled();
     // The pure fold agrees: at every step the machine hands back no action to execute.
-    let snapshot = AggregateActor.hydrate(ledger, 'l-1', undefined, []).snapshot;
+    let snapshot = AggregateInstance.hydrate(ledger, 'l-1', undefined, []).snapshot;
     for (const event of long.slice(0, 50)) {
       const [next, actions] = transition(ledgerMachine, snapshot, event);
       expect(actions).toEqual([]);
