@@ -65,7 +65,7 @@ describe('connection error reporter', () => {
   });
 
   it("takes errors caught in a retry loop, with the first one's fields, under the service named", () => {
-    const fields: Record<string, unknown>[] = [];
+    const fields: object[] = [];
     const { lines, logger } = recordingLogger();
     const reporter = createConnectionErrorReporter(
       {

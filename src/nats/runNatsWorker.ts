@@ -55,7 +55,7 @@ export const runNatsWorker = async (options: NatsWorkerOptions): Promise<NatsWor
   const nats = options.nats ?? loadNatsConfig();
   const settings = options.settings ?? subscriptionSettingsFromEnv();
   const logger = options.logger ?? silentLogger;
-  const nc = await connectNats(nats.url, `chronicle ${settings.workerId}`);
+  const nc = await connectNats(nats.url, `chronicle ${settings.workerId}`, nats.access);
   try {
     const broker = createNatsEventBroker(nc, {
       stream: nats.stream,
@@ -89,13 +89,22 @@ export const runNatsWorker = async (options: NatsWorkerOptions): Promise<NatsWor
         const commands = serveNatsCommands(nc, {
           subjectPrefix: nats.subjectPrefix,
           client,
+          senders: nats.senders,
           waitMs: nats.commandWaitMs,
           logger,
         });
         logger.info(
-          { workerId: settings.workerId, nats: nats.url, stream: nats.stream, prefix: nats.subjectPrefix },
+          {
+            workerId: settings.workerId,
+            nats: nats.url,
+            stream: nats.stream,
+            prefix: nats.subjectPrefix,
+            senders: nats.senders.map(({ user }) => user),
+          },
           'nats worker started',
         );
+        if (nats.senders.length === 0)
+          logger.warn({}, 'CHRONICLE_NATS_SENDERS is empty: every command over NATS is refused');
         return async () => {
           stopLag();
           await commands.stop();
