@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { nkeys } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { natsServersOf } from './connectNats.js';
 import { natsConnectOptions } from './natsConnectOptions.js';
 
 describe('the login part of a NATS connection', () => {
@@ -44,5 +45,11 @@ describe('the login part of a NATS connection', () => {
     expect(await natsConnectOptions({ credentials: { kind: 'none' }, tls: { caFile } })).toEqual({
       tls: { caFile },
     });
+  });
+
+  it('names the servers of a URL without the user and password it may hold', () => {
+    expect(natsServersOf('nats://bridge:s3cret@nats-a:4222,nats://tok@nats-b:4222')).toBe(
+      'nats://nats-a:4222,nats://nats-b:4222',
+    );
   });
 });

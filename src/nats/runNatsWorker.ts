@@ -13,7 +13,7 @@ import { type LoggerPort, silentLogger } from '../logging/index.js';
 import type { ReadinessCheck } from '../observability/index.js';
 import { reportSubscriptionLag } from '../projections/index.js';
 import { type SubscriptionOutline, startSubscriptionWorker } from '../subscriptions/index.js';
-import { connectNats } from './connectNats.js';
+import { connectNats, natsServersOf } from './connectNats.js';
 import { serveNatsCommands } from './natsCommandServer.js';
 import { createNatsEventBroker } from './natsEventBroker.js';
 
@@ -66,7 +66,7 @@ export const runNatsWorker = async (options: NatsWorkerOptions): Promise<NatsWor
     void (async () => {
       for await (const status of nc.status()) {
         if (status.type === 'disconnect' || status.type === 'reconnect')
-          logger.warn({ nats: status.type, server: nats.url }, `NATS ${status.type}`);
+          logger.warn({ nats: status.type, server: natsServersOf(nats.url) }, `NATS ${status.type}`);
       }
     })();
     const worker = await startSubscriptionWorker({
@@ -96,7 +96,7 @@ export const runNatsWorker = async (options: NatsWorkerOptions): Promise<NatsWor
         logger.info(
           {
             workerId: settings.workerId,
-            nats: nats.url,
+            nats: natsServersOf(nats.url),
             stream: nats.stream,
             prefix: nats.subjectPrefix,
             senders: nats.senders.map(({ user }) => user),
