@@ -10,7 +10,9 @@ type ConnectionEmitter = {
 export type ConnectionErrorReporter = {
   /** Listens to `emitter`'s errors: without a listener, ioredis and BullMQ print each one with its stack. */
   watch<T extends ConnectionEmitter>(emitter: T): T;
-  /** Redis answered again: the next error is news again. */
+  /** One error, from wherever it was caught (`where`: fields for the line, if one is written). */
+  report(error: unknown, where?: Readonly<Record<string, unknown>>): void;
+  /** The service answered again: the next error is news again. */
   recovered(): void;
 };
 
@@ -23,27 +25,35 @@ const describe = (error: Error & { code?: string }): string => error.message || 
  * until the reconnection, which is logged once. Any other error (a refused password, a lost job
  * lock) is logged as an error, with its stack, each time its message changes.
  */
-export const createConnectionErrorReporter = (logger: LoggerPort, what: string): ConnectionErrorReporter => {
+export const createConnectionErrorReporter = (
+  logger: LoggerPort,
+  what: string,
+  /** The field the error goes under in each line. */
+  service = 'redis',
+): ConnectionErrorReporter => {
   let down = false;
   let last: string | undefined;
+  const report = (caught: unknown, where: Readonly<Record<string, unknown>> = {}) => {
+    const error = caught instanceof Error ? caught : new Error(String(caught));
+    const message = describe(error);
+    const outage = isTransientError(error);
+    if (outage ? down : message === last) return;
+    last = message;
+    const fields = { ...where, [service]: { error: message, code: (error as { code?: string }).code } };
+    if (!outage) {
+      logger.error({ ...fields, err: error }, `${what}: ${message}`);
+      return;
+    }
+    down = true;
+    // a message, not the error: its stack says nothing about an outage
+    logger.warn(fields, `${what}: ${message}`);
+  };
   return {
     watch: (emitter) => {
-      emitter.on('error', (error) => {
-        const message = describe(error);
-        const outage = isTransientError(error);
-        if (outage ? down : message === last) return;
-        last = message;
-        const fields = { redis: { error: message, code: (error as { code?: string }).code } };
-        if (!outage) {
-          logger.error({ ...fields, err: error }, `${what}: ${message}`);
-          return;
-        }
-        down = true;
-        // a message, not the error: its stack says nothing about an outage
-        logger.warn(fields, `${what}: ${message}`);
-      });
+      emitter.on('error', (error) => report(error));
       return emitter;
     },
+    report,
     recovered: () => {
       if (last === undefined) return;
       down = false;

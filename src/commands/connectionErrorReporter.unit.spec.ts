@@ -64,6 +64,31 @@ describe('connection error reporter', () => {
     ]);
   });
 
+  it("takes errors caught in a retry loop, with the first one's fields, under the service named", () => {
+    const fields: object[] = [];
+    const { lines, logger } = recordingLogger();
+    const reporter = createConnectionErrorReporter(
+      {
+        ...logger,
+        warn: (object, message) => {
+          fields.push(object);
+          logger.warn(object, message);
+        },
+      },
+      'subscription worker',
+      'outage',
+    );
+    for (let partition = 0; partition < 4; partition++) reporter.report(refused(), { partition });
+    reporter.recovered();
+    expect(lines).toEqual([
+      'warn subscription worker: connect ECONNREFUSED 127.0.0.1:6379',
+      'info subscription worker: connected again',
+    ]);
+    expect(fields).toEqual([
+      { partition: 0, outage: { error: 'connect ECONNREFUSED 127.0.0.1:6379', code: 'ECONNREFUSED' } },
+    ]);
+  });
+
   it('names Redis by host and port, never by a URL that may hold its password', () => {
     expect(redisLabel({ redisUrl: 'redis://:s3cret@redis.internal:6380/0' })).toBe(
       'Redis at redis.internal:6380',

@@ -1,9 +1,15 @@
 import { ChronicleError } from '../errors/index.js';
+import { anonymousNatsAccess, loadNatsAccess, type NatsAccess } from './natsAccess.js';
+import { type NatsSender, parseNatsSenders } from './natsSenders.js';
 import { positiveInt } from './settingValues.js';
 
 /** How the NATS pod reaches JetStream and what it publishes (docs/nats.md). */
 export type NatsConfig = {
   readonly url: string;
+  /** How the pod logs in (user and password, token, NKey or creds file) and its TLS. */
+  readonly access: NatsAccess;
+  /** The NATS users whose commands are taken, with their roles; none: every command is refused. */
+  readonly senders: readonly NatsSender[];
   /** The JetStream stream the events go to; created (subjects `<prefix>.events.>`) when missing. */
   readonly stream: string;
   /** First subject token(s): events on `<prefix>.events.…`, commands on `<prefix>.commands.…`. */
@@ -24,6 +30,8 @@ export type NatsConfig = {
 
 export const defaultNatsConfig: NatsConfig = {
   url: 'nats://127.0.0.1:4222',
+  access: anonymousNatsAccess,
+  senders: [],
   stream: 'CHRONICLE_EVENTS',
   subjectPrefix: 'chronicle',
   partitions: 4,
@@ -44,8 +52,9 @@ const matching = (name: string, raw: string | undefined, pattern: RegExp, fallba
 };
 
 /**
- * Reads CHRONICLE_NATS_{URL, STREAM, SUBJECT_PREFIX, EVENT_TYPES (comma list), PARTITIONS,
- * PUBLISH_CONCURRENCY, DUPLICATE_WINDOW_MS, COMMAND_WAIT_MS, LAG_MS}; unset keeps the default.
+ * Reads CHRONICLE_NATS_{URL, SENDERS (JSON), STREAM, SUBJECT_PREFIX, EVENT_TYPES (comma list), PARTITIONS,
+ * PUBLISH_CONCURRENCY, DUPLICATE_WINDOW_MS, COMMAND_WAIT_MS, LAG_MS} and the credentials
+ * (loadNatsAccess); unset keeps the default.
  */
 export const loadNatsConfig = (env: NodeJS.ProcessEnv = process.env): NatsConfig => {
   const types = env.CHRONICLE_NATS_EVENT_TYPES?.split(',')
@@ -55,6 +64,8 @@ export const loadNatsConfig = (env: NodeJS.ProcessEnv = process.env): NatsConfig
     positiveInt(`CHRONICLE_NATS_${suffix}`, env[`CHRONICLE_NATS_${suffix}`], fallback);
   return {
     url: env.CHRONICLE_NATS_URL || defaultNatsConfig.url,
+    access: loadNatsAccess(env),
+    senders: parseNatsSenders(env.CHRONICLE_NATS_SENDERS),
     stream: matching(
       'CHRONICLE_NATS_STREAM',
       env.CHRONICLE_NATS_STREAM,

@@ -2,10 +2,12 @@ import type { Msg, NatsConnection } from '@nats-io/transport-node';
 import { answerCommand, type CommandReply } from '../broker/commandGateway.js';
 import { headerTraceContext } from '../broker/eventMessage.js';
 import type { CommandClient } from '../commands/index.js';
+import type { NatsSender } from '../config/index.js';
 import { createRefusalLog, type LoggerPort } from '../logging/index.js';
 import { recordNatsCommandRefused } from '../metrics/index.js';
 import { attr, withSpan } from '../tracing/index.js';
-import { allCommandsSubject, parseCommandSubject } from './natsSubjects.js';
+import { natsSenderCheck } from './natsSenders.js';
+import { allCommandsSubject, type CommandRoute, parseCommandSubject } from './natsSubjects.js';
 
 /** Header names a command request may carry. */
 export const commandHeaders = { wait: 'chronicle-wait' } as const;
@@ -13,6 +15,8 @@ export const commandHeaders = { wait: 'chronicle-wait' } as const;
 export type NatsCommandServerOptions = {
   readonly subjectPrefix: string;
   readonly client: CommandClient;
+  /** The NATS users whose commands are taken (CHRONICLE_NATS_SENDERS): anyone else is refused. */
+  readonly senders: readonly NatsSender[];
   readonly waitMs: number;
   readonly logger: LoggerPort;
   /** Default `chronicle-commands`: pods in one queue group share the requests. */
@@ -32,10 +36,13 @@ const outcomeOf = (reply: CommandReply): string =>
   reply.status === 'rejected' ? `rejected:${reply.code}` : reply.status;
 
 /**
- * Commands in over NATS: request/reply on `<prefix>.commands.<aggregateType>.<commandType>` (a
- * queue group, so any number of pods share them). Each request is handled in a consumer span that
- * continues the message's `traceparent`; the reply is the JSON CommandReply. A message without a
- * reply subject, or with header `chronicle-wait: false`, is only enqueued.
+ * Commands in over NATS: request/reply on `<prefix>.commands.<sender>.<aggregateType>.<commandType>`
+ * (a queue group, so any number of pods share them). The sender is the NATS user that published
+ * it (the server's permissions hold each user to its own subjects): a user that is no sender, or
+ * lacks the role, is refused; else the command is issued by its principal `nats:<user>`. Each
+ * request is handled in a consumer span that continues the message's `traceparent`; the reply is
+ * the JSON CommandReply. A message without a reply subject, or with header `chronicle-wait: false`,
+ * is only enqueued.
  */
 export const serveNatsCommands = (
   nc: NatsConnection,
@@ -43,6 +50,23 @@ export const serveNatsCommands = (
 ): NatsCommandServer => {
   const inFlight = new Set<Promise<void>>();
   const refusals = createRefusalLog(options.logger);
+  const senderCheck = natsSenderCheck(options.senders);
+  const answer = async (route: CommandRoute | undefined, msg: Msg, wait: boolean): Promise<CommandReply> => {
+    if (!route)
+      return {
+        status: 'rejected',
+        commandId: '',
+        code: 'VALIDATION',
+        message: `subject ${msg.subject.slice(0, 200)}: expected <prefix>.commands.<sender>.<aggregateType>.<commandType>`,
+      };
+    const sender = senderCheck(route.sender, route.aggregateType);
+    if (sender.status !== 'allowed') return sender;
+    return answerCommand(
+      options.client,
+      { ...route, body: msg.data, wait },
+      { waitMs: options.waitMs, issuedBy: sender.principal.id },
+    );
+  };
   const handle = async (msg: Msg) => {
     const route = parseCommandSubject(options.subjectPrefix, msg.subject);
     const wait = Boolean(msg.reply) && header(msg, commandHeaders.wait) !== 'false';
@@ -59,22 +83,11 @@ export const serveNatsCommands = (
         },
       },
       async (span): Promise<CommandReply> => {
-        const answer: CommandReply = route
-          ? await answerCommand(
-              options.client,
-              { ...route, body: msg.data, wait },
-              { waitMs: options.waitMs, issuedBy: 'nats' },
-            )
-          : {
-              status: 'rejected',
-              commandId: '',
-              code: 'VALIDATION',
-              message: `subject ${msg.subject}: expected <prefix>.commands.<aggregateType>.<commandType>`,
-            };
-        span.setAttribute(attr.outcome, outcomeOf(answer));
-        if (answer.status !== 'failed' && answer.commandId)
-          span.setAttribute(attr.commandId, answer.commandId);
-        return answer;
+        const answered = await answer(route, msg, wait);
+        span.setAttribute(attr.outcome, outcomeOf(answered));
+        if (answered.status !== 'failed' && answered.commandId)
+          span.setAttribute(attr.commandId, answered.commandId);
+        return answered;
       },
     );
     if (reply.status === 'rejected' || reply.status === 'failed')

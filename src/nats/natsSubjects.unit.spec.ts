@@ -6,19 +6,23 @@ describe('NATS subjects', () => {
     expect(eventSubject('chronicle', 'order', 'OrderPlaced')).toBe('chronicle.events.order.OrderPlaced');
   });
 
-  it('reads the aggregate and command type back from a command subject, with a dotted prefix too', () => {
+  it('reads the sender, aggregate and command type back from a command subject, with a dotted prefix too', () => {
     expect(
-      parseCommandSubject('acme.chronicle', commandSubject('acme.chronicle', 'order', 'PlaceOrder')),
+      parseCommandSubject('acme.chronicle', commandSubject('acme.chronicle', 'shop', 'order', 'PlaceOrder')),
     ).toEqual({
+      sender: 'shop',
       aggregateType: 'order',
       commandType: 'PlaceOrder',
     });
   });
 
   it('refuses subjects of another shape', () => {
-    expect(parseCommandSubject('chronicle', 'chronicle.commands.order')).toBeUndefined();
-    expect(parseCommandSubject('chronicle', 'chronicle.commands.order.PlaceOrder.extra')).toBeUndefined();
-    expect(parseCommandSubject('chronicle', 'other.commands.order.PlaceOrder')).toBeUndefined();
+    // without a sender (the subject of old)
+    expect(parseCommandSubject('chronicle', 'chronicle.commands.order.PlaceOrder')).toBeUndefined();
+    expect(
+      parseCommandSubject('chronicle', 'chronicle.commands.shop.order.PlaceOrder.extra'),
+    ).toBeUndefined();
+    expect(parseCommandSubject('chronicle', 'other.commands.shop.order.PlaceOrder')).toBeUndefined();
   });
 
   it('knows which names can be a subject token', () => {

@@ -14,7 +14,7 @@ import { type LoggerPort, silentLogger } from '../logging/index.js';
 import type { ReadinessCheck } from '../observability/index.js';
 import { reportSubscriptionLag } from '../projections/index.js';
 import { type SubscriptionOutline, startSubscriptionWorker } from '../subscriptions/index.js';
-import { connectNats } from './connectNats.js';
+import { connectNats, natsServersOf } from './connectNats.js';
 import { serveNatsCommands } from './natsCommandServer.js';
 import { createNatsEventBroker } from './natsEventBroker.js';
 
@@ -56,7 +56,7 @@ export const runNatsWorker = async (options: NatsWorkerOptions): Promise<NatsWor
   const nats = options.nats ?? loadNatsConfig();
   const settings = options.settings ?? subscriptionSettingsFromEnv();
   const logger = options.logger ?? silentLogger;
-  const nc = await connectNats(nats.url, `chronicle ${settings.workerId}`);
+  const nc = await connectNats(nats.url, `chronicle ${settings.workerId}`, nats.access);
   try {
     const broker = createNatsEventBroker(nc, {
       stream: nats.stream,
@@ -67,7 +67,7 @@ export const runNatsWorker = async (options: NatsWorkerOptions): Promise<NatsWor
     void (async () => {
       for await (const status of nc.status()) {
         if (status.type === 'disconnect' || status.type === 'reconnect')
-          logger.warn({ nats: status.type, server: nats.url }, `NATS ${status.type}`);
+          logger.warn({ nats: status.type, server: natsServersOf(nats.url) }, `NATS ${status.type}`);
       }
     })();
     const worker = await startSubscriptionWorker({
@@ -91,13 +91,22 @@ export const runNatsWorker = async (options: NatsWorkerOptions): Promise<NatsWor
         const commands = serveNatsCommands(nc, {
           subjectPrefix: nats.subjectPrefix,
           client,
+          senders: nats.senders,
           waitMs: nats.commandWaitMs,
           logger,
         });
         logger.info(
-          { workerId: settings.workerId, nats: nats.url, stream: nats.stream, prefix: nats.subjectPrefix },
+          {
+            workerId: settings.workerId,
+            nats: natsServersOf(nats.url),
+            stream: nats.stream,
+            prefix: nats.subjectPrefix,
+            senders: nats.senders.map(({ user }) => user),
+          },
           'nats worker started',
         );
+        if (nats.senders.length === 0)
+          logger.warn({}, 'CHRONICLE_NATS_SENDERS is empty: every command over NATS is refused');
         return async () => {
           stopLag();
           await commands.stop();

@@ -1,4 +1,5 @@
 import type { Knex } from '@mikro-orm/postgresql';
+import type { ConnectionErrorReporter } from '../commands/connectionErrorReporter.js';
 import type { SubscriptionSettings } from '../config/index.js';
 import { failureReason, isTransientError } from '../errors/index.js';
 import type { EventSchemas } from '../eventSchemas/index.js';
@@ -27,6 +28,8 @@ export type RunnerContext = {
   readonly schemas: EventSchemas;
   readonly settings: SubscriptionSettings;
   readonly logger: LoggerPort;
+  /** The worker's outage log: one line when the database or broker goes away, one when it is back. */
+  readonly outages: ConnectionErrorReporter;
   readonly onBatch?: (info: BatchInfo) => void;
 };
 
@@ -95,7 +98,7 @@ export class PartitionRunner {
   }
 
   async #run(): Promise<RunnerExit> {
-    const { knex, schemas, settings, logger } = this.context;
+    const { knex, schemas, settings, logger, outages } = this.context;
     const { signal } = this.#abort;
     const target = {
       definition: this.definition,
@@ -135,6 +138,7 @@ export class PartitionRunner {
           case 'idle': {
             from = outcome.next;
             limit = settings.batchSize;
+            if (troubles > 0) outages.recovered();
             troubles = 0;
             if (outcome.status === 'handled') {
               this.context.onBatch?.({ ...where, count: outcome.count });
@@ -177,8 +181,9 @@ export class PartitionRunner {
         }
       } catch (error) {
         // infrastructure trouble (database unreachable): retry in place, never counted against events
+        // (every partition of every subscription retries: the reporter writes one line per outage)
         troubles++;
-        logger.warn({ ...where, err: error, troubles }, 'subscription read failed; retrying');
+        outages.report(error, where);
         await sleep(backoffDelay(settings, troubles), signal);
       }
     }

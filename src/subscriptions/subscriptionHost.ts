@@ -1,4 +1,8 @@
 import type { Knex } from '@mikro-orm/postgresql';
+import {
+  type ConnectionErrorReporter,
+  createConnectionErrorReporter,
+} from '../commands/connectionErrorReporter.js';
 import type { SubscriptionSettings } from '../config/index.js';
 import type { EventSchemas } from '../eventSchemas/index.js';
 import {
@@ -35,6 +39,7 @@ export type SubscriptionHostOptions = {
 export class SubscriptionHost {
   readonly #runners = new Map<string, PartitionRunner>();
   readonly #logger: LoggerPort;
+  readonly #outages: ConnectionErrorReporter;
   readonly #subscriptions: SubscriptionDefinition[] = [];
   #timer: NodeJS.Timeout | undefined;
   #ticking: Promise<void> = Promise.resolve();
@@ -43,6 +48,7 @@ export class SubscriptionHost {
 
   private constructor(private readonly options: SubscriptionHostOptions) {
     this.#logger = options.logger ?? silentLogger;
+    this.#outages = createConnectionErrorReporter(this.#logger, 'subscription worker', 'outage');
   }
 
   static async start(options: SubscriptionHostOptions): Promise<SubscriptionHost> {
@@ -120,10 +126,8 @@ export class SubscriptionHost {
       try {
         await this.#balance(definition);
       } catch (error) {
-        this.#logger.warn(
-          { subscription: definition.name, err: error },
-          'lease renewal failed; trying again',
-        );
+        // tried again at the next tick
+        this.#outages.report(error, { subscription: definition.name, during: 'lease renewal' });
       }
     }
   }
@@ -171,6 +175,7 @@ export class SubscriptionHost {
         schemas,
         settings,
         logger: this.#logger,
+        outages: this.#outages,
         ...(onBatch ? { onBatch } : {}),
       },
       definition,

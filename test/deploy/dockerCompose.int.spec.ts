@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
+import { loadNatsConfig } from '../../src/config/index.js';
 import { validatePodEnvironment } from '../support/podEnvironment.js';
 import { repoRoot } from '../support/processes.js';
 
@@ -139,5 +140,19 @@ describe('docker-compose.yml', () => {
       expect(new URL(service.environment?.REDIS_URL ?? 'redis://none').password, name).toBe(
         exampleEnv.REDIS_PASSWORD,
       );
+  });
+
+  it('runs NATS with the shipped permissions, and logs the nats pod in as their bridge user', () => {
+    const nats = compose.services.nats as Service;
+    const args = nats.command ?? [];
+    expect(args[args.indexOf('-c') + 1]).toBe('/etc/nats/nats-server.conf');
+    expect(nats.volumes).toContain('./deploy/nats/nats-server.conf:/etc/nats/nats-server.conf:ro');
+    const pod = compose.services['nats-worker']?.environment ?? {};
+    expect(pod.CHRONICLE_NATS_USER).toBe('chronicle');
+    expect(pod.CHRONICLE_NATS_PASSWORD).toBe(nats.environment?.NATS_CHRONICLE_PASSWORD);
+    expect(loadNatsConfig(pod).senders.map(({ user }) => user)).toEqual(['shop']);
+    // the development file runs it too, beside the open NATS the tests use
+    const devNats = devCompose.services['nats-auth'] as Service;
+    expect(devNats.volumes).toContain('./deploy/nats/nats-server.conf:/etc/nats/nats-server.conf:ro');
   });
 });

@@ -34,7 +34,12 @@ describe('commands in over NATS request/reply', () => {
     worker = await runNatsWorker({
       aggregates,
       config: path.config,
-      nats: { ...defaultNatsConfig, url: NATS_URL, ...names },
+      nats: {
+        ...defaultNatsConfig,
+        url: NATS_URL,
+        ...names,
+        senders: [{ user: 'tester', roles: ['commands:send'] }],
+      },
       settings: fastSettings('nats-commands'),
       logger: { info: log, warn: log, error: log },
     });
@@ -57,7 +62,7 @@ describe('commands in over NATS request/reply', () => {
     const hdrs = headers();
     for (const [name, value] of Object.entries(extra)) hdrs.set(name, value);
     const raw = typeof body === 'string' ? body : JSON.stringify(body);
-    const reply = await nc.request(`${names.subjectPrefix}.commands.${aggregateType}.${type}`, raw, {
+    const reply = await nc.request(`${names.subjectPrefix}.commands.tester.${aggregateType}.${type}`, raw, {
       timeout: 20_000,
       headers: hdrs,
     });
@@ -89,7 +94,7 @@ describe('commands in over NATS request/reply', () => {
     expect(appended?.metadata.traceparent).toContain(TRACE_ID);
     const entry = telemetry
       .spans()
-      .find((span) => span.name === `process ${names.subjectPrefix}.commands.order.PlaceOrder`);
+      .find((span) => span.name === `process ${names.subjectPrefix}.commands.tester.order.PlaceOrder`);
     expect(entry?.parentSpanContext?.spanId).toBe(CALLER_SPAN);
     // the outbox published it in a span whose parent is the append, and sent that span's context
     await waitFor(async () => (await storedCount(NATS_URL, names.stream)) >= 1);
@@ -200,7 +205,7 @@ describe('commands in over NATS request/reply', () => {
         );
     const before = (await refused()) ?? 0;
     const junk = `not json ${'x'.repeat(800)}`;
-    for (let n = 0; n < 30; n++) nc.publish(`${names.subjectPrefix}.commands.order.PlaceOrder`, junk);
+    for (let n = 0; n < 30; n++) nc.publish(`${names.subjectPrefix}.commands.tester.order.PlaceOrder`, junk);
     await waitFor(async () => ((await refused()) ?? 0) - before >= 30, { what: '30 refusals counted' });
     const lines = logged.filter((line) => line.message.includes('without a reply subject'));
     expect(lines).toHaveLength(1);
@@ -210,7 +215,7 @@ describe('commands in over NATS request/reply', () => {
 
   it('enqueues a message without a reply subject', async () => {
     nc.publish(
-      `${names.subjectPrefix}.commands.order.PlaceOrder`,
+      `${names.subjectPrefix}.commands.tester.order.PlaceOrder`,
       JSON.stringify({ aggregateId: 'n-7', payload: placeOrderPayload }),
     );
     await waitFor(async () => (await versionOf('n-7')) === 1, { what: 'n-7 placed' });

@@ -39,8 +39,7 @@ describe('the outbox while JetStream is unavailable (an outage, never the eventâ
     await db?.drop();
   });
 
-  const outageRetries = () =>
-    log.messages.filter((m) => m.message === 'subscription read failed; retrying').length;
+  const outageLines = () => log.messages.filter((m) => m.message.startsWith('subscription worker: '));
 
   it('creates a deleted stream again and publishes the events that came meanwhile', async () => {
     const knex = db.orm.em.getKnex();
@@ -67,13 +66,18 @@ describe('the outbox while JetStream is unavailable (an outage, never the eventâ
     // when NATS comes back without JetStream, and events are appended
     await nats.stop();
     await nats.start({ jetstream: false });
+    const before = outbox.publishAttempts();
     for (let n = 0; n < 2; n++) await appendHeld(knex, `disabled-${n}`, 0, happened('disabled'));
     // then the outbox retries past the attempts an event has (2), or stops a partition
-    await waitFor(() => outageRetries() >= 6 || log.errors().length > 0, {
+    await waitFor(() => outbox.publishAttempts() - before >= 6 || log.errors().length > 0, {
       what: 'retries beyond the attempts an event has',
     });
     expect(log.errors()).toEqual([]);
     expect(await outbox.partitionStates()).toEqual(healthy);
+    // and the log has one line for the outage, not one per retry
+    expect(outageLines()).toEqual([
+      { level: 'warn', message: expect.stringMatching(/^subscription worker: /) },
+    ]);
     // and once JetStream is back, every event is published
     await nats.stop();
     await nats.start();
@@ -81,5 +85,8 @@ describe('the outbox while JetStream is unavailable (an outage, never the eventâ
       what: 'both events',
     });
     expect(await outbox.partitionStates()).toEqual(healthy);
+    // and one line says it is over
+    await waitFor(() => outageLines().length === 2, { what: 'the line that ends the outage' });
+    expect(outageLines()[1]).toEqual({ level: 'info', message: 'subscription worker: connected again' });
   });
 });

@@ -6,6 +6,7 @@ import { expect } from 'vitest';
 import { domainEventSchemas } from '../../actors/index.js';
 import {
   decodePublishedEvent,
+  type EventBroker,
   outboxOutline,
   outboxSubscription,
   type PublishedEvent,
@@ -145,12 +146,21 @@ export const startOutbox = async (
   const names = natsNames();
   const broker = createNatsEventBroker(nc, { ...names, duplicateWindowMs: 60_000 });
   await broker.ensureStream();
+  let publishes = 0;
+  const counted: EventBroker = {
+    system: broker.system,
+    destination: (event) => broker.destination(event),
+    publish: (event, trace) => {
+      publishes++;
+      return broker.publish(event, trace);
+    },
+  };
   const host = await SubscriptionHost.start({
     knex,
     schemas: domainEventSchemas,
     subscriptions: [
       outboxSubscription({
-        broker,
+        broker: counted,
         outline: outboxOutline({ system, partitions, eventTypes: [`Happened_${system}`] }),
       }),
     ],
@@ -164,14 +174,16 @@ export const startOutbox = async (
       'select status, attempts from es_checkpoints where subscription = ? order by partition',
       [`outbox_${system}`],
     );
-  return { names, host, partitionStates };
+  /** Publish attempts so far, the failed ones included. */
+  const publishAttempts = () => publishes;
+  return { names, host, partitionStates, publishAttempts };
 };
 
-/** A logger that keeps the warnings and errors, for a test to read. */
+/** A logger that keeps every line, for a test to read. */
 export const keptLog = () => {
-  const messages: { level: 'warn' | 'error'; message: string }[] = [];
+  const messages: { level: 'info' | 'warn' | 'error'; message: string }[] = [];
   const logger: LoggerPort = {
-    info() {},
+    info: (_object, message = '') => messages.push({ level: 'info', message }),
     warn: (_object, message = '') => messages.push({ level: 'warn', message }),
     error: (_object, message = '') => messages.push({ level: 'error', message }),
   };

@@ -40,18 +40,25 @@ const accepting = (port: number) =>
 /**
  * A NATS server with JetStream of the test's own (`nats-server -js -p <free port> -sd <tmp dir>`),
  * for tests that stop and restart it or need another setting (`maxPayload`: the largest message it
- * takes, 1 MiB by default): the shared one on 4222 is never touched.
+ * takes, 1 MiB by default; `config`: a configuration file to run with, such as the shipped
+ * deploy/nats/nats-server.conf, and `env` for the variables it names): the shared one on 4222 is
+ * never touched.
  */
 export const startPrivateNatsServer = async ({
   maxPayload,
+  config,
+  env = {},
 }: {
   maxPayload?: number;
+  config?: string;
+  env?: Readonly<Record<string, string>>;
 } = {}): Promise<PrivateNatsServer> => {
   const port = await freePort();
   const storeDir = await mkdtemp(join(tmpdir(), 'chronicle-nats-'));
   // settings without a command-line flag go in a configuration file
-  const configFile = join(storeDir, 'nats.conf');
-  await writeFile(configFile, maxPayload === undefined ? '' : `max_payload: ${maxPayload}\n`);
+  const configFile = config ?? join(storeDir, 'nats.conf');
+  if (config === undefined)
+    await writeFile(configFile, maxPayload === undefined ? '' : `max_payload: ${maxPayload}\n`);
   let child: ChildProcess | undefined;
   let output = '';
   const start = async ({ jetstream = true } = {}) => {
@@ -66,6 +73,7 @@ export const startPrivateNatsServer = async ({
     ];
     child = spawn('nats-server', args, {
       stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...env },
     });
     child.stdout?.on('data', (chunk: Buffer) => {
       output += chunk.toString();

@@ -5,11 +5,11 @@
  */
 export type Role = 'read' | 'admin' | 'commands:send' | `commands:send:${string}`;
 
-/** Who is calling: from an API key or a verified JWT. */
+/** Who is calling: from an API key, a verified JWT, or a NATS user (CHRONICLE_NATS_SENDERS). */
 export type Principal = {
-  /** `key:<name>` or `jwt:<sub>`: the rate-limit key and the commands' `issuedBy`. */
+  /** `key:<name>`, `jwt:<sub>` or `nats:<user>`: the rate-limit key and the commands' `issuedBy`. */
   readonly id: string;
-  readonly via: 'api-key' | 'jwt';
+  readonly via: 'api-key' | 'jwt' | 'nats';
   readonly roles: readonly string[];
   /** Requests per rate-limit window for this principal, when its key sets one. */
   readonly rateLimit?: number;
