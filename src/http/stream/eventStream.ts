@@ -1,18 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { RecordedEvent } from '../../messages/index.js';
-import { type FollowOptions, followEvents } from './followEvents.js';
-
-/** Resolves once the socket can take more, or the stream ends: a slow client slows only its reader. */
-const drained = (res: ServerResponse, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const done = () => {
-      res.off('drain', done);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    res.once('drain', done);
-    signal.addEventListener('abort', done, { once: true });
-  });
+import { drained, type FollowOptions, followEvents } from './followEvents.js';
 
 const frame = (event: RecordedEvent, position: string) =>
   `id: ${position}\ndata: ${JSON.stringify(event)}\n\n`;

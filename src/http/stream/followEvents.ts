@@ -11,6 +11,24 @@ export type StreamFilter = {
   readonly eventType?: string;
 };
 
+/** A writable stream's back-pressure signal (a socket, an HTTP response, a gRPC call). */
+type Drains = {
+  once(event: 'drain', listener: () => void): unknown;
+  off(event: 'drain', listener: () => void): unknown;
+};
+
+/** Resolves once `stream` can take more, or the feed ends: a slow client slows only its own feed. */
+export const drained = (stream: Drains, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const done = () => {
+      stream.off('drain', done);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    stream.once('drain', done);
+    signal.addEventListener('abort', done, { once: true });
+  });
+
 /** Where a live feed goes: SSE, a WebSocket, a gRPC stream. */
 export type FeedSink = {
   /** Delivers one event with its position token; resolves once the transport can take more. */
