@@ -43,7 +43,8 @@ export const apiPod: PodDefinition = {
     const grpcPort = await grpc?.listen();
     return {
       servesProbes: true,
-      ready: { port, ...(grpcPort === undefined ? {} : { grpcPort }) },
+      // the port last: the ready line ends `"port":N,"msg":…` either way
+      ready: { ...(grpcPort === undefined ? {} : { grpcPort }), port },
       stop: async () => {
         server.setDraining();
         grpc?.setDraining();
