@@ -53,7 +53,7 @@ const unary =
         },
       },
       async (span) => {
-        const caller = await callerOf(deps.authenticator, metadata, access);
+        const caller = await callerOf(deps, call, access);
         span.setAttribute(attr.principal, caller.id);
         return run(call.request, caller);
       },

@@ -41,7 +41,7 @@ export const subscribe = async (
   const signal = AbortSignal.any([control.signal, deps.closing]);
   call.on('cancelled', control.stop);
   try {
-    const caller = await callerOf(deps.authenticator, call.metadata, 'read');
+    const caller = await callerOf(deps, call, 'read');
     const { request } = call;
     const query = parseInput(
       LiveFeedQuery,

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGrpcServer, type GrpcServer } from '../../src/grpc/index.js';
 import type { ApiServer } from '../../src/http/index.js';
 import { keys } from '../http/support/apiKeys.js';
+import { call } from '../http/support/http.js';
 import { startInProcessApi } from '../http/support/inProcessApi.js';
 import { type CommandPath, createCommandPath } from '../support/commandPath.js';
 import { placeOrderPayload } from '../support/orderCommands.js';
@@ -24,12 +25,13 @@ let api: ApiServer;
 let grpc: GrpcServer;
 let client: GrpcClient;
 let address: string;
+let httpUrl: string;
 
 beforeAll(async () => {
   path = await createCommandPath();
   await path.startWorker();
   // small caps, so the spec can reach them: the pod's live feeds, whatever their transport
-  ({ server: api } = await startInProcessApi(path.config, {
+  ({ server: api, url: httpUrl } = await startInProcessApi(path.config, {
     stream: { heartbeatMs: 1_000, pollMs: 200, maxConnections: 20, maxPerPrincipal: 2 },
   }));
   grpc = createGrpcServer({ context: api.context, host: '127.0.0.1', port: 0 });
@@ -251,6 +253,20 @@ describe('chronicle.v1.ChronicleService over a real gRPC client', () => {
     const anonymous = client.subscribe({}, new Metadata());
     const [error] = (await once(anonymous, 'error')) as [{ code: number }];
     expect(error.code).toBe(status.UNAUTHENTICATED);
+  });
+
+  it("spends the caller's rate-limit budget, the one HTTP spends", async () => {
+    const read = () =>
+      client.getAggregate({ aggregateType: 'order', aggregateId: 'g-1' }, withKey(keys.limited));
+    // the limited key may make LIMITED_RATE (3) calls a window: two over HTTP, one over gRPC
+    for (let i = 0; i < 2; i++)
+      expect((await call(`${httpUrl}/v1/whoami`, { headers: { 'x-api-key': keys.limited } })).status).toBe(
+        200,
+      );
+    expect(await read()).toMatchObject({ aggregateId: 'g-1' });
+    const refused = await failure(read());
+    expect(refused).toMatchObject({ code: status.RESOURCE_EXHAUSTED, chronicleCode: 'RATE_LIMITED' });
+    expect(refused.details).toMatch(/rate limit of 3 requests/);
   });
 
   it('checks payloads with the command schemas, and maps rejections to status codes', async () => {
