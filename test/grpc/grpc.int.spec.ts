@@ -12,7 +12,7 @@ import { loadFileDescriptorSetFromBuffer } from '@grpc/proto-loader';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGrpcServer, type GrpcServer } from '../../src/grpc/index.js';
 import type { ApiServer } from '../../src/http/index.js';
-import { keys } from '../http/support/apiKeys.js';
+import { apiKeyEntries, JWT_SECRET, keys, signToken } from '../http/support/apiKeys.js';
 import { call } from '../http/support/http.js';
 import { startInProcessApi } from '../http/support/inProcessApi.js';
 import { type CommandPath, createCommandPath } from '../support/commandPath.js';
@@ -33,6 +33,7 @@ beforeAll(async () => {
   // small caps, so the spec can reach them: the pod's live feeds, whatever their transport
   ({ server: api, url: httpUrl } = await startInProcessApi(path.config, {
     stream: { heartbeatMs: 1_000, pollMs: 200, maxConnections: 20, maxPerPrincipal: 2 },
+    auth: { apiKeys: apiKeyEntries, jwt: { secret: JWT_SECRET } },
   }));
   grpc = createGrpcServer({ context: api.context, host: '127.0.0.1', port: 0 });
   address = `127.0.0.1:${await grpc.listen()}`;
@@ -253,6 +254,30 @@ describe('chronicle.v1.ChronicleService over a real gRPC client', () => {
     const anonymous = client.subscribe({}, new Metadata());
     const [error] = (await once(anonymous, 'error')) as [{ code: number }];
     expect(error.code).toBe(status.UNAUTHENTICATED);
+  });
+
+  it('takes a bearer token in the metadata, with the roles of its claim', async () => {
+    const bearer = async (roles: string[]) => {
+      const metadata = new Metadata();
+      metadata.set('authorization', `Bearer ${await signToken('svc-grpc', roles)}`);
+      return metadata;
+    };
+    expect(
+      await client.getAggregate({ aggregateType: 'order', aggregateId: 'g-1' }, await bearer(['read'])),
+    ).toMatchObject({ aggregateId: 'g-1' });
+    expect(
+      await failure(client.send(order('j-1', 'PlaceOrder', placeOrderPayload), await bearer(['read']))),
+    ).toMatchObject({ code: status.PERMISSION_DENIED, chronicleCode: 'FORBIDDEN' });
+    const placed = await client.send(
+      order('j-1', 'PlaceOrder', placeOrderPayload, { wait: true }),
+      await bearer(['commands:send:order']),
+    );
+    expect(placed.accepted).toMatchObject({ version: 1 });
+    const forged = new Metadata();
+    forged.set('authorization', 'Bearer not.a.token');
+    expect(
+      await failure(client.getAggregate({ aggregateType: 'order', aggregateId: 'g-1' }, forged)),
+    ).toMatchObject({ code: status.UNAUTHENTICATED, chronicleCode: 'INVALID_CREDENTIALS' });
   });
 
   it("spends the caller's rate-limit budget, the one HTTP spends", async () => {
