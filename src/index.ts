@@ -180,6 +180,14 @@ export { type ApiKeyEntry, parseApiKeys } from './config/apiKeys.js';
 export type { ReadModelRoute } from './http/readModelRoute.js';
 export type { ProjectionQuery } from './projections/projectionQuery.js';
 
+// gRPC beside the HTTP API, on the api pod's connections (docs/grpc.md)
+export {
+  createGrpcServer,
+  type GrpcServer,
+  type GrpcServerOptions,
+} from './grpc/createGrpcServer.js';
+export { type GrpcSettings, grpcSettingsFromEnv } from './config/grpcSettings.js';
+
 // Brokers: es_events as a transactional outbox, commands in over a broker, idempotent consumers
 export type { EventBroker, PublishAck } from './broker/eventBroker.js';
 export {

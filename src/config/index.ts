@@ -3,6 +3,7 @@ export * from './apiSettings.js';
 export * from './chronicleConfig.js';
 export * from './completedRetention.js';
 export * from './configFileSetting.js';
+export * from './grpcSettings.js';
 export * from './httpTimeouts.js';
 export * from './natsAccess.js';
 export * from './natsConfig.js';

@@ -10,6 +10,7 @@ import type { Projection } from '../projections/index.js';
 import type { RedisConnection } from '../services/index.js';
 import type { SubscriptionOutline, Wakeup } from '../subscriptions/index.js';
 import type { ReadModelRoute } from './readModelRoute.js';
+import type { StreamSlots } from './stream/streamSlots.js';
 
 /** What the routes share: the pod's connections and its domain. Built once by createApiServer. */
 export type ApiContext = {
@@ -33,6 +34,8 @@ export type ApiContext = {
   readonly wakeup: Wakeup;
   /** Aborts when the server closes: live streams end on it. */
   readonly closing: AbortSignal;
+  /** The pod's live feeds (SSE, WebSocket, gRPC): one budget, capped per pod and per caller. */
+  readonly streams: StreamSlots;
   readonly logger: Logger;
   readonly checks: Readonly<Record<string, ReadinessCheck>>;
   readonly isDraining: () => boolean;

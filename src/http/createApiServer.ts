@@ -39,6 +39,8 @@ import { projectionRoutes } from './routes/projectionRoutes.js';
 import { readModelRoutes } from './routes/readModelRoutes.js';
 import { streamRoute } from './routes/streamRoute.js';
 import { uiRoutes } from './routes/uiRoutes.js';
+import { registerWebSocketRoute } from './routes/webSocketRoute.js';
+import { createStreamSlots } from './stream/streamSlots.js';
 
 /** Longer than any id a route accepts, even with every character percent-encoded; longer ones are 414. */
 const MAX_PATH_PARAM_LENGTH = 1024;
@@ -61,6 +63,8 @@ export type ApiServerOptions = PodOrmOptions & {
 
 export type ApiServer = {
   readonly app: FastifyInstance;
+  /** The pod's connections and domain, for other ways in on the same pod (the gRPC service). */
+  readonly context: ApiContext;
   /** Listens on settings.port and settings.host; returns the bound port. */
   listen(): Promise<number>;
   /** /readyz answers 503 `draining` from now on. */
@@ -112,6 +116,7 @@ export const createApiServer = async (options: ApiServerOptions): Promise<ApiSer
     redis,
     wakeup,
     closing: closing.signal,
+    streams: createStreamSlots(settings.stream.maxConnections, settings.stream.maxPerPrincipal),
     logger,
     checks: {
       postgres: async () => {
@@ -198,6 +203,7 @@ export const createApiServer = async (options: ApiServerOptions): Promise<ApiSer
   ];
   routes.push(openApiRoute(() => routes));
   registerRoutes(app, routes);
+  await registerWebSocketRoute(app, ctx);
   // live streams never end by themselves: end them first, or close() would wait for them forever
   app.addHook('preClose', async () => closing.abort());
   app.addHook('onClose', async () => {
@@ -211,6 +217,7 @@ export const createApiServer = async (options: ApiServerOptions): Promise<ApiSer
 
   return {
     app,
+    context: ctx,
     listen: async () => {
       await app.listen({ port: settings.port, host: settings.host });
       return (app.server.address() as AddressInfo).port;

@@ -1,8 +1,18 @@
+export type { ApiContext } from './apiContext.js';
 export * from './auth/index.js';
 export * from './createApiServer.js';
 export * from './deadLetters.js';
 export * from './httpError.js';
 export type * from './readModelRoute.js';
+export { parseInput } from './registerRoutes.js';
 export * from './rejectionStatus.js';
+export { knownType, readStreamPage, StreamEventsQuery, withActivePaths } from './routes/aggregateRoutes.js';
+export { CorrelationParams } from './routes/correlationRoutes.js';
+export { queryData } from './routes/queryAnswer.js';
+export { StreamParams } from './routes/schemas.js';
+export * from './sendCommand.js';
 export * from './stats.js';
+export * from './stream/followEvents.js';
+export * from './stream/liveFeed.js';
 export * from './stream/positionToken.js';
+export type { StreamSlot } from './stream/streamSlots.js';

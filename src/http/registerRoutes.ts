@@ -19,6 +19,16 @@ const parse = (schema: z.ZodType | undefined, value: unknown, where: 'path' | 'q
   throw badRequest(`${where}: ${checked.message}`, { issues: checked.issues });
 };
 
+/**
+ * A request part (of HTTP, a WebSocket's query, a gRPC message) checked as the routes check theirs:
+ * 400 INVALID_REQUEST naming what is wrong.
+ */
+export const parseInput = <S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  where: 'path' | 'query' | 'body',
+) => parse(schema, value, where) as z.output<S>;
+
 const send = (reply: FastifyReply, result: RouteResult): void => {
   if (result.status === 'hijacked') return;
   reply

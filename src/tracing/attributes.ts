@@ -30,6 +30,10 @@ export const attr = {
   httpRequestMethod: 'http.request.method',
   httpRoute: 'http.route',
   httpResponseStatusCode: 'http.response.status_code',
+  rpcSystem: 'rpc.system',
+  rpcService: 'rpc.service',
+  rpcMethod: 'rpc.method',
+  rpcGrpcStatusCode: 'rpc.grpc.status_code',
   principal: 'chronicle.principal',
 } as const;
 

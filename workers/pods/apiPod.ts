@@ -1,10 +1,18 @@
-import { apiSettingsFromEnv, createApiServer, loadConfig, natsOutbox } from 'chronicle-runtime';
+import {
+  apiSettingsFromEnv,
+  createApiServer,
+  createGrpcServer,
+  grpcSettingsFromEnv,
+  loadConfig,
+  natsOutbox,
+} from 'chronicle-runtime';
 import { type PodDefinition, runPodDefinition } from './runPod.js';
 
 /**
  * The api pod, in the life cycle of every pod (runPod). It serves /healthz, /readyz and /metrics
- * from its own fastify app on PORT; on SIGTERM/SIGINT it stops being ready, ends live streams and
- * finishes the requests in hand. The deployment's projections' queries are its read-model routes.
+ * from its own fastify app on PORT, and gRPC on GRPC_PORT when set; on SIGTERM/SIGINT it stops
+ * being ready (both health answers), ends live streams and finishes the calls in hand. The
+ * deployment's projections' queries are its read-model routes.
  */
 export const apiPod: PodDefinition = {
   kind: 'api',
@@ -22,12 +30,27 @@ export const apiPod: PodDefinition = {
       logger,
       metricsHandler,
     });
+    const grpcSettings = grpcSettingsFromEnv();
+    const grpc =
+      grpcSettings.status === 'on'
+        ? createGrpcServer({
+            context: server.context,
+            host: grpcSettings.host,
+            port: grpcSettings.port,
+            logger,
+          })
+        : undefined;
     const port = await server.listen();
+    const grpcPort = await grpc?.listen();
     return {
       servesProbes: true,
-      ready: { port },
+      // the port last: the ready line ends `"port":N,"msg":…` either way
+      ready: { ...(grpcPort === undefined ? {} : { grpcPort }), port },
       stop: async () => {
         server.setDraining();
+        grpc?.setDraining();
+        // gRPC first: its calls use the connections the HTTP server closes last
+        await grpc?.close();
         await server.close();
       },
     };

@@ -25,7 +25,7 @@ export const StreamEventsQuery = z.strictObject({
 });
 
 /** `{ aggregateType, aggregateId, version, events }` of a stream (an aggregate's or a process manager's). */
-export const streamEventsPage = async (
+export const readStreamPage = async (
   ctx: ApiContext,
   params: { readonly type: string; readonly id: string },
   query: z.output<typeof StreamEventsQuery>,
@@ -38,10 +38,17 @@ export const streamEventsPage = async (
     // a page that would end past the last version ends at it (the sum would overflow the column)
     toVersion: Math.min(query.fromVersion - 1 + query.limit, LAST_VERSION),
   });
-  return json(200, { aggregateType: params.type, aggregateId: params.id, version, events });
+  return { aggregateType: params.type, aggregateId: params.id, version, events };
 };
 
-const knownType = (ctx: ApiContext, type: string) => {
+export const streamEventsPage = async (
+  ctx: ApiContext,
+  params: { readonly type: string; readonly id: string },
+  query: z.output<typeof StreamEventsQuery>,
+) => json(200, await readStreamPage(ctx, params, query));
+
+/** 404 NOT_FOUND naming the known types, for a type the deployment does not have. */
+export const knownType = (ctx: ApiContext, type: string) => {
   if (!ctx.registry.find(type))
     throw notFound(`no aggregate type "${type}"; known: ${ctx.registry.types.join(', ')}`);
 };

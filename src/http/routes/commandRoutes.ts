@@ -1,80 +1,41 @@
 import { z } from 'zod';
 import { answerAs, type CommandStatus, callerCommandId } from '../../commands/index.js';
-import { isChronicleError } from '../../errors/index.js';
-import {
-  type CommandRequest,
-  type CommandResult,
-  type RejectedResult,
-  timeOrderedId,
-} from '../../messages/index.js';
 import type { ApiContext } from '../apiContext.js';
-import { canRead, canSend, type Principal } from '../auth/index.js';
+import { canRead, type Principal } from '../auth/index.js';
 import { HttpError } from '../httpError.js';
 import { commandsOpenApiBody } from '../openapi/commandSchemas.js';
 import { rejectionStatus } from '../rejectionStatus.js';
 import { type ApiRoute, defineRoute, json, type RouteResult } from '../route.js';
-import { AggregateId, AggregateType, CommandId, CommandType, Flag } from './schemas.js';
+import {
+  SendCommandBody,
+  type SendOutcome,
+  type SendRejection,
+  sendAsCaller,
+  senderOf,
+} from '../sendCommand.js';
+import { CommandId, Flag } from './schemas.js';
 
-export const SendCommandBody = z.strictObject({
-  aggregateType: AggregateType,
-  aggregateId: AggregateId,
-  type: CommandType,
-  /** Checked against the command's own schema before anything is enqueued (422 VALIDATION). */
-  payload: z.unknown().optional(),
-  /** Idempotency key: the same id is the same command however often it is sent. */
-  commandId: CommandId.optional(),
-  correlationId: z.string().min(1).max(200).optional(),
-  causationId: z.string().min(1).max(200).optional(),
-});
-
-type Rejection = Pick<RejectedResult, 'code' | 'message'> & {
-  readonly commandId?: string;
-  readonly details?: Readonly<Record<string, unknown>>;
-};
-
-const rejected = (result: Rejection): never => {
-  throw new HttpError(rejectionStatus(result.code), result.code, result.message, {
-    ...(result.commandId ? { commandId: result.commandId } : {}),
-    ...result.details,
+const rejected = (rejection: SendRejection): never => {
+  throw new HttpError(rejectionStatus(rejection.code), rejection.code, rejection.message, {
+    ...(rejection.commandId ? { commandId: rejection.commandId } : {}),
+    ...rejection.details,
   });
 };
 
-const pending = (commandId: string): RouteResult =>
-  json(202, { commandId, status: 'enqueued' }, { location: `/v1/commands/${commandId}` });
-
-const send = async (
-  ctx: ApiContext,
-  principal: Principal,
-  body: z.output<typeof SendCommandBody>,
-  wait: boolean,
-  timeoutMs: number,
-) => {
-  // the id is fixed here, so a wait that times out can still name the command; an id the caller
-  // chose is the caller's own (callerCommandId), answers name the command by it
-  const seenAs = body.commandId ?? timeOrderedId();
-  const commandId = body.commandId === undefined ? seenAs : callerCommandId(principal.id, body.commandId);
-  const request: CommandRequest = {
-    ...body,
-    commandId,
-    payload: body.payload === undefined ? {} : body.payload,
-    issuedBy: principal.id,
-  };
-  const answer = (result: CommandResult): RouteResult => {
-    const seen = answerAs(result, commandId, seenAs);
-    return seen.status === 'accepted' ? json(200, seen) : rejected(seen);
-  };
-  if (!wait) {
-    const enqueued = await ctx.client.send(request);
-    return enqueued.status === 'enqueued' ? pending(seenAs) : answer(enqueued);
-  }
-  try {
-    return answer(await ctx.client.send(request, { wait: true, timeoutMs }));
-  } catch (error) {
-    // no answer in time: the command stays queued; its status is at the Location
-    if (isChronicleError(error, 'TIMEOUT')) return pending(seenAs);
-    if (isChronicleError(error, 'COMMAND_FAILED'))
-      throw new HttpError(500, 'COMMAND_FAILED', error.message.replaceAll(commandId, seenAs));
-    throw error;
+const asHttp = (outcome: SendOutcome): RouteResult => {
+  switch (outcome.status) {
+    case 'accepted':
+      return json(200, outcome.result);
+    case 'enqueued':
+      return json(
+        202,
+        { commandId: outcome.commandId, status: 'enqueued' },
+        { location: `/v1/commands/${outcome.commandId}` },
+      );
+    case 'rejected':
+      return rejected(outcome.rejection);
+    default:
+      return outcome satisfies never;
   }
 };
 
@@ -129,22 +90,16 @@ export const commandRoutes = (ctx: ApiContext): ApiRoute[] => [
       409: 'rejected: the aggregate state does not allow it (INVALID_TRANSITION, CONCURRENCY, domain codes)',
       422: 'rejected: VALIDATION, UNKNOWN_AGGREGATE, UNKNOWN_COMMAND',
     },
-    handler: async ({ body, query, principal }) => {
-      if (!principal || !canSend(principal, body.aggregateType)) {
-        throw new HttpError(
-          403,
-          'FORBIDDEN',
-          `${principal?.id ?? 'caller'} may not send commands to "${body.aggregateType}"`,
-        );
-      }
-      return send(
-        ctx,
-        principal,
-        body,
-        query.wait ?? false,
-        query.timeoutMs ?? ctx.settings.commandWait.defaultMs,
-      );
-    },
+    handler: async ({ body, query, principal }) =>
+      asHttp(
+        await sendAsCaller(
+          ctx,
+          senderOf(principal, body.aggregateType),
+          body,
+          query.wait ?? false,
+          query.timeoutMs ?? ctx.settings.commandWait.defaultMs,
+        ),
+      ),
   }),
   defineRoute({
     method: 'GET',

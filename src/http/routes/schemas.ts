@@ -14,6 +14,8 @@ export const CommandId = z
 export const CommandType = z
   .string()
   .regex(/^[A-Za-z][A-Za-z0-9_]{0,99}$/, 'a command name, e.g. PlaceOrder');
+/** A correlation id, as commands carry it. */
+export const CorrelationId = z.string().min(1).max(200);
 export const ProjectionName = z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'a projection name');
 export const Flag = z.enum(['true', 'false']).transform((value) => value === 'true');
 
