@@ -30,6 +30,7 @@ import { openApiRoute } from './openapiRoute.js';
 import { registerRoutes } from './registerRoutes.js';
 import type { ApiRoute } from './route.js';
 import { aggregateRoutes } from './routes/aggregateRoutes.js';
+import { clusterRoutes } from './routes/clusterRoutes.js';
 import { commandRoutes } from './routes/commandRoutes.js';
 import { correlationRoutes } from './routes/correlationRoutes.js';
 import { machineRoutes } from './routes/machineRoutes.js';
@@ -193,6 +194,7 @@ export const createApiServer = async (options: ApiServerOptions): Promise<ApiSer
     ...projectionRoutes(ctx),
     ...machineRoutes(ctx),
     ...operationsRoutes(ctx),
+    ...clusterRoutes(ctx),
     ...uiRoutes(),
   ];
   routes.push(openApiRoute(() => routes));

@@ -11,6 +11,7 @@ import {
   unreachableMessage,
 } from 'chronicle-runtime';
 import { CliUsageError } from '../../src/cli/index.js';
+import { startRegistered } from '../pods/registerPod.js';
 import type { PodDefinition, PodEngine } from '../pods/runPod.js';
 import { runPod } from '../pods/runPod.js';
 import { devApiKey, withDevApiKey } from './devApiKey.js';
@@ -83,7 +84,11 @@ export const runDev = async (
     };
     try {
       for (const pod of chosen) {
-        const engine = await pod.start({ deployment, logger: createLogger(pod.kind), metricsHandler });
+        const engine = await startRegistered(pod, {
+          deployment,
+          logger: createLogger(pod.kind),
+          metricsHandler,
+        });
         running.push({ pod, engine });
       }
     } catch (error) {

@@ -1,6 +1,7 @@
 // The visualiser: ES modules, no build step. Every request goes to this same server (the page's
 // Content-Security-Policy allows nothing else). Mermaid comes from /ui/mermaid.min.js.
 import { $, api, authHeaders, CREDENTIALS, credentials, guarded, showStatus } from './api.js';
+import { createClusterView } from './clusterView.js';
 import { createOperationsViews } from './operationsViews.js';
 import { createStoryView } from './storyView.js';
 
@@ -224,6 +225,8 @@ const showAggregate = guarded(async (type, id, atVersion) => {
 
 const { showProjections, showDeadLetters } = createOperationsViews(() => state.roles);
 
+const { showCluster } = createClusterView();
+
 const { showStory } = createStoryView(mermaid, () => [...state.machines.keys()]);
 
 const views = {
@@ -231,6 +234,7 @@ const views = {
   story: () => {},
   projections: showProjections,
   'dead-letters': showDeadLetters,
+  cluster: () => void showCluster(),
 };
 
 const showView = (name) => {
