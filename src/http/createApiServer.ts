@@ -38,6 +38,7 @@ import { operationsRoutes } from './routes/operationsRoutes.js';
 import { processManagerRoutes } from './routes/processManagerRoutes.js';
 import { projectionRoutes } from './routes/projectionRoutes.js';
 import { readModelRoutes } from './routes/readModelRoutes.js';
+import { streamListRoutes } from './routes/streamListRoutes.js';
 import { streamRoute } from './routes/streamRoute.js';
 import { uiRoutes } from './routes/uiRoutes.js';
 
@@ -188,6 +189,7 @@ export const createApiServer = async (options: ApiServerOptions): Promise<ApiSer
     ...commandRoutes(ctx),
     ...aggregateRoutes(ctx),
     ...processManagerRoutes(ctx),
+    ...streamListRoutes(ctx),
     ...correlationRoutes(ctx),
     streamRoute(ctx),
     ...readModelRoutes(ctx),

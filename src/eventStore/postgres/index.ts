@@ -34,6 +34,7 @@ export * from './readLag.js';
 export * from './readLedgerOfStreams.js';
 export * from './readOnlySnapshot.js';
 export * from './readPods.js';
+export * from './readRecentStreams.js';
 export * from './readSnapshot.js';
 export * from './readSnapshotVersions.js';
 export * from './readStream.js';
