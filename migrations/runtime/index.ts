@@ -10,6 +10,7 @@ import { Migration20261207000003SnapshotDue } from './Migration20261207000003Sna
 import { Migration20261207150000CommandPayloads } from './Migration20261207150000CommandPayloads.js';
 import { Migration20261207160000Pods } from './Migration20261207160000Pods.js';
 import { Migration20261207160001RecentStreams } from './Migration20261207160001RecentStreams.js';
+import { Migration20261207160002WhatIfRuns } from './Migration20261207160002WhatIfRuns.js';
 
 /**
  * The runtime's own schema (es_* tables), in order: every deployment gets exactly these. Applied
@@ -30,4 +31,5 @@ export const runtimeMigrations: readonly MigrationObject[] = [
   { name: 'Migration20261207150000CommandPayloads', class: Migration20261207150000CommandPayloads },
   { name: 'Migration20261207160000Pods', class: Migration20261207160000Pods },
   { name: 'Migration20261207160001RecentStreams', class: Migration20261207160001RecentStreams },
+  { name: 'Migration20261207160002WhatIfRuns', class: Migration20261207160002WhatIfRuns },
 ];

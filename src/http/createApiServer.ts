@@ -41,6 +41,7 @@ import { readModelRoutes } from './routes/readModelRoutes.js';
 import { streamListRoutes } from './routes/streamListRoutes.js';
 import { streamRoute } from './routes/streamRoute.js';
 import { uiRoutes } from './routes/uiRoutes.js';
+import { whatIfRoutes } from './routes/whatIfRoutes.js';
 
 /** Longer than any id a route accepts, even with every character percent-encoded; longer ones are 414. */
 const MAX_PATH_PARAM_LENGTH = 1024;
@@ -197,6 +198,7 @@ export const createApiServer = async (options: ApiServerOptions): Promise<ApiSer
     ...machineRoutes(ctx),
     ...operationsRoutes(ctx),
     ...clusterRoutes(ctx),
+    ...whatIfRoutes(ctx),
     ...uiRoutes(),
   ];
   routes.push(openApiRoute(() => routes));

@@ -42,6 +42,7 @@ const assets: ReadonlyMap<string, Asset> = new Map(
       type: 'text/javascript; charset=utf-8',
     },
     'recentView.js': { file: () => `${uiDirectory()}recentView.js`, type: 'text/javascript; charset=utf-8' },
+    'whatIfView.js': { file: () => `${uiDirectory()}whatIfView.js`, type: 'text/javascript; charset=utf-8' },
     'storyView.js': { file: () => `${uiDirectory()}storyView.js`, type: 'text/javascript; charset=utf-8' },
     'operationsViews.js': {
       file: () => `${uiDirectory()}operationsViews.js`,

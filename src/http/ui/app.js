@@ -5,6 +5,7 @@ import { createClusterView } from './clusterView.js';
 import { createOperationsViews } from './operationsViews.js';
 import { createRecentView } from './recentView.js';
 import { createStoryView } from './storyView.js';
+import { createWhatIfView } from './whatIfView.js';
 
 const mermaid = globalThis.mermaid;
 
@@ -251,6 +252,8 @@ const { showProjections, showDeadLetters } = createOperationsViews(() => state.r
 
 const { showCluster } = createClusterView();
 
+const { showWhatIf, showDivergence } = createWhatIfView();
+
 const { showRecent, search } = createRecentView(() => [
   ...[...state.machines.values()].filter((machine) => machine.kind === 'aggregate'),
   ...[...state.machines.values()].filter((machine) => machine.kind === 'process-manager'),
@@ -265,6 +268,7 @@ const views = {
   projections: showProjections,
   'dead-letters': showDeadLetters,
   cluster: () => void showCluster(),
+  'what-if': showWhatIf,
 };
 
 const showView = (name) => {
@@ -310,8 +314,12 @@ const openFromHash = async () => {
     $('#aggregate-type').value = wanted.get('aggregate');
     $('#aggregate-id').value = wanted.get('id');
     const version = Number(wanted.get('version')) || undefined;
+    $('#divergence').hidden = true;
     if (wanted.get('aggregate') !== state.type || wanted.get('id') !== state.id || version)
       await showAggregate(wanted.get('aggregate'), wanted.get('id'), version);
+    // a what-if divergence (`whatif=<run id>.<seq>`): stored and candidate outcome over the chart
+    const [runId, seq] = (wanted.get('whatif') ?? '').split('.');
+    if (runId && Number(seq) > 0) await showDivergence(runId, Number(seq));
   } else {
     // nothing asked for: open on what is there
     showView('recent');
