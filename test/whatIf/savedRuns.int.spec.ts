@@ -122,6 +122,16 @@ describe('saved what-if runs over HTTP and in the UI', () => {
       expect(await page.textContent('#divergence-stored')).toContain('accepted: OrderCancelled');
       expect(await page.textContent('#divergence-candidate')).toContain('rejected INVALID_TRANSITION');
       await ui.screenshot('ui-what-if-divergence.png');
+
+      // the event the candidate machine refuses: the chart at the state it was refused in
+      await page.click('nav button[data-view=what-if]');
+      await page.waitForSelector('#what-if-divergences tr');
+      await page.click('#what-if-divergences tr:has-text("event-refused") a >> nth=0');
+      await page.waitForSelector('#divergence-candidate:has-text("OrderCancelled refused")');
+      expect(await page.isVisible('#divergence')).toBe(true);
+      expect(await page.textContent('#divergence-stored')).toBe('v2 OrderCancelled was appended');
+      await ui.waitForLit(['placed__payment__pending', 'placed__shipping__waitingForPayment']);
+      expect(await page.textContent('#version')).toBe('v1 of 2');
       expect(ui.outside).toEqual([]);
     },
   );

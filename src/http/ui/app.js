@@ -222,6 +222,8 @@ const showAggregate = guarded(async (type, id, atVersion) => {
   Object.assign(state, { type, id, events: [], head: 0, selected: 0 });
   $('#events').replaceChildren();
   $('#stories').replaceChildren();
+  // a what-if divergence shown over the chart belongs to the instance it was opened with
+  $('#divergence').hidden = true;
   location.hash = `#aggregate=${encodeURIComponent(type)}&id=${encodeURIComponent(id)}`;
   await renderMachine(type);
   let last;
@@ -314,7 +316,6 @@ const openFromHash = async () => {
     $('#aggregate-type').value = wanted.get('aggregate');
     $('#aggregate-id').value = wanted.get('id');
     const version = Number(wanted.get('version')) || undefined;
-    $('#divergence').hidden = true;
     if (wanted.get('aggregate') !== state.type || wanted.get('id') !== state.id || version)
       await showAggregate(wanted.get('aggregate'), wanted.get('id'), version);
     // a what-if divergence (`whatif=<run id>.<seq>`): stored and candidate outcome over the chart
