@@ -241,6 +241,19 @@ export {
   warnIfRedisNotDurable,
 } from './observability/redisDurability.js';
 
+// The cluster view: pods register themselves (es_pods, a heartbeat per lease third), and who
+// works each shard queue and leases each partition, with its lag (`GET /v1/cluster`, `chronicle cluster`)
+export { type PodHeartbeat, startPodHeartbeat } from './cluster/podHeartbeat.js';
+export { type ClusterPartition, type ClusterView, readClusterView } from './cluster/readClusterView.js';
+export {
+  type ClusterSubscription,
+  clusterSubscriptions,
+  type SubscriptionKind,
+} from './cluster/clusterSubscriptions.js';
+export type { ShardWork } from './cluster/readShardWork.js';
+export type { PodIdentity } from './eventStore/postgres/recordPodHeartbeat.js';
+export type { StoredPod } from './eventStore/postgres/readPods.js';
+
 // Services: PostgreSQL, Redis and NATS reachable before a pod or a verb starts
 export { findUnreachable, requireServices, type ServiceUrls } from './services/requireServices.js';
 export {

@@ -1,5 +1,6 @@
 import { type LoadedDeployment, loadDeployment, natsOutbox } from 'chronicle-runtime';
 import {
+  clusterVerbs,
   deadLetterVerbs,
   EXIT,
   errorLine,
@@ -25,6 +26,7 @@ const cliFor = (deployment: LoadedDeployment) => {
     verbs: {
       ...projectionVerbs({ projections, aggregates, processManagers, subscriptions: [natsOutbox()] }),
       ...deadLetterVerbs(),
+      ...clusterVerbs({ aggregates, projections, processManagers, subscriptions: [natsOutbox()] }),
       ...migrationVerbs(deployment),
       viz: vizCommand(aggregates, processManagers),
       dev: async (args: string[]) => {

@@ -26,7 +26,11 @@ export const deadLetterUsage = `  dead-letters list [--limit N]             fail
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-const withQueues = async <T>(config: ChronicleConfig, fn: (queues: readonly Queue[]) => Promise<T>) => {
+/** The command shard queues for one verb, on a Redis connection of its own, closed whatever happens. */
+export const withQueues = async <T>(
+  config: ChronicleConfig,
+  fn: (queues: readonly Queue[]) => Promise<T>,
+) => {
   const connection = openRedis(config, { maxRetriesPerRequest: 1 });
   const shardQueues = new ShardQueues(connection, config.queuePrefix, config.shards);
   try {

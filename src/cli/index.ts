@@ -1,4 +1,5 @@
 export * from './cliOutput.js';
+export * from './clusterVerb.js';
 export * from './deadLetterVerbs.js';
 export * from './migrationVerbs.js';
 export * from './projectionCommands.js';

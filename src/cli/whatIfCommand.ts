@@ -2,12 +2,14 @@ import { parseArgs } from 'node:util';
 import type { Aggregate } from '../aggregate/index.js';
 import type { ChronicleConfig } from '../config/index.js';
 import { loadDeployment } from '../deployment/index.js';
+import { saveWhatIfRun } from '../eventStore/index.js';
 import { IsoTime } from '../queries/index.js';
 import { runWhatIf, type WhatIfSummary } from '../whatIf/index.js';
 import { CliUsageError, EXIT, printJson } from './cliOutput.js';
 import { withOrm } from './withOrm.js';
 
-export const whatIfUsage = 'what-if --candidate <config> [--type T] [--since <ISO time>] [--limit N]';
+export const whatIfUsage =
+  'what-if --candidate <config> [--type T] [--since <ISO time>] [--limit N] [--save]';
 
 /** Exit code when the candidate diverges from the stored history: a CI gate fails on it. */
 export const WHAT_IF_DIVERGED = 3;
@@ -28,8 +30,9 @@ const summaryLine = (summary: WhatIfSummary): string => {
 /**
  * `chronicle what-if --candidate <config>`: replays the stored history through the candidate
  * deployment (docs/what-if.md). Stdout: the summary as one JSON line, then one JSON line per
- * divergence; on a terminal, a progress line and the summary in words on stderr. Exit 0 when
- * nothing diverges, 3 when something does, 1 on error.
+ * divergence; on a terminal, a progress line and the summary in words on stderr. `--save` also
+ * stores the run (the summary line then names it: `savedAs`). Exit 0 when nothing diverges, 3 when
+ * something does, 1 on error.
  */
 export const whatIfCommand = async (
   config: ChronicleConfig,
@@ -43,6 +46,7 @@ export const whatIfCommand = async (
       type: { type: 'string', multiple: true },
       since: { type: 'string' },
       limit: { type: 'string' },
+      save: { type: 'boolean', default: false },
     },
   });
   if (!values.candidate) throw new CliUsageError(whatIfUsage);
@@ -73,7 +77,22 @@ export const whatIfCommand = async (
     }),
   );
   if (tty) process.stderr.write(`\r\x1b[K${summaryLine(report.summary)}\n`);
-  printJson({ summary: report.summary });
+  // --save: the run, for the admin routes and the UI (GET /v1/what-if/runs), on its own write
+  const savedAs = values.save
+    ? await withOrm(config, (orm) =>
+        saveWhatIfRun(orm.em.getKnex(), {
+          candidate: candidate.file,
+          options: {
+            ...(values.type ? { types: values.type } : {}),
+            ...(values.since ? { since: values.since } : {}),
+            ...(limit ? { limit } : {}),
+          },
+          summary: report.summary,
+          divergences: report.divergences,
+        }),
+      )
+    : undefined;
+  printJson({ summary: report.summary, ...(savedAs ? { savedAs } : {}) });
   for (const divergence of report.divergences) printJson(divergence);
   return report.divergences.length > 0 ? WHAT_IF_DIVERGED : EXIT.ok;
 };

@@ -30,6 +30,8 @@ export type CommandWorkerOptions = PodOrmOptions & {
    * sweeps what is older, idle shards included. Default: from the environment.
    */
   readonly completedRetention?: CompletedRetention;
+  /** The pod's id, recorded on each job it takes (BullMQ's `processedBy`): the cluster view names who runs each shard. */
+  readonly podId?: string;
   /** Decorates the event store (instrumentation, fault injection in tests). */
   readonly decorateStore?: (store: EventStore) => EventStore;
 };
@@ -126,6 +128,7 @@ export class CommandWorker {
         {
           ...queueOptions(connection, config.queuePrefix, name),
           concurrency: 1,
+          ...(options.podId ? { name: options.podId } : {}),
           lockDuration,
           // renewed three times per lock period, so a busy pod keeps it; a dead pod's lock runs out
           // within lockDuration, and the next stalled check (every third of it) takes the job over

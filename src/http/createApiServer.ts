@@ -30,6 +30,7 @@ import { openApiRoute } from './openapiRoute.js';
 import { registerRoutes } from './registerRoutes.js';
 import type { ApiRoute } from './route.js';
 import { aggregateRoutes } from './routes/aggregateRoutes.js';
+import { clusterRoutes } from './routes/clusterRoutes.js';
 import { commandRoutes } from './routes/commandRoutes.js';
 import { correlationRoutes } from './routes/correlationRoutes.js';
 import { machineRoutes } from './routes/machineRoutes.js';
@@ -37,10 +38,12 @@ import { operationsRoutes } from './routes/operationsRoutes.js';
 import { processManagerRoutes } from './routes/processManagerRoutes.js';
 import { projectionRoutes } from './routes/projectionRoutes.js';
 import { readModelRoutes } from './routes/readModelRoutes.js';
+import { streamListRoutes } from './routes/streamListRoutes.js';
 import { streamRoute } from './routes/streamRoute.js';
 import { uiRoutes } from './routes/uiRoutes.js';
 import { registerWebSocketRoute } from './routes/webSocketRoute.js';
 import { createStreamSlots } from './stream/streamSlots.js';
+import { whatIfRoutes } from './routes/whatIfRoutes.js';
 
 /** Longer than any id a route accepts, even with every character percent-encoded; longer ones are 414. */
 const MAX_PATH_PARAM_LENGTH = 1024;
@@ -193,12 +196,15 @@ export const createApiServer = async (options: ApiServerOptions): Promise<ApiSer
     ...commandRoutes(ctx),
     ...aggregateRoutes(ctx),
     ...processManagerRoutes(ctx),
+    ...streamListRoutes(ctx),
     ...correlationRoutes(ctx),
     streamRoute(ctx),
     ...readModelRoutes(ctx),
     ...projectionRoutes(ctx),
     ...machineRoutes(ctx),
     ...operationsRoutes(ctx),
+    ...clusterRoutes(ctx),
+    ...whatIfRoutes(ctx),
     ...uiRoutes(),
   ];
   routes.push(openApiRoute(() => routes));

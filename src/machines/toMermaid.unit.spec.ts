@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { order } from '../../actors/index.js';
+import { order, orderPayment } from '../../actors/index.js';
 import { activeStatePaths } from './activeStatePaths.js';
 import { describeMachine } from './describeMachine.js';
 import { mermaidIdOf, mermaidIds, toMermaid } from './toMermaid.js';
@@ -51,6 +51,28 @@ describe('toMermaid', () => {
     expect(text).toContain(
       '  placed__shipping__waitingForPayment --> placed__shipping__waitingForShipment : [isPaid]',
     );
+  });
+
+  it('draws as final the states an instance never leaves: nothing from them, an ancestor, or a sibling region leaving it', () => {
+    expect(text).toContain('  cancelled --> [*]');
+    expect(text).toContain('      placed__shipping__delivered --> [*]');
+    // paid accepts nothing itself, but the shipping region can still cancel the whole order
+    expect(text).not.toContain('placed__payment__paid --> [*]');
+    expect(text).not.toContain('placed__payment__failed --> [*]');
+    const payment = toMermaid(describeMachine(orderPayment));
+    expect(payment.match(/--> \[\*\]/g)).toHaveLength(2);
+    expect(payment).toContain('  failed --> [*]');
+    expect(payment).toContain('  refunded --> [*]');
+  });
+
+  it('draws one edge per pair of states, its events one under the other, so their labels never overlap', () => {
+    const payment = toMermaid(describeMachine(orderPayment));
+    expect(payment).toContain('  awaitingPayment --> cancelled : PaymentTimedOut<br/>OrderCancelled\n');
+    expect(payment.match(/awaitingPayment --> cancelled/g)).toHaveLength(1);
+    // an event handled without leaving the state is written inside it, not drawn as a loop whose
+    // label the layout lays across the state's other edges
+    expect(payment).toContain('  awaitingPayment : ↻ PaymentRequested\n');
+    expect(payment).not.toContain('awaitingPayment --> awaitingPayment');
   });
 
   it('highlights the given states with a class when asked', () => {

@@ -1,5 +1,5 @@
 import type { EventStore } from '../eventStore/index.js';
-import type { SubscriptionDefinition } from '../subscriptions/index.js';
+import type { SubscriptionDefinition, SubscriptionOutline } from '../subscriptions/index.js';
 import type { SnapshotResult } from './snapshotAggregate.js';
 import { type StreamHead, snapshotsDue } from './snapshotsDue.js';
 import type { SnapshotTargets } from './snapshotTargets.js';
@@ -16,15 +16,26 @@ export type SnapshotSubscriptionOptions = {
 };
 
 /**
+ * The `snapshots` subscription as status and the cluster view see it: the streams of its targets
+ * (aggregate types and process managers), 2 partitions unless told.
+ */
+export const snapshotOutline = (
+  streamTypes: readonly string[],
+  options: { readonly name?: string | undefined; readonly partitions?: number | undefined } = {},
+): SubscriptionOutline => ({
+  name: options.name ?? 'snapshots',
+  partitions: options.partitions ?? 2,
+  filter: { streamTypes: [...streamTypes] },
+});
+
+/**
  * The snapshot worker's reading of the event stream: for each batch, the newest version of every
  * stream in it; the streams past their policy are hydrated and snapshotted, each in a span whose
  * parent is the trace context stored with the stream's newest event of the batch. Writes are
  * idempotent (the newest snapshot wins), so a batch redone after a crash does no harm.
  */
 export const snapshotSubscription = (options: SnapshotSubscriptionOptions): SubscriptionDefinition => ({
-  name: options.name ?? 'snapshots',
-  partitions: options.partitions ?? 2,
-  filter: { streamTypes: [...options.targets.keys()] },
+  ...snapshotOutline([...options.targets.keys()], options),
   handleBatch: async (events, tx, consumer) => {
     const heads = new Map<string, StreamHead & { readonly event: (typeof events)[number] }>();
     for (const event of events) {

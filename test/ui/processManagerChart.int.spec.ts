@@ -89,6 +89,7 @@ describe.skipIf(chromiumMissing)(title, () => {
     await page.click('#story-steps a:has-text("order-payment/ui-pm-1 v1 OrderPlacedHandled")');
     await page.waitForSelector('#view-aggregate:not([hidden])');
     await ui.waitForLit(['awaitingPayment']);
+    await ui.screenshot('ui-process-manager-v1.png');
     expect(await page.textContent('#version')).toBe('v1 of 3');
     expect(await page.textContent('#events li[data-version="1"]')).toContain(
       'v1 OrderPlacedHandled → RequestPayment, schedule PAYMENT_TIMEOUT',
@@ -104,7 +105,30 @@ describe.skipIf(chromiumMissing)(title, () => {
     await page.click('#events li[data-version="3"] button');
     await ui.waitForLit(['paid']);
     expect(JSON.parse((await page.textContent('#context')) ?? '{}').deadlines).toEqual({});
+    // its ends drawn as final (failed, refunded), and no two edge labels on top of each other
+    // (PaymentTimedOut and OrderCancelled both lead from awaitingPayment to cancelled)
+    // (Mermaid draws one end marker per composite: both lead to the chart's own)
+    expect(await page.locator('#chart g[id*="-state-root_end-"]').count()).toBe(1);
+    const labels = await page.$$eval('#chart g.edgeLabel', (nodes) =>
+      nodes
+        .map((node) => {
+          const box = node.getBoundingClientRect();
+          return { text: node.textContent ?? '', x: box.x, y: box.y, width: box.width, height: box.height };
+        })
+        .filter((box) => box.width > 0 && box.text.trim() !== ''),
+    );
+    expect(labels.map((label) => label.text).join(' ')).toContain('PaymentTimedOut');
+    expect(labels.map((label) => label.text).join(' ')).toContain('OrderCancelled');
+    const overlapping = labels.flatMap((a, i) =>
+      labels
+        .slice(i + 1)
+        .filter(
+          (b) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height,
+        )
+        .map((b) => `${a.text} / ${b.text}`),
+    );
     await ui.screenshot('ui-process-manager.png');
+    expect(overlapping).toEqual([]);
     expect(ui.outside).toEqual([]);
   });
 

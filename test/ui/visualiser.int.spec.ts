@@ -45,10 +45,11 @@ describe.skipIf(chromiumMissing)(title, () => {
   it('draws the order machine with the current state lit, steps back through history, and shows new events live', async () => {
     const { page, waitForLit, litStates } = ui;
     await ui.signIn();
-    await page.waitForSelector('#aggregate-type option[value=order]', { state: 'attached' });
-    await page.selectOption('#aggregate-type', 'order');
-    await page.fill('#aggregate-id', 'ui-1');
-    await page.click('#pick button[type=submit]');
+    // the start page lists what is there, by type, newest first; the order opens from it
+    const recentOrder = '#recent-lists section[data-type=order] a:has-text("ui-1")';
+    await page.waitForSelector(recentOrder);
+    expect(await page.locator('#recent-lists section[data-kind=process-manager]').count()).toBe(1);
+    await page.click(recentOrder);
 
     // the chart: composite and concurrent states drawn as such, the current leaves lit
     await waitForLit(['placed__payment__paid', 'placed__shipping__waitingForShipment']);
@@ -75,6 +76,47 @@ describe.skipIf(chromiumMissing)(title, () => {
     expect(await litStates()).toEqual(['placed__payment__paid', 'placed__shipping__inTransit']);
 
     await ui.screenshot('ui-order.png');
+    expect(ui.outside).toEqual([]);
+  });
+
+  it('opens on the streams there are, newest first, finds one by id, and links its chart to the stories of its commands', async () => {
+    const { page } = ui;
+    for (const id of ['ui-older', 'ui-newer'])
+      expect(
+        (
+          await call(`${url}/v1/commands?wait=true`, {
+            json: { aggregateType: 'order', aggregateId: id, type: 'PlaceOrder', payload: placeOrderPayload },
+            headers: withKey(keys.sender),
+          })
+        ).status,
+      ).toBe(200);
+    await page.goto(`${url}/ui/`);
+    const orders = '#recent-lists section[data-type=order] a';
+    await page.waitForSelector(`${orders}:has-text("ui-newer")`);
+    const listed = await page.locator(orders).allTextContents();
+    expect(listed.indexOf('ui-newer')).toBeLessThan(listed.indexOf('ui-older'));
+    expect(listed.indexOf('ui-older')).toBeLessThan(listed.indexOf('ui-1'));
+    await ui.screenshot('ui-start.png');
+
+    await page.fill('#search-id', 'ui-1');
+    await page.click('#search button[type=submit]');
+    await page.waitForSelector('#search-results a');
+    expect(await page.locator('#search-results a').allTextContents()).toEqual(['order/ui-1']);
+    await page.click('#search-results a');
+    await page.waitForSelector('#view-aggregate:not([hidden])');
+    await page.waitForSelector('#events li[data-version="4"]');
+
+    // every command of ui-1 was its own story (no correlation id given): one link per correlation
+    const stories = page.locator('#stories li');
+    expect(await stories.count()).toBe(4);
+    // the order's terminal states are drawn as final: `cancelled` leads to the chart's end marker,
+    // `delivered` to its region's (Mermaid draws one per composite)
+    expect(await page.locator('#chart g[id*="-state-root_end-"]').count()).toBe(1);
+    expect(await page.locator('#chart g[id*="_end-"]').count()).toBe(2);
+    await stories.first().locator('a').click();
+    await page.waitForSelector('#view-story:not([hidden])');
+    await page.waitForSelector('#story-steps li');
+    expect(await page.textContent('#story-steps')).toContain('PlaceOrder');
     expect(ui.outside).toEqual([]);
   });
 

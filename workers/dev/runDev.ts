@@ -12,6 +12,7 @@ import {
   unreachableMessage,
 } from 'chronicle-runtime';
 import { CliUsageError } from '../../src/cli/index.js';
+import { startRegistered } from '../pods/registerPod.js';
 import type { PodDefinition, PodEngine } from '../pods/runPod.js';
 import { runPod } from '../pods/runPod.js';
 import { devApiKey, withDevApiKey } from './devApiKey.js';
@@ -97,7 +98,12 @@ export const runDev = async (
     };
     try {
       for (const pod of chosen) {
-        const engine = await pod.start({ deployment, logger: createLogger(pod.kind), metricsHandler, orm });
+        const engine = await startRegistered(pod, {
+          deployment,
+          logger: createLogger(pod.kind),
+          metricsHandler,
+          orm,
+        });
         running.push({ pod, engine });
       }
     } catch (error) {

@@ -14,7 +14,7 @@ export const processManagerWorkerPod: PodDefinition = {
       aggregates,
       logger,
     });
-    return { checks: worker.readinessChecks(), stop: () => worker.stop() };
+    return { checks: worker.readinessChecks(), workerId: worker.workerId, stop: () => worker.stop() };
   },
 };
 

@@ -19,6 +19,7 @@ import {
 } from 'chronicle-runtime';
 import { type ChronicleServiceName, type PrometheusText, startTelemetry } from '../../otel/index.js';
 import { EXIT, errorLine, printError } from '../../src/cli/index.js';
+import { startRegistered } from './registerPod.js';
 
 /** What a pod kind provides: its engine, started, with a graceful stop and any checks of its own. */
 export type PodEngine = {
@@ -31,6 +32,10 @@ export type PodEngine = {
   readonly servesProbes?: true;
   /** Fields for the `<service> ready` log line (e.g. the port it listens on). */
   readonly ready?: Readonly<Record<string, unknown>>;
+  /** The id its leases (and jobs) name: the pod registers under it in the cluster view. */
+  readonly workerId?: string;
+  /** What the cluster view shows of its work (a command pod: `shards`, the queues it works). */
+  readonly details?: Readonly<Record<string, unknown>>;
   stop(): Promise<void>;
 };
 
@@ -138,5 +143,10 @@ export const runPodDefinition = async (pod: PodDefinition, deployment?: LoadedDe
       process.exit(EXIT.error);
     }
   }
-  await runPod(pod.serviceName, loaded, pod.start, pod.services ? { services: pod.services } : {});
+  await runPod(
+    pod.serviceName,
+    loaded,
+    (context) => startRegistered(pod, context),
+    pod.services ? { services: pod.services } : {},
+  );
 };

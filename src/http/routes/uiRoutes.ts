@@ -37,6 +37,12 @@ const assets: ReadonlyMap<string, Asset> = new Map(
     'index.html': { file: () => `${uiDirectory()}index.html`, type: 'text/html; charset=utf-8' },
     'app.js': { file: () => `${uiDirectory()}app.js`, type: 'text/javascript; charset=utf-8' },
     'api.js': { file: () => `${uiDirectory()}api.js`, type: 'text/javascript; charset=utf-8' },
+    'clusterView.js': {
+      file: () => `${uiDirectory()}clusterView.js`,
+      type: 'text/javascript; charset=utf-8',
+    },
+    'recentView.js': { file: () => `${uiDirectory()}recentView.js`, type: 'text/javascript; charset=utf-8' },
+    'whatIfView.js': { file: () => `${uiDirectory()}whatIfView.js`, type: 'text/javascript; charset=utf-8' },
     'storyView.js': { file: () => `${uiDirectory()}storyView.js`, type: 'text/javascript; charset=utf-8' },
     'operationsViews.js': {
       file: () => `${uiDirectory()}operationsViews.js`,

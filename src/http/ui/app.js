@@ -1,8 +1,11 @@
 // The visualiser: ES modules, no build step. Every request goes to this same server (the page's
 // Content-Security-Policy allows nothing else). Mermaid comes from /ui/mermaid.min.js.
 import { $, api, authHeaders, CREDENTIALS, credentials, guarded, showStatus } from './api.js';
+import { createClusterView } from './clusterView.js';
 import { createOperationsViews } from './operationsViews.js';
+import { createRecentView } from './recentView.js';
 import { createStoryView } from './storyView.js';
+import { createWhatIfView } from './whatIfView.js';
 
 const mermaid = globalThis.mermaid;
 
@@ -106,6 +109,27 @@ const decided = (event) => {
   return names.length > 0 ? ` → ${names.join(', ')}` : '';
 };
 
+/** The stories its events are part of: each correlation once, with the versions it wrote. */
+const addStory = (event) => {
+  const id = event.metadata?.correlationId;
+  if (!id) return;
+  let item = [...$('#stories').children].find((child) => child.dataset.correlation === id);
+  if (!item) {
+    item = document.createElement('li');
+    item.dataset.correlation = id;
+    const anchor = document.createElement('a');
+    anchor.href = `#story=${encodeURIComponent(id)}`;
+    anchor.textContent = id;
+    const versions = document.createElement('span');
+    versions.className = 'when';
+    item.append(anchor, versions);
+    $('#stories').append(item);
+  }
+  const versions = [...(item.dataset.versions?.split(',') ?? []).filter(Boolean), String(event.version)];
+  item.dataset.versions = versions.join(',');
+  item.lastChild.textContent = `v${versions.join(', v')}`;
+};
+
 const addEvent = (event, fresh) => {
   state.events.push(event);
   const item = document.createElement('li');
@@ -120,6 +144,7 @@ const addEvent = (event, fresh) => {
   button.addEventListener('click', () => stepTo(event.version));
   item.append(button);
   $('#events').append(item);
+  addStory(event);
 };
 
 // ---- live events: fetch streaming, since EventSource cannot send the credentials header ----
@@ -196,6 +221,9 @@ const showAggregate = guarded(async (type, id, atVersion) => {
   setLive(false);
   Object.assign(state, { type, id, events: [], head: 0, selected: 0 });
   $('#events').replaceChildren();
+  $('#stories').replaceChildren();
+  // a what-if divergence shown over the chart belongs to the instance it was opened with
+  $('#divergence').hidden = true;
   location.hash = `#aggregate=${encodeURIComponent(type)}&id=${encodeURIComponent(id)}`;
   await renderMachine(type);
   let last;
@@ -224,13 +252,25 @@ const showAggregate = guarded(async (type, id, atVersion) => {
 
 const { showProjections, showDeadLetters } = createOperationsViews(() => state.roles);
 
+const { showCluster } = createClusterView();
+
+const { showWhatIf, showDivergence } = createWhatIfView();
+
+const { showRecent, search } = createRecentView(() => [
+  ...[...state.machines.values()].filter((machine) => machine.kind === 'aggregate'),
+  ...[...state.machines.values()].filter((machine) => machine.kind === 'process-manager'),
+]);
+
 const { showStory } = createStoryView(mermaid, () => [...state.machines.keys()]);
 
 const views = {
+  recent: showRecent,
   aggregate: () => {},
   story: () => {},
   projections: showProjections,
   'dead-letters': showDeadLetters,
+  cluster: () => void showCluster(),
+  'what-if': showWhatIf,
 };
 
 const showView = (name) => {
@@ -278,6 +318,12 @@ const openFromHash = async () => {
     const version = Number(wanted.get('version')) || undefined;
     if (wanted.get('aggregate') !== state.type || wanted.get('id') !== state.id || version)
       await showAggregate(wanted.get('aggregate'), wanted.get('id'), version);
+    // a what-if divergence (`whatif=<run id>.<seq>`): stored and candidate outcome over the chart
+    const [runId, seq] = (wanted.get('whatif') ?? '').split('.');
+    if (runId && Number(seq) > 0) await showDivergence(runId, Number(seq));
+  } else {
+    // nothing asked for: open on what is there
+    showView('recent');
   }
 };
 window.addEventListener('hashchange', () => void openFromHash());
@@ -296,6 +342,10 @@ $('#credentials').addEventListener('submit', (event) => {
 $('#pick').addEventListener('submit', (event) => {
   event.preventDefault();
   void showAggregate($('#aggregate-type').value, $('#aggregate-id').value.trim());
+});
+$('#search').addEventListener('submit', (event) => {
+  event.preventDefault();
+  void search($('#search-id').value.trim());
 });
 $('#history').addEventListener('change', () => stepTo(Number($('#history').value)));
 for (const button of document.querySelectorAll('nav button')) {

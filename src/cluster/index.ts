@@ -1,0 +1,4 @@
+export * from './clusterSubscriptions.js';
+export * from './podHeartbeat.js';
+export * from './readClusterView.js';
+export * from './readShardWork.js';
