@@ -13,7 +13,7 @@ import { HttpError, notFound } from '../httpError.js';
 import { type ApiRoute, defineRoute, json } from '../route.js';
 import { Flag, ProjectionName } from './schemas.js';
 
-const severity = ['not-started', 'running', 'unowned', 'retrying', 'failed'] as const;
+const severity = ['not-started', 'running', 'waiting', 'unowned', 'retrying', 'failed'] as const;
 
 /**
  * One entry per projection, then per other subscription (the NATS outbox, kind `subscription`: it
