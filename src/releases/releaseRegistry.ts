@@ -4,8 +4,6 @@ import type { ReleaseManifest } from './releaseManifest.js';
 
 /** How long a release stays listed after its last pod's last heartbeat. */
 export const RELEASE_TTL_MS = 10_000;
-/** How long a read of the running releases is reused. */
-const LIVE_CACHE_MS = 1_000;
 
 /** Removes the named entries that are still expired (a pod of the release may have just renewed one). */
 const dropExpired = `
@@ -31,7 +29,6 @@ const redisNow = async (redis: RedisConnection): Promise<number> => {
 export class ReleaseRegistry {
   readonly #key: string;
   #timer: NodeJS.Timeout | undefined;
-  #cache: { readonly at: number; readonly live: Promise<ReleaseManifest[]> } | undefined;
 
   private constructor(
     private readonly redis: RedisConnection,
@@ -79,21 +76,11 @@ export class ReleaseRegistry {
     this.#timer.unref();
   }
 
-  /** Every release with a live pod, this one included (read at most once a second). */
-  live(): Promise<ReleaseManifest[]> {
-    const now = Date.now();
-    if (!this.#cache || now - this.#cache.at >= LIVE_CACHE_MS) {
-      const live = this.#read();
-      // a failed read is not kept: the next caller asks Redis again
-      live.catch(() => {
-        if (this.#cache?.live === live) this.#cache = undefined;
-      });
-      this.#cache = { at: now, live };
-    }
-    return this.#cache.live;
-  }
-
-  async #read(): Promise<ReleaseManifest[]> {
+  /**
+   * Every release with a live pod, this one included. Read afresh each time: it is asked only for a
+   * command this release would refuse, and a release that started a moment ago must count.
+   */
+  async live(): Promise<ReleaseManifest[]> {
     const [now, fields] = await Promise.all([redisNow(this.redis), this.redis.hgetall(this.#key)]);
     const live: ReleaseManifest[] = [];
     const expired: string[] = [];
