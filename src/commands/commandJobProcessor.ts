@@ -55,18 +55,23 @@ export const commandJobProcessor =
             await job.moveToWait(token);
             throw new WaitingError();
           };
-          const skewed = await skew?.leaveBecause(envelope);
-          if (skewed) return leave(skewed);
-          const outcome = await retryInPlace(
-            () => host.handle(envelope),
-            retry,
-            (error, attempt, delayMs) =>
-              logger.warn(
-                { commandId: envelope.commandId, attempt, delayMs: Math.round(delayMs), err: error },
-                'transient failure, retrying in place',
-              ),
-            stopping,
-          );
+          const inPlace = <T>(fn: () => Promise<T>) =>
+            retryInPlace(
+              fn,
+              retry,
+              (error, attempt, delayMs) =>
+                logger.warn(
+                  { commandId: envelope.commandId, attempt, delayMs: Math.round(delayMs), err: error },
+                  'transient failure, retrying in place',
+                ),
+              stopping,
+            );
+          // the registry of releases is read only for a command this release would refuse; an
+          // outage while reading it is waited out like any other
+          const skewed = skew ? await inPlace(() => skew.leaveBecause(envelope)) : undefined;
+          if (skewed?.status === 'ok' && skewed.value) return leave(skewed.value);
+          const outcome =
+            skewed && skewed.status !== 'ok' ? skewed : await inPlace(() => host.handle(envelope));
           if (outcome.status === 'abandoned') {
             // stopping mid-outage: back to the head of the queue, for whichever pod comes next
             await job.moveToWait(token);

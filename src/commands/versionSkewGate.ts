@@ -48,6 +48,10 @@ export const createVersionSkewGate = ({
   waitMs,
 }: VersionSkewGateOptions): VersionSkewGate => {
   const mine = releases.manifest;
+  const firstLeft = async (key: string): Promise<number> => {
+    await redis.set(key, String(Date.now()), 'PX', waitMs + 600_000, 'NX');
+    return Number((await redis.get(key)) ?? Date.now());
+  };
   return {
     leaveBecause: async (envelope) => {
       const known = precheckCommand(aggregates, envelope);
@@ -57,14 +61,15 @@ export const createVersionSkewGate = ({
       return { releases: verdict.releases, why: `${known.code}: ${known.message}` };
     },
     leaveUnreadable: async (error) => {
-      const readers = releasesReading(await releases.live(), error).filter((r) => r !== mine.release);
+      // who reads it only names them: the command is left whether or not Redis answers
+      const live = await releases.live().catch(() => []);
+      const readers = releasesReading(live, error).filter((r) => r !== mine.release);
       return { releases: readers, why: error.message };
     },
     leave: async (envelope, reason, signal) => {
       // the first pod to leave it starts the clock; every later one reads it
       const key = `${prefix}:skew:${envelope.commandId}`;
-      await redis.set(key, String(Date.now()), 'PX', waitMs + 600_000, 'NX');
-      const since = Number((await redis.get(key)) ?? Date.now());
+      const since = await firstLeft(key).catch(() => Date.now()); // unknown: leave it, never refuse it
       if (Date.now() - since >= waitMs) {
         // a resend (once the release runs) gets a wait of its own
         await redis.del(key);
