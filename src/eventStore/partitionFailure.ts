@@ -35,5 +35,11 @@ export type WaitingRecord = StoredEventRef & {
   readonly worker: string;
 };
 
-/** A wait as stored: the record, and since when. */
-export type PartitionWaiting = WaitingRecord & { readonly at: string };
+/**
+ * A wait as stored: the record, and since when; `readableBy` names the running releases that read
+ * the event, where the reader of the status can ask (GET /v1/projections asks the release registry).
+ */
+export type PartitionWaiting = WaitingRecord & {
+  readonly at: string;
+  readonly readableBy?: readonly string[];
+};

@@ -14,10 +14,30 @@ const dropExpired = `
 
 type Entry = { readonly expiresAt: number; readonly manifest: ReleaseManifest };
 
+const releasesKey = (prefix: string) => `${prefix}:releases`;
+
 /** Redis' clock in ms: every pod compares expiries against the same one. */
 const redisNow = async (redis: RedisConnection): Promise<number> => {
   const [seconds, micros] = await redis.time();
   return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+};
+
+/** The releases with a live command pod under `prefix` (see ReleaseRegistry); expired entries are dropped. */
+export const readLiveReleases = async (
+  redis: RedisConnection,
+  prefix: string,
+): Promise<ReleaseManifest[]> => {
+  const key = releasesKey(prefix);
+  const [now, fields] = await Promise.all([redisNow(redis), redis.hgetall(key)]);
+  const live: ReleaseManifest[] = [];
+  const expired: string[] = [];
+  for (const [release, text] of Object.entries(fields)) {
+    const entry = JSON.parse(text) as Entry;
+    if (entry.expiresAt > now) live.push(entry.manifest);
+    else expired.push(release);
+  }
+  if (expired.length > 0) await redis.eval(dropExpired, 1, key, now, ...expired);
+  return live;
 };
 
 /**
@@ -28,6 +48,7 @@ const redisNow = async (redis: RedisConnection): Promise<number> => {
  */
 export class ReleaseRegistry {
   readonly #key: string;
+  readonly #prefix: string;
   #timer: NodeJS.Timeout | undefined;
 
   private constructor(
@@ -36,7 +57,8 @@ export class ReleaseRegistry {
     readonly manifest: ReleaseManifest,
     private readonly logger: LoggerPort,
   ) {
-    this.#key = `${prefix}:releases`;
+    this.#key = releasesKey(prefix);
+    this.#prefix = prefix;
   }
 
   /** Records this pod's release at once, then every third of RELEASE_TTL_MS until stopped. */
@@ -80,17 +102,8 @@ export class ReleaseRegistry {
    * Every release with a live pod, this one included. Read afresh each time: it is asked only for a
    * command this release would refuse, and a release that started a moment ago must count.
    */
-  async live(): Promise<ReleaseManifest[]> {
-    const [now, fields] = await Promise.all([redisNow(this.redis), this.redis.hgetall(this.#key)]);
-    const live: ReleaseManifest[] = [];
-    const expired: string[] = [];
-    for (const [release, text] of Object.entries(fields)) {
-      const entry = JSON.parse(text) as Entry;
-      if (entry.expiresAt > now) live.push(entry.manifest);
-      else expired.push(release);
-    }
-    if (expired.length > 0) await this.redis.eval(dropExpired, 1, this.#key, now, ...expired);
-    return live;
+  live(): Promise<ReleaseManifest[]> {
+    return readLiveReleases(this.redis, this.#prefix);
   }
 
   /** Stops the heartbeat; the entry expires unless another pod of the release renews it. */
