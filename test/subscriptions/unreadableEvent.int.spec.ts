@@ -6,9 +6,9 @@ import {
   type EventVersions,
   eventVersions,
 } from '../../src/eventSchemas/index.js';
-import { appendToStream, readCheckpoint } from '../../src/eventStore/index.js';
+import { appendToStream, readCheckpoint, readStream } from '../../src/eventStore/index.js';
 import { subscriptionStatus } from '../../src/projections/index.js';
-import { SubscriptionHost } from '../../src/subscriptions/index.js';
+import { EventHandlingError, SubscriptionHost } from '../../src/subscriptions/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase.js';
 import { waitFor } from '../support/waitFor.js';
 import { collecting, fastSettings } from './support.js';
@@ -23,10 +23,10 @@ const newSchemas = createEventSchemas([{ type: 'note', events: { Noted: newNoted
 
 let commands = 0;
 /** Appends one Noted as `schemas` writes it: version 1 (old release) or 99 (new release). */
-const note = async (knex: Knex, schemas: EventSchemas, streamId: string, n: number) => {
+const note = async (knex: Knex, schemas: EventSchemas, streamId: string, n: number, streamType = 'note') => {
   const commandId = `note-${++commands}`;
   const appended = await appendToStream(knex, schemas, {
-    streamType: 'note',
+    streamType,
     streamId,
     expectedVersion: 0,
     events: [{ type: 'Noted', data: { n } }],
@@ -120,5 +120,47 @@ describe('subscriptions: an event written by a newer release', () => {
     expect(await readCheckpoint(knex, 'notes', 0)).toMatchObject({ status: 'active', attempts: 0 });
     // nobody applied an event twice
     expect([...old.delivered, ...older.delivered, ...fresh.delivered]).toHaveLength(3);
+  });
+
+  it('given a handler that reads a stream holding an event of a newer release, applies the events before the one it handled and waits, uncounted', async () => {
+    // memos each look their note up (the notes above: n2's was written by the newer release)
+    const m1 = await note(knex, oldSchemas, 'n1', 1, 'memo');
+    const m2 = await note(knex, oldSchemas, 'n2', 2, 'memo');
+    const applied: number[] = [];
+    const host = await SubscriptionHost.start({
+      schemas: oldSchemas,
+      knex,
+      settings: fastSettings('old-3', { leaseTtlMs: 900 }),
+      subscriptions: [
+        {
+          name: 'memos',
+          partitions: 1,
+          filter: { streamTypes: ['memo'] },
+          handleBatch: async (events, tx) => {
+            for (const [index, event] of events.entries()) {
+              try {
+                await readStream(tx, oldSchemas, { streamType: 'note', streamId: event.streamId });
+              } catch (error) {
+                throw new EventHandlingError(event, index, error);
+              }
+              applied.push(event.globalPosition);
+            }
+          },
+        },
+      ],
+    });
+    hosts.push(host);
+    const [waiting] = await waitFor(async () => {
+      const partitions = await subscriptionStatus(knex, oldSchemas, 'memos', { streamTypes: ['memo'] });
+      return partitions[0]?.state === 'waiting' && partitions;
+    });
+    expect(waiting).toMatchObject({
+      checkpoint: { globalPosition: m1 },
+      waiting: { streamType: 'note', streamId: 'n2', schemaVersion: 99, knownVersion: 1 },
+    });
+    // m1's batch committed (the checkpoint above); m2 was never applied, and nothing failed
+    expect(applied).toContain(m1);
+    expect(applied).not.toContain(m2);
+    expect(await readCheckpoint(knex, 'memos', 0)).toMatchObject({ status: 'active', attempts: 0 });
   });
 });
