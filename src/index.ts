@@ -37,7 +37,11 @@ export { machineHash } from './aggregate/machineHash.js';
 export { CommandRejection, isCommandRejection, reject } from './errors/commandRejection.js';
 
 // Event schema evolution: versions and old names of event types, read in their current shape
-export { EventSchemaError } from './eventSchemas/eventSchemaError.js';
+export {
+  EventSchemaError,
+  type EventSchemaProblem,
+  notYetReadable,
+} from './eventSchemas/eventSchemaError.js';
 export {
   createEventSchemas,
   currentSchemaVersion,

@@ -11,6 +11,7 @@ import { Migration20261207150000CommandPayloads } from './Migration2026120715000
 import { Migration20261207160000Pods } from './Migration20261207160000Pods.js';
 import { Migration20261207160001RecentStreams } from './Migration20261207160001RecentStreams.js';
 import { Migration20261207160002WhatIfRuns } from './Migration20261207160002WhatIfRuns.js';
+import { Migration20261207160000CheckpointWaiting } from './Migration20261207160000CheckpointWaiting.js';
 
 /**
  * The runtime's own schema (es_* tables), in order: every deployment gets exactly these. Applied
@@ -32,4 +33,5 @@ export const runtimeMigrations: readonly MigrationObject[] = [
   { name: 'Migration20261207160000Pods', class: Migration20261207160000Pods },
   { name: 'Migration20261207160001RecentStreams', class: Migration20261207160001RecentStreams },
   { name: 'Migration20261207160002WhatIfRuns', class: Migration20261207160002WhatIfRuns },
+  { name: 'Migration20261207160000CheckpointWaiting', class: Migration20261207160000CheckpointWaiting },
 ];

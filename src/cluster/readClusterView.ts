@@ -1,7 +1,7 @@
 import type { Knex } from '@mikro-orm/postgresql';
 import type { Queue } from 'bullmq';
 import type { EventSchemas } from '../eventSchemas/index.js';
-import { type Lag, readPods, type StoredPod } from '../eventStore/index.js';
+import { type Lag, type PartitionWaiting, readPods, type StoredPod } from '../eventStore/index.js';
 import { type PartitionStatus, subscriptionStatus } from '../projections/index.js';
 import type { ClusterSubscription, SubscriptionKind } from './clusterSubscriptions.js';
 import { readShardWork, type ShardWork } from './readShardWork.js';
@@ -18,6 +18,8 @@ export type ClusterPartition = {
   /** Who held it last, when none does now. */
   readonly lastOwner?: string | null;
   readonly leaseExpiresAt?: string;
+  /** The event of a newer release it waits at (state `waiting`). */
+  readonly waiting?: PartitionWaiting;
   readonly lag: Lag;
 };
 
@@ -40,6 +42,8 @@ const partitionOf = (kind: SubscriptionKind, status: PartitionStatus): ClusterPa
     case 'running':
     case 'retrying':
       return { ...base, owner: status.owner, leaseExpiresAt: status.leaseExpiresAt };
+    case 'waiting':
+      return { ...base, owner: status.owner, waiting: status.waiting };
     case 'unowned':
       return { ...base, owner: null, lastOwner: status.lastOwner };
     case 'failed':

@@ -1,12 +1,14 @@
 import { type Job, UnrecoverableError, WaitingError } from 'bullmq';
 import type { ActorHost } from '../actorHost/index.js';
 import { failureReason, formatFailureReason } from '../errors/index.js';
+import { notYetReadable } from '../eventSchemas/index.js';
 import { type LoggerPort, withCorrelationBaggage } from '../logging/index.js';
 import type { CommandEnvelope, CommandResult } from '../messages/index.js';
 import { recordCommandProcessed, recordQueueWait } from '../metrics/index.js';
 import { attr, contextFrom, withSpan } from '../tracing/index.js';
 import { commandAttributes } from './commandAttributes.js';
 import { type RetryPolicy, retryInPlace } from './retryInPlace.js';
+import type { LeaveReason, VersionSkewGate } from './versionSkewGate.js';
 
 export type CommandJobProcessorOptions = {
   readonly host: ActorHost;
@@ -15,6 +17,8 @@ export type CommandJobProcessorOptions = {
   readonly logger: LoggerPort;
   /** Aborted when the worker stops: a command waiting out an outage goes back to the head of its queue. */
   readonly stopping?: AbortSignal;
+  /** Leaves to another running release what only it can take (without it, this pod answers all). */
+  readonly skew?: VersionSkewGate | undefined;
 };
 
 /**
@@ -24,7 +28,7 @@ export type CommandJobProcessorOptions = {
  * failure is a dead letter at once (classifyFailure).
  */
 export const commandJobProcessor =
-  ({ host, shard, retry, logger, stopping }: CommandJobProcessorOptions) =>
+  ({ host, shard, retry, logger, stopping, skew }: CommandJobProcessorOptions) =>
   async (job: Job<CommandEnvelope>, token?: string): Promise<CommandResult> => {
     const envelope = job.data;
     return withSpan(
@@ -35,16 +39,39 @@ export const commandJobProcessor =
         withCorrelationBaggage(envelope.correlationId, async () => {
           if (job.processedOn)
             recordQueueWait({ commandType: envelope.type, waitMs: job.processedOn - job.timestamp });
-          const outcome = await retryInPlace(
-            () => host.handle(envelope),
-            retry,
-            (error, attempt, delayMs) =>
-              logger.warn(
-                { commandId: envelope.commandId, attempt, delayMs: Math.round(delayMs), err: error },
-                'transient failure, retrying in place',
-              ),
-            stopping,
-          );
+          // left at the head of its shard queue for a pod of the release that can take it: the
+          // shard's order holds, and this pod records no rejection it was merely too old to avoid
+          const leave = async (reason: LeaveReason): Promise<never> => {
+            const left = await skew?.leave(envelope, reason, stopping);
+            if (left?.status === 'expired') {
+              logger.error({ commandId: envelope.commandId, err: left.error }, 'command dead-lettered');
+              throw new UnrecoverableError(formatFailureReason(failureReason(left.error)));
+            }
+            logger.info(
+              { commandId: envelope.commandId, releases: reason.releases, why: reason.why },
+              'command left for another release',
+            );
+            span.setAttribute(attr.outcome, 'left');
+            await job.moveToWait(token);
+            throw new WaitingError();
+          };
+          const inPlace = <T>(fn: () => Promise<T>) =>
+            retryInPlace(
+              fn,
+              retry,
+              (error, attempt, delayMs) =>
+                logger.warn(
+                  { commandId: envelope.commandId, attempt, delayMs: Math.round(delayMs), err: error },
+                  'transient failure, retrying in place',
+                ),
+              stopping,
+            );
+          // the registry of releases is read only for a command this release would refuse; an
+          // outage while reading it is waited out like any other
+          const skewed = skew ? await inPlace(() => skew.leaveBecause(envelope)) : undefined;
+          if (skewed?.status === 'ok' && skewed.value) return leave(skewed.value);
+          const outcome =
+            skewed && skewed.status !== 'ok' ? skewed : await inPlace(() => host.handle(envelope));
           if (outcome.status === 'abandoned') {
             // stopping mid-outage: back to the head of the queue, for whichever pod comes next
             await job.moveToWait(token);
@@ -56,6 +83,8 @@ export const commandJobProcessor =
               outcome,
               latencyMs: Date.now() - job.timestamp,
             });
+          const unreadable = outcome.status === 'failed' ? notYetReadable(outcome.error) : undefined;
+          if (unreadable && skew) return leave(await skew.leaveUnreadable(unreadable));
           if (outcome.status === 'failed') {
             processed('failed');
             // readers get a code and a short message; the whole error goes to the log

@@ -1,12 +1,18 @@
 import { type Job, type Queue, WaitingError, Worker } from 'bullmq';
 import { ActorHost, type ActorHostOptions } from '../actorHost/index.js';
 import { type Aggregate, createAggregateRegistry } from '../aggregate/index.js';
-import { type ChronicleConfig, type CompletedRetention, completedRetentionFromEnv } from '../config/index.js';
+import {
+  type ChronicleConfig,
+  type CompletedRetention,
+  completedRetentionFromEnv,
+  defaultConfig,
+} from '../config/index.js';
 import { openPodOrm, type PodOrm, type PodOrmOptions } from '../db/index.js';
 import { createPostgresEventStore, type EventStore } from '../eventStore/index.js';
 import { createLogger, type LoggerPort } from '../logging/index.js';
 import type { CommandEnvelope, CommandResult } from '../messages/index.js';
 import type { ReadinessCheck } from '../observability/index.js';
+import { ReleaseRegistry, releaseManifest } from '../releases/index.js';
 import { openRedis, queueOptions, type RedisConnection } from '../services/index.js';
 import { CommandBacklog } from './commandBacklog.js';
 import { commandJobProcessor } from './commandJobProcessor.js';
@@ -18,6 +24,7 @@ import { ShardConcurrencyGuard } from './shardConcurrencyGuard.js';
 import { shardQueueName } from './shardFor.js';
 import { ShardQueues } from './shardQueues.js';
 import { fullResult, type StoredResult, storedResult } from './storedResult.js';
+import { createVersionSkewGate } from './versionSkewGate.js';
 
 export type CommandWorkerOptions = PodOrmOptions & {
   readonly config: ChronicleConfig;
@@ -54,6 +61,7 @@ export class CommandWorker {
     private readonly stopping: AbortController,
     private readonly backlog: CommandBacklog,
     private readonly sweep: { stop(): void },
+    private readonly releases: ReleaseRegistry,
   ) {}
 
   static async start(options: CommandWorkerOptions): Promise<CommandWorker> {
@@ -82,6 +90,20 @@ export class CommandWorker {
       await pool.close();
       throw error;
     }
+    // what this release knows, in Redis while it runs: a command only another release knows is left to it
+    const releases = await ReleaseRegistry.start(
+      connection,
+      config.queuePrefix,
+      releaseManifest(options.aggregates),
+      logger,
+    );
+    const skew = createVersionSkewGate({
+      aggregates: registry,
+      releases,
+      redis: connection,
+      prefix: config.queuePrefix,
+      waitMs: config.versionSkewWaitMs ?? defaultConfig.versionSkewWaitMs ?? 60_000,
+    });
     const lockDuration = config.commandLockMs;
     const workers: Worker[] = [];
     const queues = await shardQueues.all();
@@ -97,6 +119,7 @@ export class CommandWorker {
         retry: options.retry,
         logger,
         stopping: stopping.signal,
+        skew,
       });
       const reply = (job: Job<CommandEnvelope>, result: CommandResult): CommandReply => ({
         status: 'completed',
@@ -174,6 +197,7 @@ export class CommandWorker {
       stopping,
       backlog,
       sweep,
+      releases,
     );
   }
 
@@ -189,12 +213,20 @@ export class CommandWorker {
     };
   }
 
-  /** Finishes the commands in hand, then closes queues and connections. */
-  async stop(): Promise<void> {
+  #stopped: Promise<void> | undefined;
+
+  /** Finishes the commands in hand, then closes queues and connections (once, however often asked). */
+  stop(): Promise<void> {
+    this.#stopped ??= this.#stop();
+    return this.#stopped;
+  }
+
+  async #stop(): Promise<void> {
     this.stopping.abort();
     this.guard.stop();
     this.backlog.stop();
     this.sweep.stop();
+    this.releases.stop();
     await Promise.all(this.workers.map((worker) => worker.close()));
     await Promise.all(this.queues.map((queue) => queue.close()));
     this.host.stop();

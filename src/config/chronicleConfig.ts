@@ -40,6 +40,12 @@ export type ChronicleConfig = {
   readonly queuePrefix: string;
   /** A command job's lock: a dead pod's command is taken over this long after it died. */
   readonly commandLockMs: number;
+  /**
+   * How long a command pod leaves a command that only another running release can take (a newer
+   * command, aggregate or payload schema, or an aggregate with events of a newer version) for that
+   * release's pods, before failing it as VERSION_SKEW (never rejecting it).
+   */
+  readonly versionSkewWaitMs?: number | undefined;
 };
 
 export const defaultConfig: ChronicleConfig = {
@@ -48,6 +54,7 @@ export const defaultConfig: ChronicleConfig = {
   shards: 'default',
   queuePrefix: 'chronicle',
   commandLockMs: 3_000,
+  versionSkewWaitMs: 60_000,
 };
 
 /** Reads the environment variables documented in docs/operations.md. */
@@ -68,5 +75,10 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): ChronicleConfi
     'CHRONICLE_COMMAND_LOCK_MS',
     env.CHRONICLE_COMMAND_LOCK_MS,
     defaultConfig.commandLockMs,
+  ),
+  versionSkewWaitMs: positiveInt(
+    'CHRONICLE_VERSION_SKEW_WAIT_MS',
+    env.CHRONICLE_VERSION_SKEW_WAIT_MS,
+    defaultConfig.versionSkewWaitMs,
   ),
 });

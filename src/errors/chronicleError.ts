@@ -26,6 +26,11 @@ export const errorCodes = [
   'EVENT_SCHEMA',
   /** A subscription's handler failed on an event. */
   'EVENT_HANDLING',
+  /**
+   * A command only another running release can take (or hydrate) was left for its pods and none
+   * took it within CHRONICLE_VERSION_SKEW_WAIT_MS: failed, never recorded as a rejection.
+   */
+  'VERSION_SKEW',
   /** A newer rebuild of the projection took the shadow over. */
   'REBUILD_SUPERSEDED',
   /** PostgreSQL, Redis or NATS cannot be reached at start-up. */

@@ -75,6 +75,23 @@ export const isCurrentEvent = (
   return !stream?.renamed.has(type) && schemaVersion === (stream?.types.get(type)?.current ?? 1);
 };
 
+/** How an event is stored: its stream type, the type name and the schema version it was written with. */
+export type StoredAs = {
+  readonly streamType: string;
+  readonly eventType: string;
+  readonly schemaVersion: number;
+};
+
+/**
+ * Whether this code knows the version of an event stored as `stored`: false only for a version newer
+ * than its type's current one (written by a newer release).
+ */
+export const knowsSchemaVersion = (schemas: EventSchemas, stored: StoredAs): boolean => {
+  const stream = schemas.streams.get(stored.streamType);
+  const type = stream?.renamed.get(stored.eventType) ?? stored.eventType;
+  return stored.schemaVersion <= (stream?.types.get(type)?.current ?? 1);
+};
+
 /**
  * A stored event in its current shape: its old name replaced by the current one, its data taken
  * through every upcaster from its stored version to the current one. A version newer than the code
@@ -89,10 +106,17 @@ export const upcastEvent = (schemas: EventSchemas, event: RecordedEvent): Record
   const current = versions?.current ?? 1;
   const stored = event.schemaVersion;
   if (!Number.isInteger(stored) || stored < 1)
-    throw new EventSchemaError(event, 'not a schema version (positive integers only)');
+    throw new EventSchemaError(
+      event,
+      'not-a-version',
+      current,
+      'not a schema version (positive integers only)',
+    );
   if (stored > current)
     throw new EventSchemaError(
       event,
+      'newer-version',
+      current,
       `newer than version ${current}, the newest this code knows of ${event.streamType} ${type}`,
     );
   const oldest = versions?.oldest ?? 1;
@@ -102,12 +126,22 @@ export const upcastEvent = (schemas: EventSchemas, event: RecordedEvent): Record
     if (!step)
       throw new EventSchemaError(
         event,
+        'retired-version',
+        current,
         `no upcaster from version ${from} (the chain of ${event.streamType} ${type} reads versions ${oldest}..${current})`,
       );
     try {
       data = step(data, event.metadata);
     } catch (error) {
-      throw new EventSchemaError(event, `the upcaster from version ${from} failed`, { cause: error });
+      throw new EventSchemaError(
+        event,
+        'upcaster-failed',
+        current,
+        `the upcaster from version ${from} failed`,
+        {
+          cause: error,
+        },
+      );
     }
   }
   return { ...event, type, schemaVersion: current, data };

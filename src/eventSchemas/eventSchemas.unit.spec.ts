@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { isChronicleError } from '../errors/index.js';
 import type { RecordedEvent } from '../messages/index.js';
-import { EventSchemaError } from './eventSchemaError.js';
+import { EventSchemaError, notYetReadable } from './eventSchemaError.js';
 import {
   createEventSchemas,
   currentSchemaVersion,
+  knowsSchemaVersion,
   noEventSchemas,
   storedTypeNames,
   upcastEvent,
@@ -109,6 +110,29 @@ describe('event schema versions', () => {
     expect(schemaError(() => upcastEvent(noEventSchemas, stored('OrderPaid', 2, {}))).message).toContain(
       'newer than version 1',
     );
+  });
+
+  it("tells a version from a newer release (not yet readable) from this code's own faults", () => {
+    const newer = schemaError(() => upcastEvent(schemas, stored('OrderPlaced', 4, {})));
+    expect(newer).toMatchObject({ problem: 'newer-version', knownVersion: 3 });
+    expect(notYetReadable(newer)).toBe(newer);
+    expect(notYetReadable(new Error('while handling', { cause: newer }))).toBe(newer);
+    const invalid = schemaError(() => upcastEvent(schemas, stored('OrderPlaced', 0, {})));
+    expect(invalid.problem).toBe('not-a-version');
+    expect(notYetReadable(invalid)).toBeUndefined();
+    expect(notYetReadable(new Error('newer than version 3'))).toBeUndefined();
+    expect(
+      knowsSchemaVersion(schemas, { streamType: 'order', eventType: 'OrderPlaced', schemaVersion: 3 }),
+    ).toBe(true);
+    expect(
+      knowsSchemaVersion(schemas, { streamType: 'order', eventType: 'OrderCreated', schemaVersion: 2 }),
+    ).toBe(true);
+    expect(
+      knowsSchemaVersion(schemas, { streamType: 'order', eventType: 'OrderPlaced', schemaVersion: 4 }),
+    ).toBe(false);
+    expect(
+      knowsSchemaVersion(noEventSchemas, { streamType: 'order', eventType: 'OrderPaid', schemaVersion: 2 }),
+    ).toBe(false);
   });
 
   it('refuses a version the chain has no step from (its older upcasters retired)', () => {

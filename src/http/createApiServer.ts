@@ -42,8 +42,8 @@ import { streamListRoutes } from './routes/streamListRoutes.js';
 import { streamRoute } from './routes/streamRoute.js';
 import { uiRoutes } from './routes/uiRoutes.js';
 import { registerWebSocketRoute } from './routes/webSocketRoute.js';
-import { createStreamSlots } from './stream/streamSlots.js';
 import { whatIfRoutes } from './routes/whatIfRoutes.js';
+import { createStreamSlots } from './stream/streamSlots.js';
 
 /** Longer than any id a route accepts, even with every character percent-encoded; longer ones are 414. */
 const MAX_PATH_PARAM_LENGTH = 1024;

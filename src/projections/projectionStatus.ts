@@ -7,6 +7,7 @@ import {
   type HorizonBlocker,
   type Lag,
   type PartitionFailure,
+  type PartitionWaiting,
   readHeadPosition,
   readHorizon,
   readLag,
@@ -28,6 +29,11 @@ type PartitionState =
     }
   /** No live worker holds it (none running, or the holder died and its lease has not expired yet). */
   | { readonly state: 'unowned'; readonly lastOwner: string | null }
+  /**
+   * At an event written by a newer release than the worker that reached it: the events before it
+   * are applied, nothing failed, and a worker that reads its version resumes it on its own.
+   */
+  | { readonly state: 'waiting'; readonly owner: string | null; readonly waiting: PartitionWaiting }
   /** Stopped on an event after the last attempt: `projections retry` resumes it once fixed. */
   | { readonly state: 'failed'; readonly attempts: number; readonly error: PartitionFailure }
   /**
@@ -66,11 +72,13 @@ const neverRun = (subscription: string, partition: number, partitions: number): 
   ownerGone: false,
   attempts: 0,
   lastError: null,
+  waiting: null,
 });
 
 const stateOf = (row: StoredPartition): PartitionState => {
   const error = row.lastError ?? { message: 'unknown', at: '' };
   if (row.status === 'failed') return { state: 'failed', attempts: row.attempts, error };
+  if (row.waiting) return { state: 'waiting', owner: row.leaseLive ? row.owner : null, waiting: row.waiting };
   if (!row.owner || !row.leaseLive || !row.leaseExpiresAt || row.ownerGone)
     return { state: 'unowned', lastOwner: row.owner };
   const lease = { owner: row.owner, leaseExpiresAt: row.leaseExpiresAt };

@@ -1,5 +1,6 @@
 import type { Knex } from '@mikro-orm/postgresql';
 import { classifyFailure, type FailureReason, failureReason } from '../errors/index.js';
+import { notYetReadable } from '../eventSchemas/index.js';
 import { parkEvent, streamKey } from '../eventStore/index.js';
 import type { LoggerPort } from '../logging/index.js';
 import type { RecordedEvent } from '../messages/index.js';
@@ -8,10 +9,14 @@ import type { BatchContext, SubscriptionDefinition } from './subscriptionDefinit
 /**
  * An event's own failure: retrying cannot fix it (classifyFailure) and it is not the deployment's
  * (a missing table or column fails every event alike: that stops the partition instead, visibly,
- * until the schema is fixed).
+ * until the schema is fixed), nor the pod's age (notYetReadable: the partition waits for a newer
+ * release).
  */
 export const isPoison = (error: unknown): boolean =>
-  classifyFailure(error) === 'permanent' && failureReason(error).code !== 'SCHEMA_MISMATCH';
+  classifyFailure(error) === 'permanent' &&
+  failureReason(error).code !== 'SCHEMA_MISMATCH' &&
+  // an event a newer release wrote is not bad, only early: the partition waits for that release
+  notYetReadable(error) === undefined;
 
 /** Whether `definition` parks the event that failed with `error` (see parksPoisonEvents). */
 export const parksEvent = (definition: SubscriptionDefinition, error: unknown): boolean => {

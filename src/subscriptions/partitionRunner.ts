@@ -2,7 +2,7 @@ import type { Knex } from '@mikro-orm/postgresql';
 import type { ConnectionErrorReporter } from '../commands/connectionErrorReporter.js';
 import type { SubscriptionSettings } from '../config/index.js';
 import { failureReason, isTransientError } from '../errors/index.js';
-import type { EventSchemas } from '../eventSchemas/index.js';
+import { type EventSchemaError, type EventSchemas, notYetReadable } from '../eventSchemas/index.js';
 import {
   type Checkpoint,
   type FailureRecord,
@@ -10,6 +10,7 @@ import {
   partitionOfStreamHash,
   readCheckpoint,
   recordFailure,
+  waitAtEvent,
 } from '../eventStore/index.js';
 import type { LoggerPort } from '../logging/index.js';
 import { backoffDelay } from './backoffDelay.js';
@@ -33,8 +34,11 @@ export type RunnerContext = {
   readonly onBatch?: (info: BatchInfo) => void;
 };
 
-/** Why a runner ended: asked to, its lease went to another worker, or its partition failed for good. */
-export type RunnerExit = 'stopped' | 'lease-lost' | 'failed';
+/**
+ * Why a runner ended: asked to, its lease went to another worker, its partition failed for good, or
+ * it reached an event of a newer release and gave the partition up to a worker that reads it.
+ */
+export type RunnerExit = 'stopped' | 'lease-lost' | 'failed' | 'waiting';
 
 const failureOf = (error: unknown): FailureRecord => {
   // readers get a code and a short message; the full error is logged where it happens
@@ -156,7 +160,25 @@ export class PartitionRunner {
             from = undefined;
             limit = settings.batchSize;
             continue;
+          case 'unreadable':
+            // the readable events before it first: a batch of exactly those ends the checkpoint
+            // right before it
+            if (outcome.index > 0) {
+              limit = outcome.index;
+              continue;
+            }
+            return await this.#waitAt(outcome.error);
           case 'failed': {
+            // a handler read an event of a newer release (an instance's or a stream's history): the
+            // events before the one it handled are applied, then the partition waits, uncounted
+            const unreadable = notYetReadable(outcome.error);
+            if (unreadable) {
+              if (outcome.error instanceof EventHandlingError && outcome.error.index > 0) {
+                limit = outcome.error.index;
+                continue;
+              }
+              return await this.#waitAt(unreadable);
+            }
             // a failure the subscription does not park (read models, which park every poison event,
             // keep their batch whole): commit the events before the failing one, so the checkpoint
             // stops right at it
@@ -188,6 +210,33 @@ export class PartitionRunner {
       }
     }
     return 'stopped';
+  }
+
+  /**
+   * Not a failure: records the event the partition waits at (named, with its version and the newest
+   * this worker reads) and gives the lease up; hosts that cannot read it leave the partition to
+   * one that can (SubscriptionHost), which resumes it where the checkpoint stands.
+   */
+  async #waitAt(error: EventSchemaError): Promise<RunnerExit> {
+    const { knex, settings, logger } = this.context;
+    const target = { name: this.definition.name, partition: this.partition, owner: settings.workerId };
+    const waiting = {
+      eventId: error.eventId,
+      eventType: error.eventType,
+      streamType: error.streamType,
+      streamId: error.streamId,
+      version: error.version,
+      globalPosition: error.globalPosition,
+      schemaVersion: error.schemaVersion,
+      knownVersion: error.knownVersion,
+      worker: settings.workerId,
+    };
+    if (!(await waitAtEvent(knex, target, waiting))) return 'lease-lost';
+    logger.warn(
+      { subscription: this.definition.name, partition: this.partition, waiting },
+      'partition waits at an event of a newer release; its lease is left to a worker that reads it',
+    );
+    return 'waiting';
   }
 
   /** Counts a failed attempt; backs off, or ends the runner when the partition stopped or moved away. */

@@ -1,7 +1,7 @@
 import type { Knex } from '@mikro-orm/postgresql';
 import { ROOT_CONTEXT, type Span } from '@opentelemetry/api';
-import type { EventSchemas } from '../eventSchemas/index.js';
-import { beginBatch, type Checkpoint } from '../eventStore/index.js';
+import type { EventSchemaError, EventSchemas } from '../eventSchemas/index.js';
+import { beginBatch, type Checkpoint, UnreadableInBatch } from '../eventStore/index.js';
 import type { LoggerPort } from '../logging/index.js';
 import type { RecordedEvent } from '../messages/index.js';
 import { attr, withSpan } from '../tracing/index.js';
@@ -30,6 +30,11 @@ export type BatchOutcome =
   | { readonly status: 'idle'; readonly next: Checkpoint; readonly blocked: boolean }
   /** The row changed under us (lease taken, reset, rebuilt, stopped): re-read it before going on. */
   | { readonly status: 'stale' }
+  /**
+   * The read reached an event written by a newer release than this code, after `index` readable
+   * ones: nothing was handled or moved (the transaction rolled back).
+   */
+  | { readonly status: 'unreadable'; readonly index: number; readonly error: EventSchemaError }
   | { readonly status: 'failed'; readonly error: unknown };
 
 class Stale extends Error {}
@@ -147,6 +152,8 @@ export const processBatch = async (
   } catch (error) {
     // rolled back because the partition moved on: not a failure of the batch
     if (error instanceof Stale) return { status: 'stale' };
+    if (error instanceof UnreadableInBatch)
+      return { status: 'unreadable', index: error.index, error: error.unreadable };
     return { status: 'failed', error };
   }
 };

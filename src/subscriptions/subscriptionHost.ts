@@ -4,13 +4,14 @@ import {
   createConnectionErrorReporter,
 } from '../commands/connectionErrorReporter.js';
 import type { SubscriptionSettings } from '../config/index.js';
-import type { EventSchemas } from '../eventSchemas/index.js';
+import { type EventSchemas, knowsSchemaVersion } from '../eventSchemas/index.js';
 import {
   activePartitionCount,
   claimPartitions,
   ensurePartitions,
   heartbeat,
   leaveSubscription,
+  readWaitingPartitions,
   releasePartitions,
   renewLeases,
 } from '../eventStore/index.js';
@@ -146,23 +147,49 @@ export class SubscriptionHost {
       }
     }
     const share = Math.ceil((await activePartitionCount(knex, name)) / Math.max(1, workers));
-    const surplus = held.slice(share);
+    const waits = await this.#waits(name);
+    // a partition waiting at an event this worker reads is kept before any other: older workers cannot
+    const ordered = [
+      ...held.filter((p) => waits.readable.has(p)),
+      ...held.filter((p) => !waits.readable.has(p)),
+    ];
+    const surplus = ordered.slice(share);
     if (surplus.length > 0) {
       await Promise.all(surplus.map((partition) => this.#runners.get(`${name}#${partition}`)?.stop()));
       for (const partition of surplus) this.#runners.delete(`${name}#${partition}`);
       await releasePartitions(knex, name, workerId, surplus);
       this.#logger.info({ subscription: name, partitions: surplus }, 'released partitions to other workers');
     }
-    const claimed = await claimPartitions(
-      knex,
-      definition,
-      workerId,
-      leaseTtlMs,
-      share - (held.length - surplus.length),
-    );
+    // never one waiting at an event this worker cannot read; every free one waiting at an event it
+    // reads, beyond its share: it may be the only kind of worker that can
+    const claimed = [
+      ...(await claimPartitions(
+        knex,
+        definition,
+        workerId,
+        leaseTtlMs,
+        share - (held.length - surplus.length),
+        {
+          exclude: [...waits.unreadable],
+        },
+      )),
+      ...(await claimPartitions(knex, definition, workerId, leaseTtlMs, waits.readable.size, {
+        only: [...waits.readable],
+      })),
+    ];
     if (claimed.length > 0)
       this.#logger.info({ subscription: name, partitions: claimed }, 'claimed partitions');
-    for (const partition of [...held.slice(0, share), ...claimed]) this.#run(definition, partition);
+    for (const partition of [...ordered.slice(0, share), ...claimed]) this.#run(definition, partition);
+  }
+
+  /** The partitions of `name` waiting at an event of a newer release: those this worker reads, and the others. */
+  async #waits(name: string): Promise<{ readable: Set<number>; unreadable: Set<number> }> {
+    const readable = new Set<number>();
+    const unreadable = new Set<number>();
+    for (const { partition, waiting } of await readWaitingPartitions(this.options.knex, name)) {
+      (knowsSchemaVersion(this.options.schemas, waiting) ? readable : unreadable).add(partition);
+    }
+    return { readable, unreadable };
   }
 
   #run(definition: SubscriptionDefinition, partition: number): void {

@@ -76,7 +76,7 @@ const beginSql = ({ ctes, columns, from }: Pick<BatchStatement, 'ctes' | 'column
   moved as (
     update es_checkpoints c
     set transaction_id = n.transaction_id, global_position = n.global_position, attempts = 0,
-      last_error = null, updated_at = now(), lease_expires_at = now() + ? * interval '1 millisecond'
+      last_error = null, waiting = null, updated_at = now(), lease_expires_at = now() + ? * interval '1 millisecond'
     from next n
     where c.subscription = ? and c.partition = ? and c.owner = ? and c.status = 'active'
       and c.transaction_id = ?::xid8 and c.global_position = ?

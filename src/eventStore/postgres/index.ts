@@ -60,4 +60,6 @@ export * from './streamsDueForSnapshot.js';
 export * from './streamVersion.js';
 export * from './streamVersionAt.js';
 export * from './subscriptionDeadLetters.js';
+export * from './unreadableInBatch.js';
+export * from './waitAtEvent.js';
 export * from './writeSnapshot.js';

@@ -1,5 +1,5 @@
 import { ChronicleError } from '../../errors/index.js';
-import type { EventSchemas } from '../../eventSchemas/index.js';
+import { type EventSchemas, notYetReadable } from '../../eventSchemas/index.js';
 import type { RecordedEvent } from '../../messages/index.js';
 import type { Checkpoint } from '../checkpoint.js';
 import type { EventFilter } from '../eventFilter.js';
@@ -10,6 +10,7 @@ import { partitionOfStreamSql } from './partitionOfStreamSql.js';
 import { type EventRow, eventColumns, rowToEvent } from './rowToEvent.js';
 import { type Db, query } from './sql.js';
 import { storedFilterOf } from './storedFilter.js';
+import { UnreadableInBatch } from './unreadableInBatch.js';
 
 export type BatchRequest = {
   readonly after: Checkpoint;
@@ -242,9 +243,22 @@ export const batchStatement = (schemas: EventSchemas, request: BatchRequest): Ba
       };
 };
 
+/** Each row as an event; a row written by a newer release is UnreadableInBatch at its index. */
+const eventsOfRows = (schemas: EventSchemas, rows: readonly BatchRow[]): RecordedEvent[] =>
+  rows
+    .filter((row) => row.global_position != null)
+    .map((row, index) => {
+      try {
+        return rowToEvent(row as EventRow, schemas);
+      } catch (error) {
+        const unreadable = notYetReadable(error);
+        throw unreadable ? new UnreadableInBatch(index, unreadable) : error;
+      }
+    });
+
 /**
  * The batch in the rows of a read by `statement` (a row per event, or one row of nulls but
- * `next`'s when none passed).
+ * `next`'s when none passed). A row this code cannot read yet ends the read (UnreadableInBatch).
  */
 export const batchOfRows = (
   schemas: EventSchemas,
@@ -255,9 +269,7 @@ export const batchOfRows = (
   const [first] = rows;
   // `next` always has its row, so every read returns one
   if (!first) throw new ChronicleError('INVARIANT', 'a batch read returned no row');
-  const read = rows
-    .filter((row) => row.global_position != null)
-    .map((row) => rowToEvent(row as EventRow, schemas));
+  const read = eventsOfRows(schemas, rows);
   // a partition's window was full: more of its events may follow the window
   const full = read.length >= limit || first.window_end_transaction_id != null;
   const next = { transactionId: first.next_transaction_id, globalPosition: Number(first.next_position) };

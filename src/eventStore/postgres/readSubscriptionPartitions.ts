@@ -1,5 +1,5 @@
 import type { Checkpoint } from '../checkpoint.js';
-import type { PartitionFailure } from '../partitionFailure.js';
+import type { PartitionFailure, PartitionWaiting } from '../partitionFailure.js';
 import { type Db, query } from './sql.js';
 
 /** One partition of a subscription as stored: where it stands, who holds it, how it fails. */
@@ -17,6 +17,8 @@ export type StoredPartition = {
   readonly ownerGone: boolean;
   readonly attempts: number;
   readonly lastError: PartitionFailure | null;
+  /** The event of a newer release it waits at (waitAtEvent), or null. */
+  readonly waiting: PartitionWaiting | null;
 };
 
 type Row = {
@@ -32,6 +34,7 @@ type Row = {
   owner_gone: boolean;
   attempts: number;
   last_error: PartitionFailure | null;
+  waiting: PartitionWaiting | null;
 };
 
 /** Every partition of a subscription, in order; none for a subscription that never ran. */
@@ -39,7 +42,7 @@ export const readSubscriptionPartitions = async (db: Db, name: string): Promise<
   const rows = await query<Row>(
     db,
     `select subscription, partition, partitions, transaction_id::text as transaction_id, global_position, status,
-       owner, lease_expires_at, coalesce(lease_expires_at > now(), false) as lease_live, attempts, last_error,
+       owner, lease_expires_at, coalesce(lease_expires_at > now(), false) as lease_live, attempts, last_error, waiting,
        exists (select 1 from es_subscription_workers w
                where w.subscription = c.subscription and w.worker_id = c.owner and w.connection_name is not null
                  and not exists (select 1 from pg_stat_activity a where a.application_name = w.connection_name))
@@ -59,5 +62,6 @@ export const readSubscriptionPartitions = async (db: Db, name: string): Promise<
     ownerGone: row.owner_gone,
     attempts: row.attempts,
     lastError: row.last_error,
+    waiting: row.waiting,
   }));
 };

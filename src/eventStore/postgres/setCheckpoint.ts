@@ -10,7 +10,7 @@ export const setCheckpoint = async (
 ): Promise<void> => {
   await query(
     db,
-    'update es_checkpoints set transaction_id = ?::xid8, global_position = ? where subscription = ? and partition = ?',
+    'update es_checkpoints set transaction_id = ?::xid8, global_position = ?, waiting = null where subscription = ? and partition = ?',
     [to.transactionId, to.globalPosition, name, partition],
   );
 };

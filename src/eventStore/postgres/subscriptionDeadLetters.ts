@@ -1,19 +1,14 @@
 import type { FailureReason } from '../../errors/index.js';
 import type { EventSchemas } from '../../eventSchemas/index.js';
 import type { RecordedEvent } from '../../messages/index.js';
+import type { StoredEventRef } from '../partitionFailure.js';
 import { type EventRow, eventColumns, rowToEvent } from './rowToEvent.js';
 import { type Db, query } from './sql.js';
 
 /** An event a subscription parked instead of stalling its partition: visible, retryable. */
-export type SubscriptionDeadLetter = {
+export type SubscriptionDeadLetter = StoredEventRef & {
   readonly subscription: string;
   readonly partition: number;
-  readonly eventId: string;
-  readonly eventType: string;
-  readonly streamType: string;
-  readonly streamId: string;
-  readonly version: number;
-  readonly globalPosition: number;
   readonly code: string;
   readonly message: string;
   readonly attempts: number;

@@ -8,12 +8,14 @@ import {
   retryProjection,
   subscriptionStatus,
 } from '../../projections/index.js';
+import { readLiveReleases } from '../../releases/index.js';
 import type { ApiContext } from '../apiContext.js';
 import { HttpError, notFound } from '../httpError.js';
 import { type ApiRoute, defineRoute, json } from '../route.js';
 import { Flag, ProjectionName } from './schemas.js';
+import { nameWaitingReaders } from './waitingReaders.js';
 
-const severity = ['not-started', 'running', 'unowned', 'retrying', 'failed'] as const;
+const severity = ['not-started', 'running', 'waiting', 'unowned', 'retrying', 'failed'] as const;
 
 /**
  * One entry per projection, then per other subscription (the NATS outbox, kind `subscription`: it
@@ -41,6 +43,13 @@ const summarise = (
   rebuilding,
   partitions,
 });
+
+/** Names the running releases that read each waited-at event, when Redis answers (else as stored). */
+const namingReaders = async (ctx: ApiContext, statuses: PartitionStatus[]): Promise<PartitionStatus[]> => {
+  if (!statuses.some((status) => status.state === 'waiting')) return statuses;
+  const live = await readLiveReleases(ctx.redis, ctx.config.queuePrefix).catch(() => undefined);
+  return live ? nameWaitingReaders(statuses, live) : statuses;
+};
 
 const rebuildStatus = (result: RebuildResult): number => {
   switch (result.status) {
@@ -75,7 +84,10 @@ export const projectionRoutes = (ctx: ApiContext): ApiRoute[] => {
         'Every projection, then the other subscriptions (the NATS outbox): state, lag, partitions, last error',
       responses: { 200: '{ projections: [...] }' },
       handler: async () => {
-        const statuses = await projectionStatus(ctx.knex, ctx.registry.schemas, ctx.projections);
+        const statuses = await namingReaders(
+          ctx,
+          await projectionStatus(ctx.knex, ctx.registry.schemas, ctx.projections),
+        );
         const projections = ctx.projections.map((projection) =>
           summarise(
             { name: projection.name, events: projection.events, kind: 'projection' },
@@ -87,13 +99,16 @@ export const projectionRoutes = (ctx: ApiContext): ApiRoute[] => {
           ctx.subscriptions.map(async (outline) =>
             summarise(
               { name: outline.name, events: outline.filter.eventTypes ?? null, kind: 'subscription' },
-              await subscriptionStatus(
-                ctx.knex,
-                ctx.registry.schemas,
-                outline.name,
-                outline.filter,
-                outline.partitions,
-                { optional: true },
+              await namingReaders(
+                ctx,
+                await subscriptionStatus(
+                  ctx.knex,
+                  ctx.registry.schemas,
+                  outline.name,
+                  outline.filter,
+                  outline.partitions,
+                  { optional: true },
+                ),
               ),
               false,
             ),

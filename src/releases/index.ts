@@ -1,0 +1,3 @@
+export * from './releaseManifest.js';
+export * from './releaseRegistry.js';
+export * from './versionSkew.js';
