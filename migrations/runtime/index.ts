@@ -8,10 +8,10 @@ import { Migration20261207000001ReadIndexes } from './Migration20261207000001Rea
 import { Migration20261207000002StreamCounts } from './Migration20261207000002StreamCounts.js';
 import { Migration20261207000003SnapshotDue } from './Migration20261207000003SnapshotDue.js';
 import { Migration20261207150000CommandPayloads } from './Migration20261207150000CommandPayloads.js';
+import { Migration20261207160000CheckpointWaiting } from './Migration20261207160000CheckpointWaiting.js';
 import { Migration20261207160000Pods } from './Migration20261207160000Pods.js';
 import { Migration20261207160001RecentStreams } from './Migration20261207160001RecentStreams.js';
 import { Migration20261207160002WhatIfRuns } from './Migration20261207160002WhatIfRuns.js';
-import { Migration20261207160000CheckpointWaiting } from './Migration20261207160000CheckpointWaiting.js';
 
 /**
  * The runtime's own schema (es_* tables), in order: every deployment gets exactly these. Applied
