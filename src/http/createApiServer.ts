@@ -37,6 +37,7 @@ import { operationsRoutes } from './routes/operationsRoutes.js';
 import { processManagerRoutes } from './routes/processManagerRoutes.js';
 import { projectionRoutes } from './routes/projectionRoutes.js';
 import { readModelRoutes } from './routes/readModelRoutes.js';
+import { resourceRoutes } from './routes/resourceRoutes.js';
 import { streamRoute } from './routes/streamRoute.js';
 import { uiRoutes } from './routes/uiRoutes.js';
 
@@ -195,6 +196,7 @@ export const createApiServer = async (options: ApiServerOptions): Promise<ApiSer
     ...operationsRoutes(ctx),
     ...uiRoutes(),
   ];
+  routes.push(...resourceRoutes(ctx, routes));
   routes.push(openApiRoute(() => routes));
   registerRoutes(app, routes);
   // live streams never end by themselves: end them first, or close() would wait for them forever

@@ -42,13 +42,21 @@ const rejected = (result: Rejection): never => {
 const pending = (commandId: string): RouteResult =>
   json(202, { commandId, status: 'enqueued' }, { location: `/v1/commands/${commandId}` });
 
-const send = async (
+/** Sends a command the caller may send and answers as POST /v1/commands does (200, 202 or the rejection). */
+export const sendCommand = async (
   ctx: ApiContext,
-  principal: Principal,
+  principal: Principal | undefined,
   body: z.output<typeof SendCommandBody>,
   wait: boolean,
   timeoutMs: number,
-) => {
+): Promise<RouteResult> => {
+  if (!principal || !canSend(principal, body.aggregateType)) {
+    throw new HttpError(
+      403,
+      'FORBIDDEN',
+      `${principal?.id ?? 'caller'} may not send commands to "${body.aggregateType}"`,
+    );
+  }
   // the id is fixed here, so a wait that times out can still name the command; an id the caller
   // chose is the caller's own (callerCommandId), answers name the command by it
   const seenAs = body.commandId ?? timeOrderedId();
@@ -129,22 +137,14 @@ export const commandRoutes = (ctx: ApiContext): ApiRoute[] => [
       409: 'rejected: the aggregate state does not allow it (INVALID_TRANSITION, CONCURRENCY, domain codes)',
       422: 'rejected: VALIDATION, UNKNOWN_AGGREGATE, UNKNOWN_COMMAND',
     },
-    handler: async ({ body, query, principal }) => {
-      if (!principal || !canSend(principal, body.aggregateType)) {
-        throw new HttpError(
-          403,
-          'FORBIDDEN',
-          `${principal?.id ?? 'caller'} may not send commands to "${body.aggregateType}"`,
-        );
-      }
-      return send(
+    handler: async ({ body, query, principal }) =>
+      sendCommand(
         ctx,
         principal,
         body,
         query.wait ?? false,
         query.timeoutMs ?? ctx.settings.commandWait.defaultMs,
-      );
-    },
+      ),
   }),
   defineRoute({
     method: 'GET',
