@@ -1,31 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApiServer } from '../../src/http/index.js';
-import { type CommandPath, createCommandPath } from '../support/commandPath.js';
+import { describe, expect, it } from 'vitest';
 import { placeOrderPayload } from '../support/orderCommands.js';
 import { keys } from './support/apiKeys.js';
 import { call, withKey } from './support/http.js';
-import { startInProcessApi } from './support/inProcessApi.js';
+import { apiWithWorker } from './support/inProcessApi.js';
 
 // Each aggregate of the deployment as a resource: /v1/<plural>, /v1/<plural>/:id/<command>.
 
-let path: CommandPath;
-let server: ApiServer;
-let url: string;
-
-beforeAll(async () => {
-  path = await createCommandPath();
-  await path.startWorker();
-  ({ server, url } = await startInProcessApi(path.config));
-});
-
-afterAll(async () => {
-  await server?.close();
-  await path?.close();
-});
+const api = apiWithWorker();
 
 const post = (route: string, json: unknown, key: string = keys.sender) =>
-  call(`${url}${route}`, { json, headers: withKey(key) });
-const read = (route: string) => call(`${url}${route}`, { headers: withKey(keys.reader) });
+  call(`${api.url}${route}`, { json, headers: withKey(key) });
+const read = (route: string) => call(`${api.url}${route}`, { headers: withKey(keys.reader) });
 
 type Created = { id: string; status: string; version: number; events: { type: string }[] };
 
@@ -82,7 +67,7 @@ describe('resource routes from the deployment', () => {
   });
 
   it('given wait=false, then 202 with the new id and the command status to follow', async () => {
-    const answer = await call(`${url}/v1/products?wait=false`, {
+    const answer = await call(`${api.url}/v1/products?wait=false`, {
       json: { vendorId: 'vendor-1', name: 'Teapot', price: 25 },
       headers: withKey(keys.sender),
     });
@@ -106,7 +91,7 @@ describe('resource routes from the deployment', () => {
     expect(other.status).toBe(403);
     expect(other.body).toMatchObject({ code: 'FORBIDDEN' });
     expect((await post('/v1/orders', placeOrderPayload, keys.reader)).status).toBe(403);
-    expect((await call(`${url}/v1/orders/x-1`, { headers: withKey(keys.orderSender) })).status).toBe(403);
+    expect((await call(`${api.url}/v1/orders/x-1`, { headers: withKey(keys.orderSender) })).status).toBe(403);
   });
 
   it('given no such order, when read, then 404; a bad id is 400', async () => {
