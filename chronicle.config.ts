@@ -4,8 +4,9 @@ import { aggregates, processManagers } from './actors/index.js';
 import { projections } from './actors/projections/index.js';
 
 /**
- * The sample deployment: orders, payments, users and products, the order-payment saga, two read
- * models. The CLI and every pod kind load it as they load a team's own config.
+ * The sample deployment: orders, payments, users and products, the order-payment saga, three read
+ * models (orders_view, order_totals, products_view). The CLI and every pod kind load it as they
+ * load a team's own config.
  */
 export default defineChronicle({
   aggregates,
