@@ -9,6 +9,7 @@ import { Migration20261207000002StreamCounts } from './Migration20261207000002St
 import { Migration20261207000003SnapshotDue } from './Migration20261207000003SnapshotDue.js';
 import { Migration20261207150000CommandPayloads } from './Migration20261207150000CommandPayloads.js';
 import { Migration20261207160000EventTypeCounts } from './Migration20261207160000EventTypeCounts.js';
+import { Migration20261207160100SnapshotHistory } from './Migration20261207160100SnapshotHistory.js';
 
 /**
  * The runtime's own schema (es_* tables), in order: every deployment gets exactly these. Applied
@@ -28,4 +29,5 @@ export const runtimeMigrations: readonly MigrationObject[] = [
   { name: 'Migration20261207000003SnapshotDue', class: Migration20261207000003SnapshotDue },
   { name: 'Migration20261207150000CommandPayloads', class: Migration20261207150000CommandPayloads },
   { name: 'Migration20261207160000EventTypeCounts', class: Migration20261207160000EventTypeCounts },
+  { name: 'Migration20261207160100SnapshotHistory', class: Migration20261207160100SnapshotHistory },
 ];

@@ -35,6 +35,7 @@ export * from './readLag.js';
 export * from './readLedgerOfStreams.js';
 export * from './readOnlySnapshot.js';
 export * from './readSnapshot.js';
+export * from './readSnapshotHistory.js';
 export * from './readSnapshotVersions.js';
 export * from './readStream.js';
 export * from './readStreamCounts.js';
