@@ -15,8 +15,9 @@ const paymentTimeoutMs = () =>
 paymentTimeoutMs();
 
 /**
- * The sample deployment: orders, payments, users and products, the order-payment saga, two read
- * models. The CLI and every pod kind load it as they load a team's own config.
+ * The sample deployment: orders, payments, users and products, the order-payment saga, three read
+ * models (orders_view, order_totals, products_view). The CLI and every pod kind load it as they
+ * load a team's own config.
  */
 export default defineChronicle({
   aggregates,

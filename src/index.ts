@@ -31,6 +31,11 @@ export {
   defineAggregate,
 } from './aggregate/defineAggregate.js';
 export { commandFor } from './aggregate/commandFor.js';
+export {
+  type AggregateResource,
+  aggregateResource,
+  type ResourceOptions,
+} from './aggregate/aggregateResource.js';
 export { type AggregateRegistry, createAggregateRegistry } from './aggregate/aggregateRegistry.js';
 export { AggregateInstance, type PersistedAggregateState } from './aggregate/aggregateInstance.js';
 export { machineHash } from './aggregate/machineHash.js';
@@ -100,6 +105,7 @@ export type {
   ReadStreamOptions,
   CommandRecord,
   StoredCommand,
+  SnapshotWritten,
   StoredSnapshot,
   StreamRef,
 } from './eventStore/eventStore.js';

@@ -15,4 +15,6 @@ export const order = defineAggregate({
   machine: orderMachine,
   commands: orderCommands,
   events: orderEventSchemas,
+  // the path the seed's clients know: POST /v1/orders/:id/shipping-status
+  resource: { commandPaths: { UpdateShippingStatus: 'shipping-status' } },
 });

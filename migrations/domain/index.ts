@@ -4,6 +4,7 @@ import { Migration20261129000001OrderTotalsOrders } from './Migration20261129000
 import { Migration20261129000030OrdersViewCurrency } from './Migration20261129000030OrdersViewCurrency.js';
 import { Migration20261129000050OrderTotalsCurrency } from './Migration20261129000050OrderTotalsCurrency.js';
 import { Migration20261207000010OrdersViewCounts } from './Migration20261207000010OrdersViewCounts.js';
+import { Migration20261207160500ProductsView } from './Migration20261207160500ProductsView.js';
 
 /**
  * The sample domain's schema (its read models), in order, applied after the runtime's by
@@ -15,4 +16,5 @@ export const domainMigrations: readonly MigrationObject[] = [
   { name: 'Migration20261129000030OrdersViewCurrency', class: Migration20261129000030OrdersViewCurrency },
   { name: 'Migration20261129000050OrderTotalsCurrency', class: Migration20261129000050OrderTotalsCurrency },
   { name: 'Migration20261207000010OrdersViewCounts', class: Migration20261207000010OrdersViewCounts },
+  { name: 'Migration20261207160500ProductsView', class: Migration20261207160500ProductsView },
 ];

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { ChronicleError } from '../errors/index.js';
 import type { EventChain, EventSchemaMap, EventVersions } from '../eventSchemas/index.js';
 import type { Command } from '../messages/index.js';
+import { type AggregateResource, aggregateResource, type ResourceOptions } from './aggregateResource.js';
 import { assertPureMachine } from './assertPureMachine.js';
 import { machineHash } from './machineHash.js';
 
@@ -63,6 +64,8 @@ export type AggregateDefinition<
    * (upcast) before anything sees them, and new ones are written in the current version.
    */
   readonly events?: AggregateEventSchemas<Machine>;
+  /** How the API serves it under `/v1/<plural>` (see `ResourceOptions`; defaults fit most). */
+  readonly resource?: ResourceOptions<NoInfer<keyof Schemas & string>>;
 };
 
 /** Each command's payload as a sender writes it (its schema's input), by command type. */
@@ -97,6 +100,8 @@ export type Aggregate<
   readonly snapshotEvery: number;
   /** The event types with versions or old names (see `eventVersions`). */
   readonly events: EventSchemaMap;
+  /** Its routes under `/v1/<plural>`; absent on an aggregate not made by defineAggregate. */
+  readonly resource?: AggregateResource;
   readonly commands: Readonly<
     Record<
       string,
@@ -154,5 +159,11 @@ export const defineAggregate = <
     snapshotEvery,
     events,
     commands: definition.commands as unknown as Aggregate['commands'],
+    resource: aggregateResource(
+      definition.type,
+      definition.machine,
+      Object.keys(definition.commands),
+      definition.resource as ResourceOptions | undefined,
+    ),
   };
 };

@@ -1,5 +1,6 @@
 export * from './aggregateInstance.js';
 export * from './aggregateRegistry.js';
+export * from './aggregateResource.js';
 export * from './assertPureMachine.js';
 export * from './commandFor.js';
 export * from './decideCommand.js';

@@ -1,4 +1,5 @@
 import { type Aggregate, createAggregateRegistry } from '../aggregate/index.js';
+import { snapshotHistoryFromEnv } from '../config/index.js';
 import type { Orm } from '../db/index.js';
 import { createEventSchemas } from '../eventSchemas/index.js';
 import { createPostgresEventStore } from '../eventStore/index.js';
@@ -100,5 +101,9 @@ export const takeSnapshot = async (
   const targets = snapshotTargets(registry, context.processManagers);
   const target = targets.get(type);
   if (!target) return { status: 'unknown', name: type, known: [...targets.keys()] };
-  return target.snapshot(createPostgresEventStore(context.orm, { schemas: registry.schemas }), id);
+  const store = createPostgresEventStore(context.orm, {
+    schemas: registry.schemas,
+    snapshotHistory: snapshotHistoryFromEnv(),
+  });
+  return target.snapshot(store, id);
 };

@@ -14,6 +14,7 @@ import { CliUsageError, EXIT, errorLine, printError } from './cliOutput.js';
 import { clusterUsage } from './clusterVerb.js';
 import { deadLetterUsage } from './deadLetterVerbs.js';
 import { projectionUsage } from './projectionVerbs.js';
+import { statsCommand } from './statsCommand.js';
 import { vizUsage } from './vizCommand.js';
 import { whatIfCommand, whatIfUsage } from './whatIfCommand.js';
 
@@ -41,6 +42,8 @@ export const usage = `usage: chronicle [--config <path>] <verb> [args]
   state <type> <id> [--at <ISO time>]       print {value, context, version} (exit 2 if it does not exist);
                                             --at 2026-11-29T10:00:00Z: as it was then (exit 2 if it had no events yet)
   story <correlationId>                     print its commands and events in causal order, one JSON line each
+  stats                                     print events, streams and the head, per aggregate type and per event type
+                                            (maintained counters: as cheap in a store of any size)
   ${whatIfUsage}
                                             replay the stored history through a candidate config: events its machines
                                             refuse, commands its decide answers otherwise (exit 0 none, 3 some; docs/what-if.md)
@@ -110,6 +113,8 @@ const dispatch = async (verb: string | undefined, rest: string[], domain: CliDom
       const [correlationId] = positionals(rest, 1, 'story <correlationId>');
       return storyCommand(config, registry, correlationId as string);
     }
+    case 'stats':
+      return statsCommand(config);
     case 'what-if':
       return whatIfCommand(config, domain.aggregates, rest);
     case 'worker': {

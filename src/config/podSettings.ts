@@ -56,6 +56,13 @@ export const snapshotSweepEveryMsFromEnv = (env: NodeJS.ProcessEnv = process.env
   positiveInt('CHRONICLE_SNAPSHOT_SWEEP_MS', env.CHRONICLE_SNAPSHOT_SWEEP_MS, 300_000);
 
 /**
+ * CHRONICLE_SNAPSHOT_HISTORY: snapshots kept per stream, the latest included; writing a new one
+ * prunes the oldest past it. Default 2 (the latest and the one before).
+ */
+export const snapshotHistoryFromEnv = (env: NodeJS.ProcessEnv = process.env): number =>
+  positiveInt('CHRONICLE_SNAPSHOT_HISTORY', env.CHRONICLE_SNAPSHOT_HISTORY, 2);
+
+/**
  * CHRONICLE_COMMAND_PAYLOAD_RETENTION_DAYS: how long the command ledger keeps each command's
  * payload (what `chronicle what-if` decides again); the snapshot pod's sweep forgets older ones.
  * Default 30 days.

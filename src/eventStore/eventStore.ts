@@ -125,7 +125,19 @@ export interface EventStore {
   }>;
   /** Records a rejection once; a rejected process-manager command also appends CommandRejected. */
   recordRejection(request: RejectionRequest): Promise<RejectionOutcome>;
+  /** The latest snapshot: the one hydration starts from when its machine hash is current. */
   readSnapshot(stream: StreamRef): Promise<StoredSnapshot | undefined>;
-  /** Keeps the newest: a snapshot older than the stored one is ignored. */
-  writeSnapshot(snapshot: Omit<StoredSnapshot, 'takenAt'>): Promise<void>;
+  /** The snapshots a stream keeps, newest first: the latest, then those it replaced. */
+  readSnapshots(stream: StreamRef): Promise<readonly StoredSnapshot[]>;
+  /**
+   * Keeps the newest: a snapshot older than the stored one is ignored. The one it replaces joins
+   * the history, which keeps the store's snapshot history count in all; older ones are pruned.
+   */
+  writeSnapshot(snapshot: Omit<StoredSnapshot, 'takenAt'>): Promise<SnapshotWritten>;
 }
+
+/** How many snapshots a stream keeps by default: the latest and the one before. */
+export const DEFAULT_SNAPSHOT_HISTORY = 2;
+
+/** What writing a snapshot did: how many older snapshots of the stream it pruned. */
+export type SnapshotWritten = { readonly pruned: number };

@@ -38,6 +38,7 @@ import { operationsRoutes } from './routes/operationsRoutes.js';
 import { processManagerRoutes } from './routes/processManagerRoutes.js';
 import { projectionRoutes } from './routes/projectionRoutes.js';
 import { readModelRoutes } from './routes/readModelRoutes.js';
+import { resourceRoutes } from './routes/resourceRoutes.js';
 import { streamListRoutes } from './routes/streamListRoutes.js';
 import { streamRoute } from './routes/streamRoute.js';
 import { uiRoutes } from './routes/uiRoutes.js';
@@ -207,6 +208,7 @@ export const createApiServer = async (options: ApiServerOptions): Promise<ApiSer
     ...whatIfRoutes(ctx),
     ...uiRoutes(),
   ];
+  routes.push(...resourceRoutes(ctx, routes));
   routes.push(openApiRoute(() => routes));
   registerRoutes(app, routes);
   await registerWebSocketRoute(app, ctx);

@@ -88,6 +88,15 @@ export const recordSnapshotTaken = (input: { readonly aggregateType: string }): 
   instruments().snapshotsTaken.add(1, { [attr.aggregateType]: input.aggregateType });
 };
 
+/** Older snapshots a write pruned (CHRONICLE_SNAPSHOT_HISTORY). */
+export const recordSnapshotsPruned = (input: {
+  readonly aggregateType: string;
+  readonly pruned: number;
+}): void => {
+  if (input.pruned > 0)
+    instruments().snapshotsPruned.add(input.pruned, { [attr.aggregateType]: input.aggregateType });
+};
+
 /**
  * Registers a reader of an actor cache's size, read at each collection (the gauge reports the sum of
  * all registered caches). Returns the function that unregisters it (call it when the cache closes).

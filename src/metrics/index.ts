@@ -12,6 +12,7 @@ export {
   recordHydration,
   recordNatsCommandRefused,
   recordQueueWait,
+  recordSnapshotsPruned,
   recordSnapshotTaken,
 } from './chronicleMetrics.js';
 export { METER_NAME, metricName } from './metricNames.js';

@@ -48,6 +48,7 @@ const specs = {
   actorCacheHits: counter('Commands that found their actor live in the cache', '{lookup}'),
   actorCacheMisses: counter('Commands whose actor had to be hydrated', '{lookup}'),
   snapshotsTaken: counter('Snapshots written', '{snapshot}'),
+  snapshotsPruned: counter('Older snapshots deleted past the history kept per stream', '{snapshot}'),
   natsCommandsRefused: counter(
     'Commands over NATS answered with a rejection or a failure (with or without a reply subject), by code',
     '{command}',

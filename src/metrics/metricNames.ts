@@ -17,6 +17,7 @@ export const metricName = {
   projectionLagEvents: 'chronicle.projection.lag.events',
   projectionLagSeconds: 'chronicle.projection.lag.seconds',
   snapshotsTaken: 'chronicle.snapshots.taken',
+  snapshotsPruned: 'chronicle.snapshots.pruned',
   horizonBlockerAge: 'chronicle.subscription.blocker.age',
   horizonBlockerPid: 'chronicle.subscription.blocker.pid',
   horizonBlockerState: 'chronicle.subscription.blocker.state',

@@ -1,13 +1,22 @@
 import type { Knex } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import type { EventSchemas } from '../eventSchemas/index.js';
-import { findEventCheckpoint, readEventBatch, startOfStream, wholeStream } from '../eventStore/index.js';
+import {
+  findCheckpointAtTime,
+  findEventCheckpoint,
+  readEventBatch,
+  startOfStream,
+  wholeStream,
+} from '../eventStore/index.js';
 import type { RecordedEvent } from '../messages/index.js';
+import { IsoTime } from './queryParameters.js';
 import { invalid, type QueryResult, withQuery } from './queryResult.js';
 
 export const EventFeedQuery = z.strictObject({
   /** The `next` of the previous page (a global position); 0 or absent: from the start. */
   after: z.coerce.number().int().min(0).default(0),
+  /** Instead of `after`: from the first event recorded at or after this time (ISO 8601 with offset). */
+  from: IsoTime.optional(),
   type: z.string().min(1).optional(),
   aggregateType: z.string().min(1).optional(),
   limit: z.coerce.number().int().min(1).max(1_000).default(100),
@@ -30,9 +39,12 @@ export const eventFeed = (
   schemas: EventSchemas,
   input: unknown,
 ): Promise<QueryResult<EventFeedPage>> =>
-  withQuery(EventFeedQuery, input, async ({ after, type, aggregateType, limit }) => {
+  withQuery(EventFeedQuery, input, async ({ after, from: time, type, aggregateType, limit }) => {
     let from = startOfStream;
-    if (after > 0) {
+    if (time !== undefined) {
+      if (after > 0) return invalid('from', 'give `after` or `from`, not both');
+      from = await findCheckpointAtTime(db, time);
+    } else if (after > 0) {
       const found = await findEventCheckpoint(db, after);
       if (!found)
         return invalid('after', `no event at position ${after}; pass the \`next\` of a previous page`);

@@ -4,3 +4,4 @@ export * from './eventFeed.js';
 export * from './processStateAt.js';
 export * from './queryParameters.js';
 export * from './queryResult.js';
+export * from './storeCounts.js';

@@ -3,6 +3,7 @@ import {
   type ChronicleConfig,
   commandPayloadRetentionDaysFromEnv,
   type SubscriptionSettings,
+  snapshotHistoryFromEnv,
   snapshotSweepEveryMsFromEnv,
 } from '../config/index.js';
 import type { PodOrmOptions } from '../db/index.js';
@@ -26,6 +27,8 @@ export type SnapshotWorkerOptions = PodOrmOptions & {
   readonly sweepEveryMs?: number;
   /** Command payloads older than this are forgotten by the sweep; default CHRONICLE_COMMAND_PAYLOAD_RETENTION_DAYS, else 30. */
   readonly payloadRetentionDays?: number;
+  /** Snapshots kept per stream, the latest included. Default CHRONICLE_SNAPSHOT_HISTORY, else 2. */
+  readonly snapshotHistory?: number;
   /** Partitions of the `snapshots` subscription; default 2. */
   readonly partitions?: number;
   readonly logger?: LoggerPort;
@@ -49,6 +52,10 @@ export const runSnapshotWorker = async (options: SnapshotWorkerOptions): Promise
   const targets = snapshotTargets(registry, options.processManagers);
   const { config } = options;
   const retentionDays = options.payloadRetentionDays ?? commandPayloadRetentionDaysFromEnv();
+  const storeOptions = {
+    schemas: registry.schemas,
+    snapshotHistory: options.snapshotHistory ?? snapshotHistoryFromEnv(),
+  };
   const worker = await startSubscriptionWorker({
     orm: options.orm,
     config,
@@ -57,13 +64,13 @@ export const runSnapshotWorker = async (options: SnapshotWorkerOptions): Promise
     ...(options.logger ? { logger: options.logger } : {}),
     subscriptions: ({ orm }) => [
       snapshotSubscription({
-        store: createPostgresEventStore(orm, { schemas: registry.schemas }),
+        store: createPostgresEventStore(orm, storeOptions),
         targets,
         ...(options.partitions ? { partitions: options.partitions } : {}),
       }),
     ],
     extras: async ({ orm, knex, logger, settings }) => {
-      const store = createPostgresEventStore(orm, { schemas: registry.schemas });
+      const store = createPostgresEventStore(orm, storeOptions);
       const sweeper = await startSnapshotSweep({
         redis: config,
         prefix: config.queuePrefix,

@@ -4,7 +4,7 @@ import type { Aggregate, PersistedAggregateState } from '../aggregate/index.js';
 import type { EventStore } from '../eventStore/index.js';
 import { withCorrelationBaggage } from '../logging/index.js';
 import type { RecordedEvent } from '../messages/index.js';
-import { recordSnapshotTaken } from '../metrics/index.js';
+import { recordSnapshotsPruned, recordSnapshotTaken } from '../metrics/index.js';
 import {
   type BatchContext,
   consumerAttributes,
@@ -83,7 +83,7 @@ export const snapshotStream = (
     span.setAttribute(attr.aggregateVersion, head.version);
     if (head.version === 0) return { status: 'empty', streamType, streamId };
     if (head.current) return { status: 'current', version: head.version };
-    await store.writeSnapshot({
+    const { pruned } = await store.writeSnapshot({
       streamType,
       streamId,
       version: head.version,
@@ -91,6 +91,7 @@ export const snapshotStream = (
       state: head.persisted(),
     });
     recordSnapshotTaken({ aggregateType: streamType });
+    recordSnapshotsPruned({ aggregateType: streamType, pruned });
     return { status: 'taken', streamType, streamId, version: head.version, machineHash };
   });
 };

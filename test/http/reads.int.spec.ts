@@ -192,6 +192,7 @@ describe('reads', () => {
     expect(status.projections.map((p) => [p.name, p.state, p.lag.events])).toEqual([
       ['orders_view', 'running', 0],
       ['order_totals', 'running', 0],
+      ['products_view', 'running', 0],
     ]);
     const paid = (await read('/v1/orders?status=PAID')).body as { orders: { orderId: string }[] };
     expect(paid.orders.map((o) => o.orderId)).toEqual(['r-1']);

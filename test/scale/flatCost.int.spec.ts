@@ -3,8 +3,10 @@ import { domainEventSchemas } from '../../actors/index.js';
 import { listOrders } from '../../actors/projections/orderQueries.js';
 import { buildScaleStore, eventsOf, type ScaleShape } from '../../bench/scaleStore.js';
 import {
+  findCheckpointAtTime,
   LAG_WINDOW,
   readEventBatch,
+  readEventTypeCounts,
   readLag,
   readStreamCounts,
   startOfStream,
@@ -80,6 +82,23 @@ describe('reads whose cost does not grow with the store', () => {
       { streamType: 'product', streams: 1, events: 6_000 },
     ]);
     expect(rows).toBeLessThan(100);
+  });
+
+  it('when the events per type are read, counts them from the maintained counters, not es_events', async () => {
+    const { result, rows } = await rowsRead(knex(), ['es_events', 'es_event_type_counts'], (tx) =>
+      readEventTypeCounts(tx),
+    );
+    const total = Object.values(result).reduce((sum, events) => sum + events, 0);
+    expect(total).toBe(21_000);
+    expect(result.OrderPlaced).toBe(3_000);
+    expect(rows).toBeLessThan(100);
+  });
+
+  it('when the feed is asked to start at a time in the middle of the history, finds where in a few index entries', async () => {
+    const middle = new Date(Date.parse('2026-01-01T00:00:00Z') + 3_000 * 100).toISOString();
+    const { result, rows } = await rowsRead(knex(), ['es_events'], (tx) => findCheckpointAtTime(tx, middle));
+    expect(result.globalPosition).toBeGreaterThan(0);
+    expect(rows).toBeLessThan(20);
   });
 
   it('given no stream due for a snapshot, finds none without reading every head', async () => {

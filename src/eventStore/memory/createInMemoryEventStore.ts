@@ -8,7 +8,13 @@ import {
 } from '../../messages/index.js';
 import { COMMAND_REJECTED, commandRejectedEvent, REJECTIONS_STREAM } from '../commandRejected.js';
 import type { EventFilter } from '../eventFilter.js';
-import type { AppendRequest, EventStore, StoredSnapshot, StreamRef } from '../eventStore.js';
+import {
+  type AppendRequest,
+  DEFAULT_SNAPSHOT_HISTORY,
+  type EventStore,
+  type StoredSnapshot,
+  type StreamRef,
+} from '../eventStore.js';
 import { storedAppend } from '../storedAppend.js';
 import { createMemoryLedger } from './memoryLedger.js';
 import { asJson, createMemoryLog, keyOf } from './memoryLog.js';
@@ -27,6 +33,8 @@ export type InMemoryEventStoreOptions = {
   readonly schemas: EventSchemas;
   /** The time events and commands are recorded at. Default: the real time. */
   readonly now?: () => Date;
+  /** Snapshots kept per stream, the latest included. Default 2. */
+  readonly snapshotHistory?: number;
 };
 
 /** The event store with its whole log in memory, plus what an in-memory subscription needs. */
@@ -57,6 +65,9 @@ export const createInMemoryEventStore = (options: InMemoryEventStoreOptions): In
   const log = createMemoryLog(schemas, now);
   const ledger = createMemoryLedger(log, now);
   const snapshots = new Map<string, StoredSnapshot>();
+  // per stream, the snapshots newer ones replaced, most recently replaced first
+  const replaced = new Map<string, StoredSnapshot[]>();
+  const keep = options.snapshotHistory ?? DEFAULT_SNAPSHOT_HISTORY;
 
   const readStream: EventStore['readStream'] = async (
     stream,
@@ -153,10 +164,19 @@ export const createInMemoryEventStore = (options: InMemoryEventStoreOptions): In
       return { status: 'recorded' };
     },
     readSnapshot: async (stream) => snapshots.get(keyOf(stream)),
+    readSnapshots: async (stream) => {
+      const latest = snapshots.get(keyOf(stream));
+      return latest ? [latest, ...(replaced.get(keyOf(stream)) ?? [])] : [];
+    },
     writeSnapshot: async (snapshot) => {
-      const stored = snapshots.get(keyOf(snapshot));
-      if (stored && stored.version >= snapshot.version && stored.machineHash === snapshot.machineHash) return;
-      snapshots.set(keyOf(snapshot), { ...asJson(snapshot), takenAt: now().toISOString() });
+      const key = keyOf(snapshot);
+      const stored = snapshots.get(key);
+      if (stored && stored.version >= snapshot.version && stored.machineHash === snapshot.machineHash)
+        return { pruned: 0 };
+      snapshots.set(key, { ...asJson(snapshot), takenAt: now().toISOString() });
+      const history = stored ? [stored, ...(replaced.get(key) ?? [])] : (replaced.get(key) ?? []);
+      replaced.set(key, history.slice(0, Math.max(0, keep - 1)));
+      return { pruned: history.length - (replaced.get(key)?.length ?? 0) };
     },
     readAll: log.readAll,
     headPosition: log.headPosition,

@@ -5,6 +5,7 @@ import { appendToStream } from './appendToStream.js';
 import { findCommand } from './findCommand.js';
 import { readCorrelation } from './readCorrelation.js';
 import { readSnapshot } from './readSnapshot.js';
+import { readSnapshotHistory } from './readSnapshotHistory.js';
 import { readStream } from './readStream.js';
 import { readStreamToFold } from './readStreamToFold.js';
 import { readToFold } from './readToFold.js';
@@ -20,10 +21,15 @@ export type PostgresEventStoreOptions = {
    * written in the current version. `noEventSchemas` when every event type is at version 1.
    */
   readonly schemas: EventSchemas;
+  /** Snapshots kept per stream, the latest included (CHRONICLE_SNAPSHOT_HISTORY). Default 2. */
+  readonly snapshotHistory?: number;
 };
 
 /** The PostgreSQL event store, on MikroORM's connection (plain SQL: it is the hot path). */
-export const createPostgresEventStore = (orm: Orm, { schemas }: PostgresEventStoreOptions): EventStore => {
+export const createPostgresEventStore = (
+  orm: Orm,
+  { schemas, snapshotHistory }: PostgresEventStoreOptions,
+): EventStore => {
   const knex = orm.em.getKnex();
   return {
     append: (request) => appendToStream(knex, schemas, request),
@@ -33,7 +39,11 @@ export const createPostgresEventStore = (orm: Orm, { schemas }: PostgresEventSto
     streamVersion: (stream) => streamVersion(knex, stream),
     versionAt: (stream, time) => streamVersionAt(knex, stream, time),
     readSnapshot: (stream) => readSnapshot(knex, stream),
-    writeSnapshot: (snapshot) => writeSnapshot(knex, snapshot),
+    readSnapshots: async (stream) => {
+      const latest = await readSnapshot(knex, stream);
+      return latest ? [latest, ...(await readSnapshotHistory(knex, stream))] : [];
+    },
+    writeSnapshot: (snapshot) => writeSnapshot(knex, snapshot, snapshotHistory),
     findCommandResult: async (commandId) => (await findCommand(knex, schemas, commandId))?.result,
     findCommand: (commandId) => findCommand(knex, schemas, commandId),
     recordRejection: (request) => recordRejection(knex, schemas, request),

@@ -135,15 +135,24 @@ export const aggregateRoutes = (ctx: ApiContext): ApiRoute[] => [
     url: '/v1/snapshots/:type/:id',
     access: 'read',
     tag: 'aggregates',
-    summary: "An aggregate's (or a process-manager instance's) latest snapshot",
+    summary:
+      "An aggregate's (or a process-manager instance's) snapshots: the latest, and in `snapshots` every one kept, newest first",
     params: StreamParams,
-    responses: { 200: 'the snapshot; `current` says whether this machine version can use it', 404: 'none' },
+    responses: {
+      200: 'the latest snapshot and `snapshots` (CHRONICLE_SNAPSHOT_HISTORY of them at most); `current`: this machine version can use it',
+      404: 'none',
+    },
     handler: async ({ params }) => {
       const target = snapshotTargets(ctx.registry, ctx.processManagers).get(params.type);
       if (!target) throw notFound(`no aggregate type or process manager "${params.type}"`);
-      const snapshot = await ctx.store.readSnapshot({ streamType: params.type, streamId: params.id });
-      if (!snapshot) throw notFound(`no snapshot of ${params.type}/${params.id}`);
-      return json(200, { ...snapshot, current: snapshot.machineHash === target.machineHash });
+      const kept = await ctx.store.readSnapshots({ streamType: params.type, streamId: params.id });
+      const snapshots = kept.map((snapshot) => ({
+        ...snapshot,
+        current: snapshot.machineHash === target.machineHash,
+      }));
+      const [latest] = snapshots;
+      if (!latest) throw notFound(`no snapshot of ${params.type}/${params.id}`);
+      return json(200, { ...latest, snapshots });
     },
   }),
   defineRoute({

@@ -39,6 +39,16 @@ const asHttp = (outcome: SendOutcome): RouteResult => {
   }
 };
 
+/** Sends a command the caller may send and answers as POST /v1/commands does (200, 202 or the rejection). */
+export const sendCommand = async (
+  ctx: ApiContext,
+  principal: Principal | undefined,
+  body: z.output<typeof SendCommandBody>,
+  wait: boolean,
+  timeoutMs: number,
+): Promise<RouteResult> =>
+  asHttp(await sendAsCaller(ctx, senderOf(principal, body.aggregateType), body, wait, timeoutMs));
+
 /** A command's status from the shard queues, else (accepted or rejected) from the command ledger. */
 const lookUp = async (ctx: ApiContext, commandId: string): Promise<CommandStatus> => {
   const status = await ctx.client.status(commandId);
@@ -90,15 +100,13 @@ export const commandRoutes = (ctx: ApiContext): ApiRoute[] => [
       409: 'rejected: the aggregate state does not allow it (INVALID_TRANSITION, CONCURRENCY, domain codes)',
       422: 'rejected: VALIDATION, UNKNOWN_AGGREGATE, UNKNOWN_COMMAND',
     },
-    handler: async ({ body, query, principal }) =>
-      asHttp(
-        await sendAsCaller(
-          ctx,
-          senderOf(principal, body.aggregateType),
-          body,
-          query.wait ?? false,
-          query.timeoutMs ?? ctx.settings.commandWait.defaultMs,
-        ),
+    handler: ({ body, query, principal }) =>
+      sendCommand(
+        ctx,
+        principal,
+        body,
+        query.wait ?? false,
+        query.timeoutMs ?? ctx.settings.commandWait.defaultMs,
       ),
   }),
   defineRoute({
