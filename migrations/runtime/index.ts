@@ -8,6 +8,7 @@ import { Migration20261207000001ReadIndexes } from './Migration20261207000001Rea
 import { Migration20261207000002StreamCounts } from './Migration20261207000002StreamCounts.js';
 import { Migration20261207000003SnapshotDue } from './Migration20261207000003SnapshotDue.js';
 import { Migration20261207150000CommandPayloads } from './Migration20261207150000CommandPayloads.js';
+import { Migration20261207160000PersonalData } from './Migration20261207160000PersonalData.js';
 
 /**
  * The runtime's own schema (es_* tables), in order: every deployment gets exactly these. Applied
@@ -26,4 +27,5 @@ export const runtimeMigrations: readonly MigrationObject[] = [
   { name: 'Migration20261207000002StreamCounts', class: Migration20261207000002StreamCounts },
   { name: 'Migration20261207000003SnapshotDue', class: Migration20261207000003SnapshotDue },
   { name: 'Migration20261207150000CommandPayloads', class: Migration20261207150000CommandPayloads },
+  { name: 'Migration20261207160000PersonalData', class: Migration20261207160000PersonalData },
 ];

@@ -9,3 +9,4 @@ export * from './podSettings.js';
 export * from './redisClusterNodes.js';
 export * from './settingValues.js';
 export * from './subscriptionSettings.js';
+export * from './keyEncryptionKeys.js';

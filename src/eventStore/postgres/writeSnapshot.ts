@@ -1,12 +1,21 @@
+import { type EventSchemas, noEventSchemas } from '../../eventSchemas/index.js';
 import type { StoredSnapshot } from '../eventStore.js';
+import { sealSnapshot } from './sealSnapshot.js';
 import { type Db, query } from './sql.js';
 
 /**
  * Upserts the latest snapshot; an older one (a slow snapshot worker) never replaces a newer. The
  * stream's head learns the version stored (`snapshot_version`), which is how the sweep finds the
- * streams due (streamsDueForSnapshot).
+ * streams due (streamsDueForSnapshot). A state holding personal data is sealed (sealSnapshot), and
+ * not written when one of its subjects was forgotten.
  */
-export const writeSnapshot = async (knex: Db, snapshot: Omit<StoredSnapshot, 'takenAt'>): Promise<void> => {
+export const writeSnapshot = async (
+  knex: Db,
+  snapshot: Omit<StoredSnapshot, 'takenAt'>,
+  schemas: EventSchemas = noEventSchemas,
+): Promise<void> => {
+  const sealed = await sealSnapshot(knex, schemas, snapshot);
+  if (sealed === 'skip') return;
   await query(
     knex,
     `with written as (
@@ -23,7 +32,7 @@ export const writeSnapshot = async (knex: Db, snapshot: Omit<StoredSnapshot, 'ta
       snapshot.streamId,
       snapshot.version,
       snapshot.machineHash,
-      JSON.stringify(snapshot.state),
+      JSON.stringify(sealed.state),
     ],
   );
 };
