@@ -4,6 +4,7 @@ import {
   EXIT,
   errorLine,
   migrationVerbs,
+  personalDataVerbs,
   printError,
   projectionVerbs,
   runCli,
@@ -25,6 +26,7 @@ const cliFor = (deployment: LoadedDeployment) => {
     verbs: {
       ...projectionVerbs({ projections, aggregates, processManagers, subscriptions: [natsOutbox()] }),
       ...deadLetterVerbs(),
+      ...personalDataVerbs(),
       ...migrationVerbs(deployment),
       viz: vizCommand(aggregates, processManagers),
       dev: async (args: string[]) => {

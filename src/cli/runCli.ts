@@ -12,6 +12,7 @@ import {
 } from './aggregateCommands.js';
 import { CliUsageError, EXIT, errorLine, printError } from './cliOutput.js';
 import { deadLetterUsage } from './deadLetterVerbs.js';
+import { personalDataUsage } from './personalDataVerbs.js';
 import { projectionUsage } from './projectionVerbs.js';
 import { vizUsage } from './vizCommand.js';
 import { whatIfCommand, whatIfUsage } from './whatIfCommand.js';
@@ -47,6 +48,7 @@ export const usage = `usage: chronicle [--config <path>] <verb> [args]
                                             run a pod until SIGTERM/SIGINT
 ${projectionUsage}
 ${deadLetterUsage}
+${personalDataUsage}
   ${vizUsage}
                                             print the machine as Mermaid stateDiagram text (--json: as JSON; --out: write SVG)
 config: --config <path>, else CHRONICLE_CONFIG, else chronicle.config.ts (.mts, .js, .mjs) here or above

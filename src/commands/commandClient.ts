@@ -26,6 +26,7 @@ import { type CommandReply, replyChannel } from './commandReply.js';
 import { type CommandStatus, finishedResult, readCommandStatus } from './commandStatus.js';
 import { createConnectionErrorReporter, redisLabel } from './connectionErrorReporter.js';
 import type { AggregatesOf, Domain, DomainRequest } from './domainRequests.js';
+import { holdsPersonalData } from '../eventSchemas/index.js';
 import { commandJobOptions } from './jobOptions.js';
 import { ReplyListener } from './replyListener.js';
 import { shardFor } from './shardFor.js';
@@ -171,7 +172,8 @@ export function createCommandClient(options: CommandClientOptions = {}): Command
       });
       return;
     }
-    await queue(shard).add(envelope.type, envelope, commandJobOptions(envelope.commandId, retention));
+    const personal = registry ? holdsPersonalData(registry.schemas, envelope.aggregateType) : false;
+    await queue(shard).add(envelope.type, envelope, commandJobOptions(envelope.commandId, retention, personal));
   };
 
   /**

@@ -7,6 +7,7 @@ import { createPostgresEventStore, type EventStore } from '../eventStore/index.j
 import { createLogger, type LoggerPort } from '../logging/index.js';
 import type { CommandEnvelope, CommandResult } from '../messages/index.js';
 import type { ReadinessCheck } from '../observability/index.js';
+import { withoutPersonalData } from '../personalData/index.js';
 import { openRedis, queueOptions, type RedisConnection } from '../services/index.js';
 import { CommandBacklog } from './commandBacklog.js';
 import { commandJobProcessor } from './commandJobProcessor.js';
@@ -101,6 +102,8 @@ export class CommandWorker {
         commandId: job.data.commandId,
         result,
       });
+      // results with personal data, held for the reply a cluster's worker publishes on completion
+      const wholeResults = new Map<string, StoredResult>();
       // the job keeps the result trimmed (storedResult); the waiting client hears it whole, once
       // the job is finished in Redis (so status() agrees)
       const worker = new Worker<CommandEnvelope, StoredResult>(
@@ -113,6 +116,9 @@ export class CommandWorker {
             throw new WaitingError();
           }
           const stored = storedResult(await processJob(job, token), job.data);
+          // Redis keeps no personal data: the job keeps its result without it (and is removed as it
+          // completes, jobOptions); the waiting client hears it whole
+          const kept = withoutPersonalData(registry.schemas, stored);
           // the answer exactly as status() and a resend of the same id read it back from the job
           if (!connection.isCluster)
             publishReplyBehindCompletion(
@@ -120,7 +126,8 @@ export class CommandWorker {
               job.data.replyTo,
               reply(job, fullResult(stored, job.data)),
             );
-          return stored;
+          else if (kept !== stored) wholeResults.set(job.id ?? '', stored);
+          return kept;
         },
         {
           ...queueOptions(connection, config.queuePrefix, name),
@@ -136,9 +143,11 @@ export class CommandWorker {
       );
       redisErrors.watch(worker);
       if (connection.isCluster)
-        worker.on('completed', (job, result) =>
-          publishReply(connection, job.data.replyTo, reply(job, fullResult(result, job.data))),
-        );
+        worker.on('completed', (job, result) => {
+          const whole = wholeResults.get(job.id ?? '') ?? result;
+          wholeResults.delete(job.id ?? '');
+          publishReply(connection, job.data.replyTo, reply(job, fullResult(whole, job.data)));
+        });
       // one attempt per job: a failure is final (a dead letter)
       worker.on('failed', (job, error) => {
         if (job)

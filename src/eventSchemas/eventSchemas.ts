@@ -84,6 +84,10 @@ export const personalEventTypes = (schemas: EventSchemas): string[] =>
     [...types].flatMap(([type, chain]) => (chain.personalData ? [`${streamType} ${type}`] : [])),
   );
 
+/** Whether events of streams of `streamType` may hold personal data. */
+export const holdsPersonalData = (schemas: EventSchemas, streamType: string): boolean =>
+  [...(schemas.streams.get(streamType)?.types.values() ?? [])].some((chain) => chain.personalData);
+
 /** Whether an event stored as `type` in `schemaVersion` is already in its current name and shape. */
 export const isCurrentEvent = (
   schemas: EventSchemas,

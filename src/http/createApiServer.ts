@@ -34,6 +34,7 @@ import { commandRoutes } from './routes/commandRoutes.js';
 import { correlationRoutes } from './routes/correlationRoutes.js';
 import { machineRoutes } from './routes/machineRoutes.js';
 import { operationsRoutes } from './routes/operationsRoutes.js';
+import { subjectRoutes } from './routes/subjectRoutes.js';
 import { processManagerRoutes } from './routes/processManagerRoutes.js';
 import { projectionRoutes } from './routes/projectionRoutes.js';
 import { readModelRoutes } from './routes/readModelRoutes.js';
@@ -193,6 +194,7 @@ export const createApiServer = async (options: ApiServerOptions): Promise<ApiSer
     ...projectionRoutes(ctx),
     ...machineRoutes(ctx),
     ...operationsRoutes(ctx),
+    ...subjectRoutes(ctx),
     ...uiRoutes(),
   ];
   routes.push(openApiRoute(() => routes));

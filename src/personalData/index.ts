@@ -4,3 +4,4 @@ export * from './sealEventData.js';
 export * from './sealedState.js';
 export * from './sealedValue.js';
 export * from './storedDataKeys.js';
+export * from './withoutPersonalData.js';
