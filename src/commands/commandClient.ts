@@ -7,10 +7,9 @@ import {
   loadConfig,
 } from '../config/index.js';
 import { ChronicleError } from '../errors/index.js';
-
+import { holdsPersonalData } from '../eventSchemas/index.js';
 import { commandFingerprint, commandIdReused } from '../eventStore/index.js';
 import { createLogger, type LoggerPort } from '../logging/index.js';
-
 import {
   type CommandEnvelope,
   type CommandRequest,
@@ -26,7 +25,6 @@ import { type CommandReply, replyChannel } from './commandReply.js';
 import { type CommandStatus, finishedResult, readCommandStatus } from './commandStatus.js';
 import { createConnectionErrorReporter, redisLabel } from './connectionErrorReporter.js';
 import type { AggregatesOf, Domain, DomainRequest } from './domainRequests.js';
-import { holdsPersonalData } from '../eventSchemas/index.js';
 import { commandJobOptions } from './jobOptions.js';
 import { ReplyListener } from './replyListener.js';
 import { shardFor } from './shardFor.js';
@@ -173,7 +171,11 @@ export function createCommandClient(options: CommandClientOptions = {}): Command
       return;
     }
     const personal = registry ? holdsPersonalData(registry.schemas, envelope.aggregateType) : false;
-    await queue(shard).add(envelope.type, envelope, commandJobOptions(envelope.commandId, retention, personal));
+    await queue(shard).add(
+      envelope.type,
+      envelope,
+      commandJobOptions(envelope.commandId, retention, personal),
+    );
   };
 
   /**

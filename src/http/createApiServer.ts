@@ -34,11 +34,11 @@ import { commandRoutes } from './routes/commandRoutes.js';
 import { correlationRoutes } from './routes/correlationRoutes.js';
 import { machineRoutes } from './routes/machineRoutes.js';
 import { operationsRoutes } from './routes/operationsRoutes.js';
-import { subjectRoutes } from './routes/subjectRoutes.js';
 import { processManagerRoutes } from './routes/processManagerRoutes.js';
 import { projectionRoutes } from './routes/projectionRoutes.js';
 import { readModelRoutes } from './routes/readModelRoutes.js';
 import { streamRoute } from './routes/streamRoute.js';
+import { subjectRoutes } from './routes/subjectRoutes.js';
 import { uiRoutes } from './routes/uiRoutes.js';
 
 /** Longer than any id a route accepts, even with every character percent-encoded; longer ones are 414. */
