@@ -167,7 +167,11 @@ export class CommandWorker {
       'command worker started',
     );
     const backlog = new CommandBacklog(connection, queues, logger);
-    const sweep = startCompletedSweep(queues, options.completedRetention ?? completedRetentionFromEnv());
+    const sweep = startCompletedSweep(
+      queues,
+      options.completedRetention ?? completedRetentionFromEnv(),
+      connection,
+    );
     return new CommandWorker(shards, workers, host, orm, connection, guard, queues, stopping, backlog, sweep);
   }
 

@@ -4,6 +4,7 @@ export {
   observeCommandBacklog,
   observeHorizonBlocker,
   observeProjectionLag,
+  type PrunedKind,
   recordActorCacheLookup,
   recordCommandProcessed,
   recordConcurrencyConflict,
@@ -11,6 +12,7 @@ export {
   recordHttpRequest,
   recordHydration,
   recordNatsCommandRefused,
+  recordPruned,
   recordQueueWait,
   recordSnapshotTaken,
 } from './chronicleMetrics.js';
