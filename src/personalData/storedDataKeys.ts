@@ -16,5 +16,5 @@ export const dataKeyOf = (
   const stored = keys[subject];
   if (!stored) return undefined;
   const [kekId, wrapped] = stored;
-  return keyring().unwrap(subject, { kekId, wrapped: Buffer.from(wrapped, 'base64') });
+  return keyring().unwrapStored(subject, kekId, wrapped);
 };
