@@ -1,10 +1,10 @@
 import { deploymentKeyring, type Keyring } from './keyring.js';
-import { isSealed, openValue } from './sealedValue.js';
+import { openFields, SEALED, sealedFieldsOf } from './sealedValue.js';
 import { dataKeyOf, type StoredDataKeys } from './storedDataKeys.js';
 
 /**
- * An event's data as readers see it: each sealed field opened with its subject's data key, or
- * `redacted` when the subject was forgotten (its key deleted). Data with nothing sealed (`keys`
+ * An event's data as readers see it: its sealed fields opened with the subject's data key, or set
+ * to `redacted` when the subject was forgotten (its key deleted). Data with nothing sealed (`keys`
  * null) is returned as it is. The keyring is asked for only when a key is there to unwrap.
  */
 export const openEventData = (
@@ -13,13 +13,10 @@ export const openEventData = (
   redacted: unknown,
   keyring: () => Keyring = deploymentKeyring,
 ): unknown => {
-  if (keys == null || typeof data !== 'object' || data === null) return data;
-  let opened: Record<string, unknown> | undefined;
-  for (const [field, value] of Object.entries(data)) {
-    if (!isSealed(value)) continue;
-    opened ??= { ...data };
-    const key = dataKeyOf(keyring, keys, value['chronicle:sealed'].s);
-    opened[field] = key ? openValue(key, value) : redacted;
-  }
-  return opened ?? data;
+  const sealed = keys == null ? undefined : sealedFieldsOf(data);
+  if (!keys || !sealed) return data;
+  const { [SEALED]: _, ...rest } = data as Record<string, unknown>;
+  const key = dataKeyOf(keyring, keys, sealed.s);
+  if (key) return { ...rest, ...openFields(key, sealed) };
+  return { ...rest, ...Object.fromEntries(sealed.f.map((field) => [field, redacted])) };
 };

@@ -1,6 +1,6 @@
 import { ChronicleError } from '../errors/index.js';
 import type { PersonalData } from '../eventSchemas/index.js';
-import { sealValue } from './sealedValue.js';
+import { SEALED, sealFields } from './sealedValue.js';
 
 /** A subject's data key, or `forgotten` when the subject was forgotten (no key will be made again). */
 export type SubjectKey = Buffer | 'forgotten';
@@ -18,9 +18,10 @@ export const subjectOf = (personal: PersonalData, data: unknown, streamId: strin
 };
 
 /**
- * An event's data as stored: its personal fields sealed with the subject's key, or replaced by the
- * redaction value when the subject was forgotten (nothing personal is kept of a forgotten subject).
- * `sealed` says whether anything was sealed, so readers know to look for keys.
+ * An event's data as stored: its personal fields taken out and sealed together with the subject's
+ * key (SealedFields, under SEALED), or replaced by the redaction value when the subject was
+ * forgotten (nothing personal is kept of a forgotten subject). `sealed` says whether anything was
+ * sealed, so readers know to look for keys.
  */
 export const sealEventData = (
   personal: PersonalData,
@@ -29,15 +30,18 @@ export const sealEventData = (
   key: SubjectKey,
 ): { readonly data: unknown; readonly sealed: boolean } => {
   if (typeof data !== 'object' || data === null) return { data, sealed: false };
+  const present = personal.fields.filter((field) => field in data);
+  if (present.length === 0) return { data, sealed: false };
   const stored: Record<string, unknown> = { ...data };
-  let sealed = false;
-  for (const field of personal.fields) {
-    if (!(field in stored)) continue;
-    if (key === 'forgotten') stored[field] = personal.redacted;
-    else {
-      stored[field] = sealValue(key, subject, stored[field]);
-      sealed = true;
-    }
+  if (key === 'forgotten') {
+    for (const field of present) stored[field] = personal.redacted;
+    return { data: stored, sealed: false };
   }
-  return { data: stored, sealed };
+  const fields: Record<string, unknown> = {};
+  for (const field of present) {
+    fields[field] = stored[field];
+    delete stored[field];
+  }
+  stored[SEALED] = sealFields(key, subject, fields);
+  return { data: stored, sealed: true };
 };
