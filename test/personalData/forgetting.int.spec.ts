@@ -15,6 +15,7 @@ import { keys } from '../http/support/apiKeys.js';
 import { call, withKey } from '../http/support/http.js';
 import { startInProcessApi } from '../http/support/inProcessApi.js';
 import { type CommandPath, createCommandPath } from '../support/commandPath.js';
+import { runToEnd } from '../support/processes.js';
 
 let path: CommandPath;
 let server: ApiServer;
@@ -199,5 +200,26 @@ describe('personal data, sealed per subject', () => {
       status: 'already-forgotten',
       forgetting: { reason: 'erasure request #42' },
     });
+  });
+});
+
+describe('chronicle forget', () => {
+  const forgetVerb = (...args: string[]) =>
+    runToEnd('workers/cli.ts', { args: ['forget', ...args], env: { ...path.podEnv, CHRONICLE_CONFIG: '' } });
+
+  it('forgets a subject with its reason and operator, and refuses a forgetting without a reason', async () => {
+    const refused = await forgetVerb('u-bob');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('forget <subject> --reason <text>');
+
+    const done = await forgetVerb('u-bob', '--reason', 'erasure request #43', '--by', 'ops:alice');
+    expect(done.code, done.stderr).toBe(0);
+    expect(JSON.parse(done.stdout)).toMatchObject({
+      status: 'forgotten',
+      forgetting: { subject: 'u-bob', reason: 'erasure request #43', forgottenBy: 'ops:alice' },
+      payloadsCleared: 1,
+    });
+    const state = await read('/v1/aggregates/user/u-bob');
+    expect(state.body).toMatchObject({ context: { email: FORGOTTEN, name: FORGOTTEN } });
   });
 });
