@@ -29,6 +29,10 @@ export default defineChronicle({
     trafficSummary:
       'orders placed, then only the payment provider and the warehouse (the order-payment saga does the rest)',
     // orders the provider never captures time out while someone watches, not after 15 minutes
-    environment: { ORDER_PAYMENT_TIMEOUT_MS: '15000' },
+    // and users' personal fields are sealed with a dev-only key-encryption key (never use it elsewhere)
+    environment: {
+      ORDER_PAYMENT_TIMEOUT_MS: '15000',
+      CHRONICLE_KEK: 'dev:3SW09UQJdcm8aBN3mZxFsAmSTLvMUOvTVQ2l+/Hri1w=',
+    },
   },
 });

@@ -33,7 +33,8 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 120_000,
           // in-process workers stay quiet; spawned pods log at info (test/support/processes.ts)
-          env: { LOG_LEVEL: 'silent' },
+          // the sample marks personal fields: its pods need a key-encryption key (a test-only one)
+          env: { LOG_LEVEL: 'silent', CHRONICLE_KEK: 'test:MrB9jpsLMGXOlptHgJ4AmXZ9HyNgUPmV90AuFetXtNA=' },
           hookTimeout: 120_000,
           // Integration files each get their own database and queue prefix, but the machine has two
           // cores and several files spawn worker processes: two files at a time keeps timings sane.

@@ -100,6 +100,11 @@ if (wanted('upcast')) {
   save('upcast', await upcastBench());
 }
 
+if (wanted('personal-data')) {
+  const { personalDataBench } = await import('./personalData.js');
+  save('personal-data', await personalDataBench());
+}
+
 if (wanted('hydration')) {
   save('hydration', {
     ...(await hydrationBench(10_000, RUNS)),

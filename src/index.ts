@@ -62,6 +62,23 @@ export {
   type Upcaster,
 } from './eventSchemas/eventVersions.js';
 
+// Personal data: fields encrypted per subject (`eventVersions().personal`), forgotten on request
+export type { PersonalData, PersonalDataOf } from './eventSchemas/personalData.js';
+export {
+  type ForgetOutcome,
+  type ForgetRequest,
+  type Forgetting,
+  forgetSubject,
+} from './eventStore/postgres/forgetSubject.js';
+export { rewrapDataKeys } from './eventStore/postgres/rewrapDataKeys.js';
+export { createKeyring, deploymentKeyring, type Keyring } from './personalData/keyring.js';
+export {
+  type KeyEncryptionKey,
+  type KeyEncryptionKeys,
+  keyEncryptionKeysFromEnv,
+} from './config/keyEncryptionKeys.js';
+export { requirePersonalData } from './pods/requirePersonalData.js';
+
 // Messages: what a command, an event and an answer look like
 export type { Command, CommandEnvelope, CommandRequest, AnswerTo } from './messages/command.js';
 export type { AcceptedResult, CommandResult, RejectedResult, Rejection } from './messages/commandResult.js';

@@ -5,6 +5,7 @@ import {
   EXIT,
   errorLine,
   migrationVerbs,
+  personalDataVerbs,
   printError,
   projectionVerbs,
   runCli,
@@ -27,6 +28,7 @@ const cliFor = (deployment: LoadedDeployment) => {
       ...projectionVerbs({ projections, aggregates, processManagers, subscriptions: [natsOutbox()] }),
       ...deadLetterVerbs(),
       ...clusterVerbs({ aggregates, projections, processManagers, subscriptions: [natsOutbox()] }),
+      ...personalDataVerbs(),
       ...migrationVerbs(deployment),
       viz: vizCommand(aggregates, processManagers),
       dev: async (args: string[]) => {

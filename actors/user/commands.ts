@@ -5,6 +5,7 @@ import type { userMachine } from './machine.js';
 export const RegisterUser = z.strictObject({ email: z.email(), name: z.string().trim().min(1) });
 export const ChangeEmail = z.strictObject({ email: z.email() });
 export const DeactivateUser = z.strictObject({ reason: z.string().min(1) });
+export const DeleteUser = z.strictObject({ reason: z.string().trim().min(1).max(500) });
 
 /** Emails are kept lower-case, so the same address is the same user whatever its spelling. */
 const normalise = (email: string): string => email.toLowerCase();
@@ -25,5 +26,8 @@ export const userCommands = {
   }),
   DeactivateUser: command(DeactivateUser, ({ data, metadata }) => [
     { type: 'UserDeactivated', data: { reason: data.reason, deactivatedAt: metadata.issuedAt } },
+  ]),
+  DeleteUser: command(DeleteUser, ({ data, metadata }) => [
+    { type: 'UserDeleted', data: { reason: data.reason, deletedAt: metadata.issuedAt } },
   ]),
 };

@@ -11,4 +11,10 @@ export type UserDeactivated = {
   readonly data: { readonly reason: string; readonly deactivatedAt: string };
 };
 
-export type UserEvent = UserRegistered | UserEmailChanged | UserDeactivated;
+/** The account is deleted (its owner asked, say): the user accepts nothing after it. */
+export type UserDeleted = {
+  readonly type: 'UserDeleted';
+  readonly data: { readonly reason: string; readonly deletedAt: string };
+};
+
+export type UserEvent = UserRegistered | UserEmailChanged | UserDeactivated | UserDeleted;

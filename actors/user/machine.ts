@@ -8,7 +8,10 @@ export type UserContext = {
   readonly deactivatedAt: string | null;
 };
 
-/** A user account: registered (active), may change email, and once deactivated accepts nothing. */
+/**
+ * A user account: registered (active), may change email; once deactivated it accepts only
+ * deletion, and once deleted nothing (its email and name are dropped from the state).
+ */
 export const userMachine = setup({
   types: { context: {} as UserContext, events: {} as UserEvent },
 }).createMachine({
@@ -31,8 +34,12 @@ export const userMachine = setup({
           target: 'deactivated',
           actions: assign({ deactivatedAt: ({ event }) => event.data.deactivatedAt }),
         },
+        UserDeleted: { target: 'deleted', actions: assign({ email: null, name: null }) },
       },
     },
-    deactivated: {},
+    deactivated: {
+      on: { UserDeleted: { target: 'deleted', actions: assign({ email: null, name: null }) } },
+    },
+    deleted: {},
   },
 });

@@ -60,4 +60,35 @@ describe('user', () => {
       .when({ type: 'ChangeEmail', data: { email: 'new@example.com' } })
       .thenRejected('INVALID_TRANSITION', 'user in state deactivated does not accept UserEmailChanged');
   });
+
+  it('is deleted with a reason, active or deactivated, dropping its email and name from the state', () => {
+    spec
+      .given([registered])
+      .when({ type: 'DeleteUser', data: { reason: 'asked to be erased' } })
+      .then([
+        { type: 'UserDeleted', data: { reason: 'asked to be erased', deletedAt: specDefaults.issuedAt } },
+      ])
+      .thenState({ value: 'deleted', context: { email: null, name: null } });
+    spec
+      .given([
+        registered,
+        { type: 'UserDeactivated', data: { reason: 'left', deactivatedAt: '2025-02-01T00:00:00.000Z' } },
+      ])
+      .when({ type: 'DeleteUser', data: { reason: 'asked to be erased' } })
+      .thenState({ value: 'deleted' });
+  });
+
+  it('refuses a deletion without a reason, and accepts nothing once deleted', () => {
+    spec
+      .given([registered])
+      .when({ type: 'DeleteUser', data: { reason: ' ' } })
+      .thenRejected('VALIDATION', 'reason');
+    spec
+      .given([
+        registered,
+        { type: 'UserDeleted', data: { reason: 'erased', deletedAt: '2025-03-01T00:00:00.000Z' } },
+      ])
+      .when({ type: 'DeleteUser', data: { reason: 'again' } })
+      .thenRejected('INVALID_TRANSITION', 'user in state deleted does not accept UserDeleted');
+  });
 });

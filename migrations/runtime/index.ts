@@ -8,12 +8,13 @@ import { Migration20261207000001ReadIndexes } from './Migration20261207000001Rea
 import { Migration20261207000002StreamCounts } from './Migration20261207000002StreamCounts.js';
 import { Migration20261207000003SnapshotDue } from './Migration20261207000003SnapshotDue.js';
 import { Migration20261207150000CommandPayloads } from './Migration20261207150000CommandPayloads.js';
-import { Migration20261207160000CheckpointWaiting } from './Migration20261207160000CheckpointWaiting.js';
-import { Migration20261207160000EventTypeCounts } from './Migration20261207160000EventTypeCounts.js';
 import { Migration20261207160000Pods } from './Migration20261207160000Pods.js';
 import { Migration20261207160001RecentStreams } from './Migration20261207160001RecentStreams.js';
 import { Migration20261207160002WhatIfRuns } from './Migration20261207160002WhatIfRuns.js';
-import { Migration20261207160100SnapshotHistory } from './Migration20261207160100SnapshotHistory.js';
+import { Migration20261207160003CheckpointWaiting } from './Migration20261207160003CheckpointWaiting.js';
+import { Migration20261207160004EventTypeCounts } from './Migration20261207160004EventTypeCounts.js';
+import { Migration20261207160005SnapshotHistory } from './Migration20261207160005SnapshotHistory.js';
+import { Migration20261207160006PersonalData } from './Migration20261207160006PersonalData.js';
 
 /**
  * The runtime's own schema (es_* tables), in order: every deployment gets exactly these. Applied
@@ -35,7 +36,8 @@ export const runtimeMigrations: readonly MigrationObject[] = [
   { name: 'Migration20261207160000Pods', class: Migration20261207160000Pods },
   { name: 'Migration20261207160001RecentStreams', class: Migration20261207160001RecentStreams },
   { name: 'Migration20261207160002WhatIfRuns', class: Migration20261207160002WhatIfRuns },
-  { name: 'Migration20261207160000CheckpointWaiting', class: Migration20261207160000CheckpointWaiting },
-  { name: 'Migration20261207160000EventTypeCounts', class: Migration20261207160000EventTypeCounts },
-  { name: 'Migration20261207160100SnapshotHistory', class: Migration20261207160100SnapshotHistory },
+  { name: 'Migration20261207160003CheckpointWaiting', class: Migration20261207160003CheckpointWaiting },
+  { name: 'Migration20261207160004EventTypeCounts', class: Migration20261207160004EventTypeCounts },
+  { name: 'Migration20261207160005SnapshotHistory', class: Migration20261207160005SnapshotHistory },
+  { name: 'Migration20261207160006PersonalData', class: Migration20261207160006PersonalData },
 ];

@@ -2,6 +2,7 @@ export * from './cliOutput.js';
 export * from './clusterVerb.js';
 export * from './deadLetterVerbs.js';
 export * from './migrationVerbs.js';
+export * from './personalDataVerbs.js';
 export * from './projectionCommands.js';
 export * from './projectionVerbs.js';
 export * from './runCli.js';

@@ -13,6 +13,7 @@ import {
 import { CliUsageError, EXIT, errorLine, printError } from './cliOutput.js';
 import { clusterUsage } from './clusterVerb.js';
 import { deadLetterUsage } from './deadLetterVerbs.js';
+import { personalDataUsage } from './personalDataVerbs.js';
 import { projectionUsage } from './projectionVerbs.js';
 import { statsCommand } from './statsCommand.js';
 import { vizUsage } from './vizCommand.js';
@@ -52,6 +53,7 @@ export const usage = `usage: chronicle [--config <path>] <verb> [args]
 ${projectionUsage}
 ${deadLetterUsage}
 ${clusterUsage}
+${personalDataUsage}
   ${vizUsage}
                                             print the machine as Mermaid stateDiagram text (--json: as JSON; --out: write SVG)
 config: --config <path>, else CHRONICLE_CONFIG, else chronicle.config.ts (.mts, .js, .mjs) here or above

@@ -7,10 +7,9 @@ import {
   loadConfig,
 } from '../config/index.js';
 import { ChronicleError } from '../errors/index.js';
-
+import { holdsPersonalData } from '../eventSchemas/index.js';
 import { commandFingerprint, commandIdReused } from '../eventStore/index.js';
 import { createLogger, type LoggerPort } from '../logging/index.js';
-
 import {
   type CommandEnvelope,
   type CommandRequest,
@@ -171,7 +170,12 @@ export function createCommandClient(options: CommandClientOptions = {}): Command
       });
       return;
     }
-    await queue(shard).add(envelope.type, envelope, commandJobOptions(envelope.commandId, retention));
+    const personal = registry ? holdsPersonalData(registry.schemas, envelope.aggregateType) : false;
+    await queue(shard).add(
+      envelope.type,
+      envelope,
+      commandJobOptions(envelope.commandId, retention, personal),
+    );
   };
 
   /**

@@ -12,6 +12,7 @@ import { createPostgresEventStore, type EventStore } from '../eventStore/index.j
 import { createLogger, type LoggerPort } from '../logging/index.js';
 import type { CommandEnvelope, CommandResult } from '../messages/index.js';
 import type { ReadinessCheck } from '../observability/index.js';
+import { withoutPersonalData } from '../personalData/index.js';
 import { ReleaseRegistry, releaseManifest } from '../releases/index.js';
 import { openRedis, queueOptions, type RedisConnection } from '../services/index.js';
 import { CommandBacklog } from './commandBacklog.js';
@@ -127,6 +128,8 @@ export class CommandWorker {
         commandId: job.data.commandId,
         result,
       });
+      // results with personal data, held for the reply a cluster's worker publishes on completion
+      const wholeResults = new Map<string, StoredResult>();
       // the job keeps the result trimmed (storedResult); the waiting client hears it whole, once
       // the job is finished in Redis (so status() agrees)
       const worker = new Worker<CommandEnvelope, StoredResult>(
@@ -139,6 +142,9 @@ export class CommandWorker {
             throw new WaitingError();
           }
           const stored = storedResult(await processJob(job, token), job.data);
+          // Redis keeps no personal data: the job keeps its result without it (and is removed as it
+          // completes, jobOptions); the waiting client hears it whole
+          const kept = withoutPersonalData(registry.schemas, stored);
           // the answer exactly as status() and a resend of the same id read it back from the job
           if (!connection.isCluster)
             publishReplyBehindCompletion(
@@ -146,7 +152,8 @@ export class CommandWorker {
               job.data.replyTo,
               reply(job, fullResult(stored, job.data)),
             );
-          return stored;
+          else if (kept !== stored) wholeResults.set(job.id ?? '', stored);
+          return kept;
         },
         {
           ...queueOptions(connection, config.queuePrefix, name),
@@ -163,9 +170,11 @@ export class CommandWorker {
       );
       redisErrors.watch(worker);
       if (connection.isCluster)
-        worker.on('completed', (job, result) =>
-          publishReply(connection, job.data.replyTo, reply(job, fullResult(result, job.data))),
-        );
+        worker.on('completed', (job, result) => {
+          const whole = wholeResults.get(job.id ?? '') ?? result;
+          wholeResults.delete(job.id ?? '');
+          publishReply(connection, job.data.replyTo, reply(job, fullResult(whole, job.data)));
+        });
       // one attempt per job: a failure is final (a dead letter)
       worker.on('failed', (job, error) => {
         if (job)
@@ -185,7 +194,11 @@ export class CommandWorker {
       'command worker started',
     );
     const backlog = new CommandBacklog(connection, queues, logger);
-    const sweep = startCompletedSweep(queues, options.completedRetention ?? completedRetentionFromEnv());
+    const sweep = startCompletedSweep(
+      queues,
+      options.completedRetention ?? completedRetentionFromEnv(),
+      connection,
+    );
     return new CommandWorker(
       shards,
       workers,

@@ -5,6 +5,7 @@ export * from './commandClient.js';
 export * from './commandJobProcessor.js';
 export * from './commandStatus.js';
 export * from './commandWorker.js';
+export * from './completedSweep.js';
 export * from './connectionErrorReporter.js';
 export type * from './domainRequests.js';
 export * from './retryInPlace.js';

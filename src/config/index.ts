@@ -5,6 +5,7 @@ export * from './completedRetention.js';
 export * from './configFileSetting.js';
 export * from './grpcSettings.js';
 export * from './httpTimeouts.js';
+export * from './keyEncryptionKeys.js';
 export * from './natsAccess.js';
 export * from './natsConfig.js';
 export * from './natsSenders.js';

@@ -2,6 +2,7 @@ import { ChronicleError } from '../errors/index.js';
 import type { RecordedEvent } from '../messages/index.js';
 import { EventSchemaError } from './eventSchemaError.js';
 import type { EventChain } from './eventVersions.js';
+import type { PersonalData } from './personalData.js';
 
 /** An aggregate's event types that have versions or old names (the rest are at version 1). */
 export type EventSchemaMap = { readonly [eventType: string]: EventChain };
@@ -63,6 +64,29 @@ export const storedTypeNames = (schemas: EventSchemas, types: readonly string[])
 /** The version a new event of `type` in a stream of `streamType` is written in. */
 export const currentSchemaVersion = (schemas: EventSchemas, streamType: string, type: string): number =>
   schemas.streams.get(streamType)?.types.get(type)?.current ?? 1;
+
+/**
+ * The personal data of events stored as `type` (its current name, or an old one) in streams of
+ * `streamType`: what appends encrypt and what readers show once the subject is forgotten.
+ */
+export const personalDataOf = (
+  schemas: EventSchemas,
+  streamType: string,
+  type: string,
+): PersonalData | undefined => {
+  const stream = schemas.streams.get(streamType);
+  return stream?.types.get(stream.renamed.get(type) ?? type)?.personalData;
+};
+
+/** Every event type that declares personal data, as `<stream type> <event type>`. */
+export const personalEventTypes = (schemas: EventSchemas): string[] =>
+  [...schemas.streams].flatMap(([streamType, { types }]) =>
+    [...types].flatMap(([type, chain]) => (chain.personalData ? [`${streamType} ${type}`] : [])),
+  );
+
+/** Whether events of streams of `streamType` may hold personal data. */
+export const holdsPersonalData = (schemas: EventSchemas, streamType: string): boolean =>
+  [...(schemas.streams.get(streamType)?.types.values() ?? [])].some((chain) => chain.personalData);
 
 /** Whether an event stored as `type` in `schemaVersion` is already in its current name and shape. */
 export const isCurrentEvent = (
@@ -152,11 +176,12 @@ export const eventSchemaFingerprint = (events: EventSchemaMap = {}): string =>
   JSON.stringify(
     Object.entries(events)
       .sort(([a], [b]) => a.localeCompare(b))
-      .map(([type, { current, oldest, previousNames, steps }]) => [
+      .map(([type, { current, oldest, previousNames, steps, personalData }]) => [
         type,
         current,
         oldest,
         [...previousNames].sort(),
         steps.map(String),
+        ...(personalData ? [personalData] : []),
       ]),
   );

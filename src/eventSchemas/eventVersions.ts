@@ -1,5 +1,6 @@
 import { ChronicleError } from '../errors/index.js';
 import type { EventMetadata } from '../messages/index.js';
+import { checkPersonalData, type PersonalData, type PersonalDataOf } from './personalData.js';
 
 /** One step of a chain: the stored data of version N (with the event's metadata) in, N+1 out. Pure. */
 export type Upcaster<From = unknown, To = unknown> = (data: From, metadata: EventMetadata) => To;
@@ -14,6 +15,12 @@ export type EventVersions<Data = unknown> = EventChain & {
   readonly upcast: <Next>(step: Upcaster<Data, Next>) => EventVersions<Next>;
   /** The type was stored under `names` before (a rename): such events read as this type. */
   readonly wasNamed: (...names: string[]) => EventVersions<Data>;
+  /**
+   * Marks fields of the current version as personal data of one subject: they are stored encrypted
+   * with that subject's key and read as `redacted` once the subject is forgotten
+   * (docs/personal-data.md). Declared after the last `upcast`: it describes the shape written now.
+   */
+  readonly personal: (declaration: PersonalDataOf<Data>) => EventVersions<Data>;
 };
 
 /** What the runtime reads of an EventVersions: its versions, steps and old names. */
@@ -26,20 +33,29 @@ export type EventChain = {
   readonly steps: readonly Upcaster[];
   /** Names the event type was stored under before: they are read as this type. */
   readonly previousNames: readonly string[];
+  /** The personal fields of the current version and whose they are, when it has any. */
+  readonly personalData?: PersonalData;
 };
 
 const chain = <Data>(
   oldest: number,
   steps: readonly Upcaster[],
   previousNames: readonly string[],
+  personal?: PersonalData,
 ): EventVersions<Data> => ({
   current: oldest + steps.length,
   oldest,
   steps,
   previousNames,
-  upcast: <Next>(step: Upcaster<Data, Next>) =>
-    chain<Next>(oldest, [...steps, step as Upcaster], previousNames),
-  wasNamed: (...names) => chain<Data>(oldest, steps, [...previousNames, ...names]),
+  ...(personal ? { personalData: personal } : {}),
+  upcast: <Next>(step: Upcaster<Data, Next>) => {
+    if (personal)
+      throw new ChronicleError('CONFIGURATION', 'eventVersions: declare personal after the last upcast');
+    return chain<Next>(oldest, [...steps, step as Upcaster], previousNames);
+  },
+  wasNamed: (...names) => chain<Data>(oldest, steps, [...previousNames, ...names], personal),
+  personal: (declaration) =>
+    chain<Data>(oldest, steps, previousNames, checkPersonalData(declaration as PersonalData)),
 });
 
 /**

@@ -9,4 +9,5 @@ export * from './partition.js';
 export type * from './partitionFailure.js';
 export * from './postgres/index.js';
 export * from './readFromSnapshot.js';
+export * from './requirePersonalDataKeys.js';
 export * from './storedAppend.js';

@@ -41,6 +41,7 @@ import { readModelRoutes } from './routes/readModelRoutes.js';
 import { resourceRoutes } from './routes/resourceRoutes.js';
 import { streamListRoutes } from './routes/streamListRoutes.js';
 import { streamRoute } from './routes/streamRoute.js';
+import { subjectRoutes } from './routes/subjectRoutes.js';
 import { uiRoutes } from './routes/uiRoutes.js';
 import { registerWebSocketRoute } from './routes/webSocketRoute.js';
 import { whatIfRoutes } from './routes/whatIfRoutes.js';
@@ -206,6 +207,7 @@ export const createApiServer = async (options: ApiServerOptions): Promise<ApiSer
     ...operationsRoutes(ctx),
     ...clusterRoutes(ctx),
     ...whatIfRoutes(ctx),
+    ...subjectRoutes(ctx),
     ...uiRoutes(),
   ];
   routes.push(...resourceRoutes(ctx, routes));

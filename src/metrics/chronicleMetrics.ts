@@ -11,6 +11,14 @@ import {
 
 export type CommandOutcome = 'accepted' | 'rejected' | 'failed';
 
+/** What a retention policy prunes: finished command jobs and their queue events, dead letters, payloads. */
+export type PrunedKind = 'completed_job' | 'job_event' | 'dead_letter' | 'command_payload';
+
+/** Counts what a retention sweep removed (nothing recorded for none). */
+export const recordPruned = (kind: PrunedKind, count: number): void => {
+  if (count > 0) instruments().retentionPruned.add(count, { [attr.retentionKind]: kind });
+};
+
 /** A command has a result (or failed for good): counts it and records its enqueue-to-result latency. */
 export const recordCommandProcessed = (input: {
   readonly commandType: string;

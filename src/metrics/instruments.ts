@@ -53,6 +53,10 @@ const specs = {
     'Commands over NATS answered with a rejection or a failure (with or without a reply subject), by code',
     '{command}',
   ),
+  retentionPruned: counter(
+    'What a retention policy removed, by kind (completed_job, job_event, dead_letter, command_payload)',
+    '{item}',
+  ),
   actorCacheSize: gauge('Live actors held in the cache', '{actor}'),
   projectionLagEvents: gauge('Events past the projection checkpoint', '{event}'),
   projectionLagSeconds: gauge('Age of the oldest event the projection has not handled', 's'),

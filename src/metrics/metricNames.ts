@@ -25,6 +25,7 @@ export const metricName = {
   commandsWaiting: 'chronicle.commands.waiting',
   oldestWaitingCommandAge: 'chronicle.commands.oldest_waiting.seconds',
   natsCommandsRefused: 'chronicle.nats.commands.refused',
+  retentionPruned: 'chronicle.retention.pruned',
 } as const;
 
 export type MetricKey = keyof typeof metricName;

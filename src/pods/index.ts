@@ -1,1 +1,2 @@
+export * from './requirePersonalData.js';
 export * from './runUntilSignal.js';

@@ -24,7 +24,16 @@ export type DeadlineQueue = {
   close(): Promise<void>;
 };
 
-export const createDeadlineQueue = (connection: RedisConnection, prefix: string): DeadlineQueue => {
+/**
+ * The deadlines' delayed jobs. A fired one is kept a day (so scheduling it again stays a no-op);
+ * one that failed every attempt is kept `deadLetterAgeSeconds` when given (CHRONICLE_DEAD_LETTER_KEEP_DAYS),
+ * else until removed.
+ */
+export const createDeadlineQueue = (
+  connection: RedisConnection,
+  prefix: string,
+  deadLetterAgeSeconds?: number,
+): DeadlineQueue => {
   const queue = new Queue<DeadlineJob>(DEADLINES_QUEUE, queueOptions(connection, prefix, DEADLINES_QUEUE));
   return {
     schedule: async (job, at) => {
@@ -35,7 +44,7 @@ export const createDeadlineQueue = (connection: RedisConnection, prefix: string)
         attempts: 8,
         backoff: { type: 'exponential', delay: 500 },
         removeOnComplete: { age: 24 * 3600 },
-        removeOnFail: false,
+        removeOnFail: deadLetterAgeSeconds === undefined ? false : { age: deadLetterAgeSeconds },
       });
     },
     cancel: async (deadlineId) => {

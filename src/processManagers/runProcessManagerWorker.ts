@@ -1,6 +1,10 @@
 import type { Aggregate } from '../aggregate/index.js';
 import { createCommandClient } from '../commands/index.js';
-import type { ChronicleConfig, SubscriptionSettings } from '../config/index.js';
+import {
+  type ChronicleConfig,
+  completedRetentionFromEnv,
+  type SubscriptionSettings,
+} from '../config/index.js';
 import type { PodOrmOptions } from '../db/index.js';
 import { ChronicleError } from '../errors/index.js';
 import { createEventSchemas } from '../eventSchemas/index.js';
@@ -50,7 +54,11 @@ export const runProcessManagerWorker = async (
   // BullMQ never closes a connection it was handed: the deadline worker's is ours to quit
   const deadlineConnection = connection.duplicate();
   const client = createCommandClient(config);
-  const deadlines = createDeadlineQueue(connection, config.queuePrefix);
+  const deadlines = createDeadlineQueue(
+    connection,
+    config.queuePrefix,
+    completedRetentionFromEnv().deadLetterAgeSeconds,
+  );
   const closePorts = async () => {
     await deadlines.close();
     await client.close();

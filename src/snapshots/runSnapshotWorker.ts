@@ -9,6 +9,7 @@ import {
 import type { PodOrmOptions } from '../db/index.js';
 import { createPostgresEventStore, pruneCommandPayloads } from '../eventStore/index.js';
 import { type LoggerPort, silentLogger } from '../logging/index.js';
+import { recordPruned } from '../metrics/index.js';
 import type { ProcessManager } from '../processManagers/index.js';
 import { startSubscriptionWorker } from '../subscriptions/index.js';
 import { snapshotSubscription } from './snapshotSubscription.js';
@@ -75,10 +76,12 @@ export const runSnapshotWorker = async (options: SnapshotWorkerOptions): Promise
         redis: config,
         prefix: config.queuePrefix,
         everyMs: options.sweepEveryMs ?? snapshotSweepEveryMsFromEnv(),
-        sweep: async () => ({
-          ...(await sweepSnapshots(knex, store, targets)),
-          payloadsPruned: await pruneCommandPayloads(knex, { retentionDays }),
-        }),
+        sweep: async () => {
+          const swept = await sweepSnapshots(knex, store, targets);
+          const payloadsPruned = await pruneCommandPayloads(knex, { retentionDays });
+          recordPruned('command_payload', payloadsPruned);
+          return { ...swept, payloadsPruned };
+        },
         logger,
       });
       logger.info(

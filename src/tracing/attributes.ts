@@ -1,6 +1,7 @@
 /** Span and metric attribute names, in one place. Messaging names follow the OTel semantic conventions. */
 export const attr = {
   aggregateType: 'chronicle.aggregate.type',
+  retentionKind: 'chronicle.retention.kind',
   aggregateId: 'chronicle.aggregate.id',
   aggregateVersion: 'chronicle.aggregate.version',
   commandId: 'chronicle.command.id',

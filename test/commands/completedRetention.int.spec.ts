@@ -1,7 +1,10 @@
+import { Queue, UnrecoverableError, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCommandClient } from '../../src/commands/index.js';
-import { type CommandPath, createCommandPath } from '../support/commandPath.js';
+import { createCommandClient, startCompletedSweep } from '../../src/commands/index.js';
+import { type CommandPath, createCommandPath, REDIS_URL } from '../support/commandPath.js';
 import { paymentAttempt, placeOrder } from '../support/orderCommands.js';
+import { dropQueuePrefix, testQueuePrefix } from '../support/testDatabase.js';
 import { waitFor } from '../support/waitFor.js';
 
 describe('completed commands kept in Redis', () => {
@@ -50,12 +53,79 @@ describe('completed commands on an idle shard', () => {
       expect(await client.send(placeOrder('idle-1', 'idle-cmd-1'), { wait: true })).toMatchObject({
         status: 'accepted',
       });
-      // then its job (envelope, payload, result) is gone from Redis soon after a second
+      // then its job (envelope, payload, result) is gone from Redis soon after a second, and so is
+      // the copy of its result in the queue's event stream
       await waitFor(async () => (await client.status('idle-cmd-1')).status === 'unknown', {
         what: 'the completed job swept',
       });
+      const redis = new Redis(path.config.redisUrl);
+      try {
+        const events = `${path.config.queuePrefix}:commands-0:events`;
+        await waitFor(async () => !JSON.stringify(await redis.xrange(events, '-', '+')).includes('idle-1'), {
+          what: 'the completed event swept',
+        });
+      } finally {
+        redis.disconnect();
+      }
     } finally {
       await client.close();
+    }
+  });
+});
+
+describe('dead letters with a retention', () => {
+  const prefix = testQueuePrefix();
+  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+  const queue = new Queue('commands-0', { connection: redis, prefix });
+  afterAll(async () => {
+    await queue.close();
+    redis.disconnect();
+    await dropQueuePrefix(REDIS_URL, prefix);
+  });
+
+  it('leave Redis once older than CHRONICLE_DEAD_LETTER_KEEP_DAYS says, idle queue or not', async () => {
+    // given a command that failed for good
+    const failing = new Worker(
+      'commands-0',
+      async () => {
+        throw new UnrecoverableError('VALUE_REFUSED: refused');
+      },
+      { connection: redis.duplicate(), prefix },
+    );
+    await queue.add(
+      'PlaceOrder',
+      { secret: 'dead-letter-payload' },
+      { jobId: 'dead-1', removeOnFail: false },
+    );
+    await waitFor(async () => (await queue.getFailedCount()) === 1, { what: 'the dead letter' });
+    await failing.close();
+    // when the sweep runs with a retention of a second
+    const sweep = startCompletedSweep([queue], { ageSeconds: 1, count: 100, deadLetterAgeSeconds: 1 }, redis);
+    try {
+      await waitFor(async () => (await queue.getFailedCount()) === 0, { what: 'the dead letter swept' });
+      expect(await queue.getJob('dead-1')).toBeUndefined();
+    } finally {
+      sweep.stop();
+    }
+  });
+
+  it('keeps dead letters without one', async () => {
+    await queue.add('PlaceOrder', {}, { jobId: 'dead-2', removeOnFail: false });
+    const failing = new Worker(
+      'commands-0',
+      async () => {
+        throw new UnrecoverableError('VALUE_REFUSED: refused');
+      },
+      { connection: redis.duplicate(), prefix },
+    );
+    await waitFor(async () => (await queue.getFailedCount()) === 1, { what: 'the dead letter' });
+    await failing.close();
+    const sweep = startCompletedSweep([queue], { ageSeconds: 1, count: 100 }, redis);
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 2_500));
+      expect(await queue.getFailedCount()).toBe(1);
+    } finally {
+      sweep.stop();
     }
   });
 });

@@ -80,6 +80,7 @@ const secretSamples: Readonly<Record<string, string>> = {
   REDIS_URL: 'redis://:s3cret@redis.example:6379',
   CHRONICLE_API_KEYS: JSON.stringify([{ key: 'operator-key-0123456789', name: 'ops', roles: ['admin'] }]),
   CHRONICLE_JWT_SECRET: 'a-jwt-secret-of-at-least-thirty-two-bytes',
+  CHRONICLE_KEK: 'k1:Y2hhbmdlLW1lLTMyLWJ5dGVzLWtleS0wMDAwMDAwMDA=',
 };
 
 const podTemplates = (objects: readonly K8sObject[]) =>

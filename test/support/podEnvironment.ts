@@ -2,6 +2,7 @@ import { vi } from 'vitest';
 import { projections } from '../../actors/projections/index.js';
 import {
   apiSettingsFromEnv,
+  keyEncryptionKeysFromEnv,
   loadConfig,
   loadNatsConfig,
   logLevelFromEnv,
@@ -21,6 +22,8 @@ export const validatePodEnvironment = (kind: string, env: Readonly<Record<string
   for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
   loadConfig(env);
   logLevelFromEnv();
+  if (kind !== 'migrate' && !keyEncryptionKeysFromEnv(env))
+    throw new Error('no CHRONICLE_KEK: the sample marks personal fields, its pods stop at start without one');
   switch (kind) {
     case 'migrate':
       return;

@@ -11,6 +11,7 @@ import {
   type Orm,
   type PodServer,
   type ReadinessCheck,
+  requirePersonalData,
   requireServices,
   runUntilSignal,
   type ServiceName,
@@ -93,6 +94,8 @@ export const runPod = async (
     const services = [...podServices, ...(options.services ?? [])];
     const natsUrl = services.includes('nats') ? { natsUrl: loadNatsConfig().url } : {};
     await requireServices({ ...loadConfig(), ...natsUrl }, services);
+    // a deployment with personal fields stops here without the right key-encryption keys
+    await requirePersonalData(loadConfig().databaseUrl, deployment.chronicle.aggregates);
     engine = await start({ deployment, logger, metricsHandler: telemetry.metricsHandler });
     // every pod kind uses Redis: each says so at start when Redis may lose what it was given (after
     // the engine started, so a service the engine finds unreachable is still the one line said)
@@ -117,7 +120,8 @@ export const runPod = async (
   try {
     await starting;
   } catch (error) {
-    if (isChronicleError(error, 'SERVICE_UNREACHABLE')) logger.fatal(error.message);
+    if (isChronicleError(error, 'SERVICE_UNREACHABLE') || isChronicleError(error, 'CONFIGURATION'))
+      logger.fatal(error.message);
     else logger.fatal({ err: error }, `${serviceName} failed to start`);
     await shutDown().catch((stopError) =>
       logger.error({ err: stopError }, 'stop after a failed start failed'),

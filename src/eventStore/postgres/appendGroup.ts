@@ -1,7 +1,7 @@
 import type { Knex } from '@mikro-orm/postgresql';
 import type { AppendOutcome } from '../eventStore.js';
 import { type AppendRow, appendedOutcome, appendOne, ledgerRows, type PreparedAppend } from './appendOne.js';
-import { eventColumns } from './rowToEvent.js';
+import { appendedColumns } from './rowToEvent.js';
 import { query } from './sql.js';
 
 /**
@@ -35,12 +35,15 @@ const appendGroupSql = `
   ),
   moved as materialized (select req.* from req join head using (stream_type, stream_id)),
   appended as (
-    insert into es_events (stream_type, stream_id, version, event_id, type, schema_version, data, metadata)
-    select m.stream_type, m.stream_id, e.version, e.event_id, e.type, e.schema_version, e.data, m.metadata
+    insert into es_events (stream_type, stream_id, version, event_id, type, schema_version, data, metadata,
+      subjects)
+    select m.stream_type, m.stream_id, e.version, e.event_id, e.type, e.schema_version, e.data, m.metadata,
+      e.subjects
     from moved m,
-      jsonb_to_recordset(m.events) as e(version int, event_id uuid, type text, schema_version int, data jsonb)
+      jsonb_to_recordset(m.events) as e(version int, event_id uuid, type text, schema_version int, data jsonb,
+        subjects text[])
     order by m.stream_type, m.stream_id, e.version
-    returning ${eventColumns}
+    returning ${appendedColumns}
   ),
   recorded as (
     insert into es_commands (command_id, stream_type, stream_id, command_type, status, first_version,

@@ -6,7 +6,8 @@ import type { AppendOutcome, AppendRequest } from '../eventStore.js';
 import { storedAppend } from '../storedAppend.js';
 import { findCommand } from './findCommand.js';
 import { notifyAppended } from './notifyAppended.js';
-import { type EventRow, eventColumns, rowToEvent } from './rowToEvent.js';
+import { appendedColumns, type EventRow, eventColumns, rowToEvent } from './rowToEvent.js';
+import type { SealedEvent } from './sealAppend.js';
 import { query } from './sql.js';
 import { streamVersion } from './streamVersion.js';
 
@@ -27,11 +28,18 @@ export type PreparedAppend = {
     event_id: string;
     type: string;
     schema_version: number;
+    /** As stored: personal fields sealed (sealAppend). */
     data: unknown;
+    subjects: readonly string[] | null;
   }[];
 };
 
-export const prepareAppend = (schemas: EventSchemas, request: AppendRequest): PreparedAppend => {
+/** The rows an append writes; `sealed` gives events with personal data as they are stored. */
+export const prepareAppend = (
+  schemas: EventSchemas,
+  request: AppendRequest,
+  sealed?: readonly SealedEvent[],
+): PreparedAppend => {
   const { streamType, expectedVersion, events } = request;
   return {
     request,
@@ -42,7 +50,8 @@ export const prepareAppend = (schemas: EventSchemas, request: AppendRequest): Pr
       event_id: event.eventId ?? timeOrderedId(),
       type: event.type,
       schema_version: currentSchemaVersion(schemas, streamType, event.type),
-      data: event.data,
+      data: sealed?.[index]?.data ?? event.data,
+      subjects: sealed?.[index]?.subjects ?? null,
     })),
   };
 };
@@ -85,7 +94,14 @@ export const appendedOutcome = async (
     aggregateType: streamType,
     aggregateId: streamId,
     version: nextVersion,
-    events: rows.filter((row) => row.version != null).map((row) => rowToEvent(row as EventRow, schemas)),
+    // the answer carries the events as decided: their personal fields as given, not as sealed
+    events: rows
+      .filter((row) => row.version != null)
+      .map((row) => {
+        const event = rowToEvent(row as EventRow, schemas);
+        const given = events[event.version - expectedVersion - 1];
+        return given ? { ...event, data: given.data } : event;
+      }),
   };
   return { status: 'appended', result };
 };
@@ -105,12 +121,14 @@ const appendSql = `
     returning version
   ),
   appended as (
-    insert into es_events (stream_type, stream_id, version, event_id, type, schema_version, data, metadata)
-    select ?, ?, e.version, e.event_id, e.type, e.schema_version, e.data, ?::jsonb
-    from jsonb_to_recordset(?::jsonb) as e(version int, event_id uuid, type text, schema_version int, data jsonb),
+    insert into es_events (stream_type, stream_id, version, event_id, type, schema_version, data, metadata,
+      subjects)
+    select ?, ?, e.version, e.event_id, e.type, e.schema_version, e.data, ?::jsonb, e.subjects
+    from jsonb_to_recordset(?::jsonb) as e(version int, event_id uuid, type text, schema_version int, data jsonb,
+      subjects text[]),
       head
     order by e.version
-    returning ${eventColumns}
+    returning ${appendedColumns}
   ),
   recorded as (
     insert into es_commands (command_id, stream_type, stream_id, command_type, status, first_version,

@@ -4,6 +4,7 @@ import type { AppendOutcome, AppendRequest } from '../eventStore.js';
 import { appendGroup } from './appendGroup.js';
 import { appendOne, type PreparedAppend, prepareAppend } from './appendOne.js';
 import { grouped } from './grouped.js';
+import { sealAppend } from './sealAppend.js';
 import { isTransaction } from './sql.js';
 
 /**
@@ -30,7 +31,13 @@ export const appendToStream = (
   schemas: EventSchemas,
   request: AppendRequest,
 ): Promise<AppendOutcome> => {
-  const prepared = prepareAppend(schemas, request);
+  // events with personal data are sealed first (a key look-up, once per subject per pool)
+  const sealing = sealAppend(knex, schemas, request);
+  if (sealing) return sealing.then((sealed) => appendPrepared(knex, prepareAppend(schemas, request, sealed)));
+  return appendPrepared(knex, prepareAppend(schemas, request));
+};
+
+const appendPrepared = (knex: Knex, prepared: PreparedAppend): Promise<AppendOutcome> => {
   if (isTransaction(knex)) return appendOne(knex, prepared);
   let append = groupers.get(knex);
   if (!append) {

@@ -43,7 +43,7 @@ export const createPostgresEventStore = (
       const latest = await readSnapshot(knex, stream);
       return latest ? [latest, ...(await readSnapshotHistory(knex, stream))] : [];
     },
-    writeSnapshot: (snapshot) => writeSnapshot(knex, snapshot, snapshotHistory),
+    writeSnapshot: (snapshot) => writeSnapshot(knex, snapshot, snapshotHistory, schemas),
     findCommandResult: async (commandId) => (await findCommand(knex, schemas, commandId))?.result,
     findCommand: (commandId) => findCommand(knex, schemas, commandId),
     recordRejection: (request) => recordRejection(knex, schemas, request),

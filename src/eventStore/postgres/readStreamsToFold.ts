@@ -1,7 +1,7 @@
 import type { Knex } from '@mikro-orm/postgresql';
 import type { EventSchemas } from '../../eventSchemas/index.js';
 import type { EventToFold, StreamRef } from '../eventStore.js';
-import { type FoldRow, foldColumns, foldRowsToEvents } from './foldRows.js';
+import { type FoldRow, foldColumnsOf, foldRowsToEvents } from './foldRows.js';
 import { query } from './sql.js';
 
 /** The outcome of reading one stream: its events as a fold takes them, or why they cannot be read. */
@@ -26,10 +26,7 @@ export const readStreamsToFold = async (
       ? []
       : await query<FoldRow & { stream_type: string; stream_id: string }>(
           knex,
-          `select e.stream_type, e.stream_id, ${foldColumns
-            .split(', ')
-            .map((column) => `e.${column}`)
-            .join(', ')}
+          `select e.stream_type, e.stream_id, ${foldColumnsOf('e')}
            from es_events e join unnest(?::text[], ?::text[]) as s(stream_type, stream_id)
              on e.stream_type = s.stream_type and e.stream_id = s.stream_id
            order by e.stream_type, e.stream_id, e.version`,

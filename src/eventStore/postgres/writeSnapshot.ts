@@ -1,4 +1,6 @@
+import { type EventSchemas, noEventSchemas } from '../../eventSchemas/index.js';
 import { DEFAULT_SNAPSHOT_HISTORY, type SnapshotWritten, type StoredSnapshot } from '../eventStore.js';
+import { sealSnapshot } from './sealSnapshot.js';
 import { type Db, query } from './sql.js';
 
 /**
@@ -7,14 +9,18 @@ import { type Db, query } from './sql.js';
  * replaced (older ones are deleted and counted in `pruned`). The stream's head learns the version
  * stored (`snapshot_version`), which is how the sweep finds the streams due (streamsDueForSnapshot).
  * One statement: its parts see the tables as they were before it, so the prune ranks the history
- * with the snapshot moved into it by hand.
+ * with the snapshot moved into it by hand. A state holding personal data is sealed (sealSnapshot),
+ * and not written when one of its subjects was forgotten.
  */
 export const writeSnapshot = async (
   knex: Db,
   snapshot: Omit<StoredSnapshot, 'takenAt'>,
   keep: number = DEFAULT_SNAPSHOT_HISTORY,
+  schemas: EventSchemas = noEventSchemas,
 ): Promise<SnapshotWritten> => {
   const { streamType, streamId } = snapshot;
+  const sealed = await sealSnapshot(knex, schemas, snapshot);
+  if (sealed === 'skip') return { pruned: 0 };
   const [row] = await query<{ pruned: number }>(
     knex,
     `with previous as (
@@ -62,7 +68,7 @@ export const writeSnapshot = async (
       streamId,
       snapshot.version,
       snapshot.machineHash,
-      JSON.stringify(snapshot.state),
+      JSON.stringify(sealed.state),
       streamType,
       streamId,
       Math.max(0, keep - 1),

@@ -5,7 +5,7 @@ import { Migration } from '@mikro-orm/migrations';
  * latest stays alone in es_snapshots, so hydration reads what it read before. Each write moves the
  * snapshot it replaces here and prunes the stream's oldest past CHRONICLE_SNAPSHOT_HISTORY - 1.
  */
-export class Migration20261207160100SnapshotHistory extends Migration {
+export class Migration20261207160005SnapshotHistory extends Migration {
   override async up(): Promise<void> {
     this.addSql(`
       create table es_snapshot_history (

@@ -9,7 +9,7 @@ import { Migration } from '@mikro-orm/migrations';
  *
  * With it, the feed's `?from=<time>` finds its first event through es_events_recorded_at.
  */
-export class Migration20261207160000EventTypeCounts extends Migration {
+export class Migration20261207160004EventTypeCounts extends Migration {
   override async up(): Promise<void> {
     this.addSql(`
       create table es_event_type_counts (

@@ -5,7 +5,7 @@ import { Migration } from '@mikro-orm/migrations';
  * release than the worker that reached it. Not a failure: the partition stays active, its attempts
  * untouched, and the batch that moves its checkpoint past the event clears it.
  */
-export class Migration20261207160000CheckpointWaiting extends Migration {
+export class Migration20261207160003CheckpointWaiting extends Migration {
   override async up(): Promise<void> {
     this.addSql('alter table es_checkpoints add column waiting jsonb');
   }
