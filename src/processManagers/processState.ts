@@ -1,6 +1,6 @@
 import { type AnyMachineSnapshot, initialTransition } from 'xstate';
 import { startFold } from '../aggregate/index.js';
-import { type EventSchemas, upcastEvent } from '../eventSchemas/index.js';
+import { type EventSchemas, isCurrentEvent, upcastEvent } from '../eventSchemas/index.js';
 import type { RecordedEvent } from '../messages/index.js';
 import type { ProcessManager } from './defineProcessManager.js';
 import type { HandledInputData, InputSource, ProcessInput, ProcessOutput } from './processTypes.js';
@@ -71,7 +71,12 @@ export const upcastRecordedInput = (
   data: HandledInputData,
 ): HandledInputData => {
   const { source, input } = data;
-  if (source.streamType === undefined) return data;
+  // most copies were recorded in the current shape (the subscription reads events upcast)
+  if (
+    source.streamType === undefined ||
+    isCurrentEvent(schemas, source.streamType, input.type, source.schemaVersion ?? 1)
+  )
+    return data;
   const upcast = upcastEvent(schemas, {
     ...event,
     streamType: source.streamType,
