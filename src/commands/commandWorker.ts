@@ -112,15 +112,12 @@ export class CommandWorker {
             await job.moveToWait(token);
             throw new WaitingError();
           }
-          const stored = storedResult(await processJob(job, token), job.data);
-          // the answer exactly as status() and a resend of the same id read it back from the job
+          const result = await processJob(job, token);
+          // the answer whole, as status() and a resend read it back from the job (fullResult undoes
+          // storedResult), without trimming it only to rebuild it for the reply
           if (!connection.isCluster)
-            publishReplyBehindCompletion(
-              connection,
-              job.data.replyTo,
-              reply(job, fullResult(stored, job.data)),
-            );
-          return stored;
+            publishReplyBehindCompletion(connection, job.data.replyTo, reply(job, result));
+          return storedResult(result, job.data);
         },
         {
           ...queueOptions(connection, config.queuePrefix, name),
