@@ -58,13 +58,7 @@ export class CommandWorker {
     const { config } = options;
     const logger = options.logger ?? createLogger('command-worker');
     const orm = await createPodOrm(config, 'command');
-    const registry = createAggregateRegistry(options.aggregates);
-    const store = createPostgresEventStore(orm, { schemas: registry.schemas });
-    const host = new ActorHost(
-      options.decorateStore ? options.decorateStore(store) : store,
-      registry,
-      options.actors,
-    );
+    const host = createHost(orm, options);
     // an outage is one warning line, not a line (or a stack) per connection and reconnect attempt
     const redisErrors = createConnectionErrorReporter(logger, `command worker: ${redisLabel(config)}`);
     const connection = redisErrors.watch(openRedis(config, { maxRetriesPerRequest: null }));
@@ -79,75 +73,23 @@ export class CommandWorker {
       await orm.close(true);
       throw error;
     }
-    const lockDuration = config.commandLockMs;
     const workers: Worker[] = [];
     const queues = await shardQueues.all();
     const guard = new ShardConcurrencyGuard(queues, () => workers, connection, config.queuePrefix, logger);
     await Promise.all(queues.map((queue) => queue.setGlobalConcurrency(1)));
     // aborted on stop: a command waiting out an outage goes back to the head of its queue
     const stopping = new AbortController();
-    for (let shard = 0; shard < shards; shard++) {
-      const name = shardQueueName(shard);
-      const processJob = commandJobProcessor({
-        host,
-        shard,
-        retry: options.retry,
-        logger,
-        stopping: stopping.signal,
-      });
-      const reply = (job: Job<CommandEnvelope>, result: CommandResult): CommandReply => ({
-        status: 'completed',
-        shard,
-        commandId: job.data.commandId,
-        result,
-      });
-      // the job keeps the result trimmed (storedResult); the waiting client hears it whole, once
-      // the job is finished in Redis (so status() agrees)
-      const worker = new Worker<CommandEnvelope, StoredResult>(
-        name,
-        async (job, token) => {
-          // admitted first (ShardConcurrencyGuard.admit): a job taken while Redis had lost the shard's
-          // limit waits for the jobs taken before it; stopping meanwhile, it goes back to its queue
-          if (!(await guard.admit(shard, job.id ?? '', stopping.signal))) {
-            await job.moveToWait(token);
-            throw new WaitingError();
-          }
-          const result = await processJob(job, token);
-          // the answer whole, as status() and a resend read it back from the job (fullResult undoes
-          // storedResult), without trimming it only to rebuild it for the reply
-          if (!connection.isCluster)
-            publishReplyBehindCompletion(connection, job.data.replyTo, reply(job, result));
-          return storedResult(result, job.data);
-        },
-        {
-          ...queueOptions(connection, config.queuePrefix, name),
-          concurrency: 1,
-          lockDuration,
-          // renewed three times per lock period, so a busy pod keeps it; a dead pod's lock runs out
-          // within lockDuration, and the next stalled check (every third of it) takes the job over
-          lockRenewTime: Math.max(100, Math.floor(lockDuration / 3)),
-          stalledInterval: Math.max(500, Math.floor(lockDuration / 3)),
-          maxStalledCount: 10,
-          autorun: true,
-        },
-      );
-      redisErrors.watch(worker);
-      if (connection.isCluster)
-        worker.on('completed', (job, result) =>
-          publishReply(connection, job.data.replyTo, reply(job, fullResult(result, job.data))),
-        );
-      // one attempt per job: a failure is final (a dead letter)
-      worker.on('failed', (job, error) => {
-        if (job)
-          publishReply(connection, job.data.replyTo, {
-            status: 'failed',
-            shard,
-            commandId: job.data.commandId,
-            reason: job.failedReason || error.message,
-          });
-      });
-      workers.push(worker);
-    }
+    const shard = {
+      host,
+      guard,
+      connection,
+      config,
+      logger,
+      retry: options.retry,
+      stopping: stopping.signal,
+    };
+    for (let index = 0; index < shards; index++)
+      workers.push(redisErrors.watch(startShardWorker(index, shard)));
     await Promise.all(workers.map((worker) => worker.waitUntilReady()));
     // the count it runs on, and whether CHRONICLE_SHARDS chose it or the deployment's record did
     logger.info(
@@ -184,3 +126,89 @@ export class CommandWorker {
     await this.connection.quit();
   }
 }
+
+/** The actor host of a pod: its aggregates over the pod's event store (decorated, if asked). */
+const createHost = (orm: Orm, options: CommandWorkerOptions): ActorHost => {
+  const registry = createAggregateRegistry(options.aggregates);
+  const store = createPostgresEventStore(orm, { schemas: registry.schemas });
+  return new ActorHost(
+    options.decorateStore ? options.decorateStore(store) : store,
+    registry,
+    options.actors,
+  );
+};
+
+/** What every shard worker of a pod shares. */
+type ShardWorkerContext = {
+  readonly host: ActorHost;
+  readonly guard: ShardConcurrencyGuard;
+  readonly connection: RedisConnection;
+  readonly config: ChronicleConfig;
+  readonly logger: LoggerPort;
+  readonly retry: RetryPolicy | undefined;
+  readonly stopping: AbortSignal;
+};
+
+/**
+ * One shard's BullMQ worker: admitted by the guard, the job processed, the answer published to
+ * the waiting client once the job is finished in Redis (so status() agrees), the result kept
+ * trimmed (storedResult); a failure is final (one attempt: a dead letter) and answered too.
+ */
+const startShardWorker = (
+  shard: number,
+  context: ShardWorkerContext,
+): Worker<CommandEnvelope, StoredResult> => {
+  const { host, guard, connection, config, logger, retry, stopping } = context;
+  const name = shardQueueName(shard);
+  const lockDuration = config.commandLockMs;
+  const processJob = commandJobProcessor({ host, shard, retry, logger, stopping });
+  const reply = (job: Job<CommandEnvelope>, result: CommandResult): CommandReply => ({
+    status: 'completed',
+    shard,
+    commandId: job.data.commandId,
+    result,
+  });
+  const worker = new Worker<CommandEnvelope, StoredResult>(
+    name,
+    async (job, token) => {
+      // admitted first (ShardConcurrencyGuard.admit): a job taken while Redis had lost the shard's
+      // limit waits for the jobs taken before it; stopping meanwhile, it goes back to its queue
+      if (!(await guard.admit(shard, job.id ?? '', stopping))) {
+        await job.moveToWait(token);
+        throw new WaitingError();
+      }
+      const result = await processJob(job, token);
+      // the answer whole, as status() and a resend read it back from the job (fullResult undoes
+      // storedResult), without trimming it only to rebuild it for the reply
+      if (!connection.isCluster)
+        publishReplyBehindCompletion(connection, job.data.replyTo, reply(job, result));
+      return storedResult(result, job.data);
+    },
+    {
+      ...queueOptions(connection, config.queuePrefix, name),
+      concurrency: 1,
+      lockDuration,
+      // renewed three times per lock period, so a busy pod keeps it; a dead pod's lock runs out
+      // within lockDuration, and the next stalled check (every third of it) takes the job over
+      lockRenewTime: Math.max(100, Math.floor(lockDuration / 3)),
+      stalledInterval: Math.max(500, Math.floor(lockDuration / 3)),
+      maxStalledCount: 10,
+      autorun: true,
+    },
+  );
+  if (connection.isCluster)
+    worker.on('completed', (job, result) =>
+      publishReply(connection, job.data.replyTo, reply(job, fullResult(result, job.data))),
+    );
+  // one attempt per job: a failure is final (a dead letter)
+  worker.on('failed', (job, error) => {
+    if (job)
+      publishReply(connection, job.data.replyTo, {
+        status: 'failed',
+        shard,
+        commandId: job.data.commandId,
+        reason: job.failedReason || error.message,
+      });
+  });
+  return worker;
+};
