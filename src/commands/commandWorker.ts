@@ -150,9 +150,9 @@ type ShardWorkerContext = {
 };
 
 /**
- * One shard's BullMQ worker: admitted by the guard, the job processed, the answer published to
- * the waiting client once the job is finished in Redis (so status() agrees), the result kept
- * trimmed (storedResult); a failure is final (one attempt: a dead letter) and answered too.
+ * One shard's BullMQ worker: admitted by the guard, the job processed, the result kept trimmed
+ * (storedResult), the answer published to the waiting client once the job is finished in Redis
+ * (so status() agrees); a failure is final (one attempt: a dead letter) and answered too.
  */
 const startShardWorker = (
   shard: number,
@@ -177,12 +177,12 @@ const startShardWorker = (
         await job.moveToWait(token);
         throw new WaitingError();
       }
-      const result = await processJob(job, token);
-      // the answer whole, as status() and a resend read it back from the job (fullResult undoes
-      // storedResult), without trimming it only to rebuild it for the reply
+      const stored = storedResult(await processJob(job, token), job.data);
+      // the answer exactly as status() and a resend of the same id read it back from the job:
+      // rebuilt from what is stored, so every reader gets the same JSON (fields in one order)
       if (!connection.isCluster)
-        publishReplyBehindCompletion(connection, job.data.replyTo, reply(job, result));
-      return storedResult(result, job.data);
+        publishReplyBehindCompletion(connection, job.data.replyTo, reply(job, fullResult(stored, job.data)));
+      return stored;
     },
     {
       ...queueOptions(connection, config.queuePrefix, name),
