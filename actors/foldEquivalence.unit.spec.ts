@@ -1,7 +1,8 @@
 import { type Aggregate, AggregateInstance } from 'chronicle-runtime';
+import { rejectionOf, specFor } from 'chronicle-runtime/testing';
 import { describe, expect, it } from 'vitest';
 import { getInitialSnapshot, transition } from 'xstate';
-import { order, payment, product, user } from './index.js';
+import { order, orderPayment, payment, product, user } from './index.js';
 import {
   cancelled,
   delivered,
@@ -151,4 +152,41 @@ describe('the fast fold (startFold) against XState', () => {
       }
     });
   }
+});
+
+/** order-payment's inputs, with data that steers its guard both ways. */
+const processInputs: readonly Sample[] = [
+  placed,
+  { type: 'PaymentRequested', data: {} },
+  { type: 'PaymentCaptured', data: { amount: 100 } },
+  { type: 'PaymentDeclined', data: { reason: 'insufficient funds' } },
+  { type: 'PaymentTimedOut', data: {} },
+  { type: 'OrderCancelled', data: { reason: 'changed my mind' } },
+  rejectionOf({ aggregateType: 'order', aggregateId: 'o-1', commandType: 'ConfirmPayment', code: 'X' }),
+  rejectionOf({ aggregateType: 'payment', aggregateId: 'o-1', commandType: 'RefundPayment', code: 'X' }),
+];
+
+describe("a process manager's fold (decideProcessInput, then the recorded inputs folded) against XState", () => {
+  it("reaches XState's state for 200 histories of order-payment", { timeout: 60_000 }, () => {
+    const next = random(42);
+    const pick = <T>(from: readonly T[]) => from[Math.floor(next() * from.length)] as T;
+    for (let run = 0; run < 200; run++) {
+      // an instance starts with an input it accepts; later ones may be refused (recorded, no change)
+      const history: Sample[] = [placed];
+      for (let i = Math.floor(next() * 12); i > 0; i--) history.push(pick(processInputs));
+      // as the runtime routes them: from the key's streams
+      for (const [i, input] of history.entries())
+        history[i] = { ...input, source: { streamId: 'o-1' } } as Sample;
+      const inputs = history as never[];
+      const last = inputs.at(-1) as never;
+      const { value, context } = foldedByXState(
+        { machine: orderPayment.machine } as unknown as Aggregate,
+        history,
+      );
+      specFor(orderPayment)
+        .given(inputs.slice(0, -1))
+        .when(last)
+        .thenState({ value, context: context as never });
+    }
+  });
 });

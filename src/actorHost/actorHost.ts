@@ -9,7 +9,7 @@ import {
   resolveCommand,
 } from '../aggregate/index.js';
 import { isChronicleError, retryOnConflict } from '../errors/index.js';
-import { commandRecord, type EventStore, reusedCommandId } from '../eventStore/index.js';
+import { type CommandRecord, commandRecord, type EventStore, reusedCommandId } from '../eventStore/index.js';
 import {
   type CommandEnvelope,
   type CommandResult,
@@ -62,8 +62,10 @@ export class ActorHost {
     // ids may not fit the ledger)
     const malformed = checkEnvelope(envelope);
     if (malformed) return malformed;
+    // the ledger's record of it (ids, fingerprint, payload), made once for every attempt
+    const record = commandRecord(envelope);
     const known = resolveCommand(this.registry, envelope);
-    if (known.status === 'rejected') return this.#reject(envelope, known);
+    if (known.status === 'rejected') return this.#reject(envelope, record, known);
     const key = ActorCache.key(known.aggregate.type, envelope.aggregateId);
     try {
       const attributes = envelopeAttributes(envelope);
@@ -72,7 +74,7 @@ export class ActorHost {
       const actor = cached ?? (await this.#hydrate(known.aggregate, envelope.aggregateId, attributes));
       this.cache.set(key, actor);
       // a cached actor may be behind (another pod ran this aggregate's last commands)
-      return await this.#run(known, actor, envelope, attributes, cached !== undefined);
+      return await this.#run(known, actor, envelope, record, attributes, cached !== undefined);
     } catch (error) {
       this.cache.evict(key);
       throw error;
@@ -87,6 +89,7 @@ export class ActorHost {
     known: KnownCommand,
     actor: AggregateInstance,
     envelope: CommandEnvelope,
+    record: CommandRecord,
     attributes: Attributes,
     mayBeStale: boolean,
   ): Promise<CommandResult> {
@@ -105,8 +108,8 @@ export class ActorHost {
         if (decision.status === 'rejected' && stale && (await this.#catchUp(actor)) > 0)
           decision = await decide();
         stale = false;
-        if (decision.status === 'rejected') return this.#reject(envelope, decision);
-        return this.#append(known.aggregate, actor, envelope, attributes, decision);
+        if (decision.status === 'rejected') return this.#reject(envelope, record, decision);
+        return this.#append(known.aggregate, actor, envelope, record, attributes, decision);
       },
       {
         stream: ActorCache.key(known.aggregate.type, actor.id),
@@ -121,6 +124,7 @@ export class ActorHost {
     aggregate: Aggregate,
     actor: AggregateInstance,
     envelope: CommandEnvelope,
+    record: CommandRecord,
     attributes: Attributes,
     decision: Decided,
   ): Promise<CommandResult> {
@@ -136,7 +140,7 @@ export class ActorHost {
           events: decision.events,
           // inside the append span: consumers of these events continue from it
           metadata: eventMetadata(envelope),
-          command: commandRecord(envelope),
+          command: record,
         });
         if (appended.result.status === 'accepted')
           span.setAttribute(attr.aggregateVersion, appended.result.version);
@@ -149,7 +153,7 @@ export class ActorHost {
     });
     if (outcome.status === 'duplicate') {
       this.cache.evict(ActorCache.key(aggregate.type, actor.id));
-      return reusedCommandId(envelope, outcome.fingerprint) ?? outcome.result;
+      return reusedCommandId(envelope, outcome.fingerprint, record.fingerprint) ?? outcome.result;
     }
     actor.advance(decision.next, outcome.result.events);
     recordEventsAppended({ aggregateType: aggregate.type, count: outcome.result.events.length });
@@ -163,6 +167,7 @@ export class ActorHost {
    */
   async #reject(
     envelope: CommandEnvelope,
+    record: CommandRecord,
     decision: { code: string; message: string; details?: Readonly<Record<string, unknown>> },
   ): Promise<CommandResult> {
     const answer = rejectedResult(envelope.commandId, decision);
@@ -172,12 +177,12 @@ export class ActorHost {
       : await this.store.recordRejection({
           streamType: envelope.aggregateType,
           streamId: envelope.aggregateId,
-          command: commandRecord(envelope),
+          command: record,
           rejection: answer,
           ...(envelope.answerTo ? { answerTo: envelope.answerTo } : {}),
         });
     if (outcome.status === 'recorded') return answer;
-    return reusedCommandId(envelope, outcome.stored.fingerprint) ?? outcome.stored.result;
+    return reusedCommandId(envelope, outcome.stored.fingerprint, record.fingerprint) ?? outcome.stored.result;
   }
 
   async #hydrate(aggregate: Aggregate, id: string, attributes: Attributes): Promise<AggregateInstance> {

@@ -2,8 +2,7 @@ import type { AnyMachineSnapshot, StateValue } from 'xstate';
 import { ChronicleError } from '../errors/index.js';
 import type { DomainEvent } from '../messages/index.js';
 import type { Aggregate, AggregateState } from './defineAggregate.js';
-import { startFold } from './eventFold.js';
-import { initialSnapshot } from './foldEvent.js';
+import { initialSnapshot, startFold } from './eventFold.js';
 
 /** The JSON form of an aggregate's state, as snapshots store it. */
 export type PersistedAggregateState = { readonly value: StateValue; readonly context: unknown };

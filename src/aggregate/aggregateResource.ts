@@ -1,6 +1,6 @@
 import type { AnyStateMachine } from 'xstate';
 import { ChronicleError } from '../errors/index.js';
-import { initialSnapshot } from './foldEvent.js';
+import { initialSnapshot } from './eventFold.js';
 
 /** How an aggregate is served as a resource (`/v1/<plural>`); every field has a default. */
 export type ResourceOptions<CommandType extends string = string> = {

@@ -1,7 +1,7 @@
 import type { AnyMachineSnapshot } from 'xstate';
 import { isCommandRejection } from '../errors/index.js';
 import type { Command, CommandEnvelope, DomainEvent, Rejection } from '../messages/index.js';
-import { foldEvent } from './foldEvent.js';
+import { startFold } from './eventFold.js';
 import { formatStateValue } from './formatStateValue.js';
 import type { KnownCommand } from './precheckCommand.js';
 
@@ -22,7 +22,8 @@ const rejected = (code: string, message: string, details?: Record<string, unknow
 
 /**
  * Runs one prechecked command (see `precheckCommand`) against an aggregate's current state,
- * purely: decide, then walk every decided event through the machine in order. An event the state
+ * purely: decide, then walk every decided event through the machine in order (the one fold,
+ * `startFold`, as hydration folds them). An event the state
  * it meets does not accept rejects the whole command with INVALID_TRANSITION.
  */
 export const decideCommand = (
@@ -58,19 +59,20 @@ export const decideCommand = (
     throw error;
   }
 
-  let next = current.snapshot;
+  const fold = startFold(aggregate.machine, current.snapshot);
   const events: DomainEvent[] = [];
   for (const raw of decided) {
     const event: DomainEvent = { type: raw.type, data: raw.data ?? {} };
-    if (!next.can(event)) {
+    if (!fold.accepts(event)) {
+      const { value } = fold.snapshot();
       return rejected(
         'INVALID_TRANSITION',
-        `${aggregate.type} in state ${formatStateValue(next.value)} does not accept ${event.type}`,
-        { state: next.value, event: event.type },
+        `${aggregate.type} in state ${formatStateValue(value)} does not accept ${event.type}`,
+        { state: value, event: event.type },
       );
     }
-    next = foldEvent(aggregate.machine, next, event);
+    fold.add(event);
     events.push(event);
   }
-  return { status: 'decided', events, next };
+  return { status: 'decided', events, next: fold.snapshot() };
 };

@@ -1,6 +1,38 @@
-import type { AnyEventObject, AnyMachineSnapshot, AnyStateMachine, StateValue } from 'xstate';
-import { foldEvent, foldScope } from './foldEvent.js';
-import { foldPlansOf, type PlannedAssign } from './foldPlans.js';
+import type { AnyActorScope, AnyEventObject, AnyMachineSnapshot, AnyStateMachine, StateValue } from 'xstate';
+import { foldPlansOf, inertScope, type PlannedAssign } from './foldPlans.js';
+
+const scopes = new WeakMap<AnyStateMachine, AnyActorScope>();
+
+/**
+ * The inert scope XState's pure `transition()` builds on every call (an unstarted actor with its
+ * own actor system, about as costly as the transition itself), built once per machine. Nothing is
+ * ever executed through it (an aggregate's machine holds only assigns, as defineAggregate checks;
+ * what a process manager's emits goes nowhere: a fold sends nothing), so sharing it between
+ * instances shares no state.
+ */
+const foldScope = (machine: AnyStateMachine): AnyActorScope => {
+  let scope = scopes.get(machine);
+  if (!scope) {
+    scope = inertScope(machine);
+    scopes.set(machine, scope);
+  }
+  return scope;
+};
+
+/** The machine's initial state, purely. */
+export const initialSnapshot = (machine: AnyStateMachine): AnyMachineSnapshot =>
+  machine.getInitialSnapshot(foldScope(machine));
+
+/**
+ * One event through the machine, purely, for the steps not learnt: the same state as XState's
+ * `transition()`, without building an actor per call. An event the state does not accept leaves
+ * it as it was; an error an assigner or a guard throws is thrown.
+ */
+const foldEvent = (
+  machine: AnyStateMachine,
+  snapshot: AnyMachineSnapshot,
+  event: AnyEventObject,
+): AnyMachineSnapshot => machine.transition(snapshot, event, foldScope(machine));
 
 /** Events folded one after another from a start state; `snapshot()` is the state reached. */
 export type EventFold = {

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { type AnyStateMachine, assign, createMachine, setup, stateIn } from 'xstate';
-import { startFold } from './eventFold.js';
-import { foldEvent, initialSnapshot } from './foldEvent.js';
+import {
+  type AnyStateMachine,
+  assign,
+  createMachine,
+  getInitialSnapshot,
+  setup,
+  stateIn,
+  transition,
+} from 'xstate';
+import { initialSnapshot, startFold } from './eventFold.js';
 import { foldPlansOf } from './foldPlans.js';
 
 type Event = { readonly type: string; readonly data?: { readonly n?: number; readonly note?: string } };
@@ -66,10 +73,11 @@ const machine = setup({
   },
 });
 
+/** The reference: XState's own exported pure transition, one event at a time. */
 const byXState = (events: readonly Event[]) =>
   events.reduce(
-    (state, event) => (state.status === 'active' ? foldEvent(machine, state, event) : state),
-    initialSnapshot(machine),
+    (state, event) => (state.status === 'active' ? transition(machine, state, event)[0] : state),
+    getInitialSnapshot(machine),
   );
 
 const byFold = (events: readonly Event[]) => {

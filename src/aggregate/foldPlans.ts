@@ -1,5 +1,11 @@
-import { type AnyStateMachine, createMachine, type StateValue, stateIn } from 'xstate';
-import { inertScope } from './foldEvent.js';
+import {
+  type AnyActorScope,
+  type AnyStateMachine,
+  createActor,
+  createMachine,
+  type StateValue,
+  stateIn,
+} from 'xstate';
 
 /**
  * What one event does to a state, when that is the same whatever the context and the event's data:
@@ -137,6 +143,25 @@ const observerOf = (machine: AnyStateMachine, observation: Observation) => {
     observation.actions.push(typeof exec === 'function' && originals.has(exec) ? originals.get(exec) : null);
   });
   return { twin, scope };
+};
+
+/** A scope that executes nothing; `actionExecutor` sees the custom actions XState resolves. */
+export const inertScope = (
+  machine: AnyStateMachine,
+  actionExecutor: AnyActorScope['actionExecutor'] = () => {},
+): AnyActorScope => {
+  const self = createActor(machine);
+  return {
+    self,
+    id: '',
+    sessionId: '',
+    system: self.system,
+    logger: () => {},
+    defer: () => {},
+    emit: () => {},
+    stopChild: () => {},
+    actionExecutor,
+  };
 };
 
 const plansByMachine = new WeakMap<AnyStateMachine, FoldPlans | null>();

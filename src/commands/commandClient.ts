@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { type Aggregate, createAggregateRegistry, precheckCommand } from '../aggregate/index.js';
+import type { Queue } from 'bullmq';
+import {
+  type Aggregate,
+  type AggregateRegistry,
+  createAggregateRegistry,
+  precheckCommand,
+} from '../aggregate/index.js';
 import {
   type ChronicleConfig,
   type CompletedRetention,
@@ -97,21 +103,12 @@ export function createCommandClient<D extends Domain = readonly Aggregate[]>(
   options?: CommandClientOptions<AggregatesOf<D>>,
 ): CommandClient<DomainRequest<AggregatesOf<D>>>;
 export function createCommandClient(options: CommandClientOptions = {}): CommandClient {
-  // unset options come from the environment, read (and checked) as the pods read it
-  const shards = options.shards ?? loadConfig().shards;
-  const prefix = options.queuePrefix ?? loadConfig().queuePrefix;
-  const retention = options.completedRetention ?? completedRetentionFromEnv();
+  const { shards, prefix, retention, target } = clientSettings(options);
   const registry = options.aggregates ? createAggregateRegistry(options.aggregates) : undefined;
-  const precheck = (envelope: CommandEnvelope): RejectedResult | undefined => {
-    if (!registry) return checkEnvelope(envelope);
-    const known = precheckCommand(registry, envelope);
-    return known.status === 'rejected' ? known : undefined;
-  };
-  // a URL or nodes given here say where Redis is; otherwise the environment says
-  const target =
-    options.redisUrl !== undefined || options.redisClusterNodes !== undefined
-      ? { redisUrl: options.redisUrl ?? loadConfig().redisUrl, redisClusterNodes: options.redisClusterNodes }
-      : loadConfig();
+  const precheck = precheckWith(registry);
+  // a command to an aggregate with personal data leaves Redis as soon as it is answered
+  const personal = (aggregateType: string) =>
+    registry ? holdsPersonalData(registry.schemas, aggregateType) : false;
   const reporter = createConnectionErrorReporter(
     options.logger ?? createLogger('chronicle-client'),
     `command client: ${redisLabel(target)}`,
@@ -123,17 +120,6 @@ export function createCommandClient(options: CommandClientOptions = {}): Command
   const shardQueues = new ShardQueues(connection, prefix, shards, reporter.watch);
   const queue = (shard: number) => shardQueues.queue(shard);
 
-  /** A finished job's answer, read from its queue: for replies that may have gone unheard. */
-  const readReply = async (commandId: string, shard: number): Promise<CommandReply | undefined> => {
-    const state = await queue(shard).getJobState(commandId);
-    if (state !== 'completed' && state !== 'failed') return undefined;
-    const job = await queue(shard).getJob(commandId);
-    if (!job) return undefined;
-    return state === 'completed'
-      ? { status: 'completed', shard, commandId, result: finishedResult(job) }
-      : { status: 'failed', shard, commandId, reason: job.failedReason };
-  };
-
   /**
    * Answers come on this client's own reply channel, subscribed on first use: the worker that
    * finishes a command publishes its answer there, so a client reads its own answers and nobody
@@ -142,52 +128,17 @@ export function createCommandClient(options: CommandClientOptions = {}): Command
   const channel = replyChannel(prefix, randomUUID());
   let listening: Promise<ReplyListener> | undefined;
   const replies = () => {
-    listening ??= ReplyListener.start(reporter.watch(connection.duplicate()), channel, readReply).catch(
-      (error) => {
-        listening = undefined; // the next send subscribes again
-        throw error;
-      },
-    );
+    listening ??= ReplyListener.start(reporter.watch(connection.duplicate()), channel, (commandId, shard) =>
+      readReply(queue(shard), commandId, shard),
+    ).catch((error) => {
+      listening = undefined; // the next send subscribes again
+      throw error;
+    });
     return listening;
   };
-
-  /**
-   * Adds the job. A resend of a command id the caller chose may find it dead-lettered (failed): it
-   * then runs again, so a careful client that resends after a failure gets another attempt (the
-   * command ledger still answers a command that did commit with its first result). Only a resend:
-   * the same command from the same issuer; a dead letter of anyone else's stays dead (an
-   * operator's retry is an admin's), and this send is then refused by `reusedInQueue`.
-   */
-  const enqueue = async (envelope: CommandEnvelope, shard: number, chosenId: boolean) => {
-    // only a job dead-lettered before this send is a resend to run again: checked before adding,
-    // since a job that fails right after our add is this send's own answer, not a resend
-    if (chosenId && (await queue(shard).getJobState(envelope.commandId)) === 'failed') {
-      const stored = await queue(shard).getJob(envelope.commandId);
-      if (stored && !sameCommand(stored.data as CommandEnvelope, envelope)) return;
-      // another resend may have retried it first: then it is queued again, which is what we want
-      await stored?.retry('failed').catch(async (error) => {
-        if ((await queue(shard).getJobState(envelope.commandId)) === 'failed') throw error;
-      });
-      return;
-    }
-    const personal = registry ? holdsPersonalData(registry.schemas, envelope.aggregateType) : false;
-    await queue(shard).add(
-      envelope.type,
-      envelope,
-      commandJobOptions(envelope.commandId, retention, personal),
-    );
-  };
-
-  /**
-   * An id given by the sender may already name a job of this queue (BullMQ then keeps the first
-   * and enqueues nothing): if that job asked something else, this command is refused rather than
-   * answered with the other's result. Other shards' commands are caught by the ledger.
-   */
-  const reusedInQueue = async (envelope: CommandEnvelope, shard: number) => {
-    const stored = await queue(shard).getJob(envelope.commandId);
-    if (!stored) return undefined;
-    return sameCommand(stored.data as CommandEnvelope, envelope) ? undefined : commandIdReused(envelope);
-  };
+  const enqueue = (envelope: CommandEnvelope, shard: number, chosenId: boolean) =>
+    enqueueCommand(queue(shard), envelope, chosenId, retention, personal(envelope.aggregateType));
+  const reusedInQueue = (envelope: CommandEnvelope, shard: number) => reusedId(queue(shard), envelope);
 
   const send: CommandClient['send'] = (async (
     request: CommandRequest,
@@ -242,3 +193,79 @@ export function createCommandClient(options: CommandClientOptions = {}): Command
     },
   };
 }
+
+/** Where the queues are and how long answers stay: what the options say, else the environment. */
+const clientSettings = (options: CommandClientOptions) => ({
+  // unset options come from the environment, read (and checked) as the pods read it
+  shards: options.shards ?? loadConfig().shards,
+  prefix: options.queuePrefix ?? loadConfig().queuePrefix,
+  retention: options.completedRetention ?? completedRetentionFromEnv(),
+  // a URL or nodes given here say where Redis is; otherwise the environment says
+  target:
+    options.redisUrl !== undefined || options.redisClusterNodes !== undefined
+      ? { redisUrl: options.redisUrl ?? loadConfig().redisUrl, redisClusterNodes: options.redisClusterNodes }
+      : loadConfig(),
+});
+
+/** The client's early refusal: the envelope alone, or with the aggregates the whole precheck. */
+const precheckWith = (registry: AggregateRegistry | undefined) => {
+  return (envelope: CommandEnvelope): RejectedResult | undefined => {
+    if (!registry) return checkEnvelope(envelope);
+    const known = precheckCommand(registry, envelope);
+    return known.status === 'rejected' ? known : undefined;
+  };
+};
+
+/** A finished job's answer, read from its queue: for replies that may have gone unheard. */
+const readReply = async (
+  queue: Queue,
+  commandId: string,
+  shard: number,
+): Promise<CommandReply | undefined> => {
+  const state = await queue.getJobState(commandId);
+  if (state !== 'completed' && state !== 'failed') return undefined;
+  const job = await queue.getJob(commandId);
+  if (!job) return undefined;
+  return state === 'completed'
+    ? { status: 'completed', shard, commandId, result: finishedResult(job) }
+    : { status: 'failed', shard, commandId, reason: job.failedReason };
+};
+
+/**
+ * Adds the job. A resend of a command id the caller chose may find it dead-lettered (failed): it
+ * then runs again, so a careful client that resends after a failure gets another attempt (the
+ * command ledger still answers a command that did commit with its first result). Only a resend:
+ * the same command from the same issuer; a dead letter of anyone else's stays dead (an
+ * operator's retry is an admin's), and this send is then refused by `reusedId`.
+ */
+const enqueueCommand = async (
+  queue: Queue,
+  envelope: CommandEnvelope,
+  chosenId: boolean,
+  retention: CompletedRetention,
+  personal: boolean,
+) => {
+  // only a job dead-lettered before this send is a resend to run again: checked before adding,
+  // since a job that fails right after our add is this send's own answer, not a resend
+  if (chosenId && (await queue.getJobState(envelope.commandId)) === 'failed') {
+    const stored = await queue.getJob(envelope.commandId);
+    if (stored && !sameCommand(stored.data as CommandEnvelope, envelope)) return;
+    // another resend may have retried it first: then it is queued again, which is what we want
+    await stored?.retry('failed').catch(async (error) => {
+      if ((await queue.getJobState(envelope.commandId)) === 'failed') throw error;
+    });
+    return;
+  }
+  await queue.add(envelope.type, envelope, commandJobOptions(envelope.commandId, retention, personal));
+};
+
+/**
+ * An id given by the sender may already name a job of this queue (BullMQ then keeps the first
+ * and enqueues nothing): if that job asked something else, this command is refused rather than
+ * answered with the other's result. Other shards' commands are caught by the ledger.
+ */
+const reusedId = async (queue: Queue, envelope: CommandEnvelope) => {
+  const stored = await queue.getJob(envelope.commandId);
+  if (!stored) return undefined;
+  return sameCommand(stored.data as CommandEnvelope, envelope) ? undefined : commandIdReused(envelope);
+};

@@ -1,13 +1,14 @@
 import { type Job, type Queue, WaitingError, Worker } from 'bullmq';
 import { ActorHost, type ActorHostOptions } from '../actorHost/index.js';
-import { type Aggregate, createAggregateRegistry } from '../aggregate/index.js';
+import { type Aggregate, type AggregateRegistry, createAggregateRegistry } from '../aggregate/index.js';
 import {
   type ChronicleConfig,
   type CompletedRetention,
   completedRetentionFromEnv,
   defaultConfig,
 } from '../config/index.js';
-import { openPodOrm, type PodOrm, type PodOrmOptions } from '../db/index.js';
+import { type Orm, openPodOrm, type PodOrm, type PodOrmOptions } from '../db/index.js';
+import type { EventSchemas } from '../eventSchemas/index.js';
 import { createPostgresEventStore, type EventStore } from '../eventStore/index.js';
 import { createLogger, type LoggerPort } from '../logging/index.js';
 import type { CommandEnvelope, CommandResult } from '../messages/index.js';
@@ -25,7 +26,7 @@ import { ShardConcurrencyGuard } from './shardConcurrencyGuard.js';
 import { shardQueueName } from './shardFor.js';
 import { ShardQueues } from './shardQueues.js';
 import { fullResult, type StoredResult, storedResult } from './storedResult.js';
-import { createVersionSkewGate } from './versionSkewGate.js';
+import { createVersionSkewGate, type VersionSkewGate } from './versionSkewGate.js';
 
 export type CommandWorkerOptions = PodOrmOptions & {
   readonly config: ChronicleConfig;
@@ -69,14 +70,8 @@ export class CommandWorker {
     const { config } = options;
     const logger = options.logger ?? createLogger('command-worker');
     const pool = await openPodOrm(options, config, 'command');
-    const { orm } = pool;
     const registry = createAggregateRegistry(options.aggregates);
-    const store = createPostgresEventStore(orm, { schemas: registry.schemas });
-    const host = new ActorHost(
-      options.decorateStore ? options.decorateStore(store) : store,
-      registry,
-      options.actors,
-    );
+    const host = createHost(pool.orm, registry, options);
     // an outage is one warning line, not a line (or a stack) per connection and reconnect attempt
     const redisErrors = createConnectionErrorReporter(logger, `command worker: ${redisLabel(config)}`);
     const connection = redisErrors.watch(openRedis(config, { maxRetriesPerRequest: null }));
@@ -105,88 +100,26 @@ export class CommandWorker {
       prefix: config.queuePrefix,
       waitMs: config.versionSkewWaitMs ?? defaultConfig.versionSkewWaitMs ?? 60_000,
     });
-    const lockDuration = config.commandLockMs;
     const workers: Worker[] = [];
     const queues = await shardQueues.all();
     const guard = new ShardConcurrencyGuard(queues, () => workers, connection, config.queuePrefix, logger);
     await Promise.all(queues.map((queue) => queue.setGlobalConcurrency(1)));
     // aborted on stop: a command waiting out an outage goes back to the head of its queue
     const stopping = new AbortController();
-    for (let shard = 0; shard < shards; shard++) {
-      const name = shardQueueName(shard);
-      const processJob = commandJobProcessor({
-        host,
-        shard,
-        retry: options.retry,
-        logger,
-        stopping: stopping.signal,
-        skew,
-      });
-      const reply = (job: Job<CommandEnvelope>, result: CommandResult): CommandReply => ({
-        status: 'completed',
-        shard,
-        commandId: job.data.commandId,
-        result,
-      });
-      // results with personal data, held for the reply a cluster's worker publishes on completion
-      const wholeResults = new Map<string, StoredResult>();
-      // the job keeps the result trimmed (storedResult); the waiting client hears it whole, once
-      // the job is finished in Redis (so status() agrees)
-      const worker = new Worker<CommandEnvelope, StoredResult>(
-        name,
-        async (job, token) => {
-          // admitted first (ShardConcurrencyGuard.admit): a job taken while Redis had lost the shard's
-          // limit waits for the jobs taken before it; stopping meanwhile, it goes back to its queue
-          if (!(await guard.admit(shard, job.id ?? '', stopping.signal))) {
-            await job.moveToWait(token);
-            throw new WaitingError();
-          }
-          const stored = storedResult(await processJob(job, token), job.data);
-          // Redis keeps no personal data: the job keeps its result without it (and is removed as it
-          // completes, jobOptions); the waiting client hears it whole
-          const kept = withoutPersonalData(registry.schemas, stored);
-          // the answer exactly as status() and a resend of the same id read it back from the job
-          if (!connection.isCluster)
-            publishReplyBehindCompletion(
-              connection,
-              job.data.replyTo,
-              reply(job, fullResult(stored, job.data)),
-            );
-          else if (kept !== stored) wholeResults.set(job.id ?? '', stored);
-          return kept;
-        },
-        {
-          ...queueOptions(connection, config.queuePrefix, name),
-          concurrency: 1,
-          ...(options.podId ? { name: options.podId } : {}),
-          lockDuration,
-          // renewed three times per lock period, so a busy pod keeps it; a dead pod's lock runs out
-          // within lockDuration, and the next stalled check (every third of it) takes the job over
-          lockRenewTime: Math.max(100, Math.floor(lockDuration / 3)),
-          stalledInterval: Math.max(500, Math.floor(lockDuration / 3)),
-          maxStalledCount: 10,
-          autorun: true,
-        },
-      );
-      redisErrors.watch(worker);
-      if (connection.isCluster)
-        worker.on('completed', (job, result) => {
-          const whole = wholeResults.get(job.id ?? '') ?? result;
-          wholeResults.delete(job.id ?? '');
-          publishReply(connection, job.data.replyTo, reply(job, fullResult(whole, job.data)));
-        });
-      // one attempt per job: a failure is final (a dead letter)
-      worker.on('failed', (job, error) => {
-        if (job)
-          publishReply(connection, job.data.replyTo, {
-            status: 'failed',
-            shard,
-            commandId: job.data.commandId,
-            reason: job.failedReason || error.message,
-          });
-      });
-      workers.push(worker);
-    }
+    const shard: ShardWorkerContext = {
+      host,
+      guard,
+      connection,
+      config,
+      logger,
+      retry: options.retry,
+      stopping: stopping.signal,
+      skew,
+      schemas: registry.schemas,
+      podId: options.podId,
+    };
+    for (let index = 0; index < shards; index++)
+      workers.push(redisErrors.watch(startShardWorker(index, shard)));
     await Promise.all(workers.map((worker) => worker.waitUntilReady()));
     // the count it runs on, and whether CHRONICLE_SHARDS chose it or the deployment's record did
     logger.info(
@@ -247,3 +180,103 @@ export class CommandWorker {
     await this.connection.quit();
   }
 }
+
+/** The actor host of a pod: its aggregates over the pod's event store (decorated, if asked). */
+const createHost = (orm: Orm, registry: AggregateRegistry, options: CommandWorkerOptions): ActorHost => {
+  const store = createPostgresEventStore(orm, { schemas: registry.schemas });
+  return new ActorHost(
+    options.decorateStore ? options.decorateStore(store) : store,
+    registry,
+    options.actors,
+  );
+};
+
+/** What every shard worker of a pod shares. */
+type ShardWorkerContext = {
+  readonly host: ActorHost;
+  readonly guard: ShardConcurrencyGuard;
+  readonly connection: RedisConnection;
+  readonly config: ChronicleConfig;
+  readonly logger: LoggerPort;
+  readonly retry: RetryPolicy | undefined;
+  readonly stopping: AbortSignal;
+  /** Leaves a command only another running release knows to a pod of that release. */
+  readonly skew: VersionSkewGate;
+  /** The domain's event schemas: what a result keeps in Redis leaves their personal fields out. */
+  readonly schemas: EventSchemas;
+  /** Names the pod on the jobs it takes (the cluster view). */
+  readonly podId: string | undefined;
+};
+
+/**
+ * One shard's BullMQ worker: admitted by the guard, the job processed, the result kept trimmed
+ * (storedResult), the answer published to the waiting client once the job is finished in Redis
+ * (so status() agrees); a failure is final (one attempt: a dead letter) and answered too.
+ */
+const startShardWorker = (
+  shard: number,
+  context: ShardWorkerContext,
+): Worker<CommandEnvelope, StoredResult> => {
+  const { host, guard, connection, config, logger, retry, stopping, skew, schemas, podId } = context;
+  const name = shardQueueName(shard);
+  const lockDuration = config.commandLockMs;
+  const processJob = commandJobProcessor({ host, shard, retry, logger, stopping, skew });
+  const reply = (job: Job<CommandEnvelope>, result: CommandResult): CommandReply => ({
+    status: 'completed',
+    shard,
+    commandId: job.data.commandId,
+    result,
+  });
+  // results with personal data, held for the reply a cluster's worker publishes on completion
+  const wholeResults = new Map<string, StoredResult>();
+  const worker = new Worker<CommandEnvelope, StoredResult>(
+    name,
+    async (job, token) => {
+      // admitted first (ShardConcurrencyGuard.admit): a job taken while Redis had lost the shard's
+      // limit waits for the jobs taken before it; stopping meanwhile, it goes back to its queue
+      if (!(await guard.admit(shard, job.id ?? '', stopping))) {
+        await job.moveToWait(token);
+        throw new WaitingError();
+      }
+      const stored = storedResult(await processJob(job, token), job.data);
+      // Redis keeps no personal data: the job keeps its result without it (and is removed as it
+      // completes, jobOptions); the waiting client hears it whole
+      const kept = withoutPersonalData(schemas, stored);
+      // the answer exactly as status() and a resend of the same id read it back from the job:
+      // rebuilt from what is stored, so every reader gets the same JSON (fields in one order)
+      if (!connection.isCluster)
+        publishReplyBehindCompletion(connection, job.data.replyTo, reply(job, fullResult(stored, job.data)));
+      else if (kept !== stored) wholeResults.set(job.id ?? '', stored);
+      return kept;
+    },
+    {
+      ...queueOptions(connection, config.queuePrefix, name),
+      concurrency: 1,
+      ...(podId ? { name: podId } : {}),
+      lockDuration,
+      // renewed three times per lock period, so a busy pod keeps it; a dead pod's lock runs out
+      // within lockDuration, and the next stalled check (every third of it) takes the job over
+      lockRenewTime: Math.max(100, Math.floor(lockDuration / 3)),
+      stalledInterval: Math.max(500, Math.floor(lockDuration / 3)),
+      maxStalledCount: 10,
+      autorun: true,
+    },
+  );
+  if (connection.isCluster)
+    worker.on('completed', (job, result) => {
+      const whole = wholeResults.get(job.id ?? '') ?? result;
+      wholeResults.delete(job.id ?? '');
+      publishReply(connection, job.data.replyTo, reply(job, fullResult(whole, job.data)));
+    });
+  // one attempt per job: a failure is final (a dead letter)
+  worker.on('failed', (job, error) => {
+    if (job)
+      publishReply(connection, job.data.replyTo, {
+        status: 'failed',
+        shard,
+        commandId: job.data.commandId,
+        reason: job.failedReason || error.message,
+      });
+  });
+  return worker;
+};

@@ -29,7 +29,9 @@ export const commandIdReused = (envelope: CommandEnvelope): RejectedResult => ({
 export const reusedCommandId = (
   envelope: CommandEnvelope,
   storedFingerprint: string | undefined,
+  /** The envelope's own, when its record already holds it (a hash of the payload saved). */
+  fingerprint?: string,
 ): RejectedResult | undefined =>
-  storedFingerprint !== undefined && storedFingerprint !== commandFingerprint(envelope)
+  storedFingerprint !== undefined && storedFingerprint !== (fingerprint ?? commandFingerprint(envelope))
     ? commandIdReused(envelope)
     : undefined;

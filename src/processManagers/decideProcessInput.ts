@@ -3,7 +3,7 @@ import { formatStateValue } from '../aggregate/index.js';
 import type { EventDraft } from '../eventStore/index.js';
 import type { ProcessManager } from './defineProcessManager.js';
 import { handledInputEventId, processCommandId, processDeadlineId } from './processIds.js';
-import { foldProcessEvents, handledEventType, type ProcessState } from './processState.js';
+import { handledEventType, nextDeadlines, type ProcessState } from './processState.js';
 import type { HandledInputData, ProcessEmitted, ProcessOutput, RoutedInput } from './processTypes.js';
 
 export type ProcessDecision =
@@ -23,8 +23,9 @@ const emittedOf = (actions: readonly { type: string; params?: unknown }[]): Proc
   );
 
 /**
- * Pure: what an instance does with one input. The machine takes the input with the pure
- * `transition()`; what it emitted becomes outputs with deterministic ids: the n-th command of
+ * Pure: what an instance does with one input. The machine takes the input once, with the pure
+ * `transition()`: the state it reaches is the instance's next state (as an aggregate keeps the
+ * state its decide reached), and what it emitted becomes outputs with deterministic ids: the n-th command of
  * input i is processCommandId(pm, i, n), a deadline processDeadlineId(pm, key, name, i), so
  * deciding the same input again names the same commands and deadlines. An input the machine does
  * not accept is recorded with no outputs (it starts no instance); a deadline no longer pending is
@@ -42,9 +43,11 @@ export const decideProcessInput = (
   const deadlineId = input.source?.deadlineId;
   if (deadlineId && !Object.values(state.deadlines).some((pending) => pending.deadlineId === deadlineId))
     return { status: 'ignored', reason: `deadline ${deadlineId} was cancelled or has fired` };
-  const accepted = state.snapshot.can(input);
-  // an instance's history holds every input it was given, also those its state did not accept
+  const [next, actions] = transition(processManager.machine, state.snapshot, input);
+  // taken (XState's `can`): a transition moved or assigned (a new snapshot) or emitted (actions).
+  // An instance's history holds every input it was given, also those its state did not accept
   // (they fold to no change); an input that would not start an instance leaves no trace
+  const accepted = next !== state.snapshot || actions.length > 0;
   if (!accepted && state.version === 0) {
     const where = formatStateValue(state.snapshot.value);
     return {
@@ -52,9 +55,6 @@ export const decideProcessInput = (
       reason: `${processManager.name} in state ${where} does not accept ${input.type}`,
     };
   }
-  const [, actions] = accepted
-    ? transition(processManager.machine, state.snapshot, input)
-    : [state.snapshot, []];
   const outputs: ProcessOutput[] = [];
   const pending = { ...state.deadlines };
   let position = 0;
@@ -110,6 +110,15 @@ export const decideProcessInput = (
     type: handledEventType(input.type),
     data,
   };
-  const next = foldProcessEvents(processManager, state, [{ data, version: state.version + 1 }]);
-  return { status: 'handled', event, outputs, state: next };
+  return {
+    status: 'handled',
+    event,
+    outputs,
+    state: {
+      snapshot: next,
+      version: state.version + 1,
+      deadlines: nextDeadlines(state.deadlines, data.source, outputs),
+      handled: new Map(state.handled).set(inputId, outputs),
+    },
+  };
 };

@@ -57,6 +57,15 @@ describe('handleProcessInput: one instance, two writers', () => {
     expect(stream.map((event) => event.version)).toEqual([1, 2, 3]);
   });
 
+  it('given an input the machine does not take, starts no instance: nothing is recorded', async () => {
+    const store = createInMemoryEventStore({ schemas });
+    const instances = createProcessInstances(store, schemas);
+    const tocked = { ...tick('t-1'), input: { type: 'Tocked', data: {} } };
+
+    expect(await handleProcessInput(instances, ticker, tocked)).toEqual([]);
+    expect(await store.readStream({ streamType: 'ticker', streamId: 'k-1' })).toEqual([]);
+  });
+
   it('given a stream that keeps moving, gives up after the retries as TRANSIENT, recording nothing', async () => {
     const store = createInMemoryEventStore({ schemas });
     // every append meets a conflict, as if another writer always got there first

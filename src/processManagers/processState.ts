@@ -1,6 +1,6 @@
 import { type AnyMachineSnapshot, initialTransition } from 'xstate';
-import { foldEvent } from '../aggregate/index.js';
-import { type EventSchemas, upcastEvent } from '../eventSchemas/index.js';
+import { startFold } from '../aggregate/index.js';
+import { type EventSchemas, isCurrentEvent, upcastEvent } from '../eventSchemas/index.js';
 import type { RecordedEvent } from '../messages/index.js';
 import type { ProcessManager } from './defineProcessManager.js';
 import type { HandledInputData, InputSource, ProcessInput, ProcessOutput } from './processTypes.js';
@@ -71,7 +71,12 @@ export const upcastRecordedInput = (
   data: HandledInputData,
 ): HandledInputData => {
   const { source, input } = data;
-  if (source.streamType === undefined) return data;
+  // most copies were recorded in the current shape (the subscription reads events upcast)
+  if (
+    source.streamType === undefined ||
+    isCurrentEvent(schemas, source.streamType, input.type, source.schemaVersion ?? 1)
+  )
+    return data;
   const upcast = upcastEvent(schemas, {
     ...event,
     streamType: source.streamType,
@@ -110,8 +115,8 @@ export const foldProcessStream = (
   );
 
 /**
- * Folds recorded inputs with the machine's pure transition (foldEvent): replay sends nothing
- * (outputs are data here). One copy of the handled map for the whole fold, not one per input: a
+ * Folds recorded inputs with the one fold (startFold, as an aggregate's events): replay sends
+ * nothing (outputs are data here). One copy of the handled map for the whole fold, not one per input: a
  * long instance's history is otherwise quadratic.
  */
 export const foldProcessEvents = (
@@ -121,13 +126,14 @@ export const foldProcessEvents = (
 ): ProcessState => {
   if (events.length === 0) return state;
   const handled = new Map(state.handled);
-  let { snapshot, version, deadlines } = state;
+  const fold = startFold(processManager.machine, state.snapshot);
+  let { version, deadlines } = state;
   for (const event of events) {
     const data = event.data as HandledInputData;
-    snapshot = foldEvent(processManager.machine, snapshot, recordedInput(data));
+    fold.add(recordedInput(data));
     handled.set(data.inputId, data.outputs);
     deadlines = nextDeadlines(deadlines, data.source, data.outputs);
     version = event.version;
   }
-  return { snapshot, version, deadlines, handled };
+  return { snapshot: fold.snapshot(), version, deadlines, handled };
 };

@@ -1,5 +1,10 @@
 import { ActorHost, hydrateActor } from '../actorHost/index.js';
-import { type Aggregate, type AggregateState, createAggregateRegistry } from '../aggregate/index.js';
+import {
+  type Aggregate,
+  type AggregateRegistry,
+  type AggregateState,
+  createAggregateRegistry,
+} from '../aggregate/index.js';
 import { buildEnvelope } from '../commands/index.js';
 import { ChronicleError } from '../errors/index.js';
 import {
@@ -101,9 +106,8 @@ export const createInMemoryRuntime = (options: InMemoryRuntimeOptions): InMemory
   const host = new ActorHost(store, registry);
   const jobs = new Map<string, Job>();
   const queue: Job[] = [];
-  const deadlines = new Map<string, Deadline>();
+  const deadlines = createMemoryDeadlines();
   const checkpoints = new Map(processManagers.map((pm) => [pm.name, 0]));
-  let scheduled = 0;
 
   const runJob = async (job: Job): Promise<CommandResult> => {
     try {
@@ -141,28 +145,11 @@ export const createInMemoryRuntime = (options: InMemoryRuntimeOptions): InMemory
         return { status: 'enqueued', commandId: envelope.commandId };
       }) as ProcessRuntime['client']['send'],
     },
-    deadlines: {
-      // a delayed job with id = deadline id: scheduling it again is a no-op
-      schedule: async (job, at) => {
-        if (!deadlines.has(job.deadlineId))
-          deadlines.set(job.deadlineId, {
-            job,
-            at: new Date(at).getTime(),
-            order: scheduled++,
-            fired: false,
-          });
-      },
-      cancel: async (deadlineId) => {
-        deadlines.delete(deadlineId);
-      },
-    },
+    deadlines: deadlines.port,
   };
 
   const byName = new Map(processManagers.map((pm) => [pm.name, pm]));
-  const nextDeadline = () =>
-    [...deadlines.values()]
-      .filter((deadline) => !deadline.fired)
-      .sort((a, b) => a.at - b.at || a.order - b.order)[0];
+  const nextDeadline = deadlines.next;
 
   /** The next event any process manager has not had yet, the earliest in commit order first. */
   const nextDelivery = () => {
@@ -254,23 +241,7 @@ export const createInMemoryRuntime = (options: InMemoryRuntimeOptions): InMemory
       }),
     settle: () => exclusive(drain),
     events: async (streamType, streamId) => store.readStream({ streamType, streamId }),
-    state: async (streamType, streamId) => {
-      const aggregate = registry.find(streamType);
-      if (aggregate) {
-        const { actor } = await hydrateActor(store, aggregate, streamId);
-        return actor.state;
-      }
-      const processManager = byName.get(streamType);
-      if (!processManager)
-        throw new ChronicleError('UNKNOWN_AGGREGATE', `no aggregate or process manager "${streamType}"`);
-      const events = await store.readStream({ streamType, streamId });
-      const { snapshot, version } = foldProcessEvents(
-        processManager,
-        initialProcessState(processManager),
-        events,
-      );
-      return { value: snapshot.value, context: snapshot.context, version };
-    },
+    state: (streamType, streamId) => stateOf(store, registry, byName, streamType, streamId),
     store,
     clock,
     close: () => {
@@ -278,4 +249,51 @@ export const createInMemoryRuntime = (options: InMemoryRuntimeOptions): InMemory
       host.stop();
     },
   };
+};
+
+/** BullMQ's delayed jobs on the test clock: a deadline id is scheduled once, due in time order. */
+const createMemoryDeadlines = () => {
+  const deadlines = new Map<string, Deadline>();
+  let scheduled = 0;
+  const port: ProcessRuntime['deadlines'] = {
+    // a delayed job with id = deadline id: scheduling it again is a no-op
+    schedule: async (job, at) => {
+      if (!deadlines.has(job.deadlineId))
+        deadlines.set(job.deadlineId, { job, at: new Date(at).getTime(), order: scheduled++, fired: false });
+    },
+    cancel: async (deadlineId) => {
+      deadlines.delete(deadlineId);
+    },
+  };
+  /** The earliest deadline not fired yet (scheduling order breaks ties). */
+  const next = () =>
+    [...deadlines.values()]
+      .filter((deadline) => !deadline.fired)
+      .sort((a, b) => a.at - b.at || a.order - b.order)[0];
+  return { port, next };
+};
+
+/** An aggregate's state, or a process-manager instance's, folded from its events. */
+const stateOf = async (
+  store: InMemoryEventStore,
+  registry: AggregateRegistry,
+  processManagers: ReadonlyMap<string, ProcessManager>,
+  streamType: string,
+  streamId: string,
+): Promise<AggregateState> => {
+  const aggregate = registry.find(streamType);
+  if (aggregate) {
+    const { actor } = await hydrateActor(store, aggregate, streamId);
+    return actor.state;
+  }
+  const processManager = processManagers.get(streamType);
+  if (!processManager)
+    throw new ChronicleError('UNKNOWN_AGGREGATE', `no aggregate or process manager "${streamType}"`);
+  const events = await store.readStream({ streamType, streamId });
+  const { snapshot, version } = foldProcessEvents(
+    processManager,
+    initialProcessState(processManager),
+    events,
+  );
+  return { value: snapshot.value, context: snapshot.context, version };
 };
