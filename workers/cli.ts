@@ -28,7 +28,7 @@ const cliFor = (deployment: LoadedDeployment) => {
       ...projectionVerbs({ projections, aggregates, processManagers, subscriptions: [natsOutbox()] }),
       ...deadLetterVerbs(),
       ...clusterVerbs({ aggregates, projections, processManagers, subscriptions: [natsOutbox()] }),
-      ...personalDataVerbs(),
+      ...personalDataVerbs(projections),
       ...migrationVerbs(deployment),
       viz: vizCommand(aggregates, processManagers),
       dev: async (args: string[]) => {

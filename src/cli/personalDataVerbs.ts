@@ -1,7 +1,7 @@
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/index.js';
-import { forgetSubject, rewrapDataKeys } from '../eventStore/index.js';
+import { forgetSubject, type ReadModelForgetter, rewrapDataKeys } from '../eventStore/index.js';
 import { deploymentKeyring } from '../personalData/index.js';
 import { CliUsageError, EXIT, printJson } from './cliOutput.js';
 import { withOrm } from './withOrm.js';
@@ -20,7 +20,10 @@ const operator = () => {
 };
 
 /** `chronicle forget` and `chronicle keys rotate`: personal data's operator verbs. */
-export const personalDataVerbs = (): Record<string, (args: string[]) => Promise<number>> => ({
+export const personalDataVerbs = (
+  /** The deployment's read models: those with a `forget` have their rows rewritten. */
+  readModels: readonly ReadModelForgetter[] = [],
+): Record<string, (args: string[]) => Promise<number>> => ({
   forget: async (args) => {
     const { values, positionals } = parseArgs({
       args,
@@ -31,7 +34,7 @@ export const personalDataVerbs = (): Record<string, (args: string[]) => Promise<
     if (!subject || !values.reason?.trim()) throw new CliUsageError('forget <subject> --reason <text>');
     const forgottenBy = values.by ?? operator();
     const outcome = await withOrm(loadConfig(), (orm) =>
-      forgetSubject(orm.em.getKnex(), { subject, reason: values.reason as string, forgottenBy }),
+      forgetSubject(orm.em.getKnex(), { subject, reason: values.reason as string, forgottenBy }, readModels),
     );
     printJson(outcome);
     return EXIT.ok;

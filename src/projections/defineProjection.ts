@@ -27,6 +27,12 @@ type Common<Event extends RecordedEvent> = {
   reset(tx: Knex.Transaction): Promise<void>;
   /** What the api serves from the read model, under /v1 (role `read`). */
   readonly queries?: readonly ProjectionQuery[];
+  /**
+   * Rewrites the rows holding a forgotten data subject's personal data (set them to the redaction
+   * value, or delete them), in the forgetting's transaction (`chronicle forget`, docs/personal-data.md).
+   * A rebuild reads the redaction values anyway; this reaches the live rows at once.
+   */
+  forget?(subject: string, tx: Knex.Transaction): Promise<void>;
 };
 
 /** One event at a time: simple, one round trip (or more) per event. */
@@ -71,6 +77,8 @@ export type Projection = {
   readonly handler: ProjectionHandler;
   readonly queries: readonly ProjectionQuery[];
   reset(tx: Knex.Transaction): Promise<void>;
+  /** Rewrites a forgotten subject's rows, when the read model holds personal data. */
+  readonly forget?: ((subject: string, tx: Knex.Transaction) => Promise<void>) | undefined;
 };
 
 const namePattern = /^[a-z][a-z0-9_]{0,39}$/;
@@ -132,5 +140,6 @@ export const defineProjection = <Event extends RecordedEvent>(
     handler: handlerOf(definition),
     queries: [...(definition.queries ?? [])],
     reset: (tx) => definition.reset(tx),
+    ...(definition.forget ? { forget: definition.forget.bind(definition) } : {}),
   };
 };

@@ -5,11 +5,13 @@ import { FORGOTTEN, user } from '../../actors/user/index.js';
 import {
   createPostgresEventStore,
   type EventStore,
+  forgetSubject,
   readEventBatch,
   startOfStream,
   wholeStream,
 } from '../../src/eventStore/index.js';
 import type { ApiServer } from '../../src/http/index.js';
+import { defineProjection } from '../../src/projections/index.js';
 import { snapshotAggregate } from '../../src/snapshots/index.js';
 import { keys } from '../http/support/apiKeys.js';
 import { call, withKey } from '../http/support/http.js';
@@ -221,5 +223,55 @@ describe('chronicle forget', () => {
     });
     const state = await read('/v1/aggregates/user/u-bob');
     expect(state.body).toMatchObject({ context: { email: FORGOTTEN, name: FORGOTTEN } });
+  });
+});
+
+describe("a read model's forget", () => {
+  // a read model that copies the email: the kind forgetting must reach at once
+  const emails = (failing = false) =>
+    defineProjection({
+      name: 'spec_user_emails',
+      events: ['UserRegistered'],
+      tables: ['spec_user_emails'],
+      handle: async () => {},
+      reset: async () => {},
+      forget: async (subject, tx) => {
+        await tx.raw('update spec_user_emails set email = null where user_id = ?', [subject]);
+        if (failing) throw new Error('the read model is unreachable');
+      },
+    });
+  const withoutForget = defineProjection({
+    name: 'spec_other',
+    events: ['UserRegistered'],
+    handle: async () => {},
+    reset: async () => {},
+  });
+  const emailOf = async (userId: string) =>
+    (await sql('select email from spec_user_emails where user_id = ?', [userId]))[0]?.email;
+
+  beforeAll(async () => {
+    await sql('create table spec_user_emails (user_id text primary key, email text)');
+    await send('u-cy', 'RegisterUser', { email: 'cy@example.com', name: 'Cy' });
+    await sql("insert into spec_user_emails values ('u-cy', 'cy@example.com')");
+  });
+
+  it('given a forget that fails, forgets nothing: the key, the audit row and the rows stay as they were', async () => {
+    const request = { subject: 'u-cy', reason: 'erasure request #44', forgottenBy: 'spec' };
+    await expect(forgetSubject(path.db.orm.em.getKnex(), request, [emails(true)])).rejects.toThrow(
+      /unreachable/,
+    );
+    expect(await emailOf('u-cy')).toBe('cy@example.com');
+    expect(await sql("select 1 from es_forgotten_subjects where subject = 'u-cy'")).toHaveLength(0);
+    expect((await read('/v1/aggregates/user/u-cy')).body).toMatchObject({
+      context: { email: 'cy@example.com' },
+    });
+  });
+
+  it('when forgotten, rewrites the rows of the read models that hold personal data, in the same transaction', async () => {
+    const request = { subject: 'u-cy', reason: 'erasure request #44', forgottenBy: 'spec' };
+    const outcome = await forgetSubject(path.db.orm.em.getKnex(), request, [withoutForget, emails()]);
+    expect(outcome).toMatchObject({ status: 'forgotten', readModelsRewritten: ['spec_user_emails'] });
+    expect(await emailOf('u-cy')).toBeNull();
+    expect((await read('/v1/aggregates/user/u-cy')).body).toMatchObject({ context: { email: FORGOTTEN } });
   });
 });

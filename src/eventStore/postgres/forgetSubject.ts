@@ -1,3 +1,4 @@
+import type { Knex } from '@mikro-orm/postgresql';
 import { ChronicleError } from '../../errors/index.js';
 import { type Db, query } from './sql.js';
 import { dropSubjectKey } from './subjectKeys.js';
@@ -8,6 +9,15 @@ export type ForgetRequest = {
   readonly reason: string;
   /** The principal or operator who asked. */
   readonly forgottenBy: string;
+};
+
+/**
+ * A read model that may hold a subject's personal data: `forget` rewrites its rows in the
+ * forgetting's transaction (a projection's `forget`). Those without one are left as they are.
+ */
+export type ReadModelForgetter = {
+  readonly name: string;
+  readonly forget?: ((subject: string, tx: Knex.Transaction) => Promise<void>) | undefined;
 };
 
 /** A forgetting as the audit trail keeps it. */
@@ -21,6 +31,8 @@ export type ForgetOutcome =
       readonly snapshotsDeleted: number;
       /** Command payloads of the ledger cleared (commands whose events hold the subject's data). */
       readonly payloadsCleared: number;
+      /** The read models whose `forget` rewrote their rows. */
+      readonly readModelsRewritten: readonly string[];
     }
   /** Forgotten before: the first forgetting stands (what is left to delete is deleted again). */
   | { readonly status: 'already-forgotten'; readonly forgetting: Forgetting };
@@ -81,7 +93,11 @@ const forgetSql = `
  * personal fields as their declared redaction value from then on, and appends store that value
  * instead of sealing (a forgotten subject never gets a key again). Recorded with who and why.
  */
-export const forgetSubject = async (db: Db, request: ForgetRequest): Promise<ForgetOutcome> => {
+export const forgetSubject = async (
+  db: Db,
+  request: ForgetRequest,
+  readModels: readonly ReadModelForgetter[] = [],
+): Promise<ForgetOutcome> => {
   const { subject, reason, forgottenBy } = request;
   for (const [name, value, max] of [
     ['subject', subject, 200],
@@ -90,15 +106,22 @@ export const forgetSubject = async (db: Db, request: ForgetRequest): Promise<For
   ] as const)
     if (value.trim() === '' || value.length > max)
       throw new ChronicleError('VALIDATION', `forgetting needs a ${name} of 1 to ${max} characters`);
-  const [row] = await query<ForgetRow>(db, forgetSql, [
-    subject,
-    forgottenBy,
-    reason,
-    subject,
-    subject,
-    subject,
-  ]);
-  if (!row) throw new Error(`forgetting subject ${subject} recorded nothing`);
+  // the key, the audit row and the read models' rows go together: a forgetting is never half done
+  const forgetters = readModels.filter((model) => model.forget);
+  const { row, rewritten } = await db.transaction(async (tx) => {
+    const [recorded] = await query<ForgetRow>(tx, forgetSql, [
+      subject,
+      forgottenBy,
+      reason,
+      subject,
+      subject,
+      subject,
+    ]);
+    // run again on a repeated forgetting too: a read model that gained its `forget` since is cleared then
+    for (const model of forgetters) await model.forget?.(subject, tx);
+    return { row: recorded, rewritten: forgetters.map((model) => model.name) };
+  });
+  if (!row) throw new ChronicleError('INVARIANT', `forgetting subject ${subject} recorded nothing`);
   dropSubjectKey(db, subject);
   const forgetting: Forgetting = {
     subject: row.subject,
@@ -112,6 +135,7 @@ export const forgetSubject = async (db: Db, request: ForgetRequest): Promise<For
         forgetting,
         snapshotsDeleted: row.snapshots_deleted,
         payloadsCleared: row.payloads_cleared,
+        readModelsRewritten: rewritten,
       }
     : { status: 'already-forgotten', forgetting };
 };

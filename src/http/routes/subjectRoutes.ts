@@ -23,11 +23,15 @@ export const subjectRoutes = (ctx: ApiContext): ApiRoute[] => [
     handler: async ({ params, body, principal }) =>
       json(
         200,
-        await forgetSubject(ctx.knex, {
-          subject: params.subject,
-          reason: body.reason,
-          forgottenBy: principal?.id ?? 'anonymous',
-        }),
+        await forgetSubject(
+          ctx.knex,
+          {
+            subject: params.subject,
+            reason: body.reason,
+            forgottenBy: principal?.id ?? 'anonymous',
+          },
+          ctx.projections,
+        ),
       ),
   }),
 ];
