@@ -1,4 +1,5 @@
 import { Queue } from 'bullmq';
+import { startCompletedSweep } from '../commands/completedSweep.js';
 import { queueOptions, type RedisConnection } from '../services/index.js';
 import type { ProcessInput } from './processTypes.js';
 
@@ -24,10 +25,14 @@ export type DeadlineQueue = {
   close(): Promise<void>;
 };
 
+/** A fired deadline is kept a day, so scheduling it again stays a no-op. */
+const FIRED_KEEP_SECONDS = 24 * 3600;
+
 /**
  * The deadlines' delayed jobs. A fired one is kept a day (so scheduling it again stays a no-op);
  * one that failed every attempt is kept `deadLetterAgeSeconds` when given (CHRONICLE_DEAD_LETTER_KEEP_DAYS),
- * else until removed.
+ * else until removed. BullMQ removes old jobs only when another completes: a sweep bounds them
+ * when no deadline fires for a while, as the command pods' sweep does for idle shards.
  */
 export const createDeadlineQueue = (
   connection: RedisConnection,
@@ -35,6 +40,15 @@ export const createDeadlineQueue = (
   deadLetterAgeSeconds?: number,
 ): DeadlineQueue => {
   const queue = new Queue<DeadlineJob>(DEADLINES_QUEUE, queueOptions(connection, prefix, DEADLINES_QUEUE));
+  const sweep = startCompletedSweep(
+    [queue],
+    {
+      ageSeconds: FIRED_KEEP_SECONDS,
+      count: Number.MAX_SAFE_INTEGER,
+      ...(deadLetterAgeSeconds === undefined ? {} : { deadLetterAgeSeconds }),
+    },
+    connection,
+  );
   return {
     schedule: async (job, at) => {
       await queue.add(job.name, job, {
@@ -43,13 +57,16 @@ export const createDeadlineQueue = (
         // an outage while firing is retried; the instance ignores a deadline it already handled
         attempts: 8,
         backoff: { type: 'exponential', delay: 500 },
-        removeOnComplete: { age: 24 * 3600 },
+        removeOnComplete: { age: FIRED_KEEP_SECONDS },
         removeOnFail: deadLetterAgeSeconds === undefined ? false : { age: deadLetterAgeSeconds },
       });
     },
     cancel: async (deadlineId) => {
       await queue.remove(deadlineId);
     },
-    close: () => queue.close(),
+    close: async () => {
+      sweep.stop();
+      await queue.close();
+    },
   };
 };

@@ -8,6 +8,7 @@ import {
   createPostgresEventStore,
   readEventBatch,
   startOfStream,
+  UnreadableInBatch,
   wholeStream,
 } from '../../src/eventStore/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase.js';
@@ -29,7 +30,7 @@ describe('a stored event this code cannot read in its current shape', () => {
     return { code: 'none', message: '' };
   };
 
-  it('a version from the future fails hydration and every read with EVENT_SCHEMA, naming the event', async () => {
+  it('a version from the future fails hydration with EVENT_SCHEMA and stops a subscription read at it, naming the event', async () => {
     const knex = db.orm.em.getKnex();
     await writeOldStream(knex, 'future-1', [
       { type: 'OrderPlaced', schemaVersion: 3, data: placedV1, recordedAt: '2025-01-01T09:00:00.000Z' },
@@ -39,16 +40,19 @@ describe('a stored event this code cannot read in its current shape', () => {
     expect(hydration.code).toBe('EVENT_SCHEMA');
     expect(hydration.message).toMatch(/OrderPlaced schema version 3 \(order\/future-1 v1, position \d+/);
     expect(hydration.message).toContain('newer than version 2');
-    // a subscription's read fails the same way: its partition stops rather than skipping the event
-    const batch = await codeOf(() =>
-      readEventBatch(knex, domainEventSchemas, {
-        after: startOfStream,
-        filter: {},
-        partition: wholeStream,
-        limit: 10,
-      }),
+    // a subscription's read names the event and where it stands in the batch: the partition applies
+    // what comes before it and waits there for a release that reads it, skipping nothing
+    const batch = await readEventBatch(knex, domainEventSchemas, {
+      after: startOfStream,
+      filter: {},
+      partition: wholeStream,
+      limit: 10,
+    }).then(
+      () => undefined,
+      (error: unknown) => error,
     );
-    expect(batch.code).toBe('EVENT_SCHEMA');
+    expect(batch).toBeInstanceOf(UnreadableInBatch);
+    expect(batch).toMatchObject({ index: 0, unreadable: { code: 'EVENT_SCHEMA', problem: 'newer-version' } });
   });
 
   it('an event stored under an old name reads as the new type, and a filter on the new name finds it', async () => {

@@ -49,6 +49,8 @@ describe('migrations applied to an empty database', () => {
       data: 'jsonb not null',
       metadata: 'jsonb not null',
       recorded_at: 'timestamp with time zone not null',
+      // the data subjects whose personal fields the event seals (null: none)
+      subjects: 'ARRAY',
     });
     const constraints = await query<{ definition: string }>(
       db.orm.em.getKnex(),
@@ -102,7 +104,7 @@ describe('migrations applied to an empty database', () => {
     );
     expect(left).toEqual([]);
     await migrator.up();
-    expect(Object.keys(await columns('es_events'))).toHaveLength(11);
+    expect(Object.keys(await columns('es_events'))).toHaveLength(12);
   });
 
   it("gives a deployment without a domain the runtime's tables only, and the domain's after them", async () => {

@@ -8,6 +8,7 @@ import {
   loadConfig,
   loadNatsConfig,
   migrate,
+  requirePersonalData,
   ServiceUnreachableError,
   unreachableMessage,
 } from 'chronicle-runtime';
@@ -78,86 +79,95 @@ export const runDev = async (
   const key = devApiKey();
   process.env.CHRONICLE_API_KEYS = withDevApiKey(process.env.CHRONICLE_API_KEYS, key);
 
-  await runPod('chronicle-dev', deployment, async ({ metricsHandler }) => {
-    const logger = createLogger('dev');
-    const config = loadConfig();
-    // which pods run is known before anything changes: an unreachable NATS set on purpose stops here
-    const chosen = await choosePods(pods, (line) => logger.warn(line));
-    const { applied } = await migrate(config.databaseUrl, deployment.migrations);
-    logger.info({ applied: applied.length }, applied.length ? 'migrated' : 'schema up to date');
+  await runPod(
+    'chronicle-dev',
+    deployment,
+    async ({ metricsHandler }) => {
+      const logger = createLogger('dev');
+      const config = loadConfig();
+      // which pods run is known before anything changes: an unreachable NATS set on purpose stops here
+      const chosen = await choosePods(pods, (line) => logger.warn(line));
+      const { applied } = await migrate(config.databaseUrl, deployment.migrations);
+      logger.info({ applied: applied.length }, applied.length ? 'migrated' : 'schema up to date');
+      // the key tables exist only once migrated: the keys are checked here, not before the engine
+      await requirePersonalData(config.databaseUrl, deployment.chronicle.aggregates);
 
-    // one pool for every pod kind: a developer's PostgreSQL is shared with everything on the machine
-    const orm = await createOrm(config.databaseUrl, {
-      poolSize: DEV_POOL_SIZE,
-      preparedStatements: config.databasePreparedStatements,
-    });
-    const running: { pod: PodDefinition; engine: PodEngine }[] = [];
-    const stopAll = async () => {
-      for (const { engine } of running.reverse()) await engine.stop();
-      await orm.close(true);
-    };
-    try {
-      for (const pod of chosen) {
-        const engine = await startRegistered(pod, {
-          deployment,
-          logger: createLogger(pod.kind),
-          metricsHandler,
-          orm,
-        });
-        running.push({ pod, engine });
-      }
-    } catch (error) {
-      await stopAll();
-      throw error;
-    }
-    const apiPort = running.map(({ engine }) => engine.ready?.port).find((port) => typeof port === 'number');
-
-    let traffic: TrafficGenerator | undefined;
-    const client =
-      options.traffic > 0 && dev.traffic
-        ? createCommandClient({
-            redisUrl: config.redisUrl,
-            redisClusterNodes: config.redisClusterNodes,
-            shards: config.shards,
-            queuePrefix: config.queuePrefix,
-          })
-        : undefined;
-    if (client && dev.traffic) {
-      const trafficLogger = createLogger('traffic');
-      let shown = false;
-      traffic = startTrafficGenerator({
-        client,
-        perSecond: options.traffic,
-        stories: dev.traffic,
-        logger: trafficLogger,
-        // one order to follow live in the visualiser, so the page has something to show at once
-        // one story to follow live in the visualiser, so the page has something to show at once
-        onStoryStarted: (id, story) => {
-          const aggregate = story.steps[0]?.aggregateType;
-          if (shown || typeof apiPort !== 'number' || !aggregate) return;
-          shown = true;
-          trafficLogger.info(
-            `follow ${id}: its chart ${devBaseUrl(apiPort)}/ui/#key=${key}&aggregate=${aggregate}&id=${id}, its whole story ${devBaseUrl(apiPort)}/ui/#key=${key}&story=${id}`,
-          );
-        },
+      // one pool for every pod kind: a developer's PostgreSQL is shared with everything on the machine
+      const orm = await createOrm(config.databaseUrl, {
+        poolSize: DEV_POOL_SIZE,
+        preparedStatements: config.databasePreparedStatements,
       });
-    }
-    printDevBanner({
-      pods: running.map(({ pod }) => pod.kind),
-      port: typeof apiPort === 'number' ? apiPort : undefined,
-      key,
-      traffic: options.traffic,
-      ...(dev.trafficSummary ? { trafficSummary: dev.trafficSummary } : {}),
-      ...(running.some(({ pod }) => pod.services?.includes('nats')) ? { nats: loadNatsConfig() } : {}),
-    });
-    return {
-      servesProbes: true,
-      ready: { pods: running.map(({ pod }) => pod.kind).join(','), ...(apiPort ? { port: apiPort } : {}) },
-      stop: async () => {
-        await traffic?.stop();
-        await client?.close();
+      const running: { pod: PodDefinition; engine: PodEngine }[] = [];
+      const stopAll = async () => {
+        for (const { engine } of running.reverse()) await engine.stop();
+        await orm.close(true);
+      };
+      try {
+        for (const pod of chosen) {
+          const engine = await startRegistered(pod, {
+            deployment,
+            logger: createLogger(pod.kind),
+            metricsHandler,
+            orm,
+          });
+          running.push({ pod, engine });
+        }
+      } catch (error) {
         await stopAll();
-      },
-    };
-  });
+        throw error;
+      }
+      const apiPort = running
+        .map(({ engine }) => engine.ready?.port)
+        .find((port) => typeof port === 'number');
+
+      let traffic: TrafficGenerator | undefined;
+      const client =
+        options.traffic > 0 && dev.traffic
+          ? createCommandClient({
+              redisUrl: config.redisUrl,
+              redisClusterNodes: config.redisClusterNodes,
+              shards: config.shards,
+              queuePrefix: config.queuePrefix,
+            })
+          : undefined;
+      if (client && dev.traffic) {
+        const trafficLogger = createLogger('traffic');
+        let shown = false;
+        traffic = startTrafficGenerator({
+          client,
+          perSecond: options.traffic,
+          stories: dev.traffic,
+          logger: trafficLogger,
+          // one order to follow live in the visualiser, so the page has something to show at once
+          // one story to follow live in the visualiser, so the page has something to show at once
+          onStoryStarted: (id, story) => {
+            const aggregate = story.steps[0]?.aggregateType;
+            if (shown || typeof apiPort !== 'number' || !aggregate) return;
+            shown = true;
+            trafficLogger.info(
+              `follow ${id}: its chart ${devBaseUrl(apiPort)}/ui/#key=${key}&aggregate=${aggregate}&id=${id}, its whole story ${devBaseUrl(apiPort)}/ui/#key=${key}&story=${id}`,
+            );
+          },
+        });
+      }
+      printDevBanner({
+        pods: running.map(({ pod }) => pod.kind),
+        port: typeof apiPort === 'number' ? apiPort : undefined,
+        key,
+        traffic: options.traffic,
+        ...(dev.trafficSummary ? { trafficSummary: dev.trafficSummary } : {}),
+        ...(running.some(({ pod }) => pod.services?.includes('nats')) ? { nats: loadNatsConfig() } : {}),
+      });
+      return {
+        servesProbes: true,
+        ready: { pods: running.map(({ pod }) => pod.kind).join(','), ...(apiPort ? { port: apiPort } : {}) },
+        stop: async () => {
+          await traffic?.stop();
+          await client?.close();
+          await stopAll();
+        },
+      };
+    },
+    { checksKeysItself: true },
+  );
 };
