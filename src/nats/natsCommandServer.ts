@@ -6,7 +6,7 @@ import type { NatsSender } from '../config/index.js';
 import { createRefusalLog, type LoggerPort } from '../logging/index.js';
 import { recordNatsCommandRefused } from '../metrics/index.js';
 import { attr, withSpan } from '../tracing/index.js';
-import { natsSenderCheck } from './natsSenders.js';
+import { natsSenderCheck } from './natsSenderCheck.js';
 import { allCommandsSubject, type CommandRoute, parseCommandSubject } from './natsSubjects.js';
 
 /** Header names a command request may carry. */

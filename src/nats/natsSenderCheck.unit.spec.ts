@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { natsSenderCheck } from './natsSenders.js';
+import { natsSenderCheck } from './natsSenderCheck.js';
 
 describe('who may send a command over NATS', () => {
   const check = natsSenderCheck([
