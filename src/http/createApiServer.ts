@@ -9,10 +9,15 @@ import {
   redisLabel,
   ShardQueues,
 } from '../commands/index.js';
-import { type ApiSettings, type ChronicleConfig, defaultHttpTimeouts } from '../config/index.js';
+import {
+  type ApiSettings,
+  type ChronicleConfig,
+  defaultHttpTimeouts,
+  type HttpTimeouts,
+} from '../config/index.js';
 import { openPodOrm, type PodOrmOptions } from '../db/index.js';
 import { createPostgresEventStore } from '../eventStore/index.js';
-import { createLogger, createRefusalLog, type Logger } from '../logging/index.js';
+import { createLogger, createRefusalLog, type Logger, type RefusalLog } from '../logging/index.js';
 import { MAX_PAYLOAD_BYTES } from '../messages/index.js';
 import { recordHttpRequest } from '../metrics/index.js';
 import type { MetricsHandler } from '../observability/index.js';
@@ -137,82 +142,13 @@ export const createApiServer = async (options: ApiServerOptions): Promise<ApiSer
   const authenticator = createAuthenticator(settings.auth);
   if (!authenticator.configured)
     logger.warn('no API keys, JWT secret or JWKS URL: every /v1 route answers 401');
-  const baseLogger: FastifyBaseLogger = logger;
   const refusals = createRefusalLog(logger);
-  const app: FastifyInstance = fastify({
-    loggerInstance: baseLogger,
-    // a line per request is the spans' job; errors are still logged by the error handler
-    logController: new LogController({ disableRequestLogging: true }),
-    bodyLimit: MAX_PAYLOAD_BYTES,
-    return503OnClosing: true,
-    // an aggregate id of 200 characters, percent-encoded, must reach the route's own validation
-    routerOptions: { maxParamLength: MAX_PATH_PARAM_LENGTH },
-    frameworkErrors: (error, _request, reply) => sendError(error, reply, refusals),
-    clientErrorHandler,
-    // Node's own timeouts, checked often enough that they fire close to their value
-    serverFactory: (handler) =>
-      createServer(
-        {
-          headersTimeout: timeouts.headersMs,
-          requestTimeout: timeouts.requestMs,
-          keepAliveTimeout: timeouts.keepAliveMs,
-          connectionsCheckingInterval: Math.min(5_000, Math.max(100, Math.floor(timeouts.headersMs / 4))),
-        },
-        handler,
-      ),
-  });
-  // JSON only: fastify's built-in text/plain parser would hand routes a string (a 400 that should be 415)
-  app.removeContentTypeParser('text/plain');
+  const app = createFastify(timeouts, logger, refusals);
   registerErrorHandling(app, refusals);
   registerAuthHooks(app, authenticator);
-  app.addHook('onResponse', async (request, reply) => {
-    recordHttpRequest({
-      method: request.method,
-      route: request.routeOptions.url,
-      status: reply.statusCode,
-      durationMs: reply.elapsedTime,
-    });
-  });
-  await app.register(rateLimit, {
-    global: true,
-    redis,
-    nameSpace: `${config.queuePrefix}:rate-limit:`,
-    timeWindow: settings.rateLimit.windowMs,
-    max: (request) => principalOf(request)?.rateLimit ?? settings.rateLimit.max,
-    // the principal was read in onRequest, before this hook; refused callers count by address
-    keyGenerator: (request) => principalOf(request)?.id ?? `ip:${request.ip}`,
-    allowList: (request) => (request.routeOptions.config?.access ?? 'public') === 'public',
-    errorResponseBuilder: (_request, context) =>
-      new HttpError(
-        429,
-        'RATE_LIMITED',
-        `rate limit of ${context.max} requests per ${settings.rateLimit.windowMs / 1000} s reached; retry in ${context.after}`,
-        undefined,
-        {
-          'retry-after': String(Math.max(1, Math.ceil(context.ttl / 1000))),
-        },
-      ),
-  });
-
-  const routes: ApiRoute[] = [
-    ...commandRoutes(ctx),
-    ...aggregateRoutes(ctx),
-    ...processManagerRoutes(ctx),
-    ...streamListRoutes(ctx),
-    ...correlationRoutes(ctx),
-    streamRoute(ctx),
-    ...readModelRoutes(ctx),
-    ...projectionRoutes(ctx),
-    ...machineRoutes(ctx),
-    ...operationsRoutes(ctx),
-    ...clusterRoutes(ctx),
-    ...whatIfRoutes(ctx),
-    ...subjectRoutes(ctx),
-    ...uiRoutes(),
-  ];
-  routes.push(...resourceRoutes(ctx, routes));
-  routes.push(openApiRoute(() => routes));
-  registerRoutes(app, routes);
+  recordRequests(app);
+  await registerRateLimit(app, ctx);
+  registerRoutes(app, apiRoutes(ctx));
   await registerWebSocketRoute(app, ctx);
   // live streams never end by themselves: end them first, or close() would wait for them forever
   app.addHook('preClose', async () => closing.abort());
@@ -237,4 +173,94 @@ export const createApiServer = async (options: ApiServerOptions): Promise<ApiSer
     },
     close: () => app.close(),
   };
+};
+
+/** The fastify app with Chronicle's limits: body size, path parameter length, Node's own timeouts. */
+const createFastify = (timeouts: HttpTimeouts, logger: Logger, refusals: RefusalLog): FastifyInstance => {
+  const baseLogger: FastifyBaseLogger = logger;
+  const app: FastifyInstance = fastify({
+    loggerInstance: baseLogger,
+    // a line per request is the spans' job; errors are still logged by the error handler
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: MAX_PAYLOAD_BYTES,
+    return503OnClosing: true,
+    // an aggregate id of 200 characters, percent-encoded, must reach the route's own validation
+    routerOptions: { maxParamLength: MAX_PATH_PARAM_LENGTH },
+    frameworkErrors: (error, _request, reply) => sendError(error, reply, refusals),
+    clientErrorHandler,
+    // Node's own timeouts, checked often enough that they fire close to their value
+    serverFactory: (handler) =>
+      createServer(
+        {
+          headersTimeout: timeouts.headersMs,
+          requestTimeout: timeouts.requestMs,
+          keepAliveTimeout: timeouts.keepAliveMs,
+          connectionsCheckingInterval: Math.min(5_000, Math.max(100, Math.floor(timeouts.headersMs / 4))),
+        },
+        handler,
+      ),
+  });
+  // JSON only: fastify's built-in text/plain parser would hand routes a string (a 400 that should be 415)
+  app.removeContentTypeParser('text/plain');
+  return app;
+};
+
+/** Every answered request in the HTTP metrics, by route template and status. */
+const recordRequests = (app: FastifyInstance): void => {
+  app.addHook('onResponse', async (request, reply) => {
+    recordHttpRequest({
+      method: request.method,
+      route: request.routeOptions.url,
+      status: reply.statusCode,
+      durationMs: reply.elapsedTime,
+    });
+  });
+};
+
+/** Per-principal rate limits, counted in Redis so every api pod shares them (public routes are free). */
+const registerRateLimit = async (app: FastifyInstance, ctx: ApiContext): Promise<void> => {
+  const { config, settings, redis } = ctx;
+  await app.register(rateLimit, {
+    global: true,
+    redis,
+    nameSpace: `${config.queuePrefix}:rate-limit:`,
+    timeWindow: settings.rateLimit.windowMs,
+    max: (request) => principalOf(request)?.rateLimit ?? settings.rateLimit.max,
+    // the principal was read in onRequest, before this hook; refused callers count by address
+    keyGenerator: (request) => principalOf(request)?.id ?? `ip:${request.ip}`,
+    allowList: (request) => (request.routeOptions.config?.access ?? 'public') === 'public',
+    errorResponseBuilder: (_request, context) =>
+      new HttpError(
+        429,
+        'RATE_LIMITED',
+        `rate limit of ${context.max} requests per ${settings.rateLimit.windowMs / 1000} s reached; retry in ${context.after}`,
+        undefined,
+        {
+          'retry-after': String(Math.max(1, Math.ceil(context.ttl / 1000))),
+        },
+      ),
+  });
+};
+
+/** Every route of the API: the fixed ones, the aggregates' resources beside them, the OpenAPI of all. */
+const apiRoutes = (ctx: ApiContext): ApiRoute[] => {
+  const routes: ApiRoute[] = [
+    ...commandRoutes(ctx),
+    ...aggregateRoutes(ctx),
+    ...processManagerRoutes(ctx),
+    ...streamListRoutes(ctx),
+    ...correlationRoutes(ctx),
+    streamRoute(ctx),
+    ...readModelRoutes(ctx),
+    ...projectionRoutes(ctx),
+    ...machineRoutes(ctx),
+    ...operationsRoutes(ctx),
+    ...clusterRoutes(ctx),
+    ...whatIfRoutes(ctx),
+    ...subjectRoutes(ctx),
+    ...uiRoutes(),
+  ];
+  routes.push(...resourceRoutes(ctx, routes));
+  routes.push(openApiRoute(() => routes));
+  return routes;
 };
