@@ -1,5 +1,5 @@
 import type { ChronicleConfig } from '../config/index.js';
-import { createOrm, type PodOrmOptions } from '../db/index.js';
+import { createOrm, openPodOrm, type PodOrmOptions } from '../db/index.js';
 import { markPodStopped, type PodIdentity, recordPodHeartbeat } from '../eventStore/index.js';
 import { type LoggerPort, silentLogger } from '../logging/index.js';
 
@@ -26,12 +26,13 @@ export const startPodHeartbeat = async (
 ): Promise<PodHeartbeat> => {
   const { pod, ttlMs } = options;
   const logger = options.logger ?? silentLogger;
-  const orm =
-    options.orm ??
-    (await createOrm(options.config.databaseUrl, {
+  const pool = await openPodOrm(options, () =>
+    createOrm(options.config.databaseUrl, {
       poolSize: 1,
       preparedStatements: options.config.databasePreparedStatements,
-    }));
+    }),
+  );
+  const { orm } = pool;
   const knex = orm.em.getKnex();
   let failing = false;
   let beating: Promise<void> = Promise.resolve();
@@ -64,7 +65,7 @@ export const startPodHeartbeat = async (
       await markPodStopped(knex, pod.id).catch((error: unknown) =>
         logger.warn({ err: error, podId: pod.id }, 'could not mark the pod stopped; it shows as gone'),
       );
-      if (!options.orm) await orm.close(true);
+      await pool.close();
     },
   };
 };

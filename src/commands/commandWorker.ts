@@ -7,7 +7,7 @@ import {
   completedRetentionFromEnv,
   defaultConfig,
 } from '../config/index.js';
-import { type Orm, openPodOrm, type PodOrm, type PodOrmOptions } from '../db/index.js';
+import { createPodOrm, type Orm, openPodOrm, type PodOrm, type PodOrmOptions } from '../db/index.js';
 import type { EventSchemas } from '../eventSchemas/index.js';
 import { createPostgresEventStore, type EventStore } from '../eventStore/index.js';
 import { createLogger, type LoggerPort } from '../logging/index.js';
@@ -69,7 +69,7 @@ export class CommandWorker {
   static async start(options: CommandWorkerOptions): Promise<CommandWorker> {
     const { config } = options;
     const logger = options.logger ?? createLogger('command-worker');
-    const pool = await openPodOrm(options, config, 'command');
+    const pool = await openPodOrm(options, () => createPodOrm(config, 'command'));
     const registry = createAggregateRegistry(options.aggregates);
     const host = createHost(pool.orm, registry, options);
     // an outage is one warning line, not a line (or a stack) per connection and reconnect attempt

@@ -87,13 +87,9 @@ export type PodOrmOptions = {
 
 export type PodOrm = { readonly orm: Orm; close(): Promise<void> };
 
-export const openPodOrm = async (
-  options: PodOrmOptions,
-  config: ChronicleConfig,
-  kind: keyof typeof defaultPoolSizes,
-  url?: string,
-): Promise<PodOrm> => {
+/** The borrowed pool when `options` gives one, else one `open` makes, closed by `close`. */
+export const openPodOrm = async (options: PodOrmOptions, open: () => Promise<Orm>): Promise<PodOrm> => {
   if (options.orm) return { orm: options.orm, close: async () => {} };
-  const orm = await createPodOrm(config, kind, url);
+  const orm = await open();
   return { orm, close: () => orm.close(true) };
 };

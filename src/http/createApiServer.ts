@@ -15,7 +15,7 @@ import {
   defaultHttpTimeouts,
   type HttpTimeouts,
 } from '../config/index.js';
-import { openPodOrm, type PodOrmOptions } from '../db/index.js';
+import { createPodOrm, openPodOrm, type PodOrmOptions } from '../db/index.js';
 import { createPostgresEventStore } from '../eventStore/index.js';
 import { createLogger, createRefusalLog, type Logger, type RefusalLog } from '../logging/index.js';
 import { MAX_PAYLOAD_BYTES } from '../messages/index.js';
@@ -93,7 +93,7 @@ export const createApiServer = async (options: ApiServerOptions): Promise<ApiSer
   const { config, settings } = options;
   const timeouts = settings.timeouts ?? defaultHttpTimeouts;
   const logger = options.logger ?? createLogger('chronicle-api');
-  const pool = await openPodOrm(options, config, 'api');
+  const pool = await openPodOrm(options, () => createPodOrm(config, 'api'));
   const { orm } = pool;
   const knex = orm.em.getKnex();
   // an outage is one warning line, not a stack trace per reconnect attempt

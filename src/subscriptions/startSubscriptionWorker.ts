@@ -4,7 +4,7 @@ import {
   type SubscriptionSettings,
   subscriptionSettingsFromEnv,
 } from '../config/index.js';
-import { type Orm, openPodOrm, type PodOrmOptions } from '../db/index.js';
+import { createPodOrm, type Orm, openPodOrm, type PodOrmOptions } from '../db/index.js';
 import type { EventSchemas } from '../eventSchemas/index.js';
 import { type LoggerPort, silentLogger } from '../logging/index.js';
 import { listenForEvents } from './eventListener.js';
@@ -54,7 +54,7 @@ export const startSubscriptionWorker = async (
     options.config.databaseListenUrl ?? options.config.databaseUrl,
     connectionName,
   );
-  const pool = await openPodOrm(options, options.config, 'subscription', databaseUrl);
+  const pool = await openPodOrm(options, () => createPodOrm(options.config, 'subscription', databaseUrl));
   const { orm } = pool;
   const parts = { orm, knex: orm.em.getKnex(), schemas: options.schemas, settings, logger };
   const opened: (() => Promise<void> | void)[] = [() => pool.close()];
