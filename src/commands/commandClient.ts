@@ -106,9 +106,9 @@ export function createCommandClient(options: CommandClientOptions = {}): Command
   const { shards, prefix, retention, target } = clientSettings(options);
   const registry = options.aggregates ? createAggregateRegistry(options.aggregates) : undefined;
   const precheck = precheckWith(registry);
-  // a command to an aggregate with personal data leaves Redis as soon as it is answered
-  const personal = (aggregateType: string) =>
-    registry ? holdsPersonalData(registry.schemas, aggregateType) : false;
+  // a command to an aggregate with personal data leaves Redis as soon as it is answered: which
+  // aggregates those are is known once, not looked up per send
+  const personalTypes = new Set(registry?.types.filter((type) => holdsPersonalData(registry.schemas, type)));
   const reporter = createConnectionErrorReporter(
     options.logger ?? createLogger('chronicle-client'),
     `command client: ${redisLabel(target)}`,
@@ -137,7 +137,7 @@ export function createCommandClient(options: CommandClientOptions = {}): Command
     return listening;
   };
   const enqueue = (envelope: CommandEnvelope, shard: number, chosenId: boolean) =>
-    enqueueCommand(queue(shard), envelope, chosenId, retention, personal(envelope.aggregateType));
+    enqueueCommand(queue(shard), envelope, chosenId, retention, personalTypes.has(envelope.aggregateType));
   const reusedInQueue = (envelope: CommandEnvelope, shard: number) => reusedId(queue(shard), envelope);
 
   const send: CommandClient['send'] = (async (
