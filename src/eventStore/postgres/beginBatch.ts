@@ -1,15 +1,12 @@
 import type { Knex } from '@mikro-orm/postgresql';
 import type { EventSchemas } from '../../eventSchemas/index.js';
 import type { RecordedEvent } from '../../messages/index.js';
+import { type BatchRequest, type BatchRow, batchOfRows, type EventBatch } from './eventBatch.js';
 import { readerLockKey } from './markReaderTransaction.js';
 import {
-  type BatchRequest,
-  type BatchRow,
   type BatchStatement,
-  batchOfRows,
   batchOrder,
   batchStatement,
-  type EventBatch,
   partitionStatement,
   wholeStreamStatement,
 } from './readEventBatch.js';

@@ -12,6 +12,7 @@ export * from './countSnapshotsByHash.js';
 export * from './createPostgresEventStore.js';
 export * from './deleteCheckpoints.js';
 export * from './ensurePartitions.js';
+export * from './eventBatch.js';
 export * from './findCheckpointAtTime.js';
 export * from './findCommand.js';
 export * from './findEventCheckpoint.js';
