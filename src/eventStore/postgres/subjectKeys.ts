@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { ChronicleError } from '../../errors/index.js';
 import { deploymentKeyring, type Keyring, type SubjectKey } from '../../personalData/index.js';
 import { type Db, isTransaction, query } from './sql.js';
 
@@ -52,7 +53,7 @@ export const subjectKeys = async (
   );
   for (const { subject, kek_id, wrapped, forgotten } of rows) {
     if (!forgotten && (kek_id === null || wrapped === null))
-      throw new Error(`the data key of subject ${subject} was neither found nor made`);
+      throw new ChronicleError('INVARIANT', `the data key of subject ${subject} was neither found nor made`);
     const key: SubjectKey =
       forgotten || kek_id === null || wrapped === null
         ? 'forgotten'
