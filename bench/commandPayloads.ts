@@ -1,7 +1,8 @@
 import { domainEventSchemas } from '../actors/index.js';
 import { buildEnvelope } from '../src/commands/index.js';
 import { createOrm } from '../src/db/index.js';
-import { commandRecord, createPostgresEventStore, query } from '../src/eventStore/index.js';
+import { createPostgresEventStore, query } from '../src/eventStore/index.js';
+import { commandRecordOf } from '../src/messages/index.js';
 import { placeOrderPayload } from '../test/support/orderCommands.js';
 import { benchEnvironment } from './benchEnvironment.js';
 import { type LoadFigures, measureLoad, pickMedian, ratio } from './stats.js';
@@ -28,7 +29,7 @@ export const commandPayloadBench = async (count = 2_000, rounds = 3) => {
       type: 'PlaceOrder',
       payload,
     });
-    const record = commandRecord(envelope);
+    const record = commandRecordOf(envelope);
     await store.append({
       streamType: 'order',
       streamId: envelope.aggregateId,

@@ -80,7 +80,14 @@ export {
 export { requirePersonalData } from './pods/requirePersonalData.js';
 
 // Messages: what a command, an event and an answer look like
-export type { Command, CommandEnvelope, CommandRequest, AnswerTo } from './messages/command.js';
+export type {
+  Command,
+  CommandEnvelope,
+  CommandMetadata,
+  CommandRecord,
+  CommandRequest,
+  AnswerTo,
+} from './messages/command.js';
 export type { AcceptedResult, CommandResult, RejectedResult, Rejection } from './messages/commandResult.js';
 export type { DomainEvent, EventMetadata, RecordedEvent } from './messages/event.js';
 export { MAX_PAYLOAD_BYTES } from './messages/envelopeLimits.js';
@@ -120,13 +127,12 @@ export type {
   AppendRequest,
   EventStore,
   ReadStreamOptions,
-  CommandRecord,
   StoredCommand,
   SnapshotWritten,
   StoredSnapshot,
   StreamRef,
 } from './eventStore/eventStore.js';
-export { commandFingerprint } from './eventStore/commandFingerprint.js';
+export { commandFingerprint } from './messages/commandFingerprint.js';
 export { createPostgresEventStore } from './eventStore/postgres/createPostgresEventStore.js';
 export type { Checkpoint } from './eventStore/checkpoint.js';
 export type { EventFilter } from './eventStore/eventFilter.js';

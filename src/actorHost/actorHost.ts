@@ -9,12 +9,15 @@ import {
   resolveCommand,
 } from '../aggregate/index.js';
 import { isChronicleError, retryOnConflict } from '../errors/index.js';
-import { type CommandRecord, commandRecord, type EventStore, reusedCommandId } from '../eventStore/index.js';
+import { type EventStore, reusedCommandId } from '../eventStore/index.js';
 import {
   type CommandEnvelope,
+  type CommandRecord,
   type CommandResult,
   checkEnvelope,
+  commandRecordOf,
   envelopeAttributes,
+  eventMetadataOf,
   rejectedResult,
 } from '../messages/index.js';
 import {
@@ -25,9 +28,8 @@ import {
   recordHydration,
   type Unregister,
 } from '../metrics/index.js';
-import { attr, withSpan } from '../tracing/index.js';
+import { attr, currentTraceContext, withSpan } from '../tracing/index.js';
 import { ActorCache, type ActorCacheOptions } from './actorCache.js';
-import { eventMetadata } from './eventMetadata.js';
 import { hydrateActor } from './hydrateActor.js';
 
 export type ActorHostOptions = ActorCacheOptions & {
@@ -63,7 +65,7 @@ export class ActorHost {
     const malformed = checkEnvelope(envelope);
     if (malformed) return malformed;
     // the ledger's record of it (ids, fingerprint, payload), made once for every attempt
-    const record = commandRecord(envelope);
+    const record = commandRecordOf(envelope);
     const known = resolveCommand(this.registry, envelope);
     if (known.status === 'rejected') return this.#reject(envelope, record, known);
     const key = ActorCache.key(known.aggregate.type, envelope.aggregateId);
@@ -139,7 +141,7 @@ export class ActorHost {
           expectedVersion: actor.version,
           events: decision.events,
           // inside the append span: consumers of these events continue from it
-          metadata: eventMetadata(envelope),
+          metadata: { ...eventMetadataOf(envelope), ...currentTraceContext() },
           command: record,
         });
         if (appended.result.status === 'accepted')

@@ -1,6 +1,6 @@
 import type { AnyMachineSnapshot } from 'xstate';
 import { isCommandRejection } from '../errors/index.js';
-import type { Command, CommandEnvelope, DomainEvent, Rejection } from '../messages/index.js';
+import { type CommandEnvelope, commandOf, type DomainEvent, type Rejection } from '../messages/index.js';
 import { startFold } from './eventFold.js';
 import { formatStateValue } from './formatStateValue.js';
 import type { KnownCommand } from './precheckCommand.js';
@@ -32,18 +32,7 @@ export const decideCommand = (
   envelope: CommandEnvelope,
 ): Decision => {
   const { aggregate, definition } = known;
-  const command: Command = {
-    type: envelope.type,
-    data: known.data,
-    metadata: {
-      commandId: envelope.commandId,
-      aggregateId: envelope.aggregateId,
-      correlationId: envelope.correlationId,
-      causationId: envelope.causationId,
-      issuedAt: envelope.issuedAt,
-      ...(envelope.issuedBy ? { issuedBy: envelope.issuedBy } : {}),
-    },
-  };
+  const command = commandOf(envelope, known.data);
   const { value, context } = current.snapshot;
   let decided: readonly { type: string; data?: unknown }[];
   try {

@@ -14,13 +14,14 @@ import {
 } from '../config/index.js';
 import { ChronicleError } from '../errors/index.js';
 import { holdsPersonalData } from '../eventSchemas/index.js';
-import { commandFingerprint, commandIdReused } from '../eventStore/index.js';
+import { commandIdReused } from '../eventStore/index.js';
 import { createLogger, type LoggerPort } from '../logging/index.js';
 import {
   type CommandEnvelope,
   type CommandRequest,
   type CommandResult,
   checkEnvelope,
+  commandFingerprint,
   type RejectedResult,
 } from '../messages/index.js';
 import { openRedis } from '../services/index.js';

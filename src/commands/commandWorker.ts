@@ -228,7 +228,7 @@ const startShardWorker = (
     result,
   });
   // results with personal data, held for the reply a cluster's worker publishes on completion
-  const wholeResults = new Map<string, StoredResult>();
+  const wholeResults = new Map<string, CommandResult>();
   const worker = new Worker<CommandEnvelope, StoredResult>(
     name,
     async (job, token) => {
@@ -238,15 +238,16 @@ const startShardWorker = (
         await job.moveToWait(token);
         throw new WaitingError();
       }
-      const stored = storedResult(await processJob(job, token), job.data);
-      // Redis keeps no personal data: the job keeps its result without it (and is removed as it
-      // completes, jobOptions); the waiting client hears it whole
+      const result = await processJob(job, token);
+      // the waiting client hears the result whole; Redis keeps it trimmed of what the envelope
+      // says (storedResult) and of personal data (the job is removed as it completes, jobOptions)
+      const stored = storedResult(result, job.data);
       const kept = withoutPersonalData(schemas, stored);
-      // the answer exactly as status() and a resend of the same id read it back from the job:
-      // rebuilt from what is stored, so every reader gets the same JSON (fields in one order)
       if (!connection.isCluster)
-        publishReplyBehindCompletion(connection, job.data.replyTo, reply(job, fullResult(stored, job.data)));
-      else if (kept !== stored) wholeResults.set(job.id ?? '', stored);
+        publishReplyBehindCompletion(connection, job.data.replyTo, reply(job, result));
+      // on a cluster the reply waits for completion: a result whose personal data Redis lost is
+      // held here until then, any other is rebuilt from what the job kept
+      else if (kept !== stored) wholeResults.set(job.id ?? '', result);
       return kept;
     },
     {
@@ -263,10 +264,10 @@ const startShardWorker = (
     },
   );
   if (connection.isCluster)
-    worker.on('completed', (job, result) => {
-      const whole = wholeResults.get(job.id ?? '') ?? result;
+    worker.on('completed', (job, stored) => {
+      const whole = wholeResults.get(job.id ?? '') ?? fullResult(stored, job.data);
       wholeResults.delete(job.id ?? '');
-      publishReply(connection, job.data.replyTo, reply(job, fullResult(whole, job.data)));
+      publishReply(connection, job.data.replyTo, reply(job, whole));
     });
   // one attempt per job: a failure is final (a dead letter)
   worker.on('failed', (job, error) => {

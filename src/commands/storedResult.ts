@@ -1,5 +1,10 @@
-import { envelopeMetadata } from '../actorHost/index.js';
-import type { AcceptedResult, CommandEnvelope, CommandResult, RecordedEvent } from '../messages/index.js';
+import {
+  type AcceptedResult,
+  type CommandEnvelope,
+  type CommandResult,
+  eventMetadataOf,
+  type RecordedEvent,
+} from '../messages/index.js';
 
 /** An event of a stored result, without what its command's envelope and result already say. */
 type StoredEvent = Omit<RecordedEvent, 'streamType' | 'streamId' | 'version' | 'metadata'> &
@@ -37,7 +42,7 @@ const trimMetadata = (metadata: RecordedEvent['metadata'], expected: RecordedEve
 export const storedResult = (result: CommandResult, envelope: CommandEnvelope): StoredResult => {
   if (result.status !== 'accepted') return result;
   const first = result.version - result.events.length + 1;
-  const expected = envelopeMetadata(envelope);
+  const expected = eventMetadataOf(envelope);
   return {
     ...result,
     events: result.events.map((event, index) => {
@@ -69,7 +74,7 @@ export const fullResult = (stored: StoredResult, envelope: CommandEnvelope): Com
         metadata:
           event.metadata?.commandId !== undefined
             ? (event.metadata as RecordedEvent['metadata'])
-            : ({ ...envelopeMetadata(envelope), ...event.metadata } as RecordedEvent['metadata']),
+            : ({ ...eventMetadataOf(envelope), ...event.metadata } as RecordedEvent['metadata']),
       }),
     ),
   };

@@ -2,6 +2,7 @@ import type { PersistedAggregateState } from '../aggregate/index.js';
 import type {
   AcceptedResult,
   AnswerTo,
+  CommandRecord,
   CommandResult,
   DomainEvent,
   EventMetadata,
@@ -10,23 +11,6 @@ import type {
 } from '../messages/index.js';
 
 export type StreamRef = { readonly streamType: string; readonly streamId: string };
-
-/** What the command ledger keeps of a command besides its outcome: its causation, for ever. */
-export type CommandRecord = {
-  readonly commandId: string;
-  readonly type: string;
-  readonly correlationId?: string;
-  readonly causationId?: string;
-  readonly issuedAt?: string;
-  readonly issuedBy?: string;
-  /** commandFingerprint of the command: a second command under the same id is told apart by it. */
-  readonly fingerprint?: string;
-  /**
-   * What it asked, as sent: kept for CHRONICLE_COMMAND_PAYLOAD_RETENTION_DAYS, so `chronicle
-   * what-if` can decide it again.
-   */
-  readonly payload?: unknown;
-};
 
 /** An event to append; an `eventId` given by the caller makes the append idempotent by that id. */
 export type EventDraft = DomainEvent & { readonly eventId?: string };
@@ -49,17 +33,11 @@ export type AppendOutcome =
   | { readonly status: 'duplicate'; readonly result: CommandResult; readonly fingerprint?: string };
 
 /** A command as the ledger keeps it: its one answer, what it asked, and what caused it. */
-export type StoredCommand = StreamRef & {
-  readonly commandId: string;
-  readonly type: string;
-  readonly result: CommandResult;
-  readonly fingerprint?: string;
-  readonly correlationId?: string;
-  readonly causationId?: string;
-  readonly issuedAt?: string;
-  readonly issuedBy?: string;
-  readonly recordedAt: string;
-};
+export type StoredCommand = StreamRef &
+  Omit<CommandRecord, 'payload'> & {
+    readonly result: CommandResult;
+    readonly recordedAt: string;
+  };
 
 /** A rejection to record: the command has no effect, but its answer and causation are kept. */
 export type RejectionRequest = StreamRef & {

@@ -1,6 +1,4 @@
 export * from './checkpoint.js';
-export * from './commandFingerprint.js';
-export * from './commandRecord.js';
 export * from './commandRejected.js';
 export type * from './eventFilter.js';
 export type * from './eventStore.js';
@@ -10,4 +8,5 @@ export type * from './partitionFailure.js';
 export * from './postgres/index.js';
 export * from './readFromSnapshot.js';
 export * from './requirePersonalDataKeys.js';
+export * from './reusedCommandId.js';
 export * from './storedAppend.js';

@@ -39,16 +39,27 @@ export type CommandEnvelope = {
   readonly replyTo?: string;
 };
 
+/** The envelope's fields `decide` sees beside the command's data. */
+export type CommandMetadata = Pick<
+  CommandEnvelope,
+  'commandId' | 'aggregateId' | 'correlationId' | 'causationId' | 'issuedAt' | 'issuedBy'
+>;
+
 /** The command as `decide` sees it: validated data, plus the envelope fields as metadata. */
 export type Command<Type extends string = string, Data = unknown> = {
   readonly type: Type;
   readonly data: Data;
-  readonly metadata: {
-    readonly commandId: string;
-    readonly aggregateId: string;
-    readonly correlationId: string;
-    readonly causationId: string;
-    readonly issuedAt: string;
-    readonly issuedBy?: string;
-  };
+  readonly metadata: CommandMetadata;
 };
+
+/**
+ * What the command ledger keeps of an envelope besides its outcome, for ever: its ids and
+ * causation (optional: a ledger row written by an older release may lack them), and the payload
+ * as sent, kept for CHRONICLE_COMMAND_PAYLOAD_RETENTION_DAYS so `chronicle what-if` can decide it
+ * again.
+ */
+export type CommandRecord = Pick<CommandEnvelope, 'commandId' | 'type'> &
+  Partial<Pick<CommandEnvelope, 'correlationId' | 'causationId' | 'issuedAt' | 'issuedBy' | 'payload'>> & {
+    /** commandFingerprint of the command: a second command under the same id is told apart by it. */
+    readonly fingerprint?: string;
+  };

@@ -1,21 +1,22 @@
+import type { CommandEnvelope } from './command.js';
+
 /** A domain event as decided: what happened, in the past tense, with its data. */
 export type DomainEvent<Type extends string = string, Data = unknown> = {
   readonly type: Type;
   readonly data: Data;
 };
 
-/** What travels with every stored event: where it came from and which trace it belongs to. */
-export type EventMetadata = {
-  readonly commandId: string;
-  readonly correlationId: string;
-  /** The id of the message that caused this one: the command's id, or the event's that caused it. */
-  readonly causationId: string;
-  readonly issuedBy?: string;
-  readonly issuedAt?: string;
-  /** W3C trace context of the span that appended the event. */
-  readonly traceparent?: string;
-  readonly tracestate?: string;
-};
+/**
+ * What travels with every stored event, taken from the envelope that caused it
+ * (`eventMetadataOf`): its command's ids, who issued it when, and the trace context of the span
+ * that appended it. `causationId` is the id of the message that caused the event: the command's
+ * id, or that of the event a process manager reacted to.
+ */
+export type EventMetadata = Pick<
+  CommandEnvelope,
+  'commandId' | 'correlationId' | 'causationId' | 'issuedBy' | 'traceparent' | 'tracestate'
+> &
+  Partial<Pick<CommandEnvelope, 'issuedAt'>>;
 
 /** An event as stored in `es_events`. Positions are JSON-safe numbers (bigint in the database). */
 export type RecordedEvent<Type extends string = string, Data = unknown> = DomainEvent<Type, Data> & {

@@ -1,6 +1,8 @@
 export * from './checkEnvelope.js';
 export type * from './command.js';
+export * from './commandFingerprint.js';
 export * from './commandResult.js';
+export * from './envelope.js';
 export * from './envelopeAttributes.js';
 export * from './envelopeLimits.js';
 export type * from './event.js';

@@ -7,17 +7,13 @@ import {
 } from '../aggregate/index.js';
 import { buildEnvelope } from '../commands/index.js';
 import { ChronicleError } from '../errors/index.js';
-import {
-  commandFingerprint,
-  createInMemoryEventStore,
-  type InMemoryEventStore,
-  reusedCommandId,
-} from '../eventStore/index.js';
+import { createInMemoryEventStore, type InMemoryEventStore, reusedCommandId } from '../eventStore/index.js';
 import {
   type CommandEnvelope,
   type CommandRequest,
   type CommandResult,
   checkEnvelope,
+  commandFingerprint,
   type RecordedEvent,
 } from '../messages/index.js';
 import {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildEnvelope } from '../../src/commands/index.js';
-import { commandRecord, pruneCommandPayloads } from '../../src/eventStore/index.js';
+import { pruneCommandPayloads } from '../../src/eventStore/index.js';
+import { commandRecordOf } from '../../src/messages/index.js';
 import { usePostgresEventStore } from '../support/postgresEventStore.js';
 
 const createOrderEnvelope = (aggregateId: string, type: string, payload: unknown) =>
@@ -27,13 +28,13 @@ describe('the command ledger keeps payloads for a while', () => {
       expectedVersion: 0,
       events: [{ type: 'OrderPlaced', data: { productId: 'p', quantity: 2, unitPrice: 5 } }],
       metadata,
-      command: commandRecord(placed),
+      command: commandRecordOf(placed),
     });
     const cancel = createOrderEnvelope('kept-1', 'CancelOrder', { reason: 'late' });
     await opened.store.recordRejection({
       streamType: 'order',
       streamId: 'kept-1',
-      command: commandRecord(cancel),
+      command: commandRecordOf(cancel),
       rejection: { code: 'INVALID_TRANSITION', message: 'no' },
     });
     expect(await payloadOf(placed.commandId)).toEqual({ productId: 'p', quantity: 2, unitPrice: 5 });
@@ -48,7 +49,7 @@ describe('the command ledger keeps payloads for a while', () => {
       await opened.store.recordRejection({
         streamType: 'order',
         streamId: envelope.aggregateId,
-        command: commandRecord(envelope),
+        command: commandRecordOf(envelope),
         rejection: { code: 'INVALID_TRANSITION', message: 'no' },
       });
     await knex.raw(`update es_commands set recorded_at = now() - interval '31 days' where command_id = ?`, [

@@ -1,5 +1,5 @@
-import type { CommandResult, EventMetadata } from '../../messages/index.js';
-import type { CommandRecord, StoredCommand, StreamRef } from '../eventStore.js';
+import type { CommandRecord, CommandResult, EventMetadata } from '../../messages/index.js';
+import type { StoredCommand, StreamRef } from '../eventStore.js';
 import type { MemoryLog } from './memoryLog.js';
 
 /** A command as the in-memory ledger keeps it: an accepted answer is rebuilt on each read, as es_commands'. */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { CommandEnvelope } from '../messages/index.js';
+import type { CommandEnvelope } from './command.js';
 
 /** JSON with object keys sorted at every level: the same value always prints the same way. */
 const canonical = (value: unknown): string => {

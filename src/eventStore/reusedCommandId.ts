@@ -1,18 +1,4 @@
-import type { CommandEnvelope, RejectedResult } from '../messages/index.js';
-import { commandFingerprint } from './commandFingerprint.js';
-import type { CommandRecord } from './eventStore.js';
-
-/** What the command ledger keeps of an envelope: ids, causation, issuer, fingerprint and payload. */
-export const commandRecord = (envelope: CommandEnvelope): CommandRecord => ({
-  commandId: envelope.commandId,
-  type: envelope.type,
-  correlationId: envelope.correlationId,
-  causationId: envelope.causationId,
-  issuedAt: envelope.issuedAt,
-  ...(envelope.issuedBy ? { issuedBy: envelope.issuedBy } : {}),
-  fingerprint: commandFingerprint(envelope),
-  payload: envelope.payload ?? {},
-});
+import { type CommandEnvelope, commandFingerprint, type RejectedResult } from '../messages/index.js';
 
 /** The answer to a command whose id names another command: this one is never run under it. */
 export const commandIdReused = (envelope: CommandEnvelope): RejectedResult => ({
