@@ -8,37 +8,40 @@ import type { EventMetadata } from './event.js';
  * the metadata of the events it causes.
  */
 
-/** The command as `decide` sees it: `data` is the payload its schema parsed. */
-export const commandOf = <Data>(envelope: CommandEnvelope, data: Data): Command<string, Data> => ({
-  type: envelope.type,
-  data,
-  metadata: {
-    commandId: envelope.commandId,
-    aggregateId: envelope.aggregateId,
-    correlationId: envelope.correlationId,
-    causationId: envelope.causationId,
-    issuedAt: envelope.issuedAt,
-    ...(envelope.issuedBy ? { issuedBy: envelope.issuedBy } : {}),
-  },
+/** When and by whom it was issued (`issuedBy` only when known). */
+const issued = (envelope: CommandEnvelope) => ({
+  issuedAt: envelope.issuedAt,
+  ...(envelope.issuedBy ? { issuedBy: envelope.issuedBy } : {}),
 });
+
+/** The command as `decide` sees it: `data` is the payload its schema parsed. */
+export const commandOf = <Data>(envelope: CommandEnvelope, data: Data): Command<string, Data> => {
+  const { commandId, aggregateId, correlationId, causationId } = envelope;
+  return {
+    type: envelope.type,
+    data,
+    metadata: { commandId, aggregateId, correlationId, causationId, ...issued(envelope) },
+  };
+};
 
 /** What every event of a command takes from its envelope: its ids, causation = the command. */
 export const eventMetadataOf = (envelope: CommandEnvelope): EventMetadata => ({
   commandId: envelope.commandId,
   correlationId: envelope.correlationId,
   causationId: envelope.commandId,
-  issuedAt: envelope.issuedAt,
-  ...(envelope.issuedBy ? { issuedBy: envelope.issuedBy } : {}),
+  ...issued(envelope),
 });
 
 /** What the command ledger keeps of an envelope: ids, causation, issuer, fingerprint and payload. */
-export const commandRecordOf = (envelope: CommandEnvelope): CommandRecord => ({
-  commandId: envelope.commandId,
-  type: envelope.type,
-  correlationId: envelope.correlationId,
-  causationId: envelope.causationId,
-  issuedAt: envelope.issuedAt,
-  ...(envelope.issuedBy ? { issuedBy: envelope.issuedBy } : {}),
-  fingerprint: commandFingerprint(envelope),
-  payload: envelope.payload ?? {},
-});
+export const commandRecordOf = (envelope: CommandEnvelope): CommandRecord => {
+  const { commandId, type, correlationId, causationId } = envelope;
+  return {
+    commandId,
+    type,
+    correlationId,
+    causationId,
+    ...issued(envelope),
+    fingerprint: commandFingerprint(envelope),
+    payload: envelope.payload ?? {},
+  };
+};
