@@ -48,7 +48,7 @@ import { streamListRoutes } from './routes/streamListRoutes.js';
 import { streamRoute } from './routes/streamRoute.js';
 import { subjectRoutes } from './routes/subjectRoutes.js';
 import { uiRoutes } from './routes/uiRoutes.js';
-import { registerWebSocketRoute } from './routes/webSocketRoute.js';
+import { registerWebSocketRoute, webSocketRoute } from './routes/webSocketRoute.js';
 import { whatIfRoutes } from './routes/whatIfRoutes.js';
 import { createStreamSlots } from './stream/streamSlots.js';
 
@@ -242,7 +242,10 @@ const registerRateLimit = async (app: FastifyInstance, ctx: ApiContext): Promise
   });
 };
 
-/** Every route of the API: the fixed ones, the aggregates' resources beside them, the OpenAPI of all. */
+/**
+ * Every route of the API: the fixed ones, the aggregates' resources beside them, the OpenAPI of all
+ * (the WebSocket's too, which registerWebSocketRoute serves).
+ */
 const apiRoutes = (ctx: ApiContext): ApiRoute[] => {
   const routes: ApiRoute[] = [
     ...commandRoutes(ctx),
@@ -261,6 +264,6 @@ const apiRoutes = (ctx: ApiContext): ApiRoute[] => {
     ...uiRoutes(),
   ];
   routes.push(...resourceRoutes(ctx, routes));
-  routes.push(openApiRoute(() => routes));
+  routes.push(openApiRoute(() => [...routes, webSocketRoute]));
   return routes;
 };

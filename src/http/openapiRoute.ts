@@ -1,8 +1,11 @@
-import { buildOpenApi } from './openapi/buildOpenApi.js';
+import { buildOpenApi, type DocumentedRoute } from './openapi/buildOpenApi.js';
 import { type ApiRoute, defineRoute, json } from './route.js';
 
-/** GET /v1/openapi.json: built once, from the routes' own schemas, the first time it is asked for. */
-export const openApiRoute = (routes: () => readonly ApiRoute[]): ApiRoute => {
+/**
+ * GET /v1/openapi.json: built once, from the routes' own schemas, the first time it is asked for.
+ * `routes` are all it describes besides itself: the registered routes and the WebSocket's.
+ */
+export const openApiRoute = (routes: () => readonly DocumentedRoute[]): ApiRoute => {
   let document: unknown;
   const route = defineRoute({
     method: 'GET',

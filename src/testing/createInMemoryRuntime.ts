@@ -98,14 +98,61 @@ export const createInMemoryRuntime = (options: InMemoryRuntimeOptions): InMemory
   const registry = createAggregateRegistry(options.aggregates);
   const store = createInMemoryEventStore({ schemas: registry.schemas, now: clock.now });
   const processManagers = options.processManagers ?? [];
-  const maxSteps = options.maxSteps ?? 100_000;
+  const byName = new Map(processManagers.map((pm) => [pm.name, pm]));
   const host = new ActorHost(store, registry);
+  const commands = createMemoryCommandQueue(host, clock);
+  const deadlines = createMemoryDeadlines();
+  const runtime: ProcessRuntime = {
+    instances: { ...createProcessInstances(store, registry.schemas), now: clock.now },
+    client: { send: commands.enqueue },
+    deadlines: deadlines.port,
+  };
+  const deliveries = createMemoryDeliveries(store, runtime, processManagers);
+
+  /** One step of work, in the order the pods would most likely do it; false when there is none. */
+  const step = async (): Promise<boolean> =>
+    (await commands.runNext()) ||
+    (await deliveries.deliverNext()) ||
+    (await fireDueDeadline(runtime, byName, deadlines.next(), clock.now()));
+  const drain = () => drainSteps(step, options.maxSteps ?? 100_000);
+  const exclusive = createExclusive();
+  const unwatch = clock.watch({ nextDue: () => deadlines.next()?.at, fireDue: () => exclusive(drain) });
+
+  return {
+    send: (request, sendOptions = {}) =>
+      exclusive(async () => {
+        const envelope = buildEnvelope(request, clock.now());
+        const answer = await commands.answer(envelope, request.commandId !== undefined);
+        if (sendOptions.settle !== false) await drain();
+        return answer;
+      }),
+    settle: () => exclusive(drain),
+    events: async (streamType, streamId) => store.readStream({ streamType, streamId }),
+    state: (streamType, streamId) => stateOf(store, registry, byName, streamType, streamId),
+    store,
+    clock,
+    close: () => {
+      unwatch();
+      host.stop();
+    },
+  };
+};
+
+/**
+ * The command pods' queue in memory: BullMQ's one job per command id, run in the order sent by
+ * the same ActorHost a command pod uses.
+ */
+const createMemoryCommandQueue = (host: ActorHost, clock: TestClock) => {
   const jobs = new Map<string, Job>();
   const queue: Job[] = [];
-  const deadlines = createMemoryDeadlines();
-  const checkpoints = new Map(processManagers.map((pm) => [pm.name, 0]));
 
-  const runJob = async (job: Job): Promise<CommandResult> => {
+  const add = (envelope: CommandEnvelope): Job => {
+    const job: Job = { envelope };
+    jobs.set(envelope.commandId, job);
+    return job;
+  };
+
+  const run = async (job: Job): Promise<CommandResult> => {
     try {
       job.result = await host.handle(job.envelope);
       return job.result;
@@ -123,127 +170,120 @@ export const createInMemoryRuntime = (options: InMemoryRuntimeOptions): InMemory
     return { job, reused: reusedCommandId(envelope, commandFingerprint(job.envelope)) };
   };
 
-  const runtime: ProcessRuntime = {
-    instances: { ...createProcessInstances(store, registry.schemas), now: clock.now },
-    client: {
-      send: (async (request: CommandRequest) => {
-        const envelope = buildEnvelope(request, clock.now());
-        const invalid = checkEnvelope(envelope);
-        if (invalid) return invalid;
-        // BullMQ keeps one job per id: a re-sent command is not enqueued again
-        const seen = known(envelope);
-        if (seen?.reused) return seen.reused;
-        if (!seen) {
-          const job: Job = { envelope };
-          jobs.set(envelope.commandId, job);
-          queue.push(job);
-        }
-        return { status: 'enqueued', commandId: envelope.commandId };
-      }) as ProcessRuntime['client']['send'],
-    },
-    deadlines: deadlines.port,
+  /** A process manager's send: queued to run later, answered as the client without wait does. */
+  const enqueue = (async (request: CommandRequest) => {
+    const envelope = buildEnvelope(request, clock.now());
+    const invalid = checkEnvelope(envelope);
+    if (invalid) return invalid;
+    // BullMQ keeps one job per id: a re-sent command is not enqueued again
+    const seen = known(envelope);
+    if (seen?.reused) return seen.reused;
+    if (!seen) queue.push(add(envelope));
+    return { status: 'enqueued', commandId: envelope.commandId };
+  }) as ProcessRuntime['client']['send'];
+
+  /** Runs the oldest job queued; false when none is. */
+  const runNext = async (): Promise<boolean> => {
+    const job = queue.shift();
+    if (!job) return false;
+    await run(job);
+    return true;
   };
 
-  const byName = new Map(processManagers.map((pm) => [pm.name, pm]));
-  const nextDeadline = deadlines.next;
+  /** What the client's waiting send answers: the id the sender chose may name a job seen before. */
+  const answer = async (envelope: CommandEnvelope, chosenId: boolean): Promise<CommandResult> => {
+    const invalid = checkEnvelope(envelope);
+    if (invalid) return invalid;
+    const seen = chosenId ? known(envelope) : undefined;
+    if (seen?.reused) return seen.reused;
+    if (seen) {
+      // sent by a process manager and not run yet: the queue (run first by every step) runs up to it
+      while (!seen.job.result && (await runNext()));
+      if (seen.job.result) return seen.job.result;
+    }
+    return run(add(envelope));
+  };
+
+  return { enqueue, runNext, answer };
+};
+
+/**
+ * The process-manager pods' subscription in memory: one partition, each manager's checkpoint, so
+ * every event reaches every manager that wants it in commit order.
+ */
+const createMemoryDeliveries = (
+  store: InMemoryEventStore,
+  runtime: ProcessRuntime,
+  processManagers: readonly ProcessManager[],
+) => {
+  const checkpoints = new Map(processManagers.map((pm) => [pm.name, 0]));
 
   /** The next event any process manager has not had yet, the earliest in commit order first. */
-  const nextDelivery = () => {
-    let next: { processManager: ProcessManager; event: RecordedEvent } | undefined;
+  const next = () => {
+    let found: { processManager: ProcessManager; event: RecordedEvent } | undefined;
     for (const processManager of processManagers) {
       const [event] = store.readAll(
         checkpoints.get(processManager.name) ?? 0,
         processManagerFilter(processManager),
         1,
       );
-      if (event && (!next || event.globalPosition < next.event.globalPosition))
-        next = { processManager, event };
+      if (event && (!found || event.globalPosition < found.event.globalPosition))
+        found = { processManager, event };
     }
-    return next;
+    return found;
   };
 
-  /** One step of work, in the order the pods would most likely do it; false when there is none. */
-  const step = async (): Promise<boolean> => {
-    const job = queue.shift();
-    if (job) {
-      await runJob(job);
-      return true;
-    }
-    const delivery = nextDelivery();
-    if (delivery) {
-      const { processManager, event } = delivery;
-      // one partition in memory: every event in commit order
-      await handleProcessEvents(runtime, processManager, [event], {
-        subscription: processManager.subscription,
-        partition: 0,
-      });
-      checkpoints.set(processManager.name, event.globalPosition);
-      return true;
-    }
-    const deadline = nextDeadline();
-    if (deadline && deadline.at <= clock.now().getTime()) {
-      const processManager = byName.get(deadline.job.processManager);
-      if (!processManager)
-        throw new ChronicleError('CONFIGURATION', `no process manager "${deadline.job.processManager}"`);
-      // a deadline that failed stays due and fires again on the next settle, as BullMQ retries it
-      await handleRoutedInput(runtime, processManager, deadlineInput(deadline.job));
-      deadline.fired = true;
-      return true;
-    }
-    return false;
+  /** Hands the next event to its process manager; false when every manager is up to date. */
+  const deliverNext = async (): Promise<boolean> => {
+    const delivery = next();
+    if (!delivery) return false;
+    const { processManager, event } = delivery;
+    await handleProcessEvents(runtime, processManager, [event], {
+      subscription: processManager.subscription,
+      partition: 0,
+    });
+    checkpoints.set(processManager.name, event.globalPosition);
+    return true;
   };
 
-  // one operation at a time, as one shard queue and one partition would run them
+  return { deliverNext };
+};
+
+/** Fires the earliest deadline if it is due by now; false when none is. */
+const fireDueDeadline = async (
+  runtime: ProcessRuntime,
+  processManagers: ReadonlyMap<string, ProcessManager>,
+  deadline: Deadline | undefined,
+  now: Date,
+): Promise<boolean> => {
+  if (!deadline || deadline.at > now.getTime()) return false;
+  const processManager = processManagers.get(deadline.job.processManager);
+  if (!processManager)
+    throw new ChronicleError('CONFIGURATION', `no process manager "${deadline.job.processManager}"`);
+  // a deadline that failed stays due and fires again on the next settle, as BullMQ retries it
+  await handleRoutedInput(runtime, processManager, deadlineInput(deadline.job));
+  deadline.fired = true;
+  return true;
+};
+
+/** Steps until none is left; a run past maxSteps is a loop between process managers. */
+const drainSteps = async (step: () => Promise<boolean>, maxSteps: number): Promise<void> => {
+  for (let steps = 1; await step(); steps++) {
+    if (steps >= maxSteps)
+      throw new ChronicleError(
+        'INVARIANT',
+        `did not settle after ${maxSteps} steps: do process managers feed each other in a loop?`,
+      );
+  }
+};
+
+/** One operation at a time, as one shard queue and one partition would run them. */
+const createExclusive = () => {
   let tail: Promise<unknown> = Promise.resolve();
-  const exclusive = <T>(operation: () => Promise<T>): Promise<T> => {
+  return <T>(operation: () => Promise<T>): Promise<T> => {
     const run = tail.then(operation);
     tail = run.catch(() => {});
     return run;
-  };
-  const drain = async () => {
-    for (let steps = 1; await step(); steps++) {
-      if (steps >= maxSteps)
-        throw new ChronicleError(
-          'INVARIANT',
-          `did not settle after ${maxSteps} steps: do process managers feed each other in a loop?`,
-        );
-    }
-  };
-
-  /** What the client's waiting send answers: the id the sender chose may name a job seen before. */
-  const answerOf = async (envelope: CommandEnvelope, chosenId: boolean): Promise<CommandResult> => {
-    const invalid = checkEnvelope(envelope);
-    if (invalid) return invalid;
-    const seen = chosenId ? known(envelope) : undefined;
-    if (seen?.reused) return seen.reused;
-    if (seen) {
-      // sent by a process manager and not run yet: the queue runs up to it
-      while (!seen.job.result && (await step()));
-      if (seen.job.result) return seen.job.result;
-    }
-    const job: Job = { envelope };
-    jobs.set(envelope.commandId, job);
-    return runJob(job);
-  };
-
-  const unwatch = clock.watch({ nextDue: () => nextDeadline()?.at, fireDue: () => exclusive(drain) });
-
-  return {
-    send: (request, sendOptions = {}) =>
-      exclusive(async () => {
-        const answer = await answerOf(buildEnvelope(request, clock.now()), request.commandId !== undefined);
-        if (sendOptions.settle !== false) await drain();
-        return answer;
-      }),
-    settle: () => exclusive(drain),
-    events: async (streamType, streamId) => store.readStream({ streamType, streamId }),
-    state: (streamType, streamId) => stateOf(store, registry, byName, streamType, streamId),
-    store,
-    clock,
-    close: () => {
-      unwatch();
-      host.stop();
-    },
   };
 };
 

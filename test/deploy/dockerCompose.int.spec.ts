@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
-import { loadNatsConfig } from '../../src/config/index.js';
+import { grpcSettingsFromEnv, loadNatsConfig } from '../../src/config/index.js';
 import { validatePodEnvironment } from '../support/podEnvironment.js';
 import { repoRoot } from '../support/processes.js';
 
@@ -107,11 +107,19 @@ describe('docker-compose.yml', () => {
     },
   );
 
-  it('publishes only the api and the Jaeger UI, and those on 127.0.0.1', () => {
+  it('publishes only the api (HTTP and gRPC) and the Jaeger UI, and those on 127.0.0.1', () => {
     const published = Object.entries(compose.services).flatMap(([name, service]) =>
       (service.ports ?? []).map((port) => `${name} ${port}`),
     );
-    expect(published.sort()).toEqual(['api 127.0.0.1:3000:3000', 'jaeger 127.0.0.1:16686:16686']);
+    expect(published.sort()).toEqual([
+      'api 127.0.0.1:3000:3000',
+      'api 127.0.0.1:50051:50051',
+      'jaeger 127.0.0.1:16686:16686',
+    ]);
+    // the api's own ports: PORT, and GRPC_PORT, which turns its gRPC on
+    const api = compose.services.api?.environment ?? {};
+    expect(grpcSettingsFromEnv(api)).toMatchObject({ status: 'on', port: 50051 });
+    expect(api.PORT).toBe('3000');
     // the development services, for pods run on this machine, are published on loopback alone
     const dev = Object.values(devCompose.services).flatMap((service) => service.ports ?? []);
     expect(dev.length).toBeGreaterThan(0);

@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { parseAllDocuments } from 'yaml';
 import { processManagers } from '../../actors/index.js';
 import { projections } from '../../actors/projections/index.js';
-import { defaultNatsConfig } from '../../src/config/index.js';
+import { defaultNatsConfig, grpcSettingsFromEnv } from '../../src/config/index.js';
 import { metricName } from '../../src/metrics/index.js';
 import { POD_STOP_GRACE_MS } from '../../src/pods/index.js';
 import { validatePodEnvironment } from '../support/podEnvironment.js';
@@ -177,6 +177,28 @@ describe.skipIf(kubectlMissing !== undefined)('deploy/kubernetes', () => {
         expect(container.livenessProbe.httpGet).toEqual({ path: '/healthz', port: portName });
         expect(container.readinessProbe.httpGet).toEqual({ path: '/readyz', port: portName });
       }
+    });
+
+    it('serves the api on PORT and gRPC on GRPC_PORT: its container ports, Service and ingress policy agree', () => {
+      const api = podTemplates(objects).find(({ object }) => object.metadata.name === 'chronicle-api');
+      const container = api?.pod.containers.find((c: { name: string }) => c.name === 'chronicle');
+      const env = containerEnv(objects, container);
+      const grpc = grpcSettingsFromEnv(env);
+      if (grpc.status !== 'on') throw new Error('the api serves no gRPC: GRPC_PORT is unset');
+      const ports = Object.fromEntries(
+        container.ports.map((p: { name: string; containerPort: number }) => [p.name, p.containerPort]),
+      );
+      expect(ports).toEqual({ http: Number(env.PORT), grpc: grpc.port });
+      const service = objects.find((o) => o.kind === 'Service' && o.metadata.name === 'chronicle-api');
+      const targets = service?.spec.ports.map((p: { targetPort: string }) => p.targetPort);
+      expect(targets.sort()).toEqual(['grpc', 'http']);
+      const policy = objects.find(
+        (o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'chronicle-api-ingress',
+      );
+      const admitted = policy?.spec.ingress.flatMap((rule: { ports: { port: number }[] }) =>
+        rule.ports.map((p) => p.port),
+      );
+      expect(admitted.sort()).toEqual([grpc.port, Number(env.PORT)].sort());
     });
 
     it('runs every Chronicle pod as non-root on a read-only root, writing only to an emptyDir /tmp', () => {

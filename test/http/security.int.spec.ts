@@ -181,6 +181,7 @@ describe('what the API accepts', () => {
         '/v1/commands',
         '/v1/aggregates/{type}/{id}/at/{version}',
         '/v1/stream',
+        '/v1/ws',
         '/v1/orders',
       ]),
     );
@@ -197,6 +198,35 @@ describe('what the API accepts', () => {
         }),
       }),
     );
+  });
+
+  it('describes /v1/ws in OpenAPI as a GET that upgrades, with the live feed of /v1/stream', async () => {
+    const answer = await call(`${api.url}/v1/openapi.json`, { headers: withKey(keys.reader) });
+    type Operation = {
+      security: unknown[];
+      parameters: { name: string; in: string; schema: unknown }[];
+      responses: Record<string, { description: string; content?: unknown; headers?: unknown }>;
+    };
+    const { paths } = answer.body as { paths: Record<string, Record<string, Operation>> };
+    const ws = paths['/v1/ws']?.get as Operation;
+    const sse = paths['/v1/stream']?.get as Operation;
+    // the same query schema validates both: the same parameters
+    expect(ws.parameters.filter((parameter) => parameter.in === 'query')).toEqual(sse.parameters);
+    expect(ws.parameters).toContainEqual(
+      expect.objectContaining({
+        name: 'Upgrade',
+        in: 'header',
+        schema: { type: 'string', const: 'websocket' },
+      }),
+    );
+    expect(ws.security).toEqual(sse.security);
+    expect(ws.security.length).toBeGreaterThan(0);
+    expect(Object.keys(ws.responses).sort()).toEqual(['101', '400', '401', '403', '426', '429', '503']);
+    const opened = ws.responses['101'];
+    expect(opened?.content).toBeUndefined();
+    expect(opened?.description).toContain('{ position, event }');
+    // what the document says a plain GET answers is what it answers
+    expectError(await call(`${api.url}/v1/ws`, { headers: withKey(keys.reader) }), 426, 'UPGRADE_REQUIRED');
   });
 });
 

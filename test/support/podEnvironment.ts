@@ -2,6 +2,7 @@ import { vi } from 'vitest';
 import { projections } from '../../actors/projections/index.js';
 import {
   apiSettingsFromEnv,
+  grpcSettingsFromEnv,
   keyEncryptionKeysFromEnv,
   loadConfig,
   loadNatsConfig,
@@ -29,6 +30,7 @@ export const validatePodEnvironment = (kind: string, env: Readonly<Record<string
       return;
     case 'api': {
       const settings = apiSettingsFromEnv(env);
+      grpcSettingsFromEnv(env);
       // the authenticator refuses what parsing lets through (a short JWT secret); without any
       // credential every /v1 route answers 401
       if (!createAuthenticator(settings.auth).configured) throw new Error('the api has no credentials');

@@ -2,6 +2,15 @@ import type { Access } from '../auth/index.js';
 import type { ApiRoute } from '../route.js';
 import { inputSchema, type JsonSchema } from './jsonSchema.js';
 
+/**
+ * What the document is built from: a route's description without its handler. A route fastify
+ * serves itself (the WebSocket) is described here too, with `upgrade`.
+ */
+export type DocumentedRoute = Omit<ApiRoute, 'handler'> & {
+  /** The GET upgrades the connection to this protocol (answered 101); a refusal comes before it. */
+  readonly upgrade?: 'websocket';
+};
+
 const errorSchema: JsonSchema = {
   type: 'object',
   required: ['code', 'message'],
@@ -23,7 +32,19 @@ const roleNote: Record<Access, string> = {
   admin: 'Role `admin`.',
 };
 
-const parameters = (schema: ApiRoute['params'], where: 'path' | 'query') => {
+const upgradeNote =
+  'Upgrades to a WebSocket (RFC 6455): send the handshake with `Upgrade: websocket` and the credentials in headers. ' +
+  'Everything that refuses the socket is an HTTP answer before the upgrade; a GET without it is 426.';
+
+/** The handshake header a client library sends for it; the rest of the handshake is RFC 6455's. */
+const upgradeHeader = (protocol: string) => ({
+  name: 'Upgrade',
+  in: 'header',
+  required: true,
+  schema: { type: 'string', const: protocol },
+});
+
+const parameters = (schema: DocumentedRoute['params'], where: 'path' | 'query') => {
   if (!schema) return [];
   const json = inputSchema(schema);
   const required = new Set((json.required as string[] | undefined) ?? []);
@@ -35,7 +56,18 @@ const parameters = (schema: ApiRoute['params'], where: 'path' | 'query') => {
   }));
 };
 
-const operation = (route: ApiRoute) => {
+/** A response's body: none for 1xx (101 Switching Protocols names its protocol), the Error for a refusal. */
+const responseContent = (route: DocumentedRoute, status: number) => {
+  if (status < 200)
+    return route.upgrade
+      ? { headers: { Upgrade: { schema: { type: 'string', const: route.upgrade } } } }
+      : {};
+  if (status >= 400)
+    return { content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+  return { content: { [route.produces ?? 'application/json']: {} } };
+};
+
+const operation = (route: DocumentedRoute) => {
   const common: Record<number, string> = {};
   if (route.params || route.query || route.body)
     common[400] = 'invalid request (bad ids, unknown fields, malformed JSON)';
@@ -47,22 +79,20 @@ const operation = (route: ApiRoute) => {
   const responses = Object.fromEntries(
     Object.entries({ ...common, ...route.responses }).map(([status, description]) => [
       status,
-      {
-        description,
-        content:
-          Number(status) >= 400
-            ? { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } }
-            : { [route.produces ?? 'application/json']: {} },
-      },
+      { description, ...responseContent(route, Number(status)) },
     ]),
   );
   const body = route.openApiBody?.() ?? (route.body ? inputSchema(route.body) : undefined);
   return {
     summary: route.summary,
-    description: roleNote[route.access],
+    description: route.upgrade ? `${roleNote[route.access]} ${upgradeNote}` : roleNote[route.access],
     tags: [route.tag],
     security: security(route.access),
-    parameters: [...parameters(route.params, 'path'), ...parameters(route.query, 'query')],
+    parameters: [
+      ...parameters(route.params, 'path'),
+      ...parameters(route.query, 'query'),
+      ...(route.upgrade ? [upgradeHeader(route.upgrade)] : []),
+    ],
     ...(body ? { requestBody: { required: true, content: { 'application/json': { schema: body } } } } : {}),
     responses,
   };
@@ -70,7 +100,7 @@ const operation = (route: ApiRoute) => {
 
 /** The OpenAPI 3.1 document of the routes, generated from the very schemas that validate them. */
 export const buildOpenApi = (
-  routes: readonly ApiRoute[],
+  routes: readonly DocumentedRoute[],
   info: { title: string; version: string },
 ): JsonSchema => {
   const paths: Record<string, Record<string, unknown>> = {};

@@ -4,6 +4,7 @@ import type { Checkpoint } from '../../eventStore/index.js';
 import type { ApiContext } from '../apiContext.js';
 import { principalOf } from '../auth/index.js';
 import { HttpError } from '../httpError.js';
+import type { DocumentedRoute } from '../openapi/buildOpenApi.js';
 import { parseInput } from '../registerRoutes.js';
 import { followEvents, type StreamFilter } from '../stream/followEvents.js';
 import {
@@ -34,6 +35,31 @@ const OPEN = 1;
 const HIGH_WATER_BYTES = 1 << 20;
 /** Clients send nothing this route reads; a frame larger than this closes the socket (1009). */
 const MAX_CLIENT_FRAME_BYTES = 4_096;
+
+/**
+ * `/v1/ws` as the OpenAPI document describes it (fastify serves it below, not as an ApiRoute): the
+ * live feed's query, the `read` role, and what the socket carries.
+ */
+export const webSocketRoute: DocumentedRoute = {
+  method: 'GET',
+  url: WEB_SOCKET_PATH,
+  access: 'read',
+  tag: 'events',
+  summary: 'Live events over a WebSocket: the feed of /v1/stream, resumable with ?after=<position>',
+  query: LiveFeedQuery,
+  upgrade: 'websocket',
+  responses: {
+    101:
+      'the socket opens and sends each event as one JSON text message `{ position, event }`: position = ' +
+      'the token `<transactionId>-<globalPosition>` (its SSE id), event = the event as JSON. ' +
+      'An idle socket is pinged every CHRONICLE_STREAM_HEARTBEAT_MS. The server reads nothing: ' +
+      `a client message over ${MAX_CLIENT_FRAME_BYTES / 1024} KiB closes it (1009). ` +
+      'It closes 1001 when the pod stops and 1011 after a failure: reconnect with ?after=<the last position>',
+    426: 'not a WebSocket upgrade (UPGRADE_REQUIRED): this route speaks WebSocket only',
+    429: 'rate limited, or the caller holds its share of live streams (CHRONICLE_STREAM_MAX_PER_PRINCIPAL)',
+    503: 'the pod serves its maximum of live streams',
+  },
+};
 
 /** A feed accepted before the upgrade: its slot, its start and its filter. */
 type OpenedFeed = { readonly slot: StreamSlot; readonly after: Checkpoint; readonly filter: StreamFilter };
@@ -109,9 +135,9 @@ export const registerWebSocketRoute = async (app: FastifyInstance, ctx: ApiConte
     preClose: (done) => done(),
   });
   app.route({
-    method: 'GET',
-    url: WEB_SOCKET_PATH,
-    config: { access: 'read' },
+    method: webSocketRoute.method,
+    url: webSocketRoute.url,
+    config: { access: webSocketRoute.access },
     preValidation: acceptFeed(ctx),
     handler: async () => {
       throw new HttpError(426, 'UPGRADE_REQUIRED', `${WEB_SOCKET_PATH} speaks WebSocket only`, undefined, {
