@@ -22,8 +22,9 @@ export type SubscriptionDefinition = {
     context: BatchContext,
   ) => Promise<void>;
   /**
-   * Set when the handler appends events in its batch transaction (a process manager recording its
-   * own stream, say). Batch transactions are otherwise marked as readers, which every other
+   * Set when the handler appends events in its batch transaction, so they commit with the
+   * checkpoint (no runtime subscription does: a process manager's appends are its own idempotent
+   * statements). Batch transactions are otherwise marked as readers, which every other
    * subscription's horizon passes over, and es_events refuses appends from them.
    */
   readonly appendsEvents?: boolean;
