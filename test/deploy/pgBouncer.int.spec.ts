@@ -44,9 +44,9 @@ const counter = defineAggregate({
  * A private PgBouncer in transaction mode, four server connections, in front of the shared
  * PostgreSQL: each transaction of a client may run on another server connection, where a statement
  * prepared on the last one does not exist (26000). The pods' engines run through it with named
- * prepared statements off (DATABASE_PREPARED_STATEMENTS=false), pools of 3 and their LISTEN session
- * straight to PostgreSQL (DATABASE_LISTEN_URL): a LISTEN needs a session of its own. The api, nats
- * and the pods as processes have specs of their own beside this one.
+ * prepared statements off (DATABASE_PREPARED_STATEMENTS=false), pools of 2 and their LISTEN session
+ * straight to PostgreSQL (DATABASE_LISTEN_URL): a LISTEN needs a session of its own. The api and
+ * the CLI, nats, the pods as processes and named statements left on have specs beside this one.
  */
 describe.skipIf(!PGBOUNCER)('pods behind PgBouncer in transaction mode', () => {
   let behind: BehindPgBouncer;
