@@ -3,9 +3,11 @@ import { type CommandPath, createCommandPath } from '../../support/commandPath.j
 import { type PrivatePgBouncer, startPrivatePgBouncer } from '../../support/privatePgBouncer.js';
 
 /**
- * Each engine's pool: an event-stream engine holds at most one batch transaction with it (one
- * connection fewer than its pool), so the three such engines of a spec hold at most three of the
- * bouncer's four server connections, and the fourth serves the statements outside them.
+ * Each engine's pool. An event-stream engine holds at most one batch transaction with it (one
+ * connection fewer than its pool); the snapshot and process-manager engines' batches need a second
+ * connection while theirs stays open, so together they hold at most two of the bouncer's four
+ * server connections and the others serve the statements they wait for (docs/operations.md,
+ * "Behind PgBouncer"). With pools of 3 they could hold all four and wait for each other.
  */
 const POOL_SIZE = 2;
 
