@@ -14,6 +14,7 @@ import {
 } from '../eventStore/index.js';
 import type { LoggerPort } from '../logging/index.js';
 import { backoffDelay } from './backoffDelay.js';
+import type { BatchSlots } from './batchSlots.js';
 import type { AppendedNotice } from './eventListener.js';
 import { parksEvent } from './handleIsolating.js';
 import { processBatch } from './processBatch.js';
@@ -31,6 +32,8 @@ export type RunnerContext = {
   readonly logger: LoggerPort;
   /** The worker's outage log: one line when the database or broker goes away, one when it is back. */
   readonly outages: ConnectionErrorReporter;
+  /** Shared by the host's runners: a batch transaction is opened only in a slot (batchSlotsOf). */
+  readonly slots: BatchSlots;
   readonly onBatch?: (info: BatchInfo) => void;
 };
 
@@ -124,7 +127,8 @@ export class PartitionRunner {
         if (from && Date.now() - retriesCheckedAt >= settings.pollIntervalMs) {
           retriesCheckedAt = Date.now();
           if (await hasRequestedRetries(knex, this.definition.name, this.partition)) {
-            const replay = await replayDeadLetters(knex, target);
+            const replay = await this.#inSlot(() => replayDeadLetters(knex, target));
+            if (!replay) break;
             if (replay.status === 'stale') from = undefined;
             else logger.info({ ...where, ...replay }, 'dead letters replayed');
           }
@@ -136,7 +140,9 @@ export class PartitionRunner {
           from = row.checkpoint;
         }
         const seen = { own: this.#own.generation, any: this.#any.generation };
-        const outcome = await processBatch(knex, target, from, limit);
+        const at = from;
+        const outcome = await this.#inSlot(() => processBatch(knex, target, at, limit));
+        if (!outcome) break;
         switch (outcome.status) {
           case 'handled':
           case 'idle': {
@@ -210,6 +216,16 @@ export class PartitionRunner {
       }
     }
     return 'stopped';
+  }
+
+  /** Runs `transaction` in a batch slot; undefined when the runner was stopped while it waited for one. */
+  async #inSlot<T>(transaction: () => Promise<T>): Promise<T | undefined> {
+    const giveBack = await this.context.slots.take();
+    try {
+      return this.#abort.signal.aborted ? undefined : await transaction();
+    } finally {
+      giveBack();
+    }
   }
 
   /**

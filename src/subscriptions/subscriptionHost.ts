@@ -16,6 +16,7 @@ import {
   renewLeases,
 } from '../eventStore/index.js';
 import { type LoggerPort, silentLogger } from '../logging/index.js';
+import { type BatchSlots, batchSlotsOf } from './batchSlots.js';
 import type { AppendedNotice, EventNotifications } from './eventListener.js';
 import { type BatchInfo, PartitionRunner } from './partitionRunner.js';
 import { assertSubscriptionDefinition, type SubscriptionDefinition } from './subscriptionDefinition.js';
@@ -42,6 +43,8 @@ export class SubscriptionHost {
   readonly #logger: LoggerPort;
   readonly #outages: ConnectionErrorReporter;
   readonly #subscriptions: SubscriptionDefinition[] = [];
+  /** One connection of the pool is never in a batch: for handlers' work outside it, and the leases. */
+  readonly #slots: BatchSlots;
   #timer: NodeJS.Timeout | undefined;
   #ticking: Promise<void> = Promise.resolve();
   #stopped = false;
@@ -50,6 +53,7 @@ export class SubscriptionHost {
   private constructor(private readonly options: SubscriptionHostOptions) {
     this.#logger = options.logger ?? silentLogger;
     this.#outages = createConnectionErrorReporter(this.#logger, 'subscription worker', 'outage');
+    this.#slots = batchSlotsOf(options.knex);
   }
 
   static async start(options: SubscriptionHostOptions): Promise<SubscriptionHost> {
@@ -203,6 +207,7 @@ export class SubscriptionHost {
         settings,
         logger: this.#logger,
         outages: this.#outages,
+        slots: this.#slots,
         ...(onBatch ? { onBatch } : {}),
       },
       definition,

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { createBatchSlots } from './batchSlots.js';
+
+const settled = () => new Promise((resolve) => setImmediate(resolve));
+
+/** Takes a slot; `taken()` says whether it got one yet. */
+const taking = (slots: ReturnType<typeof createBatchSlots>) => {
+  let giveBack: (() => void) | undefined;
+  void slots.take().then((got) => {
+    giveBack = got;
+  });
+  return { taken: () => giveBack !== undefined, giveBack: () => giveBack?.() };
+};
+
+describe('batch slots', () => {
+  it('lets `size` holders in at once, the next one as soon as one gives its slot back, once', async () => {
+    const slots = createBatchSlots(2);
+    const [first, second, third, fourth] = [taking(slots), taking(slots), taking(slots), taking(slots)];
+    await settled();
+    expect([first.taken(), second.taken(), third.taken(), fourth.taken()]).toEqual([
+      true,
+      true,
+      false,
+      false,
+    ]);
+    // given back twice is given back once: the third gets in, the fourth still waits
+    first.giveBack();
+    first.giveBack();
+    await settled();
+    expect([third.taken(), fourth.taken()]).toEqual([true, false]);
+    second.giveBack();
+    await settled();
+    expect(fourth.taken()).toBe(true);
+  });
+
+  it('has one slot at least, even for a pool of one connection', async () => {
+    const slots = createBatchSlots(0);
+    const only = taking(slots);
+    const next = taking(slots);
+    await settled();
+    expect([only.taken(), next.taken()]).toEqual([true, false]);
+  });
+});
