@@ -24,13 +24,17 @@ import {
   commandFingerprint,
   type RejectedResult,
 } from '../messages/index.js';
-import { openRedis } from '../services/index.js';
+import { openRedis, type RedisConnection } from '../services/index.js';
 import { withSpan } from '../tracing/index.js';
 import { buildEnvelope } from './buildEnvelope.js';
 import { commandAttributes } from './commandAttributes.js';
 import { type CommandReply, replyChannel } from './commandReply.js';
 import { type CommandStatus, finishedResult, readCommandStatus } from './commandStatus.js';
-import { createConnectionErrorReporter, redisLabel } from './connectionErrorReporter.js';
+import {
+  type ConnectionErrorReporter,
+  createConnectionErrorReporter,
+  redisLabel,
+} from './connectionErrorReporter.js';
 import type { AggregatesOf, Domain, DomainRequest } from './domainRequests.js';
 import { commandJobOptions } from './jobOptions.js';
 import { ReplyListener } from './replyListener.js';
@@ -110,42 +114,55 @@ export function createCommandClient(options: CommandClientOptions = {}): Command
   // a command to an aggregate with personal data leaves Redis as soon as it is answered: which
   // aggregates those are is known once, not looked up per send
   const personalTypes = new Set(registry?.types.filter((type) => holdsPersonalData(registry.schemas, type)));
-  const reporter = createConnectionErrorReporter(
-    options.logger ?? createLogger('chronicle-client'),
-    `command client: ${redisLabel(target)}`,
-  );
-  const connection = reporter.watch(openRedis(target, { maxRetriesPerRequest: null }));
-  connection.on('ready', () => reporter.recovered());
+  const { connection, watch } = openClientRedis(options, target);
   // routes with the deployment's recorded count, resolved before the first command goes out; a
   // failed resolution (Redis down, a count that differs from the record) is tried again by the next send
-  const shardQueues = new ShardQueues(connection, prefix, shards, reporter.watch);
+  const shardQueues = new ShardQueues(connection, prefix, shards, watch);
   const queue = (shard: number) => shardQueues.queue(shard);
-
-  /**
-   * Answers come on this client's own reply channel, subscribed on first use: the worker that
-   * finishes a command publishes its answer there, so a client reads its own answers and nobody
-   * else's (a shard's QueueEvents stream carries every job's every event).
-   */
-  const channel = replyChannel(prefix, randomUUID());
-  let listening: Promise<ReplyListener> | undefined;
-  const replies = () => {
-    listening ??= ReplyListener.start(reporter.watch(connection.duplicate()), channel, (commandId, shard) =>
-      readReply(queue(shard), commandId, shard),
-    ).catch((error) => {
-      listening = undefined; // the next send subscribes again
-      throw error;
-    });
-    return listening;
-  };
+  const replies = lazyReplies(connection, watch, replyChannel(prefix, randomUUID()), queue);
   const enqueue = (envelope: CommandEnvelope, shard: number, chosenId: boolean) =>
     enqueueCommand(queue(shard), envelope, chosenId, retention, personalTypes.has(envelope.aggregateType));
   const reusedInQueue = (envelope: CommandEnvelope, shard: number) => reusedId(queue(shard), envelope);
 
+  /** Enqueued, not waited for: behind the waiting sends made before it. */
+  const sendOnly = async (envelope: CommandEnvelope, shard: number, chosenId: boolean) => {
+    // the waiting sends made before it wait for the subscription first: so does this one
+    await replies.settled();
+    await enqueue(envelope, shard, chosenId);
+    const reused = chosenId ? await reusedInQueue(envelope, shard) : undefined;
+    return reused ?? ({ status: 'enqueued', commandId: envelope.commandId } satisfies Enqueued);
+  };
+
+  /** Enqueued with this client's reply channel, and its answer awaited. */
+  const sendAndWait = async (
+    envelope: CommandEnvelope,
+    shard: number,
+    chosenId: boolean,
+    timeoutMs: number,
+  ) => {
+    const listener = await replies.listener();
+    const answer = listener.expect(envelope.commandId, shard, timeoutMs);
+    answer.catch(() => {}); // awaited below; a failed enqueue must not leave it unhandled
+    // a caller's waiting sends reach the queue in the order sent: the only await before this one
+    // is on the same subscription, and its continuations run in order
+    await enqueue({ ...envelope, replyTo: replies.channel }, shard, chosenId);
+    // a command id of the caller's may name a job enqueued before, whose answer goes elsewhere;
+    // if that job asked something else, this command is refused, not answered with its result
+    if (chosenId) {
+      const reused = await reusedInQueue(envelope, shard);
+      if (reused) return reused;
+      void listener.poll(envelope.commandId, shard);
+    }
+    const reply = await answer;
+    if (reply.status === 'completed') return reply.result;
+    throw new ChronicleError('COMMAND_FAILED', `command ${envelope.commandId} failed: ${reply.reason}`);
+  };
+
   const send: CommandClient['send'] = (async (
     request: CommandRequest,
     sendOptions: { wait?: boolean; timeoutMs?: number } = {},
-  ) => {
-    return withSpan('producer', `send ${request.type}`, {}, async (span) => {
+  ) =>
+    withSpan('producer', `send ${request.type}`, {}, async (span) => {
       // built inside the producer span, so the trace context it carries makes this span the
       // consumer's parent
       const envelope = buildEnvelope(request);
@@ -157,43 +174,68 @@ export function createCommandClient(options: CommandClientOptions = {}): Command
       // every send waits here first, so sends still reach the queues in the order made
       const shard = shardFor(request.aggregateType, request.aggregateId, await shardQueues.routingCount());
       span.setAttributes(commandAttributes(envelope, shard, 'send'));
-      if (!sendOptions.wait) {
-        // behind the waiting sends made before it, which wait for the subscription first
-        if (listening) await listening.catch(() => {});
-        await enqueue(envelope, shard, request.commandId !== undefined);
-        const reused = request.commandId ? await reusedInQueue(envelope, shard) : undefined;
-        return reused ?? ({ status: 'enqueued', commandId: envelope.commandId } satisfies Enqueued);
-      }
-      const listener = await replies();
-      const timeoutMs = sendOptions.timeoutMs ?? 30_000;
-      const answer = listener.expect(envelope.commandId, shard, timeoutMs);
-      answer.catch(() => {}); // awaited below; a failed enqueue must not leave it unhandled
-      // a caller's waiting sends reach the queue in the order sent: the only await before this one
-      // is on the same subscription, and its continuations run in order
-      await enqueue({ ...envelope, replyTo: channel }, shard, request.commandId !== undefined);
-      // a command id of the caller's may name a job enqueued before, whose answer goes elsewhere;
-      // if that job asked something else, this command is refused, not answered with its result
-      if (request.commandId !== undefined) {
-        const reused = await reusedInQueue(envelope, shard);
-        if (reused) return reused;
-        void listener.poll(envelope.commandId, shard);
-      }
-      const reply = await answer;
-      if (reply.status === 'completed') return reply.result;
-      throw new ChronicleError('COMMAND_FAILED', `command ${envelope.commandId} failed: ${reply.reason}`);
-    });
-  }) as CommandClient['send'];
+      const chosenId = request.commandId !== undefined;
+      return sendOptions.wait
+        ? sendAndWait(envelope, shard, chosenId, sendOptions.timeoutMs ?? 30_000)
+        : sendOnly(envelope, shard, chosenId);
+    })) as CommandClient['send'];
 
   return {
     send,
     status: async (commandId) => readCommandStatus(await shardQueues.all(), commandId),
     close: async () => {
-      await (await listening)?.close();
+      await replies.close();
       await shardQueues.close();
       await connection.quit();
     },
   };
 }
+
+/** The client's Redis connection, its outages reported one line each (not per failed command). */
+const openClientRedis = (
+  options: CommandClientOptions,
+  target: ReturnType<typeof clientSettings>['target'],
+) => {
+  const reporter = createConnectionErrorReporter(
+    options.logger ?? createLogger('chronicle-client'),
+    `command client: ${redisLabel(target)}`,
+  );
+  const connection = reporter.watch(openRedis(target, { maxRetriesPerRequest: null }));
+  connection.on('ready', () => reporter.recovered());
+  return { connection, watch: reporter.watch };
+};
+
+/**
+ * Answers come on this client's own reply channel, subscribed on first use: the worker that
+ * finishes a command publishes its answer there, so a client reads its own answers and nobody
+ * else's (a shard's QueueEvents stream carries every job's every event).
+ */
+const lazyReplies = (
+  connection: RedisConnection,
+  watch: ConnectionErrorReporter['watch'],
+  channel: string,
+  queue: (shard: number) => Queue,
+) => {
+  let listening: Promise<ReplyListener> | undefined;
+  const listener = () => {
+    listening ??= ReplyListener.start(watch(connection.duplicate()), channel, (commandId, shard) =>
+      readReply(queue(shard), commandId, shard),
+    ).catch((error) => {
+      listening = undefined; // the next send subscribes again
+      throw error;
+    });
+    return listening;
+  };
+  return {
+    channel,
+    listener,
+    /** Once a subscription begun is done (or failed): the order of the sends made meanwhile. */
+    settled: async () => {
+      if (listening) await listening.catch(() => {});
+    },
+    close: async () => (await listening)?.close(),
+  };
+};
 
 /** Where the queues are and how long answers stay: what the options say, else the environment. */
 const clientSettings = (options: CommandClientOptions) => ({
