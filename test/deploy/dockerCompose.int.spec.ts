@@ -124,6 +124,14 @@ describe('docker-compose.yml', () => {
     const dev = Object.values(devCompose.services).flatMap((service) => service.ports ?? []);
     expect(dev.length).toBeGreaterThan(0);
     for (const port of dev) expect(port).toMatch(/^127\.0\.0\.1:/);
+    // and so is every port of the compose file `chronicle init` writes (a trusting PostgreSQL, a
+    // Redis without a password, an api with a demo key)
+    const scaffold = parse(readFileSync(`${repoRoot}templates/service/docker-compose.yml`, 'utf8'), {
+      merge: true,
+    }) as Compose;
+    const scaffolded = Object.values(scaffold.services).flatMap((service) => service.ports ?? []);
+    expect(scaffolded.length).toBeGreaterThan(0);
+    for (const port of scaffolded) expect(port).toMatch(/^127\.0\.0\.1:/);
   });
 
   it('takes every password and key from .env, and .env.example names each one', () => {
