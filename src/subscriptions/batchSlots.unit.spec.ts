@@ -1,5 +1,6 @@
+import type { Knex } from '@mikro-orm/postgresql';
 import { describe, expect, it } from 'vitest';
-import { createBatchSlots } from './batchSlots.js';
+import { batchSlotsOf, createBatchSlots } from './batchSlots.js';
 
 const settled = () => new Promise((resolve) => setImmediate(resolve));
 
@@ -39,5 +40,15 @@ describe('batch slots', () => {
     const next = taking(slots);
     await settled();
     expect([only.taken(), next.taken()]).toEqual([true, false]);
+  });
+  it('are shared by the hosts on one pool: a pool of 3 lets two of them hold 2 batches in all', async () => {
+    const client = { config: { pool: { max: 3 } } };
+    const pool = (name: string) => ({ client, name }) as unknown as Knex;
+    const projections = batchSlotsOf(pool('projections'));
+    const sagas = batchSlotsOf(pool('process managers'));
+    const elsewhere = batchSlotsOf({ client: { config: { pool: { max: 3 } } } } as unknown as Knex);
+    const held = [taking(projections), taking(sagas), taking(sagas), taking(elsewhere)];
+    await settled();
+    expect(held.map((slot) => slot.taken())).toEqual([true, true, false, true]);
   });
 });
