@@ -15,6 +15,7 @@ import { Migration20261207160003CheckpointWaiting } from './Migration20261207160
 import { Migration20261207160004EventTypeCounts } from './Migration20261207160004EventTypeCounts.js';
 import { Migration20261207160005SnapshotHistory } from './Migration20261207160005SnapshotHistory.js';
 import { Migration20261207160006PersonalData } from './Migration20261207160006PersonalData.js';
+import { Migration20261207200000ListenSessions } from './Migration20261207200000ListenSessions.js';
 
 /**
  * The runtime's own schema (es_* tables), in order: every deployment gets exactly these. Applied
@@ -40,4 +41,5 @@ export const runtimeMigrations: readonly MigrationObject[] = [
   { name: 'Migration20261207160004EventTypeCounts', class: Migration20261207160004EventTypeCounts },
   { name: 'Migration20261207160005SnapshotHistory', class: Migration20261207160005SnapshotHistory },
   { name: 'Migration20261207160006PersonalData', class: Migration20261207160006PersonalData },
+  { name: 'Migration20261207200000ListenSessions', class: Migration20261207200000ListenSessions },
 ];

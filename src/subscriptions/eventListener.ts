@@ -21,6 +21,8 @@ export const appendedNotice = (payload: string): AppendedNotice => {
 /** Notifications of appended events. */
 export type EventNotifications = {
   onEvents(listener: (notice: AppendedNotice) => void): () => void;
+  /** The LISTEN session's backend pid while it is connected: while it lives, so does this worker. */
+  sessionPid(): number | undefined;
   close(): Promise<void>;
 };
 
@@ -39,6 +41,7 @@ export const listenForEvents = async (
   };
   const closing = new AbortController();
   let client: pg.Client | undefined;
+  let pid: number | undefined;
 
   const connect = async (): Promise<void> => {
     const next = new pg.Client({ connectionString: databaseUrl, keepAlive: true });
@@ -54,6 +57,8 @@ export const listenForEvents = async (
     next.on('end', () => lost());
     await next.connect();
     await next.query(`listen ${EVENTS_CHANNEL}`);
+    const [session] = (await next.query<{ pid: number }>('select pg_backend_pid() as pid')).rows;
+    pid = session?.pid;
     client = next;
   };
 
@@ -74,6 +79,7 @@ export const listenForEvents = async (
 
   await connect();
   return {
+    sessionPid: () => (client ? pid : undefined),
     onEvents: (listener) => {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -141,7 +141,13 @@ export class SubscriptionHost {
     const { knex, settings } = this.options;
     const { name } = definition;
     const { workerId, leaseTtlMs } = settings;
-    const workers = await heartbeat(knex, name, workerId, leaseTtlMs);
+    const workers = await heartbeat(
+      knex,
+      name,
+      workerId,
+      leaseTtlMs,
+      this.options.notifications?.sessionPid(),
+    );
     const held = await renewLeases(knex, name, workerId, leaseTtlMs);
     for (const [key, runner] of this.#runners) {
       if (runner.definition.name === name && !held.includes(runner.partition)) {

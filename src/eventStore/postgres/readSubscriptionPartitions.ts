@@ -13,7 +13,10 @@ export type StoredPartition = {
   readonly leaseExpiresAt: string | null;
   /** The lease is held and has not expired (by the database's clock). */
   readonly leaseLive: boolean;
-  /** Its worker named its connections and none is left: it died (its lease may not have run out). */
+  /**
+   * Its worker named its connections and the one that tells is gone (its LISTEN session, by pid,
+   * when it recorded one; else any of that name): it died, though its lease may not have run out.
+   */
   readonly ownerGone: boolean;
   readonly attempts: number;
   readonly lastError: PartitionFailure | null;
@@ -45,7 +48,8 @@ export const readSubscriptionPartitions = async (db: Db, name: string): Promise<
        owner, lease_expires_at, coalesce(lease_expires_at > now(), false) as lease_live, attempts, last_error, waiting,
        exists (select 1 from es_subscription_workers w
                where w.subscription = c.subscription and w.worker_id = c.owner and w.connection_name is not null
-                 and not exists (select 1 from pg_stat_activity a where a.application_name = w.connection_name))
+                 and not exists (select 1 from pg_stat_activity a where a.application_name = w.connection_name
+                                   and (w.listen_pid is null or a.pid = w.listen_pid)))
          as owner_gone
      from es_checkpoints c where subscription = ? order by partition`,
     [name],
