@@ -77,7 +77,7 @@ export {
   type KeyEncryptionKeys,
   keyEncryptionKeysFromEnv,
 } from './config/keyEncryptionKeys.js';
-export { requirePersonalData } from './pods/requirePersonalData.js';
+export { requireMigratedDatabase } from './pods/requireMigratedDatabase.js';
 
 // Messages: what a command, an event and an answer look like
 export type {

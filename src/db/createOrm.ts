@@ -7,6 +7,9 @@ import { PREPARED_STATEMENTS_OPTION } from './preparedStatements.js';
 
 export type Orm = MikroORM;
 
+/** The runtime's migrations by name, oldest first: what a database of this release must have applied. */
+export const runtimeMigrationNames: readonly string[] = runtimeMigrations.map((migration) => migration.name);
+
 export type OrmOptions = {
   readonly poolSize?: number | undefined;
   /** Named prepared statements on the hot path (default on); off behind PgBouncer in transaction mode. */

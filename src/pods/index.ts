@@ -1,2 +1,2 @@
-export * from './requirePersonalData.js';
+export * from './requireMigratedDatabase.js';
 export * from './runUntilSignal.js';

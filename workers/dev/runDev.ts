@@ -8,7 +8,7 @@ import {
   loadConfig,
   loadNatsConfig,
   migrate,
-  requirePersonalData,
+  requireMigratedDatabase,
   ServiceUnreachableError,
   unreachableMessage,
 } from 'chronicle-runtime';
@@ -89,8 +89,8 @@ export const runDev = async (
       const chosen = await choosePods(pods, (line) => logger.warn(line));
       const { applied } = await migrate(config.databaseUrl, deployment.migrations);
       logger.info({ applied: applied.length }, applied.length ? 'migrated' : 'schema up to date');
-      // the key tables exist only once migrated: the keys are checked here, not before the engine
-      await requirePersonalData(config.databaseUrl, deployment.chronicle.aggregates);
+      // the schema and the keys are checked once migrated, not before the engine
+      await requireMigratedDatabase(config.databaseUrl, deployment.chronicle.aggregates);
 
       // one pool for every pod kind: a developer's PostgreSQL is shared with everything on the machine
       const orm = await createOrm(config.databaseUrl, {
@@ -168,6 +168,6 @@ export const runDev = async (
         },
       };
     },
-    { checksKeysItself: true },
+    { checksDatabaseItself: true },
   );
 };

@@ -11,7 +11,7 @@ import {
   type Orm,
   type PodServer,
   type ReadinessCheck,
-  requirePersonalData,
+  requireMigratedDatabase,
   requireServices,
   runUntilSignal,
   type ServiceName,
@@ -78,8 +78,8 @@ export const runPod = async (
   start: (pod: PodContext) => Promise<PodEngine>,
   options: {
     readonly services?: readonly ServiceName[];
-    /** The engine checks the key-encryption keys itself (`chronicle dev`, once it has migrated). */
-    readonly checksKeysItself?: true;
+    /** The engine checks the schema and the key-encryption keys itself (`chronicle dev`, once it has migrated). */
+    readonly checksDatabaseItself?: true;
   } = {},
 ): Promise<void> => {
   const telemetry = startTelemetry({ serviceName });
@@ -98,9 +98,10 @@ export const runPod = async (
     const services = [...podServices, ...(options.services ?? [])];
     const natsUrl = services.includes('nats') ? { natsUrl: loadNatsConfig().url } : {};
     await requireServices({ ...loadConfig(), ...natsUrl }, services);
-    // a deployment with personal fields stops here without the right key-encryption keys
-    if (!options.checksKeysItself)
-      await requirePersonalData(loadConfig().databaseUrl, deployment.chronicle.aggregates);
+    // a database this release's migrations have not reached stops here, and so does a deployment
+    // with personal fields without the right key-encryption keys
+    if (!options.checksDatabaseItself)
+      await requireMigratedDatabase(loadConfig().databaseUrl, deployment.chronicle.aggregates);
     engine = await start({ deployment, logger, metricsHandler: telemetry.metricsHandler });
     // every pod kind uses Redis: each says so at start when Redis may lose what it was given (after
     // the engine started, so a service the engine finds unreachable is still the one line said)
