@@ -10,11 +10,13 @@ import { type SpawnedWorker, spawnProjectionWorker } from './support/spawnWorker
 describe('projections status after a worker is killed', () => {
   let db: TestDatabase;
   let pod: SpawnedWorker | undefined;
+  let bouncer: PrivatePgBouncer | undefined;
   beforeAll(async () => {
     db = await createTestDatabase();
   });
   afterAll(async () => {
     await pod?.kill('SIGKILL');
+    await bouncer?.stop();
     await db.drop();
   });
 
@@ -54,11 +56,6 @@ describe('projections status after a worker is killed', () => {
    * pod's application_name: only its LISTEN session, straight to PostgreSQL, can tell.
    */
   describe.skipIf(!PGBOUNCER)('behind PgBouncer in transaction mode', () => {
-    let bouncer: PrivatePgBouncer | undefined;
-    afterAll(async () => {
-      await bouncer?.stop();
-    });
-
     it('shows them unowned as soon as its LISTEN session is gone, though the bouncer keeps its name', async () => {
       const url = new URL(db.url);
       bouncer = await startPrivatePgBouncer({ host: url.hostname, port: Number(url.port || 5432) });
