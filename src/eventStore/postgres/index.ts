@@ -4,6 +4,7 @@
 
 export * from './activePartitionCount.js';
 export * from './appendToStream.js';
+export * from './appliedMigrations.js';
 export * from './beginBatch.js';
 export * from './checkKeyEncryptionKeys.js';
 export * from './checkpointRow.js';
