@@ -106,28 +106,36 @@ export class ReplyListener {
     });
   }
 
-  /** Looks one waiting command up in its queue now (it may have finished before anyone listened). */
+  /**
+   * Looks one waiting command up in its queue now (it may have finished before anyone listened).
+   * What it reads answers the wait it was read for, never a newer wait for the same id: a resend of
+   * a dead-lettered command registers its wait before the job is retried, so a read begun for an
+   * earlier wait may still see the old failure.
+   */
   async check(commandId: string, shard: number): Promise<void> {
     const key = jobKey(shard, commandId);
-    if (!this.#waiters.has(key)) return;
+    const waiter = this.#waiters.get(key);
+    if (!waiter) return;
     try {
       const reply = await this.recheck(commandId, shard);
-      if (reply) this.#settle(reply);
+      if (reply && this.#waiters.get(key) === waiter) waiter.settle(reply);
     } catch (error) {
-      this.#waiters.get(key)?.fail(error as Error);
+      if (this.#waiters.get(key) === waiter) waiter.fail(error as Error);
     }
   }
 
   /**
    * Looks a waiting command up in its queue now and then (25 ms, doubling to 1 s) until it is
    * answered: for a command id that may name a job enqueued before, by a send whose reply goes
-   * elsewhere (or nowhere).
+   * elsewhere (or nowhere). It polls for the wait registered when it began, and stops when that one
+   * is answered, though a later send of the same id waits on.
    */
   async poll(commandId: string, shard: number): Promise<void> {
     const key = jobKey(shard, commandId);
-    for (let delay = 25; this.#waiters.has(key); delay = Math.min(1_000, delay * 2)) {
+    const waiter = this.#waiters.get(key);
+    for (let delay = 25; waiter && this.#waiters.get(key) === waiter; delay = Math.min(1_000, delay * 2)) {
       await this.check(commandId, shard);
-      if (!this.#waiters.has(key)) return;
+      if (this.#waiters.get(key) !== waiter) return;
       await new Promise((resolve) => setTimeout(resolve, delay).unref());
     }
   }

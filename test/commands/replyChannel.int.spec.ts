@@ -126,4 +126,40 @@ describe('command answers over the reply channel', () => {
       await listener.close();
     }
   });
+  it("a resent dead letter's wait is not answered by the old failure a poll of the first send still reads", async () => {
+    // the first send of an id failed and was answered; its poll still sleeps between look-ups. The
+    // same id is sent again: its wait is registered before the dead letter is retried, so the
+    // queue, read now, still shows the old failure, which must not answer the new wait
+    const channel = replyChannel(path.config.queuePrefix, randomUUID());
+    const stale: CommandReply = { status: 'failed', shard: 0, commandId: 'resent', reason: 'VERSION_SKEW' };
+    let queueSays: CommandReply | undefined;
+    const listener = await ReplyListener.start(
+      new Redis(REDIS_URL),
+      channel,
+      async () => queueSays,
+      3_600_000,
+    );
+    const publisher = new Redis(REDIS_URL);
+    try {
+      const first = listener.expect('resent', 0, 20_000);
+      void listener.poll('resent', 0);
+      await new Promise((resolve) => setTimeout(resolve, 400)); // the poll's delay has grown past 200 ms
+      await publisher.publish(channel, JSON.stringify(stale));
+      expect(await first).toEqual(stale);
+      queueSays = stale;
+      const second = listener.expect('resent', 0, 20_000);
+      let heard: CommandReply | undefined;
+      void second.then((reply) => {
+        heard = reply;
+      });
+      // the first poll wakes within a second; before the fix it read the old failure for the new wait
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      expect(heard).toBeUndefined();
+      await publisher.publish(channel, JSON.stringify(accepted('resent')));
+      expect(await second).toEqual(accepted('resent'));
+    } finally {
+      publisher.disconnect();
+      await listener.close();
+    }
+  });
 });
