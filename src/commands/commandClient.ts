@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { Queue } from 'bullmq';
 import {
   type Aggregate,
   type AggregateRegistry,
@@ -14,30 +13,24 @@ import {
 } from '../config/index.js';
 import { ChronicleError } from '../errors/index.js';
 import { holdsPersonalData } from '../eventSchemas/index.js';
-import { commandIdReused } from '../eventStore/index.js';
 import { createLogger, type LoggerPort } from '../logging/index.js';
 import {
   type CommandEnvelope,
   type CommandRequest,
   type CommandResult,
   checkEnvelope,
-  commandFingerprint,
   type RejectedResult,
 } from '../messages/index.js';
-import { openRedis, type RedisConnection } from '../services/index.js';
+import { openRedis } from '../services/index.js';
 import { withSpan } from '../tracing/index.js';
 import { buildEnvelope } from './buildEnvelope.js';
+import { lazyReplies } from './clientReplies.js';
 import { commandAttributes } from './commandAttributes.js';
-import { type CommandReply, replyChannel } from './commandReply.js';
-import { type CommandStatus, finishedResult, readCommandStatus } from './commandStatus.js';
-import {
-  type ConnectionErrorReporter,
-  createConnectionErrorReporter,
-  redisLabel,
-} from './connectionErrorReporter.js';
+import { replyChannel } from './commandReply.js';
+import { type CommandStatus, readCommandStatus } from './commandStatus.js';
+import { createConnectionErrorReporter, redisLabel } from './connectionErrorReporter.js';
 import type { AggregatesOf, Domain, DomainRequest } from './domainRequests.js';
-import { commandJobOptions } from './jobOptions.js';
-import { ReplyListener } from './replyListener.js';
+import { enqueueCommand, reusedId } from './enqueueCommand.js';
 import { shardFor } from './shardFor.js';
 import { ShardQueues } from './shardQueues.js';
 
@@ -67,10 +60,6 @@ export type CommandClientOptions<Aggregates extends readonly Aggregate[] = reado
     /** Where a Redis outage is reported, one line per outage. Default: the `chronicle-client` logger. */
     readonly logger?: LoggerPort;
   };
-
-/** Whether a stored job is this send's command: what it asks, and who asks it. */
-const sameCommand = (stored: CommandEnvelope, envelope: CommandEnvelope): boolean =>
-  stored.issuedBy === envelope.issuedBy && commandFingerprint(stored) === commandFingerprint(envelope);
 
 export type Enqueued = { readonly status: 'enqueued'; readonly commandId: string };
 
@@ -205,38 +194,6 @@ const openClientRedis = (
   return { connection, watch: reporter.watch };
 };
 
-/**
- * Answers come on this client's own reply channel, subscribed on first use: the worker that
- * finishes a command publishes its answer there, so a client reads its own answers and nobody
- * else's (a shard's QueueEvents stream carries every job's every event).
- */
-const lazyReplies = (
-  connection: RedisConnection,
-  watch: ConnectionErrorReporter['watch'],
-  channel: string,
-  queue: (shard: number) => Queue,
-) => {
-  let listening: Promise<ReplyListener> | undefined;
-  const listener = () => {
-    listening ??= ReplyListener.start(watch(connection.duplicate()), channel, (commandId, shard) =>
-      readReply(queue(shard), commandId, shard),
-    ).catch((error) => {
-      listening = undefined; // the next send subscribes again
-      throw error;
-    });
-    return listening;
-  };
-  return {
-    channel,
-    listener,
-    /** Once a subscription begun is done (or failed): the order of the sends made meanwhile. */
-    settled: async () => {
-      if (listening) await listening.catch(() => {});
-    },
-    close: async () => (await listening)?.close(),
-  };
-};
-
 /** Where the queues are and how long answers stay: what the options say, else the environment. */
 const clientSettings = (options: CommandClientOptions) => ({
   // unset options come from the environment, read (and checked) as the pods read it
@@ -257,58 +214,4 @@ const precheckWith = (registry: AggregateRegistry | undefined) => {
     const known = precheckCommand(registry, envelope);
     return known.status === 'rejected' ? known : undefined;
   };
-};
-
-/** A finished job's answer, read from its queue: for replies that may have gone unheard. */
-const readReply = async (
-  queue: Queue,
-  commandId: string,
-  shard: number,
-): Promise<CommandReply | undefined> => {
-  const state = await queue.getJobState(commandId);
-  if (state !== 'completed' && state !== 'failed') return undefined;
-  const job = await queue.getJob(commandId);
-  if (!job) return undefined;
-  return state === 'completed'
-    ? { status: 'completed', shard, commandId, result: finishedResult(job) }
-    : { status: 'failed', shard, commandId, reason: job.failedReason };
-};
-
-/**
- * Adds the job. A resend of a command id the caller chose may find it dead-lettered (failed): it
- * then runs again, so a careful client that resends after a failure gets another attempt (the
- * command ledger still answers a command that did commit with its first result). Only a resend:
- * the same command from the same issuer; a dead letter of anyone else's stays dead (an
- * operator's retry is an admin's), and this send is then refused by `reusedId`.
- */
-const enqueueCommand = async (
-  queue: Queue,
-  envelope: CommandEnvelope,
-  chosenId: boolean,
-  retention: CompletedRetention,
-  personal: boolean,
-) => {
-  // only a job dead-lettered before this send is a resend to run again: checked before adding,
-  // since a job that fails right after our add is this send's own answer, not a resend
-  if (chosenId && (await queue.getJobState(envelope.commandId)) === 'failed') {
-    const stored = await queue.getJob(envelope.commandId);
-    if (stored && !sameCommand(stored.data as CommandEnvelope, envelope)) return;
-    // another resend may have retried it first: then it is queued again, which is what we want
-    await stored?.retry('failed').catch(async (error) => {
-      if ((await queue.getJobState(envelope.commandId)) === 'failed') throw error;
-    });
-    return;
-  }
-  await queue.add(envelope.type, envelope, commandJobOptions(envelope.commandId, retention, personal));
-};
-
-/**
- * An id given by the sender may already name a job of this queue (BullMQ then keeps the first
- * and enqueues nothing): if that job asked something else, this command is refused rather than
- * answered with the other's result. Other shards' commands are caught by the ledger.
- */
-const reusedId = async (queue: Queue, envelope: CommandEnvelope) => {
-  const stored = await queue.getJob(envelope.commandId);
-  if (!stored) return undefined;
-  return sameCommand(stored.data as CommandEnvelope, envelope) ? undefined : commandIdReused(envelope);
 };
