@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureDatabase, runtimeMigrationNames } from '../../src/db/index.js';
 import { query } from '../../src/eventStore/index.js';
 import { REDIS_URL } from '../support/commandPath.js';
-import { startPod } from '../support/processes.js';
+import { startPodUntilItStops } from '../support/processes.js';
 import {
   createTestDatabase,
   dropDatabase,
@@ -14,21 +14,14 @@ import {
 const serverUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/chronicle_test';
 
 /** Starts a command pod on `databaseUrl` and waits for it to end by itself. */
-const podExit = async (databaseUrl: string) => {
-  const pod = startPod('workers/command-worker.ts', {
+const podExit = (databaseUrl: string) =>
+  startPodUntilItStops('workers/command-worker.ts', {
     DATABASE_URL: databaseUrl,
     REDIS_URL,
     CHRONICLE_QUEUE_PREFIX: testQueuePrefix(),
     CHRONICLE_SHARDS: '2',
     METRICS_PORT: '0',
   });
-  const exit = await Promise.race([
-    pod.exited,
-    new Promise<'still running'>((resolve) => setTimeout(() => resolve('still running'), 90_000)),
-  ]);
-  if (exit === 'still running') await pod.kill('SIGKILL');
-  return { exit, output: pod.output() };
-};
 
 /*
  * A pod of a newer release started before `chronicle migrate` (a rolling update whose migrate

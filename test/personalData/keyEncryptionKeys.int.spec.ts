@@ -12,7 +12,7 @@ import {
 } from '../../src/eventStore/index.js';
 import { createKeyring, openEventData } from '../../src/personalData/index.js';
 import { REDIS_URL } from '../support/commandPath.js';
-import { startPod } from '../support/processes.js';
+import { startPodUntilItStops } from '../support/processes.js';
 import { createTestDatabase, type TestDatabase, testQueuePrefix } from '../support/testDatabase.js';
 
 let db: TestDatabase;
@@ -48,15 +48,8 @@ afterAll(async () => {
 });
 
 /** Starts a command pod on `env` and waits for it to end by itself. */
-const podExit = async (env: Record<string, string>) => {
-  const pod = startPod('workers/command-worker.ts', { ...podEnv, ...env });
-  const exit = await Promise.race([
-    pod.exited,
-    new Promise<'still running'>((resolve) => setTimeout(() => resolve('still running'), 90_000)),
-  ]);
-  if (exit === 'still running') await pod.kill('SIGKILL');
-  return { exit, output: pod.output() };
-};
+const podExit = (env: Record<string, string>) =>
+  startPodUntilItStops('workers/command-worker.ts', { ...podEnv, ...env });
 
 const sealedRow = async () => {
   const [row] = await query<EventRow>(db.orm.em.getKnex(), `select ${eventColumns} from es_events`, []);

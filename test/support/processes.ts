@@ -40,6 +40,20 @@ export const startPod = (
     entry,
   );
 
+/**
+ * Starts a pod that should stop by itself (a start-up check refusing it) and waits for it to end:
+ * how it ended, or 'still running' (then killed) after `waitMs`, and what it printed.
+ */
+export const startPodUntilItStops = async (entry: string, env: Record<string, string>, waitMs = 90_000) => {
+  const pod = startPod(entry, env);
+  const exit = await Promise.race([
+    pod.exited,
+    new Promise<'still running'>((resolve) => setTimeout(() => resolve('still running'), waitMs)),
+  ]);
+  if (exit === 'still running') await pod.kill('SIGKILL');
+  return { exit, output: pod.output() };
+};
+
 /** A started process (stdout and stderr piped) as a PodProcess; `label` names it in failures. */
 export const watchProcess = (child: ChildProcess, label: string): PodProcess => {
   let output = '';
